@@ -1,0 +1,174 @@
+"""The `salle` command: thin typer commands that parse options, call one function, and map errors to exits.
+
+Exit codes: 0 done; 1 invalid input (or constraint file); 2 no schedule exists / the schedule breaks a rule;
+3 the time limit ran out before any schedule was found.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from solver import app as service
+from solver.config import load_config
+from solver.errors import InputError, SalleError
+from solver.inputs import load_problem_with_warnings
+from solver.outputs.tables import assignment_rows
+from solver.rules import REGISTRY
+from solver.solve import SolveOptions, Status
+
+EXIT_OK, EXIT_INPUT, EXIT_NO_SCHEDULE, EXIT_TIMEOUT = 0, 1, 2, 3
+
+cli = typer.Typer(
+    name="salle",
+    help="Give every conference session a room and a time slot (OR-Tools CP-SAT).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+InputsArg = Annotated[Path, typer.Argument(help="Folder with rooms.csv, slots.csv, sessions.csv, speakers.csv.")]
+ConstraintsOpt = Annotated[
+    list[Path] | None,
+    typer.Option("--constraints", "-c", help="Constraint YAML file; repeat to layer (later wins). "
+                 "Default: constraints/default.yaml if present, else built-in defaults."),
+]
+
+
+def _fail_input(exc: InputError) -> typer.Exit:
+    for issue in exc.issues:
+        err.print(str(issue), markup=False)
+    err.print(f"[red]{len(exc.issues)} problem(s) found; nothing was written.[/red]")
+    return typer.Exit(EXIT_INPUT)
+
+
+@cli.command()
+def validate(inputs: InputsArg = Path("inputs")) -> None:
+    """Check the input files: exit 0, or exit 1 with one line per problem (file:row: column: message)."""
+    try:
+        problem, warnings = load_problem_with_warnings(inputs)
+    except InputError as exc:
+        raise _fail_input(exc) from None
+    for w in warnings:
+        err.print(f"warning: {w}", markup=False)
+    out.print(
+        f"{inputs}: {len(problem.sessions)} sessions, {len(problem.rooms)} rooms, {len(problem.slots)} slots, "
+        f"{len(problem.speakers)} speakers, {len(problem.unavailability)} unavailabilities: OK"
+    )
+
+
+@cli.command()
+def solve(
+    inputs: InputsArg = Path("inputs"),
+    constraints: ConstraintsOpt = None,
+    out_dir: Annotated[Path, typer.Option("--out", "-o", help="Folder for the results.")] = Path("outputs"),
+    time_limit: Annotated[float, typer.Option(help="Seconds CP-SAT may search.", min=0.1)] = 30.0,
+    seed: Annotated[int, typer.Option(help="Random seed (same inputs and seed, same schedule).")] = 0,
+    workers: Annotated[int, typer.Option(help="CP-SAT search workers (1 = fully deterministic).", min=1)] = 2,
+    log: Annotated[bool, typer.Option("--log", help="Show CP-SAT's own search log.")] = False,
+) -> None:
+    """Schedule every session into a room and a slot; write assignments.csv and programme.md."""
+    options = SolveOptions(time_limit=time_limit, seed=seed, workers=workers, log=log)
+    try:
+        run = service.run_solve(inputs, constraints, out_dir, options)
+    except InputError as exc:
+        raise _fail_input(exc) from None
+    except SalleError as exc:
+        err.print(str(exc), markup=False)
+        raise typer.Exit(EXIT_INPUT) from None
+    for w in run.warnings:
+        err.print(f"warning: {w}", markup=False)
+    r = run.result
+    if r.status is Status.INFEASIBLE:
+        out.print("[bold red]No schedule exists[/bold red] that meets every hard rule. Nothing was written.")
+        for reason in r.reasons:
+            out.print(f"  - {reason}", markup=False)
+        raise typer.Exit(EXIT_NO_SCHEDULE)
+    if r.status is Status.TIMEOUT:
+        out.print(f"[bold yellow]Time limit reached[/bold yellow] ({time_limit:g} s) before any schedule was "
+                  "found. Nothing was written; try a longer --time-limit.")
+        raise typer.Exit(EXIT_TIMEOUT)
+
+    gap = f"{r.gap:.1%}" if r.gap is not None else "n/a"
+    out.print(
+        f"[bold green]{r.status.value}[/bold green]: objective {r.objective}, bound {r.bound:g}, gap {gap}, "
+        f"{r.build_seconds + r.solve_seconds:.2f} s ({r.variables} placement variables)"
+    )
+    if r.penalties:
+        out.print("penalties: " + ", ".join(f"{k} {v}" for k, v in sorted(r.penalties.items()) if v), markup=False)
+    out.print(assignments_table(assignment_rows(run.problem, r.schedule)))  # type: ignore[arg-type]
+    for path in run.written:
+        out.print(f"wrote {path}", markup=False)
+
+
+@cli.command()
+def check(
+    inputs: InputsArg = Path("inputs"),
+    schedule: Annotated[Path, typer.Option("--schedule", "-s", help="Assignments CSV (session_id, room_id, "
+                                            "slot_id).")] = Path("outputs/assignments.csv"),
+    constraints: ConstraintsOpt = None,
+) -> None:
+    """Check an existing schedule against every hard rule: exit 0 when none is broken, 2 otherwise."""
+    try:
+        _, verdict = service.run_check(inputs, schedule, constraints)
+    except InputError as exc:
+        raise _fail_input(exc) from None
+    for v in verdict.hard:
+        out.print(f"[red]✗[/red] {v.rule}: {v.message}")
+    if verdict.penalties:
+        out.print("soft penalties: " + ", ".join(f"{k} {v}" for k, v in sorted(verdict.penalties.items())),
+                  markup=False)
+    if verdict.hard:
+        out.print(f"[bold red]{len(verdict.hard)} hard rule violation(s)[/bold red] in {schedule}.")
+        raise typer.Exit(EXIT_NO_SCHEDULE)
+    out.print(f"[bold green]OK[/bold green]: {schedule} meets every hard rule.")
+
+
+@cli.command()
+def rules(constraints: ConstraintsOpt = None) -> None:
+    """List every rule: name, hard/soft by default, weight, parameters and meaning."""
+    try:
+        config = load_config(service.resolve_constraints(constraints)) if constraints else None
+    except InputError as exc:
+        raise _fail_input(exc) from None
+    table = Table()
+    for col in ("rule", "default", "weight", "parameters", "meaning"):
+        table.add_column(col, overflow="fold")
+    for name, rule in REGISTRY.items():
+        mode = ("hard" if rule.defaults.hard else "soft") if rule.defaults.enabled else "off"
+        if config is not None:
+            mode = f"{mode} → {config[name].mode}"
+        params = ", ".join(f"{k}={f.default}" for k, f in rule.params.model_fields.items()) or "—"
+        table.add_row(name, mode, str(rule.defaults.weight), params, rule.summary)
+    out.print(table)
+
+
+def assignments_table(rows: list[dict[str, str]], width: int | None = None) -> Table:
+    """The assignments as a terminal table: every column keeps its width; titles are cut to what is left."""
+    cells = [
+        [r["day"], f"{r['start']}–{r['end']}", r["room_name"], r["session_id"], r["title"],
+         f"{r['attendance']}/{r['capacity']}"]
+        for r in rows
+    ]
+    names = ("day", "time", "room", "session", "title", "seats")
+    widths = [max([len(n), *(len(c[i]) for c in cells)]) for i, n in enumerate(names)]
+    room_for_title = (width or out.width) - sum(w for i, w in enumerate(widths) if i != 4) - 3 * len(names) - 1
+    widths[4] = max(12, min(widths[4], room_for_title))
+    table = Table()
+    for name, w in zip(names, widths, strict=True):
+        table.add_column(name, no_wrap=True, width=w, overflow="ellipsis", justify="right" if name == "seats" else "left")
+    for c in cells:
+        if len(c[4]) > widths[4]:
+            c[4] = c[4][: widths[4] - 1] + "…"
+        table.add_row(*c)
+    return table
+
+
+def main() -> None:
+    cli()

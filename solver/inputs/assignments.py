@@ -1,0 +1,44 @@
+"""Read an assignments CSV (the solver's or a hand-edited one) into a `Schedule`.
+
+Only session_id, room_id and slot_id are needed; other columns (title, day, …) are ignored.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from solver.errors import InputError, Issue
+from solver.inputs.problem import Problem
+from solver.inputs.table import TableError, read_table
+from solver.schedule import Assignment, Schedule
+
+COLUMNS = ("session_id", "room_id", "slot_id")
+
+
+def read_schedule(path: Path | str, problem: Problem) -> Schedule:
+    """Every row must name a known session, room and slot; rows with the session empty are skipped."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError([Issue(str(path), "no such schedule file")])
+    try:
+        table = read_table(path, list(COLUMNS))
+    except TableError as exc:
+        raise InputError(exc.issues) from None
+    issues: list[Issue] = []
+    rows: list[Assignment] = []
+    known = {"session_id": problem.session, "room_id": problem.room, "slot_id": problem.slot}
+    for row in table.rows:
+        bad = False
+        for column, index in known.items():
+            value = row.get(column)
+            if not value:
+                issues.append(Issue(table.name, "must not be empty", row.number, column))
+                bad = True
+            elif value not in index:
+                issues.append(Issue(table.name, f"unknown id '{value}'", row.number, column))
+                bad = True
+        if not bad:
+            rows.append(Assignment(row.get("session_id"), row.get("room_id"), row.get("slot_id")))
+    if issues:
+        raise InputError(issues)
+    return Schedule(tuple(rows))

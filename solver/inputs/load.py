@@ -1,0 +1,125 @@
+"""Read an inputs folder into one validated `Problem`, or raise `InputError` listing every problem found."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TypeVar
+
+from pydantic import ValidationError
+
+from solver.errors import InputError, Issue
+from solver.inputs.problem import Problem
+from solver.inputs.records import Record, Room, Session, Slot, Speaker, Unavailability
+from solver.inputs.table import Table, TableError, read_table
+
+R = TypeVar("R", bound=Record)
+
+OPTIONAL_FILES = {Unavailability.FILE}
+
+
+def _locate(error: dict, fields: list[str]) -> tuple[str | None, str]:
+    """Column and message of one pydantic error (model-level errors carry their column as a prefix)."""
+    loc = [str(p) for p in error.get("loc", ())]
+    message = str(error.get("msg", "invalid value")).removeprefix("Value error, ")
+    column = loc[0] if loc and loc[0] in fields else None
+    if column is None and ": " in message and message.split(": ", 1)[0] in fields:
+        column, message = message.split(": ", 1)
+    if error.get("type") == "greater_than_equal":
+        message = f"must be at least {error.get('ctx', {}).get('ge')}, got '{error.get('input')}'"
+    return column, message
+
+
+def parse_records(table: Table, model: type[R], issues: list[Issue]) -> list[R]:
+    """Turn each row into a `model`; bad cells become issues naming file, row and column."""
+    fields = model.columns()
+    id_field = fields[0]
+    records: list[R] = []
+    seen: dict[str, int] = {}
+    for row in table.rows:
+        data: dict[str, object] = {c: row.cells.get(c, "") for c in fields if c in row.cells}
+        extra = {c: v for c, v in row.cells.items() if c not in fields}
+        try:
+            record = model.model_validate({**data, "extra": extra, "row": row.number})
+        except ValidationError as exc:
+            for err in exc.errors():
+                column, message = _locate(dict(err), fields)
+                issues.append(Issue(table.name, message, row=row.number, column=column))
+            continue
+        key = str(getattr(record, id_field))
+        if model is not Unavailability and key in seen:
+            issues.append(
+                Issue(table.name, f"duplicate id '{key}' (first on row {seen[key]})", row.number, id_field)
+            )
+            continue
+        seen[key] = row.number
+        records.append(record)
+    return records
+
+
+def _read(folder: Path, model: type[R], issues: list[Issue], warnings: list[Issue]) -> list[R]:
+    path = folder / model.FILE
+    if not path.exists():
+        if model.FILE not in OPTIONAL_FILES:
+            issues.append(Issue(model.FILE, f"required file is missing from {folder}"))
+        return []
+    try:
+        table = read_table(path, list(model.REQUIRED), warnings)
+    except TableError as exc:
+        issues.extend(exc.issues)
+        return []
+    return parse_records(table, model, issues)
+
+
+def check_references(problem: Problem) -> list[Issue]:
+    """Every id a row mentions must exist in the file it refers to."""
+    issues: list[Issue] = []
+    for s in problem.sessions:
+        for p in s.speakers:
+            if p not in problem.speaker:
+                issues.append(Issue(Session.FILE, f"unknown speaker '{p}' (not in speakers.csv)", s.row, "speakers"))
+        if s.room and s.room not in problem.room:
+            issues.append(Issue(Session.FILE, f"pinned room '{s.room}' is not in rooms.csv", s.row, "room"))
+        if s.slot and s.slot not in problem.slot:
+            issues.append(Issue(Session.FILE, f"pinned slot '{s.slot}' is not in slots.csv", s.row, "slot"))
+    for u in problem.unavailability:
+        is_speaker, is_room = u.who in problem.speaker, u.who in problem.room
+        if not (is_speaker or is_room):
+            issues.append(
+                Issue(Unavailability.FILE, f"'{u.who}' is neither a speaker_id nor a room_id", u.row, "who")
+            )
+        elif is_speaker and is_room:
+            issues.append(
+                Issue(Unavailability.FILE, f"'{u.who}' is both a speaker_id and a room_id: rename one", u.row, "who")
+            )
+    return issues
+
+
+def load_problem(folder: Path | str) -> Problem:
+    """Read and validate the conference in `folder` (rooms, slots, sessions, speakers, unavailability)."""
+    problem, _ = load_problem_with_warnings(folder)
+    return problem
+
+
+def load_problem_with_warnings(folder: Path | str) -> tuple[Problem, list[Issue]]:
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise InputError([Issue(str(folder), "no such inputs folder")])
+    issues: list[Issue] = []
+    warnings: list[Issue] = []
+    problem = Problem(
+        rooms=tuple(_read(folder, Room, issues, warnings)),
+        slots=tuple(_read(folder, Slot, issues, warnings)),
+        sessions=tuple(_read(folder, Session, issues, warnings)),
+        speakers=tuple(_read(folder, Speaker, issues, warnings)),
+        unavailability=tuple(_read(folder, Unavailability, issues, warnings)),
+        source=folder,
+    )
+    if not issues:
+        issues = check_references(problem)
+    if not issues:
+        for name, items in (("rooms.csv", problem.rooms), ("slots.csv", problem.slots)):
+            if not items:
+                issues.append(Issue(name, "has no rows: nothing can be scheduled"))
+    if issues:
+        raise InputError(issues)
+    return problem, warnings

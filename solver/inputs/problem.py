@@ -1,0 +1,88 @@
+"""The validated conference: every record, cross-references checked once, index maps built once."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from solver.inputs.records import Room, Session, Slot, Speaker, Unavailability
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A conference to schedule. Immutable once built; the model and the judge both read it."""
+
+    rooms: tuple[Room, ...]
+    slots: tuple[Slot, ...]
+    sessions: tuple[Session, ...]
+    speakers: tuple[Speaker, ...]
+    unavailability: tuple[Unavailability, ...] = ()
+    source: Path | None = None
+    extra_tables: dict[str, object] = field(default_factory=dict, compare=False)
+
+    # -- index maps -------------------------------------------------------------------------------------------
+    @cached_property
+    def room(self) -> dict[str, Room]:
+        return {r.room_id: r for r in self.rooms}
+
+    @cached_property
+    def slot(self) -> dict[str, Slot]:
+        return {s.slot_id: s for s in self.slots}
+
+    @cached_property
+    def session(self) -> dict[str, Session]:
+        return {s.session_id: s for s in self.sessions}
+
+    @cached_property
+    def speaker(self) -> dict[str, Speaker]:
+        return {s.speaker_id: s for s in self.speakers}
+
+    @cached_property
+    def days(self) -> list[dt.date]:
+        return sorted({s.day for s in self.slots})
+
+    @cached_property
+    def slots_by_day(self) -> dict[dt.date, list[Slot]]:
+        """Each day's slots in start-time order (ties by end, then id): the order `length` counts in."""
+        by_day: dict[dt.date, list[Slot]] = defaultdict(list)
+        for s in self.slots:
+            by_day[s.day].append(s)
+        return {d: sorted(v, key=lambda s: (s.start, s.end, s.slot_id)) for d, v in sorted(by_day.items())}
+
+    @cached_property
+    def _position(self) -> dict[str, tuple[dt.date, int]]:
+        return {s.slot_id: (d, i) for d, day_slots in self.slots_by_day.items() for i, s in enumerate(day_slots)}
+
+    def run(self, first_slot: str, length: int) -> tuple[Slot, ...] | None:
+        """The slots a session of `length` occupies when it starts in `first_slot`; None if the day ends first."""
+        day, i = self._position[first_slot]
+        day_slots = self.slots_by_day[day]
+        if i + length > len(day_slots):
+            return None
+        return tuple(day_slots[i : i + length])
+
+    @cached_property
+    def unavailable(self) -> dict[str, list[tuple[dt.date, int, int]]]:
+        """Windows (day, start, end) per speaker or room id."""
+        out: dict[str, list[tuple[dt.date, int, int]]] = defaultdict(list)
+        for u in self.unavailability:
+            out[u.who].append(u.window)
+        return dict(out)
+
+    def sessions_of(self, speaker_id: str) -> list[Session]:
+        return self._sessions_by_speaker.get(speaker_id, [])
+
+    @cached_property
+    def _sessions_by_speaker(self) -> dict[str, list[Session]]:
+        out: dict[str, list[Session]] = defaultdict(list)
+        for s in self.sessions:
+            for p in s.speakers:
+                out[p].append(s)
+        return dict(out)
+
+    @cached_property
+    def features(self) -> set[str]:
+        return {f for r in self.rooms for f in r.features}

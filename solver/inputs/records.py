@@ -1,0 +1,119 @@
+"""One pydantic model per input file row: each checks its own cells (cross-references come later)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import ClassVar
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from solver.inputs.values import Day, IdList, Int, OptionalInt, OptionalText, OptionalTime, Text, Time
+
+
+class Record(BaseModel):
+    """Base of every row model: immutable; the file's other columns are kept in `extra`."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    FILE: ClassVar[str]
+    REQUIRED: ClassVar[tuple[str, ...]]
+    row: int = Field(default=0, exclude=True)
+    extra: dict[str, str] = Field(default_factory=dict)
+
+    @classmethod
+    def columns(cls) -> list[str]:
+        return [name for name in cls.model_fields if name not in ("row", "extra")]
+
+
+class Room(Record):
+    FILE: ClassVar[str] = "rooms.csv"
+    REQUIRED: ClassVar[tuple[str, ...]] = ("room_id", "name", "capacity")
+    room_id: Text
+    name: Text
+    capacity: Int = Field(ge=1)
+    features: IdList = ()
+    building: OptionalText = None
+
+    @property
+    def id(self) -> str:
+        return self.room_id
+
+
+class Slot(Record):
+    FILE: ClassVar[str] = "slots.csv"
+    REQUIRED: ClassVar[tuple[str, ...]] = ("slot_id", "day", "start", "end")
+    slot_id: Text
+    day: Day
+    start: Time
+    end: Time
+    kind: OptionalText = None
+    label: OptionalText = None
+
+    @model_validator(mode="after")
+    def _ends_after_start(self) -> Slot:
+        if self.end <= self.start:
+            raise ValueError("end: the slot must end after it starts")
+        return self
+
+    @property
+    def id(self) -> str:
+        return self.slot_id
+
+
+class Session(Record):
+    FILE: ClassVar[str] = "sessions.csv"
+    REQUIRED: ClassVar[tuple[str, ...]] = ("session_id", "title", "attendance")
+    session_id: Text
+    title: Text
+    speakers: IdList = ()
+    attendance: Int = Field(ge=0)
+    kind: OptionalText = None
+    track: OptionalText = None
+    requires: IdList = ()
+    length: OptionalInt = Field(default=None, ge=1)
+    room: OptionalText = None
+    slot: OptionalText = None
+    description: OptionalText = None
+
+    @property
+    def id(self) -> str:
+        return self.session_id
+
+    @property
+    def slots_needed(self) -> int:
+        return self.length or 1
+
+
+class Speaker(Record):
+    FILE: ClassVar[str] = "speakers.csv"
+    REQUIRED: ClassVar[tuple[str, ...]] = ("speaker_id", "name")
+    speaker_id: Text
+    name: Text
+    affiliation: OptionalText = None
+
+    @property
+    def id(self) -> str:
+        return self.speaker_id
+
+
+class Unavailability(Record):
+    FILE: ClassVar[str] = "unavailability.csv"
+    REQUIRED: ClassVar[tuple[str, ...]] = ("who", "day")
+    who: Text
+    day: Day
+    start: OptionalTime = None
+    end: OptionalTime = None
+    note: OptionalText = None
+
+    @model_validator(mode="after")
+    def _window(self) -> Unavailability:
+        if (self.start is None) != (self.end is None):
+            raise ValueError("start: give both start and end, or leave both empty for the whole day")
+        if self.start is not None and self.end is not None and self.end <= self.start:
+            raise ValueError("end: the window must end after it starts")
+        return self
+
+    @property
+    def window(self) -> tuple[dt.date, int, int]:
+        """(day, start, end) in minutes; the whole day when no times are given."""
+        return self.day, self.start if self.start is not None else 0, self.end if self.end is not None else 24 * 60

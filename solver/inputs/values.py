@@ -1,0 +1,96 @@
+"""Cell parsers for the input contract: times (`13:30`, `13h30`, `13h`), dates, integers, id lists.
+
+Each parser takes the cell's text and returns a value or raises ValueError with a message an organizer can act
+on; the records turn these into `file:row: column: message` lines.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator
+
+_TIME = re.compile(r"^(?P<h>\d{1,2})\s*(?:[:hH]\s*(?P<m>\d{2})?)?(?::(?P<s>\d{2}))?$")
+
+
+def parse_time(value: Any) -> int:
+    """Minutes after midnight from `13:30`, `13h30`, `13h`, `9:05`, `13:30:00` (as Excel saves it)."""
+    if isinstance(value, int):
+        return value
+    text = str(value).strip()
+    match = _TIME.match(text)
+    if not text or not match or (match.group("m") is None and not re.search(r"[hH]$", text)):
+        raise ValueError(f"expected a time such as 13:30, 13h30 or 13h, got '{text}'")
+    hours, minutes = int(match.group("h")), int(match.group("m") or 0)
+    if hours > 24 or minutes > 59 or (hours == 24 and minutes > 0):
+        raise ValueError(f"'{text}' is not a time of day")
+    return hours * 60 + minutes
+
+
+def format_time(minutes: int) -> str:
+    """`13:30` for 810."""
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def format_time_fr(minutes: int) -> str:
+    """`13h30` (and `13h` on the hour), as French programmes print times."""
+    h, m = divmod(minutes, 60)
+    return f"{h}h{m:02d}" if m else f"{h}h"
+
+
+def parse_day(value: Any) -> dt.date:
+    """A day as YYYY-MM-DD (Excel's `2027-05-13 00:00:00` is accepted too)."""
+    if isinstance(value, dt.date):
+        return value
+    text = str(value).strip()
+    text = re.sub(r"[ T]00:00(:00)?$", "", text)
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"expected a date as YYYY-MM-DD (for example 2027-05-13), got '{text}'") from None
+
+
+def parse_int(value: Any) -> int:
+    """A whole number; tolerates `90.0` and thousands separators (`1 200`) as spreadsheets write them."""
+    if isinstance(value, int):
+        return value
+    text = re.sub(r"[\s\u00a0\u202f]", "", str(value))
+    if re.fullmatch(r"[+-]?\d+(\.0+)?", text):
+        return int(float(text))
+    raise ValueError(f"expected a whole number, got '{value}'")
+
+
+def parse_optional_int(value: Any) -> int | None:
+    return None if value is None or str(value).strip() == "" else parse_int(value)
+
+
+def parse_list(value: Any) -> tuple[str, ...]:
+    """Ids separated by `;` (or `,`), blanks dropped, order kept, duplicates removed."""
+    if isinstance(value, list | tuple):
+        items = [str(v).strip() for v in value]
+    else:
+        items = [part.strip() for part in re.split(r"[;,]", str(value or ""))]
+    return tuple(dict.fromkeys(i for i in items if i))
+
+
+def blank_to_none(value: Any) -> Any:
+    return None if value is None or (isinstance(value, str) and value.strip() == "") else value
+
+
+def require_text(value: Any) -> str:
+    text = "" if value is None else str(value).strip()
+    if not text:
+        raise ValueError("must not be empty")
+    return text
+
+
+Time = Annotated[int, BeforeValidator(parse_time)]
+OptionalTime = Annotated[int | None, BeforeValidator(lambda v: None if blank_to_none(v) is None else parse_time(v))]
+Day = Annotated[dt.date, BeforeValidator(parse_day)]
+Int = Annotated[int, BeforeValidator(parse_int)]
+OptionalInt = Annotated[int | None, BeforeValidator(parse_optional_int)]
+IdList = Annotated[tuple[str, ...], BeforeValidator(parse_list)]
+Text = Annotated[str, BeforeValidator(require_text)]
+OptionalText = Annotated[str | None, BeforeValidator(blank_to_none)]

@@ -1,0 +1,91 @@
+"""The rule catalogue: every YAML rule name mapped to the module that implements it.
+
+Adding a rule is one module in this folder and one line in `MODULES`.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable
+from dataclasses import dataclass
+from types import ModuleType
+
+from solver.rules import (
+    capacity_fit,
+    pins,
+    room_capacity,
+    room_closures,
+    room_conflict,
+    room_features,
+    slot_kind,
+    speaker_availability,
+    speaker_conflict,
+)
+from solver.rules.base import Params, RuleSettings
+
+MODULES: tuple[ModuleType, ...] = (
+    # Hard by default
+    room_conflict,
+    speaker_conflict,
+    room_capacity,
+    room_features,
+    slot_kind,
+    pins,
+    speaker_availability,
+    room_closures,
+    # Soft by default
+    capacity_fit,
+)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A rule as the rest of salle sees it: what the module declares, read once."""
+
+    name: str
+    summary: str
+    defaults: RuleSettings
+    modes: tuple[str, ...]
+    unit: str
+    params: type[Params]
+    cost: Callable | None
+    add: Callable | None
+    judge: Callable
+
+    @property
+    def unary(self) -> bool:
+        """Decided per (session, room, slots) alone: pruned before the model when hard."""
+        return self.cost is not None
+
+
+def _rule(module: ModuleType) -> Rule:
+    doc = (module.__doc__ or "").strip().splitlines()[0]
+    if not doc.startswith(("Hard:", "Soft:")):
+        raise TypeError(f"rule module {module.__name__}: docstring must start with 'Hard:' or 'Soft:'")
+    return Rule(
+        name=module.NAME,
+        summary=doc,
+        defaults=module.DEFAULTS,
+        modes=module.MODES,
+        unit=module.UNIT,
+        params=getattr(module, "Params", Params),
+        cost=getattr(module, "cost", None),
+        add=getattr(module, "add", None),
+        judge=module.judge,
+    )
+
+
+REGISTRY: dict[str, Rule] = {m.NAME: _rule(m) for m in MODULES}
+
+
+def get_rule(name: str) -> Rule:
+    """The rule called `name`; an unknown name is a KeyError that lists the valid ones."""
+    if name in REGISTRY:
+        return REGISTRY[name]
+    raise KeyError(unknown_name_message("rule", name, list(REGISTRY)))
+
+
+def unknown_name_message(what: str, name: str, valid: list[str]) -> str:
+    near = difflib.get_close_matches(name, valid, n=1)
+    hint = f" Did you mean '{near[0]}'?" if near else ""
+    return f"unknown {what} '{name}'.{hint} Valid: {', '.join(valid)}"

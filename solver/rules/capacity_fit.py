@@ -1,0 +1,29 @@
+"""Soft: few empty seats: each seat left empty (capacity − attendance) costs the weight."""
+
+from __future__ import annotations
+
+from solver.inputs import Problem
+from solver.rules.base import JudgeView, Params, Placement, RuleSettings, Violation
+
+NAME = "capacity_fit"
+DEFAULTS = RuleSettings(hard=False, weight=1)
+MODES = ("soft",)
+UNIT = "empty seat"
+
+
+def cost(problem: Problem, params: Params, p: Placement) -> int:
+    return max(0, p.room.capacity - p.session.attendance)
+
+
+def judge(view: JudgeView, params: Params) -> list[Violation]:
+    out = []
+    for p in view.placed:
+        empty = p.room.capacity - p.session.attendance
+        if empty > 0:
+            out.append(Violation(
+                NAME, empty,
+                f"{p.session.session_id} expects {p.session.attendance} in {p.room.name} ({p.room.capacity} seats): "
+                f"{empty} empty",
+                (p.session.session_id,),
+            ))
+    return out

@@ -1,0 +1,37 @@
+"""Hard: no session uses a room while it is closed (a room_id in unavailability.csv)."""
+
+from __future__ import annotations
+
+from solver.inputs import Problem
+from solver.inputs.values import format_time_fr
+from solver.rules.base import JudgeView, Params, Placement, RuleSettings, Violation
+
+NAME = "room_closures"
+DEFAULTS = RuleSettings(hard=True, weight=50)
+MODES = ("hard", "soft")
+UNIT = "session in a closed room"
+
+
+def cost(problem: Problem, params: Params, p: Placement) -> int:
+    windows = problem.unavailable.get(p.room.room_id, ())
+    return int(any(d == s.day and a < s.end and s.start < b for d, a, b in windows for s in p.slots))
+
+
+def judge(view: JudgeView, params: Params) -> list[Violation]:
+    out = []
+    for p in view.placed:
+        for u in view.problem.unavailability:
+            if u.who != p.room.room_id or u.day != p.day:
+                continue
+            _, start, end = u.window
+            if any(a < end and start < b for a, b in p.intervals):
+                window = "all day" if u.start is None else f"{format_time_fr(start)}–{format_time_fr(end)}"
+                note = f" ({u.note})" if u.note else ""
+                out.append(Violation(
+                    NAME, 1,
+                    f"{p.session.session_id} is in {p.room.name} on {p.when()} but the room is closed "
+                    f"{u.day.isoformat()} {window}{note}",
+                    (p.session.session_id,),
+                ))
+                break
+    return out

@@ -1,0 +1,24 @@
+"""Hard: a room holds at most one session at any instant (when soft, each extra session costs per instant)."""
+
+from __future__ import annotations
+
+from solver.rules.base import BuildContext, JudgeView, Params, RuleSettings, Violation
+from solver.rules.clock import describe, double_bookings
+
+NAME = "room_conflict"
+DEFAULTS = RuleSettings(hard=True, weight=100)
+MODES = ("hard", "soft")
+UNIT = "extra session in a room, per instant"
+
+
+def add(ctx: BuildContext) -> None:
+    for literals, times in ctx.at_each_instant(lambda p: [p.room.room_id]):
+        ctx.at_most(literals, 1, times)
+
+
+def judge(view: JudgeView, params: Params) -> list[Violation]:
+    return double_bookings(
+        view, NAME, lambda p: [p.room.room_id],
+        lambda room, when, placed: f"{view.problem.room[room].name} holds {len(placed)} sessions at once on "
+        f"{when}: " + "; ".join(describe(p) for p in placed),
+    )

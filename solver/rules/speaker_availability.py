@@ -1,0 +1,46 @@
+"""Hard: no speaker presents during one of their unavailability windows (when soft, each such speaker costs)."""
+
+from __future__ import annotations
+
+from solver.inputs import Problem
+from solver.inputs.values import format_time_fr
+from solver.rules.base import JudgeView, Params, Placement, RuleSettings, Violation
+
+NAME = "speaker_availability"
+DEFAULTS = RuleSettings(hard=True, weight=50)
+MODES = ("hard", "soft")
+UNIT = "speaker presenting while unavailable"
+
+
+def _busy(problem: Problem, who: str, p: Placement) -> bool:
+    return any(
+        day == s.day and start < s.end and s.start < end
+        for day, start, end in problem.unavailable.get(who, ())
+        for s in p.slots
+    )
+
+
+def cost(problem: Problem, params: Params, p: Placement) -> int:
+    return sum(1 for who in p.session.speakers if _busy(problem, who, p))
+
+
+def judge(view: JudgeView, params: Params) -> list[Violation]:
+    out = []
+    for p in view.placed:
+        for who in p.session.speakers:
+            for u in view.problem.unavailability:
+                if u.who != who or u.day != p.day:
+                    continue
+                day, start, end = u.window
+                if any(a < end and start < b for a, b in p.intervals):
+                    name = view.problem.speaker[who].name
+                    window = "all day" if u.start is None else f"{format_time_fr(start)}–{format_time_fr(end)}"
+                    note = f" ({u.note})" if u.note else ""
+                    out.append(Violation(
+                        NAME, 1,
+                        f"{name} presents {p.session.session_id} on {p.when()} but is unavailable "
+                        f"{day.isoformat()} {window}{note}",
+                        (p.session.session_id,),
+                    ))
+                    break
+    return out

@@ -1,0 +1,24 @@
+"""Hard: a speaker is never in two sessions that overlap in time (when soft, each clash costs per instant)."""
+
+from __future__ import annotations
+
+from solver.rules.base import BuildContext, JudgeView, Params, RuleSettings, Violation
+from solver.rules.clock import describe, double_bookings
+
+NAME = "speaker_conflict"
+DEFAULTS = RuleSettings(hard=True, weight=100)
+MODES = ("hard", "soft")
+UNIT = "extra session for a speaker, per instant"
+
+
+def add(ctx: BuildContext) -> None:
+    for literals, times in ctx.at_each_instant(lambda p: p.session.speakers):
+        ctx.at_most(literals, 1, times)
+
+
+def judge(view: JudgeView, params: Params) -> list[Violation]:
+    return double_bookings(
+        view, NAME, lambda p: p.session.speakers,
+        lambda who, when, placed: f"{view.problem.speaker[who].name} is in {len(placed)} sessions at once on "
+        f"{when}: " + "; ".join(describe(p) for p in placed),
+    )
