@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from solver import app as service
+from solver.cli_publish import publish_cli
 from solver.config import load_config
 from solver.errors import InputError, SalleError
 from solver.inputs import load_problem_with_warnings
@@ -168,6 +169,10 @@ def assignments_table(rows: list[dict[str, str]], width: int | None = None) -> T
             c[4] = c[4][: widths[4] - 1] + "…"
         table.add_row(*c)
     return table
+
+
+cli.registered_commands.extend(publish_cli.registered_commands)
+cli.registered_groups.extend(publish_cli.registered_groups)
 
 
 def main() -> None:
