@@ -69,7 +69,7 @@ def solve(
     inputs: InputsArg = Path("inputs"),
     constraints: ConstraintsOpt = None,
     out_dir: Annotated[Path, typer.Option("--out", "-o", help="Folder for the results.")] = Path("outputs"),
-    time_limit: Annotated[float, typer.Option(help="Seconds CP-SAT may search.", min=0.1)] = 30.0,
+    time_limit: Annotated[float, typer.Option(help="Seconds CP-SAT may search.", min=0.001)] = 30.0,
     seed: Annotated[int, typer.Option(help="Random seed (same inputs and seed, same schedule).")] = 0,
     workers: Annotated[int, typer.Option(help="CP-SAT search workers (1 = fully deterministic).", min=1)] = 2,
     log: Annotated[bool, typer.Option("--log", help="Show CP-SAT's own search log.")] = False,
@@ -163,7 +163,8 @@ def assignments_table(rows: list[dict[str, str]], width: int | None = None) -> T
     widths[4] = max(12, min(widths[4], room_for_title))
     table = Table()
     for name, w in zip(names, widths, strict=True):
-        table.add_column(name, no_wrap=True, width=w, overflow="ellipsis", justify="right" if name == "seats" else "left")
+        justify = "right" if name == "seats" else "left"
+        table.add_column(name, no_wrap=True, width=w, overflow="ellipsis", justify=justify)
     for c in cells:
         if len(c[4]) > widths[4]:
             c[4] = c[4][: widths[4] - 1] + "…"

@@ -26,7 +26,8 @@ class Unplaceable:
     reasons: list[str]
 
     def sentence(self) -> str:
-        head = f"Session {self.session.session_id} « {self.session.title} » has no room and slot that meets every hard rule"
+        s = self.session
+        head = f"Session {s.session_id} « {s.title} » has no room and slot that meets every hard rule"
         if not self.reasons:
             return head + " (its length does not fit in any day)." if self.session.slots_needed > 1 else head + "."
         return head + ": " + "; ".join(self.reasons) + "."

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 from ortools.sat.python import cp_model
 
@@ -15,7 +15,7 @@ from solver.model import build_model
 from solver.schedule import Assignment, Schedule
 
 
-class Status(str, Enum):
+class Status(StrEnum):
     OPTIMAL = "optimal"  # a schedule, proven best
     FEASIBLE = "feasible"  # a schedule meeting every hard rule, maybe not the best
     INFEASIBLE = "infeasible"  # proven: no schedule meets every hard rule
@@ -96,7 +96,7 @@ def solve(problem: Problem, config: Config, options: SolveOptions | None = None)
     has_objective = bool(built.penalties)
     return Result(
         Status.OPTIMAL if code == cp_model.OPTIMAL else Status.FEASIBLE,
-        objective=int(round(solver.objective_value)) if has_objective else 0,
+        objective=round(solver.objective_value) if has_objective else 0,
         bound=solver.best_objective_bound if has_objective else 0.0,
         build_seconds=build_seconds,
         solve_seconds=solve_seconds,

@@ -54,12 +54,12 @@ def make_conference(
     named = [p for s in sessions for p in str(s.get("speakers") or "").split(";") if p]
     speakers = list(speakers or []) + [{"speaker_id": p, "name": p.title()} for p in dict.fromkeys(named)
                                        if p not in listed]
-    write_csv(folder / "rooms.csv", rooms, COLUMNS["rooms.csv"])
-    write_csv(folder / "slots.csv", slots, COLUMNS["slots.csv"])
-    write_csv(folder / "sessions.csv", sessions, COLUMNS["sessions.csv"])
-    write_csv(folder / "speakers.csv", speakers, COLUMNS["speakers.csv"])
+    tables = {"rooms.csv": rooms, "slots.csv": slots, "sessions.csv": sessions, "speakers.csv": speakers}
     if unavailability is not None:
-        write_csv(folder / "unavailability.csv", unavailability, COLUMNS["unavailability.csv"])
+        tables["unavailability.csv"] = unavailability
+    for name, rows in tables.items():
+        extra = [k for r in rows for k in r if k not in COLUMNS[name]]
+        write_csv(folder / name, rows, COLUMNS[name] + list(dict.fromkeys(extra)))
     return folder
 
 

@@ -1,0 +1,119 @@
+"""Reading the input folder: encodings, delimiters, and errors that name file, row and column."""
+
+from pathlib import Path
+
+import pytest
+
+from solver.errors import InputError
+from solver.inputs import load_problem, load_problem_with_warnings
+from tests.conftest import make_conference, write_csv
+
+
+def _issues(folder: Path) -> list[str]:
+    with pytest.raises(InputError) as exc:
+        load_problem(folder)
+    return [str(i) for i in exc.value.issues]
+
+
+def test_bundled_conference_reads(seed_inputs: Path) -> None:
+    """The example conference: 5 rooms, 1 slot, 3 case studies, 4 speakers, 2 unavailabilities."""
+    p = load_problem(seed_inputs)
+    assert (len(p.rooms), len(p.slots), len(p.sessions), len(p.speakers), len(p.unavailability)) == (5, 1, 3, 4, 2)
+    assert p.session["EC-MIS"].speakers == ("libersan", "boucher")
+    assert p.slot["J1-1330"].start == 13 * 60 + 30
+
+
+def test_french_excel_semicolons_bom_accents_and_13h30(tmp_path: Path) -> None:
+    """`;` separators, a BOM, accents and `13h30` times, as French Excel saves them."""
+    folder = make_conference(tmp_path)
+    write_csv(folder / "slots.csv", [{"slot_id": "T1", "day": "2027-05-13", "start": "13h30", "end": "14h45",
+                                      "kind": "étude", "label": "Études de cas"}], delimiter=";", bom=True)
+    write_csv(folder / "rooms.csv", [{"room_id": "R1", "name": "Salle Émile-Nelligan", "capacity": "1 200",
+                                      "features": "projecteur,micro"}], delimiter=";", bom=True)
+    p = load_problem(folder)
+    assert p.slot["T1"].start == 810 and p.slot["T1"].label == "Études de cas"
+    assert p.room["R1"].name == "Salle Émile-Nelligan" and p.room["R1"].capacity == 1200
+    assert p.room["R1"].features == ("projecteur", "micro")
+
+
+def test_windows_1252_is_read_with_a_warning(tmp_path: Path) -> None:
+    folder = make_conference(tmp_path)
+    (folder / "rooms.csv").write_bytes("room_id;name;capacity\nR1;Salle Émile;50\n".encode("cp1252"))
+    p, warnings = load_problem_with_warnings(folder)
+    assert p.room["R1"].name == "Salle Émile"
+    assert any("Windows-1252" in str(w) and "rooms.csv" in str(w) for w in warnings)
+
+
+def test_extra_columns_are_kept(tmp_path: Path) -> None:
+    folder = make_conference(tmp_path, rooms=[{"room_id": "R1", "name": "R", "capacity": 5, "étage": "2"}])
+    assert load_problem(folder).room["R1"].extra == {"étage": "2"}
+
+
+def test_bad_cells_name_file_row_and_column(tmp_path: Path) -> None:
+    """Every bad cell is reported at once, as `file:row: column: message` (the header is row 1)."""
+    folder = make_conference(
+        tmp_path,
+        rooms=[{"room_id": "R1", "name": "A", "capacity": 30}, {"room_id": "R2", "name": "B", "capacity": "beaucoup"}],
+        slots=[{"slot_id": "T1", "day": "13/05/2027", "start": "9h", "end": "10h"},
+               {"slot_id": "T2", "day": "2027-05-13", "start": "11h", "end": "10h"}],
+        sessions=[{"session_id": "S1", "title": "", "attendance": -3}],
+    )
+    issues = _issues(folder)
+    assert "rooms.csv:3: capacity: expected a whole number, got 'beaucoup'" in issues
+    assert any(i.startswith("slots.csv:2: day: expected a date as YYYY-MM-DD") for i in issues)
+    assert "slots.csv:3: end: the slot must end after it starts" in issues
+    assert "sessions.csv:2: title: must not be empty" in issues
+    assert "sessions.csv:2: attendance: must be at least 0, got '-3'" in issues
+
+
+def test_missing_required_column_and_file(tmp_path: Path) -> None:
+    folder = make_conference(tmp_path)
+    (folder / "speakers.csv").unlink()
+    write_csv(folder / "rooms.csv", [{"room_id": "R1", "name": "A"}])
+    issues = _issues(folder)
+    assert "rooms.csv:1: capacity: missing required column" in issues
+    assert any(i.startswith("speakers.csv: required file is missing") for i in issues)
+
+
+def test_duplicate_ids_and_unresolved_references(tmp_path: Path) -> None:
+    folder = make_conference(
+        tmp_path,
+        rooms=[{"room_id": "R1", "name": "A", "capacity": 30}, {"room_id": "R1", "name": "B", "capacity": 40}],
+    )
+    assert "rooms.csv:3: room_id: duplicate id 'R1' (first on row 2)" in _issues(folder)
+
+    folder = make_conference(
+        tmp_path / "refs",
+        sessions=[{"session_id": "S1", "title": "T", "attendance": 5, "room": "R9", "slot": "T9"}],
+        unavailability=[{"who": "nobody", "day": "2027-05-13"}],
+    )
+    write_csv(folder / "sessions.csv", [{"session_id": "S1", "title": "T", "attendance": 5, "speakers": "ghost",
+                                         "room": "R9", "slot": "T9"}])
+    issues = _issues(folder)
+    assert "sessions.csv:2: speakers: unknown speaker 'ghost' (not in speakers.csv)" in issues
+    assert "sessions.csv:2: room: pinned room 'R9' is not in rooms.csv" in issues
+    assert "sessions.csv:2: slot: pinned slot 'T9' is not in slots.csv" in issues
+    assert "unavailability.csv:2: who: 'nobody' is neither a speaker_id nor a room_id" in issues
+
+
+def test_unavailability_needs_both_times_or_none(tmp_path: Path) -> None:
+    folder = make_conference(tmp_path, rooms=[{"room_id": "R1", "name": "A", "capacity": 30}],
+                             unavailability=[{"who": "R1", "day": "2027-05-13", "start": "9h"}])
+    assert any(i.startswith("unavailability.csv:2: start: give both start and end") for i in _issues(folder))
+
+
+def test_blank_lines_do_not_shift_row_numbers(tmp_path: Path) -> None:
+    folder = make_conference(tmp_path)
+    (folder / "rooms.csv").write_text("room_id,name,capacity\n\nR1,A,30\n,,\nR2,B,zero\n", encoding="utf-8")
+    assert "rooms.csv:5: capacity: expected a whole number, got 'zero'" in _issues(folder)
+
+
+def test_unparseable_csv_is_one_clear_line(tmp_path: Path) -> None:
+    folder = make_conference(tmp_path)
+    (folder / "rooms.csv").write_text('room_id,name,capacity\nR1,"unclosed,30\n', encoding="utf-8")
+    issues = _issues(folder)
+    assert len(issues) == 1 and issues[0].startswith("rooms.csv: cannot be parsed as CSV")
+
+
+def test_missing_folder(tmp_path: Path) -> None:
+    assert _issues(tmp_path / "nope") == [f"{tmp_path / 'nope'}: no such inputs folder"]
