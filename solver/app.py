@@ -49,7 +49,8 @@ def run_solve(inputs: Path, constraints: list[Path] | None, out: Path, options: 
     if not run.judgement.ok:
         lines = "\n".join(f"  - {v.message}" for v in run.judgement.hard)
         raise JudgeDisagrees(f"internal error: the solver's schedule breaks hard rules:\n{lines}")
-    run.written = write_outputs(problem, result.schedule, out)
+    run.written = write_outputs(problem, result.schedule, out, config, run.judgement, result.objective,
+                                result.bound)
     return run
 
 

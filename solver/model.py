@@ -13,7 +13,7 @@ from ortools.sat.python import cp_model
 
 from solver.config import Config, RuleConfig
 from solver.inputs import Problem, Session
-from solver.rules.base import BuildContext, JudgeView, Penalty, Placed, Placement
+from solver.rules.base import BuildContext, JudgeView, ModelIndex, Penalty, Placed, Placement
 
 Key = tuple[str, str, str]  # (session_id, room_id, first slot_id)
 
@@ -107,10 +107,11 @@ def build_model(problem: Problem, config: Config) -> BuiltModel:
             Penalty(name, 1, cp_model.LinearExpr.weighted_sum([lit for _, lit in terms], [w for w, _ in terms]))
         )
 
+    index = ModelIndex(problem, built.placements, built.literals)
     for rc in config.enabled:
         if rc.rule.add is None:
             continue
-        ctx = BuildContext(cp, problem, built.placements, built.literals, rc.name, rc.settings, rc.params)
+        ctx = BuildContext(cp, problem, index, rc.name, rc.settings, rc.params)
         rc.rule.add(ctx)
         built.penalties.extend(ctx.penalties)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-from tests.conftest import make_conference
+from tests.conftest import make_conference, write_csv
 
 DAYS = ("2027-05-13", "2027-05-14")
 FEATURES = ("projecteur", "micro", "captation")
@@ -15,11 +15,16 @@ def _clash(a: tuple[str, int, int], b: tuple[str, int, int]) -> bool:
     return a[0] == b[0] and a[1] < b[2] and b[1] < a[2]
 
 
-def planted_conference(folder: Path, seed: int) -> tuple[Path, list[tuple[str, str, str]]]:
-    """Write a conference into `folder`; return it and the planted (session, room, first slot) rows."""
+def planted_conference(folder: Path, seed: int, rich: bool = False) -> tuple[Path, list[tuple[str, str, str]]]:
+    """Write a conference into `folder`; return it and the planted (session, room, first slot) rows.
+
+    `rich` adds the optional columns and files the soft rules read (tracks, tags, languages, order, room and
+    slot preferences, buildings, interests.csv, preferences.csv), filled at random.
+    """
     rng = random.Random(seed)
     rooms = [{"room_id": f"R{i}", "name": f"Salle {i}", "capacity": rng.choice([10, 25, 40, 80, 200]),
-              "features": ";".join(f for f in FEATURES if rng.random() < 0.5)} for i in range(rng.randint(1, 4))]
+              "features": ";".join(f for f in FEATURES if rng.random() < 0.5),
+              "building": rng.choice(["A", "B"]) if rich else ""} for i in range(rng.randint(1, 4))]
     slots = []
     for d, day in enumerate(DAYS[: rng.randint(1, 2)]):
         t = 8 * 60
@@ -78,5 +83,33 @@ def planted_conference(folder: Path, seed: int) -> tuple[Path, list[tuple[str, s
                                        "end": f"{window[2] // 60}h{window[2] % 60:02d}"})
     for s in slots:
         del s["_t"]
-    return make_conference(folder, rooms=rooms, slots=slots, sessions=sessions,
-                           unavailability=unavailability), planted
+    folder = make_conference(folder, rooms=rooms, slots=slots, sessions=sessions, unavailability=unavailability)
+    if rich:
+        _enrich(folder, rng, rooms, slots, sessions, list(busy_person))
+    return folder, planted
+
+
+def _enrich(folder: Path, rng: random.Random, rooms: list[dict], slots: list[dict], sessions: list[dict],
+            people: list[str]) -> None:
+    ids = [s["session_id"] for s in sessions]
+    for s in sessions:
+        s["track"] = rng.choice(["", "Santé", "Ville"])
+        s["tags"] = ";".join(t for t in ("ia", "climat") if rng.random() < 0.3)
+        s["language"] = rng.choice(["", "fr", "en"])
+        s["after"] = ";".join(o for o in ids if o != s["session_id"] and rng.random() < 0.15)
+        s["prefers_rooms"] = rng.choice(["", rooms[0]["room_id"], rooms[-1]["building"] or ""])
+        s["avoids_rooms"] = rng.choice(["", "", rooms[-1]["room_id"]])
+        s["prefers_slots"] = rng.choice(["", slots[0]["slot_id"], slots[-1]["slot_id"]])
+        s["avoids_slots"] = rng.choice(["", "", slots[0]["slot_id"]])
+    write_csv(folder / "sessions.csv", sessions)
+    attendees = [{"attendee_id": f"a{i}", "session_id": sid, "weight": rng.choice(["", 1, 2, 3])}
+                 for i in range(rng.randint(0, 6)) for sid in ids if rng.random() < 0.5]
+    write_csv(folder / "interests.csv", attendees, ["attendee_id", "session_id", "weight"])
+    prefs = []
+    for who in people:
+        if rng.random() < 0.5:
+            day = rng.choice(sorted({s["day"] for s in slots}))
+            start = rng.choice([8, 9, 10, 11])
+            prefs.append({"who": who, "day": day, "start": f"{start}h", "end": f"{start + rng.choice([1, 2, 3])}h",
+                          "weight": rng.choice([-3, -1, 1, 2])})
+    write_csv(folder / "preferences.csv", prefs, ["who", "day", "start", "end", "weight"])

@@ -9,12 +9,13 @@ from pydantic import ValidationError
 
 from solver.errors import InputError, Issue
 from solver.inputs.problem import Problem
-from solver.inputs.records import Record, Room, Session, Slot, Speaker, Unavailability
+from solver.inputs.records import Interest, Preference, Record, Room, Session, Slot, Speaker, Unavailability
 from solver.inputs.table import Table, TableError, read_table
 
 R = TypeVar("R", bound=Record)
 
-OPTIONAL_FILES = {Unavailability.FILE}
+OPTIONAL_FILES = {Unavailability.FILE, Interest.FILE, Preference.FILE}
+NOT_UNIQUE = (Unavailability, Interest, Preference)
 
 
 def _locate(error: dict, fields: list[str]) -> tuple[str | None, str]:
@@ -46,7 +47,7 @@ def parse_records(table: Table, model: type[R], issues: list[Issue]) -> list[R]:
                 issues.append(Issue(table.name, message, row=row.number, column=column))
             continue
         key = str(getattr(record, id_field))
-        if model is not Unavailability and key in seen:
+        if model not in NOT_UNIQUE and key in seen:
             issues.append(
                 Issue(table.name, f"duplicate id '{key}' (first on row {seen[key]})", row.number, id_field)
             )
@@ -81,6 +82,31 @@ def check_references(problem: Problem) -> list[Issue]:
             issues.append(Issue(Session.FILE, f"pinned room '{s.room}' is not in rooms.csv", s.row, "room"))
         if s.slot and s.slot not in problem.slot:
             issues.append(Issue(Session.FILE, f"pinned slot '{s.slot}' is not in slots.csv", s.row, "slot"))
+    room_words = set(problem.room) | problem.features | {r.building for r in problem.rooms if r.building}
+    slot_words = set(problem.slot) | {s.kind for s in problem.slots if s.kind}
+    slot_words |= {s.label for s in problem.slots if s.label}
+    for s in problem.sessions:
+        for other in s.after:
+            if other not in problem.session:
+                issues.append(Issue(Session.FILE, f"unknown session '{other}' (not in sessions.csv)", s.row, "after"))
+            elif other == s.session_id:
+                issues.append(Issue(Session.FILE, "a session cannot come after itself", s.row, "after"))
+        for column in ("prefers_rooms", "avoids_rooms"):
+            for value in getattr(s, column):
+                if value not in room_words:
+                    issues.append(Issue(Session.FILE, f"'{value}' is not a room id, room feature or building",
+                                        s.row, column))
+        for column in ("prefers_slots", "avoids_slots"):
+            for value in getattr(s, column):
+                if value not in slot_words:
+                    issues.append(Issue(Session.FILE, f"'{value}' is not a slot id, slot kind or slot label",
+                                        s.row, column))
+    for i in problem.interests:
+        if i.session_id not in problem.session:
+            issues.append(Issue(Interest.FILE, f"unknown session '{i.session_id}'", i.row, "session_id"))
+    for pref in problem.preferences:
+        if pref.who not in problem.speaker:
+            issues.append(Issue(Preference.FILE, f"'{pref.who}' is not a speaker_id", pref.row, "who"))
     for u in problem.unavailability:
         is_speaker, is_room = u.who in problem.speaker, u.who in problem.room
         if not (is_speaker or is_room):
@@ -112,6 +138,8 @@ def load_problem_with_warnings(folder: Path | str) -> tuple[Problem, list[Issue]
         sessions=tuple(_read(folder, Session, issues, warnings)),
         speakers=tuple(_read(folder, Speaker, issues, warnings)),
         unavailability=tuple(_read(folder, Unavailability, issues, warnings)),
+        interests=tuple(_read(folder, Interest, issues, warnings)),
+        preferences=tuple(_read(folder, Preference, issues, warnings)),
         source=folder,
     )
     if not issues:

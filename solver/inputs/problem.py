@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from solver.inputs.records import Room, Session, Slot, Speaker, Unavailability
+from solver.inputs.records import Interest, Preference, Room, Session, Slot, Speaker, Unavailability
 
 
 @dataclass(frozen=True)
@@ -20,6 +20,8 @@ class Problem:
     sessions: tuple[Session, ...]
     speakers: tuple[Speaker, ...]
     unavailability: tuple[Unavailability, ...] = ()
+    interests: tuple[Interest, ...] = ()
+    preferences: tuple[Preference, ...] = ()
     source: Path | None = None
     extra_tables: dict[str, object] = field(default_factory=dict, compare=False)
 
@@ -82,6 +84,10 @@ class Problem:
             for p in s.speakers:
                 out[p].append(s)
         return dict(out)
+
+    @cached_property
+    def languages(self) -> set[str]:
+        return {s.language for s in self.sessions if s.language}
 
     @cached_property
     def features(self) -> set[str]:

@@ -74,6 +74,14 @@ class Session(Record):
     room: OptionalText = None
     slot: OptionalText = None
     description: OptionalText = None
+    # optional columns used by the soft rules of the catalogue
+    tags: IdList = ()
+    language: OptionalText = None
+    after: IdList = ()
+    prefers_rooms: IdList = ()
+    avoids_rooms: IdList = ()
+    prefers_slots: IdList = ()
+    avoids_slots: IdList = ()
 
     @property
     def id(self) -> str:
@@ -116,4 +124,44 @@ class Unavailability(Record):
     @property
     def window(self) -> tuple[dt.date, int, int]:
         """(day, start, end) in minutes; the whole day when no times are given."""
+        return self.day, self.start if self.start is not None else 0, self.end if self.end is not None else 24 * 60
+
+
+class Interest(Record):
+    """An attendee wants to see a session (from a registration form or a vote)."""
+
+    FILE: ClassVar[str] = "interests.csv"
+    REQUIRED: ClassVar[tuple[str, ...]] = ("attendee_id", "session_id")
+    attendee_id: Text
+    session_id: Text
+    weight: OptionalInt = Field(default=None, ge=0)
+
+    @property
+    def id(self) -> str:
+        return f"{self.attendee_id}/{self.session_id}"
+
+
+class Preference(Record):
+    """A speaker asks for (weight > 0) or asks to avoid (weight < 0) a time window."""
+
+    FILE: ClassVar[str] = "preferences.csv"
+    REQUIRED: ClassVar[tuple[str, ...]] = ("who", "day", "weight")
+    who: Text
+    day: Day
+    start: OptionalTime = None
+    end: OptionalTime = None
+    weight: Int
+
+    @model_validator(mode="after")
+    def _window(self) -> Preference:
+        if (self.start is None) != (self.end is None):
+            raise ValueError("start: give both start and end, or leave both empty for the whole day")
+        if self.start is not None and self.end is not None and self.end <= self.start:
+            raise ValueError("end: the window must end after it starts")
+        if self.weight == 0:
+            raise ValueError("weight: must not be 0 (positive asks for the window, negative asks to avoid it)")
+        return self
+
+    @property
+    def window(self) -> tuple[dt.date, int, int]:
         return self.day, self.start if self.start is not None else 0, self.end if self.end is not None else 24 * 60

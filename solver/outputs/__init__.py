@@ -4,16 +4,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from solver.config import Config
 from solver.inputs import Problem
+from solver.judge import Judgement
 from solver.outputs.atomic import write_atomically
 from solver.outputs.programme import programme_markdown
+from solver.outputs.report import report_csv, report_markdown
 from solver.outputs.tables import assignments_csv
 from solver.schedule import Schedule
 
 
-def write_outputs(problem: Problem, schedule: Schedule, out: Path) -> list[Path]:
-    """Write assignments.csv and programme.md into `out` atomically; return the paths."""
+def write_outputs(problem: Problem, schedule: Schedule, out: Path, config: Config, verdict: Judgement,
+                  objective: int | None = None, bound: float | None = None) -> list[Path]:
+    """Write assignments.csv, programme.md, report.md and report.csv into `out` atomically; return the paths."""
     return write_atomically({
         out / "assignments.csv": assignments_csv(problem, schedule),
         out / "programme.md": programme_markdown(problem, schedule),
+        out / "report.md": report_markdown(config, verdict, objective, bound),
+        out / "report.csv": report_csv(config, verdict),
     })

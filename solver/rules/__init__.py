@@ -11,15 +11,27 @@ from dataclasses import dataclass
 from types import ModuleType
 
 from solver.rules import (
+    attendee_conflicts,
+    avoid_parallel,
     capacity_fit,
+    language_mix,
+    order,
     pins,
     room_capacity,
     room_closures,
     room_conflict,
     room_features,
+    room_preference,
     slot_kind,
+    slot_preference,
     speaker_availability,
+    speaker_changeover,
     speaker_conflict,
+    speaker_days,
+    speaker_preferences,
+    speaker_room,
+    track_parallel,
+    track_room,
 )
 from solver.rules.base import Params, RuleSettings
 
@@ -35,6 +47,18 @@ MODULES: tuple[ModuleType, ...] = (
     room_closures,
     # Soft by default
     capacity_fit,
+    track_room,
+    track_parallel,
+    avoid_parallel,
+    attendee_conflicts,
+    speaker_preferences,
+    speaker_changeover,
+    speaker_days,
+    speaker_room,
+    room_preference,
+    slot_preference,
+    order,
+    language_mix,
 )
 
 

@@ -74,25 +74,89 @@ class Penalty:
     expr: Any  # a cp_model linear expression
 
 
+Key = tuple[str, str, str]  # (session_id, room_id, first slot_id)
+Instant = tuple[dt.date, int]  # a day and a slot start on it, in minutes
+
+
+class ModelIndex:
+    """Views of the placement literals that several rules need, computed once per model."""
+
+    def __init__(self, problem: Problem, placements: dict[Key, Placement], literals: dict[Key, Any]) -> None:
+        self.problem = problem
+        self.placements = placements
+        self.literals = literals
+        self.by_session: dict[str, list[Key]] = defaultdict(list)
+        for key in placements:
+            self.by_session[key[0]].append(key)
+        starts: dict[dt.date, set[int]] = defaultdict(set)
+        for slot in problem.slots:
+            starts[slot.day].add(slot.start)
+        self.grid: dict[dt.date, list[int]] = {d: sorted(v) for d, v in starts.items()}
+        self._covers: dict[tuple[str, int], list[Instant]] = {}
+
+    def covers(self, key: Key) -> list[Instant]:
+        """The instants (slot starts of the day) during which this placement runs."""
+        p = self.placements[key]
+        ck = (p.slots[0].slot_id, len(p.slots))
+        if ck not in self._covers:
+            self._covers[ck] = [(p.day, t) for t in self.grid[p.day] if any(s.start <= t < s.end for s in p.slots)]
+        return self._covers[ck]
+
+    def running(self, session_id: str) -> dict[Instant, list[Any]]:
+        """For each instant, the literals that make `session_id` run then (their sum is 0 or 1)."""
+        out: dict[Instant, list[Any]] = defaultdict(list)
+        for key in self.by_session.get(session_id, ()):
+            for instant in self.covers(key):
+                out[instant].append(self.literals[key])
+        return out
+
+    def starts(self, session_id: str) -> dict[str, list[Any]]:
+        """For each first slot, the literals that start `session_id` there (their sum is 0 or 1)."""
+        out: dict[str, list[Any]] = defaultdict(list)
+        for key in self.by_session.get(session_id, ()):
+            out[key[2]].append(self.literals[key])
+        return out
+
+
 @dataclass
 class BuildContext:
-    """What `add(ctx)` sees: the model, the problem, the placement literals, and this rule's settings."""
+    """What `add(ctx)` sees: the model, the problem, the placement literals, and this rule's settings.
+
+    The helpers below turn "at most", "never together" and "counts as one violation" into constraints when the
+    rule is hard and into penalized slack when it is soft, so rule modules never branch on hard/soft.
+    """
 
     model: cp_model.CpModel
     problem: Problem
-    placements: dict[tuple[str, str, str], Placement]
-    literals: dict[tuple[str, str, str], cp_model.IntVar]
+    index: ModelIndex
     rule: str = ""
     settings: RuleSettings = field(default_factory=RuleSettings)
     params: Params = field(default_factory=Params)
     penalties: list[Penalty] = field(default_factory=list)
+
+    @property
+    def placements(self) -> dict[Key, Placement]:
+        return self.index.placements
+
+    @property
+    def literals(self) -> dict[Key, Any]:
+        return self.index.literals
 
     def penalize(self, expr: Any, amount: int = 1) -> None:
         """Add `weight × amount × expr` to the objective for this rule."""
         if self.settings.weight * amount:
             self.penalties.append(Penalty(self.rule, self.settings.weight * amount, expr))
 
-    def at_most(self, literals: list[cp_model.IntVar], k: int = 1, times: int = 1) -> None:
+    def violation(self, amount: int = 1, name: str = "") -> Any:
+        """A literal meaning "this instance of the rule is broken": fixed false when hard, else costing
+        `weight × amount`. Rules write their condition as `expr <= bound + violation`."""
+        if self.settings.hard:
+            return 0
+        v = self.model.new_bool_var(f"{self.rule}_violated_{name}")
+        self.penalize(v, amount)
+        return v
+
+    def at_most(self, literals: list[Any], k: int = 1, times: int = 1) -> None:
         """At most `k` of `literals` true: a constraint when hard; when soft, each one over `k` costs `weight`.
 
         `times` counts how many checks this group stands for (several instants with the same literals).
@@ -110,34 +174,41 @@ class BuildContext:
         self.penalize(excess, times)
 
     def at_each_instant(self, owners: Callable[[Placement], Iterable[str]]) -> list[tuple[list[Any], int]]:
-        """Groups of literals that run at one instant for one owner (a room, a speaker).
+        """Groups of literals of different sessions that run at one instant for one owner (a room, a speaker).
 
         Instants are the slot starts of each day: two runs of slots overlap in clock time iff both cover one
         of them. Identical groups are merged; the count says how many (owner, instant) checks each stands for.
         """
-        covers = self._instants_covered()
-        groups: dict[tuple[str, dt.date, int], list[tuple[str, str, str]]] = defaultdict(list)
+        groups: dict[tuple[str, Instant], list[Key]] = defaultdict(list)
         for key, placement in self.placements.items():
-            first = placement.slots[0]
             for owner in owners(placement):
-                for t in covers[(first.slot_id, len(placement.slots))]:
-                    groups[(owner, first.day, t)].append(key)
-        merged: dict[tuple[tuple[str, str, str], ...], int] = defaultdict(int)
+                for instant in self.index.covers(key):
+                    groups[(owner, instant)].append(key)
+        merged: dict[tuple[Key, ...], int] = defaultdict(int)
         for keys in groups.values():
-            if len(keys) > 1:
+            if len({k[0] for k in keys}) > 1:
                 merged[tuple(sorted(keys))] += 1
         return [([self.literals[k] for k in keys], n) for keys, n in merged.items()]
 
-    def _instants_covered(self) -> dict[tuple[str, int], list[int]]:
-        starts: dict[dt.date, list[int]] = defaultdict(list)
-        for s in self.problem.slots:
-            starts[s.day].append(s.start)
-        out: dict[tuple[str, int], list[int]] = {}
-        for p in self.placements.values():
-            key = (p.slots[0].slot_id, len(p.slots))
-            if key not in out:
-                out[key] = sorted({t for t in starts[p.day] for s in p.slots if s.start <= t < s.end})
-        return out
+    def spread(self, owner_values: Callable[[Placement], Iterable[tuple[str, str]]]) -> None:
+        """Each owner (a track on a day, a speaker) uses one value (a room, a day): when soft, each extra value
+        used costs `weight`. `owner_values` says which (owner, value) pairs a placement uses."""
+        used: dict[str, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
+        sessions: dict[str, set[str]] = defaultdict(set)
+        for key, placement in self.placements.items():
+            for owner, value in owner_values(placement):
+                used[owner][value].append(self.literals[key])
+                sessions[owner].add(key[0])
+        for owner, values in used.items():
+            if len(sessions[owner]) < 2 or len(values) < 2:
+                continue
+            flags = []
+            for value, lits in values.items():
+                flag = self.model.new_bool_var(f"{self.rule}_uses_{owner}_{value}")
+                for lit in lits:
+                    self.model.add_implication(lit, flag)
+                flags.append(flag)
+            self.at_most(flags, 1)
 
 
 @dataclass(frozen=True)

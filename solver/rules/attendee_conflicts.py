@@ -1,0 +1,50 @@
+"""Soft: sessions that one attendee wants to see (interests.csv) do not overlap; each overlapping pair costs
+the number of attendees (or their summed `weight`) who want both."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from itertools import combinations
+
+from solver.inputs import Problem
+from solver.rules.base import BuildContext, JudgeView, Params, RuleSettings, Violation
+from solver.rules.clock import describe, overlaps
+
+NAME = "attendee_conflicts"
+DEFAULTS = RuleSettings(hard=False, weight=1)
+MODES = ("hard", "soft")
+UNIT = "attendee missing one of two sessions they want"
+
+
+def wanted_pairs(problem: Problem) -> dict[tuple[str, str], int]:
+    """(session, session) -> summed weight of the attendees who want both."""
+    wants: dict[str, dict[str, int]] = defaultdict(dict)
+    for i in problem.interests:
+        wants[i.attendee_id][i.session_id] = 1 if i.weight is None else i.weight
+    pairs: dict[tuple[str, str], int] = defaultdict(int)
+    for sessions in wants.values():
+        for a, b in combinations(sorted(sessions), 2):
+            pairs[(a, b)] += min(sessions[a], sessions[b])
+    return {k: v for k, v in pairs.items() if v > 0}
+
+
+def add(ctx: BuildContext) -> None:
+    for (a, b), weight in sorted(wanted_pairs(ctx.problem).items()):
+        run_a, run_b = ctx.index.running(a), ctx.index.running(b)
+        common = [t for t in run_a if t in run_b]
+        if not common:
+            continue
+        v = ctx.violation(weight, name=f"{a}_{b}")
+        for t in common:
+            ctx.model.add(sum(run_a[t]) + sum(run_b[t]) <= 1 + v)
+
+
+def judge(view: JudgeView, params: Params) -> list[Violation]:
+    by_id = {p.session.session_id: p for p in view.placed}
+    out = []
+    for (a, b), weight in sorted(wanted_pairs(view.problem).items()):
+        pa, pb = by_id.get(a), by_id.get(b)
+        if pa and pb and pa.day == pb.day and any(overlaps(x, y) for x in pa.intervals for y in pb.intervals):
+            out.append(Violation(NAME, weight, f"{weight} attendee(s) want both {describe(pa)} and {describe(pb)}, "
+                                               "which overlap", (a, b)))
+    return out

@@ -1,0 +1,24 @@
+"""Soft: sessions sharing a tag (column `tags`) do not overlap in time (each extra one costs per instant)."""
+
+from __future__ import annotations
+
+from solver.rules.base import BuildContext, JudgeView, Params, RuleSettings, Violation
+from solver.rules.clock import describe, double_bookings
+
+NAME = "avoid_parallel"
+DEFAULTS = RuleSettings(hard=False, weight=10)
+MODES = ("hard", "soft")
+UNIT = "extra parallel session sharing a tag, per instant"
+
+
+def add(ctx: BuildContext) -> None:
+    for literals, times in ctx.at_each_instant(lambda p: p.session.tags):
+        ctx.at_most(literals, 1, times)
+
+
+def judge(view: JudgeView, params: Params) -> list[Violation]:
+    return double_bookings(
+        view, NAME, lambda p: p.session.tags,
+        lambda tag, when, placed: f"{len(placed)} sessions tagged « {tag} » run in parallel on {when}: "
+        + "; ".join(describe(p) for p in placed),
+    )

@@ -1,0 +1,59 @@
+"""Soft: when sessions run in parallel, they offer more than one language (column `language`); each instant
+where two or more sessions with a language run and all share one language costs the weight."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from solver.inputs.values import format_time_fr
+from solver.rules.base import BuildContext, Instant, JudgeView, Params, RuleSettings, Violation
+from solver.rules.clock import grid_instants
+
+NAME = "language_mix"
+DEFAULTS = RuleSettings(hard=False, weight=2)
+MODES = ("hard", "soft")
+UNIT = "instant offering one language only"
+
+
+def add(ctx: BuildContext) -> None:
+    if len(ctx.problem.languages) < 2:
+        return
+    at: dict[Instant, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
+    sessions_at: dict[Instant, int] = defaultdict(int)
+    for s in ctx.problem.sessions:
+        if s.language:
+            for instant, lits in ctx.index.running(s.session_id).items():
+                at[instant][s.language].extend(lits)
+                sessions_at[instant] += 1
+    m = ctx.model
+    for instant, by_language in sorted(at.items()):
+        if sessions_at[instant] < 2:
+            continue  # never two sessions with a language at this instant
+        everything = [lit for lits in by_language.values() for lit in lits]
+        parallel = m.new_bool_var("parallel")
+        m.add(sum(everything) <= 1 + len(everything) * parallel)
+        has = []
+        for lits in by_language.values():
+            h = m.new_bool_var("has_language")
+            m.add(h <= sum(lits))
+            has.append(h)
+        mixed = m.new_bool_var("mixed")
+        m.add(2 * mixed <= sum(has))
+        m.add(parallel <= mixed + ctx.violation(name=f"{instant[0]}_{instant[1]}"))
+
+
+def judge(view: JudgeView, params: Params) -> list[Violation]:
+    if len(view.problem.languages) < 2:
+        return []
+    out = []
+    for day in sorted({p.day for p in view.placed}):
+        for t in grid_instants(view, day):
+            running = [p for p in view.placed if p.day == day and p.session.language
+                       and any(a <= t < b for a, b in p.intervals)]
+            languages = {p.session.language for p in running}
+            if len(running) >= 2 and len(languages) == 1:
+                out.append(Violation(NAME, 1, f"{len(running)} sessions run on {day.isoformat()} at "
+                                              f"{format_time_fr(t)}, all in {languages.pop()}",
+                                     tuple(sorted(p.session.session_id for p in running))))
+    return out

@@ -1,0 +1,48 @@
+"""Soft: a session starts after every session in its `after` column has ended (each one not yet over costs)."""
+
+from __future__ import annotations
+
+from solver.inputs import Problem
+from solver.rules.base import BuildContext, JudgeView, Params, Placed, RuleSettings, Violation
+
+NAME = "order"
+DEFAULTS = RuleSettings(hard=False, weight=20)
+MODES = ("hard", "soft")
+UNIT = "session starting before one it must follow has ended"
+
+
+def _minute(problem: Problem, day_index: dict, day, minute: int) -> int:
+    return day_index[day] * 24 * 60 + minute
+
+
+def add(ctx: BuildContext) -> None:
+    problem = ctx.problem
+    days = {d: i for i, d in enumerate(problem.days)}
+    horizon = len(days) * 24 * 60
+    for session in problem.sessions:
+        for before in session.after:
+            starts = [(_minute(problem, days, ctx.placements[k].day, ctx.placements[k].slots[0].start), ctx.literals[k])
+                      for k in ctx.index.by_session.get(session.session_id, ())]
+            ends = [(_minute(problem, days, ctx.placements[k].day, ctx.placements[k].slots[-1].end), ctx.literals[k])
+                    for k in ctx.index.by_session.get(before, ())]
+            if not starts or not ends:
+                continue
+            start = sum(m * lit for m, lit in starts)
+            end = sum(m * lit for m, lit in ends)
+            v = ctx.violation(name=f"{before}_{session.session_id}")
+            ctx.model.add(end - start <= horizon * v)
+
+
+def judge(view: JudgeView, params: Params) -> list[Violation]:
+    days = {d: i for i, d in enumerate(view.problem.days)}
+    by_id: dict[str, Placed] = {p.session.session_id: p for p in view.placed}
+    out = []
+    for p in view.placed:
+        for before in p.session.after:
+            q = by_id.get(before)
+            if q is None:
+                continue
+            if (days[q.day], q.slots[-1].end) > (days[p.day], p.slots[0].start):
+                out.append(Violation(NAME, 1, f"{p.session.session_id} ({p.when()}) must come after {before}, "
+                                              f"which ends later ({q.when()})", (p.session.session_id, before)))
+    return out

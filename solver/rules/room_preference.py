@@ -1,0 +1,40 @@
+"""Soft: sessions get a room they prefer (`prefers_rooms`) and not one they avoid (`avoids_rooms`).
+
+Values are room ids, room features or buildings; each unmet preference costs the weight.
+"""
+
+from __future__ import annotations
+
+from solver.inputs import Problem, Room
+from solver.rules.base import JudgeView, Params, Placement, RuleSettings, Violation
+
+NAME = "room_preference"
+DEFAULTS = RuleSettings(hard=False, weight=5)
+MODES = ("hard", "soft")
+UNIT = "room preference not met"
+
+
+def _words(room: Room) -> set[str]:
+    return {room.room_id, *room.features, *([room.building] if room.building else [])}
+
+
+def cost(problem: Problem, params: Params, p: Placement) -> int:
+    words = _words(p.room)
+    prefers, avoids = p.session.prefers_rooms, p.session.avoids_rooms
+    return int(bool(prefers) and not words & set(prefers)) + int(bool(words & set(avoids)))
+
+
+def judge(view: JudgeView, params: Params) -> list[Violation]:
+    out = []
+    for p in view.placed:
+        s, words = p.session, {p.room.room_id, *p.room.features}
+        if p.room.building:
+            words.add(p.room.building)
+        if s.prefers_rooms and not any(w in words for w in s.prefers_rooms):
+            out.append(Violation(NAME, 1, f"{s.session_id} prefers {' or '.join(s.prefers_rooms)} but is in "
+                                          f"{p.room.name}", (s.session_id,)))
+        hit = [w for w in s.avoids_rooms if w in words]
+        if hit:
+            out.append(Violation(NAME, 1, f"{s.session_id} avoids {', '.join(hit)} but is in {p.room.name}",
+                                 (s.session_id,)))
+    return out

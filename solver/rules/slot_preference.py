@@ -1,0 +1,39 @@
+"""Soft: sessions start in a slot they prefer (`prefers_slots`) and use none they avoid (`avoids_slots`).
+
+Values are slot ids, slot kinds or slot labels; each unmet preference costs the weight.
+"""
+
+from __future__ import annotations
+
+from solver.inputs import Problem, Slot
+from solver.rules.base import JudgeView, Params, Placement, RuleSettings, Violation
+
+NAME = "slot_preference"
+DEFAULTS = RuleSettings(hard=False, weight=5)
+MODES = ("hard", "soft")
+UNIT = "slot preference not met"
+
+
+def _words(slot: Slot) -> set[str]:
+    return {slot.slot_id, *(w for w in (slot.kind, slot.label) if w)}
+
+
+def cost(problem: Problem, params: Params, p: Placement) -> int:
+    prefers, avoids = set(p.session.prefers_slots), set(p.session.avoids_slots)
+    missed = bool(prefers) and not _words(p.slots[0]) & prefers
+    return int(missed) + int(any(_words(s) & avoids for s in p.slots))
+
+
+def judge(view: JudgeView, params: Params) -> list[Violation]:
+    out = []
+    for p in view.placed:
+        s, first = p.session, p.slots[0]
+        first_words = [first.slot_id, first.kind, first.label]
+        if s.prefers_slots and not any(w in first_words for w in s.prefers_slots):
+            out.append(Violation(NAME, 1, f"{s.session_id} prefers {' or '.join(s.prefers_slots)} but starts in "
+                                          f"{first.slot_id} ({p.when()})", (s.session_id,)))
+        hit = sorted({w for slot in p.slots for w in s.avoids_slots if w in (slot.slot_id, slot.kind, slot.label)})
+        if hit:
+            out.append(Violation(NAME, 1, f"{s.session_id} avoids {', '.join(hit)} but runs {p.when()}",
+                                 (s.session_id,)))
+    return out

@@ -1,0 +1,80 @@
+"""Soft: a speaker's two sessions on one day are at least `minutes` apart (`travel_minutes` across buildings)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from itertools import combinations
+
+from pydantic import Field
+
+from solver.rules.base import BuildContext, JudgeView, Placed, Placement, RuleSettings, Violation
+from solver.rules.base import Params as BaseParams
+
+NAME = "speaker_changeover"
+DEFAULTS = RuleSettings(hard=False, weight=5)
+MODES = ("hard", "soft")
+UNIT = "pair of a speaker's sessions too close"
+
+
+class Params(BaseParams):
+    minutes: int = Field(default=15, ge=0, description="least gap between a speaker's sessions in one building")
+    travel_minutes: int = Field(default=30, ge=0, description="least gap when the rooms are in different buildings")
+
+
+def _needed(params: Params, building_a: str | None, building_b: str | None) -> int:
+    return params.travel_minutes if building_a and building_b and building_a != building_b else params.minutes
+
+
+def add(ctx: BuildContext) -> None:
+    params: Params = ctx.params  # type: ignore[assignment]
+    pairs = {tuple(sorted(pair)) for who in ctx.problem.speaker
+             for pair in combinations([s.session_id for s in ctx.problem.sessions_of(who)], 2)}
+    for a, b in sorted(pairs):
+        # each session's literals grouped by (first slot, building): all the gap depends on
+        groups = [_by_start_and_building(ctx, a), _by_start_and_building(ctx, b)]
+        bad = [
+            (lits_a, lits_b)
+            for (pa, lits_a) in groups[0].values()
+            for (pb, lits_b) in groups[1].values()
+            if pa.day == pb.day
+            and max(pb.slots[0].start - pa.slots[-1].end, pa.slots[0].start - pb.slots[-1].end)
+            < _needed(params, pa.room.building, pb.room.building)
+        ]
+        if bad:
+            v = ctx.violation(name=f"{a}_{b}")
+            for lits_a, lits_b in bad:
+                ctx.model.add(sum(lits_a) + sum(lits_b) <= 1 + v)
+
+
+def _by_start_and_building(ctx: BuildContext, session_id: str) -> dict[tuple[str, str | None], tuple[Placement, list]]:
+    out: dict[tuple[str, str | None], tuple[Placement, list]] = {}
+    for key in ctx.index.by_session.get(session_id, ()):
+        placement = ctx.placements[key]
+        out.setdefault((key[2], placement.room.building), (placement, []))[1].append(ctx.literals[key])
+    return out
+
+
+def judge(view: JudgeView, params: Params) -> list[Violation]:  # type: ignore[override]
+    by_id = {p.session.session_id: p for p in view.placed}
+    pairs: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for who in view.problem.speaker:
+        ids = sorted(s.session_id for s in view.problem.sessions_of(who) if s.session_id in by_id)
+        for a, b in combinations(ids, 2):
+            pairs[(a, b)].append(view.problem.speaker[who].name)
+    out = []
+    for (a, b), names in sorted(pairs.items()):
+        pa, pb = by_id[a], by_id[b]
+        if pa.day != pb.day:
+            continue
+        first, second = sorted((pa, pb), key=lambda p: p.slots[0].start)
+        gap = second.slots[0].start - first.slots[-1].end
+        need = _needed(params, first.room.building, second.room.building)
+        if gap < need:
+            out.append(Violation(NAME, 1, f"{' and '.join(names)} {'have' if len(names) > 1 else 'has'} "
+                                 f"{max(gap, 0)} min between {_say(first)} and {_say(second)}; {need} min needed",
+                                 (a, b)))
+    return out
+
+
+def _say(p: Placed) -> str:
+    return f"{p.session.session_id} ({p.room.name}, {p.when()})"

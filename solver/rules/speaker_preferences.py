@@ -1,0 +1,50 @@
+"""Soft: speakers get the time windows they ask for in preferences.csv (weight > 0) and avoid the others (< 0).
+
+Each session of the speaker outside a window they asked for, or overlapping one they want to avoid, costs the
+row's |weight| × the rule's weight.
+"""
+
+from __future__ import annotations
+
+from solver.inputs import Problem
+from solver.inputs.values import format_time_fr
+from solver.rules.base import JudgeView, Params, Placement, RuleSettings, Violation
+
+NAME = "speaker_preferences"
+DEFAULTS = RuleSettings(hard=False, weight=1)
+MODES = ("soft",)
+UNIT = "preference weight not met"
+
+
+def cost(problem: Problem, params: Params, p: Placement) -> int:
+    total = 0
+    for pref in problem.preferences:
+        if pref.who not in p.session.speakers:
+            continue
+        day, start, end = pref.window
+        on_day = [(s.start, s.end) for s in p.slots if s.day == day]
+        if pref.weight > 0 and not (len(on_day) == len(p.slots) and all(start <= a and b <= end for a, b in on_day)):
+            total += pref.weight
+        elif pref.weight < 0 and any(a < end and start < b for a, b in on_day):
+            total += -pref.weight
+    return total
+
+
+def judge(view: JudgeView, params: Params) -> list[Violation]:
+    out = []
+    for p in view.placed:
+        for pref in view.problem.preferences:
+            if pref.who not in p.session.speakers:
+                continue
+            day, start, end = pref.window
+            window = "all day" if pref.start is None else f"{format_time_fr(start)}–{format_time_fr(end)}"
+            name = view.problem.speaker[pref.who].name
+            inside = p.day == day and all(start <= a and b <= end for a, b in p.intervals)
+            touches = p.day == day and any(a < end and start < b for a, b in p.intervals)
+            if pref.weight > 0 and not inside:
+                out.append(Violation(NAME, pref.weight, f"{name} asked for {day.isoformat()} {window} but presents "
+                                     f"{p.session.session_id} on {p.when()}", (p.session.session_id,)))
+            elif pref.weight < 0 and touches:
+                out.append(Violation(NAME, -pref.weight, f"{name} asked to avoid {day.isoformat()} {window} but "
+                                     f"presents {p.session.session_id} on {p.when()}", (p.session.session_id,)))
+    return out

@@ -1,0 +1,31 @@
+"""Soft: a speaker's sessions stay in one room where possible (each extra room costs the weight)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from solver.rules.base import BuildContext, JudgeView, Params, Placed, RuleSettings, Violation
+
+NAME = "speaker_room"
+DEFAULTS = RuleSettings(hard=False, weight=2)
+MODES = ("hard", "soft")
+UNIT = "extra room for a speaker"
+
+
+def add(ctx: BuildContext) -> None:
+    ctx.spread(lambda p: [(who, p.room.room_id) for who in p.session.speakers])
+
+
+def judge(view: JudgeView, params: Params) -> list[Violation]:
+    mine: dict[str, list[Placed]] = defaultdict(list)
+    for p in view.placed:
+        for who in p.session.speakers:
+            mine[who].append(p)
+    out = []
+    for who, placed in sorted(mine.items()):
+        rooms = sorted({p.room.name for p in placed})
+        if len(rooms) > 1:
+            name = view.problem.speaker[who].name
+            out.append(Violation(NAME, len(rooms) - 1, f"{name} presents in {len(rooms)} rooms: " + ", ".join(rooms),
+                                 tuple(sorted(p.session.session_id for p in placed))))
+    return out

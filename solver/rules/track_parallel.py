@@ -1,0 +1,24 @@
+"""Soft: sessions of one track never overlap in time (each extra parallel session costs per instant)."""
+
+from __future__ import annotations
+
+from solver.rules.base import BuildContext, JudgeView, Params, RuleSettings, Violation
+from solver.rules.clock import describe, double_bookings
+
+NAME = "track_parallel"
+DEFAULTS = RuleSettings(hard=False, weight=10)
+MODES = ("hard", "soft")
+UNIT = "extra parallel session of a track, per instant"
+
+
+def add(ctx: BuildContext) -> None:
+    for literals, times in ctx.at_each_instant(lambda p: [p.session.track] if p.session.track else []):
+        ctx.at_most(literals, 1, times)
+
+
+def judge(view: JudgeView, params: Params) -> list[Violation]:
+    return double_bookings(
+        view, NAME, lambda p: [p.session.track] if p.session.track else [],
+        lambda track, when, placed: f"Track {track} runs {len(placed)} sessions in parallel on {when}: "
+        + "; ".join(describe(p) for p in placed),
+    )
