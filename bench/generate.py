@@ -163,7 +163,7 @@ class _Plant:
     def free_runs(self, length: int, kind: str) -> list[tuple[int, int]]:
         """(room index, first slot index) of every free run of `length` same-day slots of the given kind."""
         out = []
-        for t, slot in enumerate(self.slots):
+        for t, _slot in enumerate(self.slots):
             if (t % self.per_day) + length > self.per_day:
                 continue
             if any(self.slots[t + k]["kind"] != kind for k in range(length)):

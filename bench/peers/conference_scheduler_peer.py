@@ -1,0 +1,3 @@
+"""Placeholder, replaced below."""
+NAME = "conference-scheduler"
+def missing(): return "not yet"

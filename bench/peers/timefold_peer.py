@@ -1,0 +1,3 @@
+"""Placeholder."""
+NAME = "timefold"
+def missing(): return "not yet"

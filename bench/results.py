@@ -1,0 +1,167 @@
+"""What one tool's run on one instance produced, and the parsers that read it out of solver logs.
+
+Every time is in seconds since the tool's run started (before it read the instance), so "first feasible"
+includes loading and building. A trace is the list of (seconds, objective) of each improving schedule.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+Trace = list[tuple[float, float]]
+
+
+@dataclass
+class ToolRun:
+    """One (tool, instance) measurement; the child fills the solver's side, the parent the judge's."""
+
+    tool: str
+    instance: str
+    time_limit: float | None = None
+    status: str = "not run"  # optimal | feasible | no schedule | infeasible | crashed | killed | skipped
+    load_s: float | None = None
+    build_s: float | None = None
+    first_s: float | None = None  # first schedule meeting every hard rule (as the tool sees it)
+    total_s: float | None = None  # whole run, wall clock
+    objective: float | None = None  # as the tool reports it
+    bound: float | None = None  # proven lower bound, when the tool proves one
+    variables: int | None = None  # model size as the tool counts it (literals, binaries, entities)
+    trace: Trace = field(default_factory=list)
+    note: str = ""
+    # filled by the parent
+    peak_mb: float | None = None
+    valid: bool | None = None  # the independent judge's verdict on the schedule written
+    judged: int | None = None  # empty seats (+ overflow when capacity is soft) as the judge counts them
+    violations: list[str] = field(default_factory=list)
+
+    @property
+    def gap(self) -> float | None:
+        """(judged objective − bound) / judged objective; 0 when both are 0."""
+        obj = self.judged if self.judged is not None else self.objective
+        if obj is None or self.bound is None:
+            return None
+        if obj == 0:
+            return 0.0
+        return max(0.0, (obj - self.bound) / abs(obj))
+
+    @property
+    def final_s(self) -> float | None:
+        """When the final objective was first reached (the last improvement of the trace)."""
+        return self.trace[-1][0] if self.trace else None
+
+    def time_to_reach(self, objective: float) -> float | None:
+        """First time this run held a schedule at least as good as `objective` (None: never)."""
+        for seconds, value in self.trace:
+            if value <= objective + 1e-6:
+                return seconds
+        return None
+
+    def save(self, path: Path) -> None:
+        path.write_text(json.dumps(asdict(self), indent=1), encoding="utf-8")
+
+    @classmethod
+    def load(cls, path: Path) -> ToolRun:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        data["trace"] = [tuple(p) for p in data.get("trace", [])]
+        return cls(**data)
+
+
+# -- CP-SAT --------------------------------------------------------------------------------------------------
+# "#1       0.05s best:2192  next:[412,2191] fixed_bools:0/1200"   "#Done    0.20s best:..."
+_CPSAT_SOLUTION = re.compile(r"^#(\d+|Done)\s+([\d.]+)s\s+best:(-?[\d.e+]+)")
+_CPSAT_FIELD = re.compile(r"^(status|objective|best_bound|walltime):\s*(\S+)")
+
+
+@dataclass
+class CpSatLog:
+    """What a CP-SAT search log says: improving solutions (seconds since solve start) and the final response."""
+
+    trace: Trace = field(default_factory=list)
+    status: str | None = None
+    objective: float | None = None
+    bound: float | None = None
+    wall_time: float | None = None
+
+
+def parse_cpsat_log(text: str) -> CpSatLog:
+    """Read CP-SAT's `log_search_progress` output; tolerates other lines mixed in."""
+    out = CpSatLog()
+    for raw in text.splitlines():
+        line = raw.strip()
+        m = _CPSAT_SOLUTION.match(line)
+        if m and m.group(1) != "Done":
+            seconds, best = float(m.group(2)), float(m.group(3))
+            if not out.trace or best < out.trace[-1][1]:
+                out.trace.append((seconds, best))
+            continue
+        m = _CPSAT_FIELD.match(line)
+        if m:
+            key, value = m.groups()
+            if key == "status":
+                out.status = value
+            else:
+                with contextlib.suppress(ValueError):
+                    setattr(out, {"best_bound": "bound", "walltime": "wall_time"}.get(key, key), float(value))
+    return out
+
+
+# -- CBC (through PuLP) --------------------------------------------------------------------------------------
+# "Cbc0012I Integer solution of 9395 found by feasibility pump after 0 iterations and 0 nodes (1.23 seconds)"
+# "Cbc0010I After 100 nodes, 12 on tree, 9395 best solution, best possible 9100 (5.67 seconds)"
+# "Cbc0004I Integer solution of 9000 found after 1234 iterations and 56 nodes (7.89 seconds)"
+_CBC_SOLUTION = re.compile(r"Integer solution of (-?[\d.e+]+) found.*?\(([\d.]+) seconds\)")
+_CBC_BOUND = re.compile(r"best possible (-?[\d.e+]+) \(([\d.]+) seconds\)")
+_CBC_FINAL = re.compile(r"^(Result|Objective value|Lower bound|Gap|Enumerated nodes|Total time \(CPU seconds\)"
+                        r"|Total time \(Wallclock seconds\)):\s*(.*)$")
+
+
+@dataclass
+class CbcLog:
+    """What a CBC log says: improving solutions (seconds since CBC started) and the final summary."""
+
+    trace: Trace = field(default_factory=list)
+    result: str | None = None
+    objective: float | None = None
+    bound: float | None = None
+    seconds: float | None = None
+
+
+def parse_cbc_log(text: str) -> CbcLog:
+    """Read a CBC log as PuLP's `PULP_CBC_CMD(logPath=…)` writes it."""
+    out = CbcLog()
+    for raw in text.splitlines():
+        line = raw.strip()
+        m = _CBC_SOLUTION.search(line)
+        if m:
+            value, seconds = float(m.group(1)), float(m.group(2))
+            if not out.trace or value < out.trace[-1][1]:
+                out.trace.append((seconds, value))
+            continue
+        m = _CBC_BOUND.search(line)
+        if m:
+            out.bound = float(m.group(1))
+            continue
+        m = _CBC_FINAL.match(line)
+        if not m:
+            continue
+        key, value = m.group(1), m.group(2).strip()
+        if key == "Result":
+            out.result = value
+        elif key == "Objective value":
+            out.objective = _float(value)
+        elif key == "Lower bound":
+            out.bound = _float(value)
+        elif key == "Total time (Wallclock seconds)":
+            out.seconds = _float(value)
+    return out
+
+
+def _float(text: str) -> float | None:
+    try:
+        return float(text.split()[0])
+    except (ValueError, IndexError):
+        return None
