@@ -11,6 +11,8 @@ from solver.inputs import Problem, load_problem_with_warnings
 from solver.inputs.assignments import read_schedule
 from solver.judge import Judgement, judge
 from solver.outputs import write_outputs
+from solver.outputs.atomic import write_atomically
+from solver.outputs.report import report_csv, report_markdown
 from solver.solve import Result, SolveOptions, solve
 
 DEFAULT_CONSTRAINTS = Path("constraints/default.yaml")
@@ -54,8 +56,14 @@ def run_solve(inputs: Path, constraints: list[Path] | None, out: Path, options: 
     return run
 
 
-def run_check(inputs: Path, schedule_file: Path, constraints: list[Path] | None) -> tuple[Problem, Judgement]:
+def run_check(inputs: Path, schedule_file: Path, constraints: list[Path] | None,
+              report_dir: Path | None = None) -> tuple[Config, Judgement]:
+    """Judge a schedule file; with `report_dir`, write its report.md and report.csv there (atomically)."""
     config = load_config(resolve_constraints(constraints))
     problem, _ = load_problem_with_warnings(inputs)
     schedule = read_schedule(schedule_file, problem)
-    return problem, judge(problem, schedule, config)
+    verdict = judge(problem, schedule, config)
+    if report_dir is not None:
+        write_atomically({report_dir / "report.md": report_markdown(config, verdict),
+                          report_dir / "report.csv": report_csv(config, verdict)})
+    return config, verdict

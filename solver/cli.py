@@ -20,6 +20,7 @@ from solver.errors import InputError, SalleError
 from solver.inputs import load_problem_with_warnings
 from solver.outputs.tables import assignment_rows
 from solver.rules import REGISTRY
+from solver.rules.catalogue import default_mode, markdown_table, parameters
 from solver.solve import SolveOptions, Status
 
 EXIT_OK, EXIT_INPUT, EXIT_NO_SCHEDULE, EXIT_TIMEOUT = 0, 1, 2, 3
@@ -114,17 +115,25 @@ def check(
     schedule: Annotated[Path, typer.Option("--schedule", "-s", help="Assignments CSV (session_id, room_id, "
                                             "slot_id).")] = Path("outputs/assignments.csv"),
     constraints: ConstraintsOpt = None,
+    report_dir: Annotated[Path | None, typer.Option("--out", "-o", help="Also write report.md and report.csv "
+                                                     "here.")] = None,
 ) -> None:
-    """Check an existing schedule against every hard rule: exit 0 when none is broken, 2 otherwise."""
+    """Check an existing schedule against every rule: exit 0 when no hard rule is broken, 2 otherwise."""
     try:
-        _, verdict = service.run_check(inputs, schedule, constraints)
+        config, verdict = service.run_check(inputs, schedule, constraints, report_dir)
     except InputError as exc:
         raise _fail_input(exc) from None
     for v in verdict.hard:
-        out.print(f"[red]✗[/red] {v.rule}: {v.message}")
+        out.print(f"[red]✗[/red] {v.rule}: ", end="")
+        out.print(v.message, markup=False)
+    for name, penalty in verdict.penalties.items():
+        if penalty:
+            rc = config[name]
+            out.print(f"[yellow]~[/yellow] {name}: penalty {penalty} (weight {rc.settings.weight})")
     if verdict.penalties:
-        out.print("soft penalties: " + ", ".join(f"{k} {v}" for k, v in sorted(verdict.penalties.items())),
-                  markup=False)
+        out.print(f"soft penalty total: {verdict.total}")
+    if report_dir is not None:
+        out.print(f"wrote {report_dir / 'report.md'} and {report_dir / 'report.csv'}", markup=False)
     if verdict.hard:
         out.print(f"[bold red]{len(verdict.hard)} hard rule violation(s)[/bold red] in {schedule}.")
         raise typer.Exit(EXIT_NO_SCHEDULE)
@@ -132,21 +141,26 @@ def check(
 
 
 @cli.command()
-def rules(constraints: ConstraintsOpt = None) -> None:
+def rules(
+    constraints: ConstraintsOpt = None,
+    markdown: Annotated[bool, typer.Option("--markdown", help="Print the table as Markdown (as in README).")] = False,
+) -> None:
     """List every rule: name, hard/soft by default, weight, parameters and meaning."""
+    if markdown:
+        print(markdown_table(), end="")
+        return
     try:
         config = load_config(service.resolve_constraints(constraints)) if constraints else None
     except InputError as exc:
         raise _fail_input(exc) from None
-    table = Table()
+    table = Table(show_lines=True)
     for col in ("rule", "default", "weight", "parameters", "meaning"):
         table.add_column(col, overflow="fold")
     for name, rule in REGISTRY.items():
-        mode = ("hard" if rule.defaults.hard else "soft") if rule.defaults.enabled else "off"
+        mode = default_mode(rule)
         if config is not None:
             mode = f"{mode} → {config[name].mode}"
-        params = ", ".join(f"{k}={f.default}" for k, f in rule.params.model_fields.items()) or "—"
-        table.add_row(name, mode, str(rule.defaults.weight), params, rule.summary)
+        table.add_row(name, mode, str(rule.defaults.weight), parameters(rule).replace("`", ""), rule.summary)
     out.print(table)
 
 

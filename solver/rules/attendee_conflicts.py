@@ -1,5 +1,7 @@
-"""Soft: sessions that one attendee wants to see (interests.csv) do not overlap; each overlapping pair costs
-the number of attendees (or their summed `weight`) who want both."""
+"""Soft: sessions one attendee wants (interests.csv) do not overlap; each overlap costs per attendee wanting both.
+
+An attendee's pair costs the smaller of their two interest weights (1 when the `weight` cell is empty).
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,7 @@
-"""Soft: when sessions run in parallel, they offer more than one language (column `language`); each instant
-where two or more sessions with a language run and all share one language costs the weight."""
+"""Soft: parallel sessions offer more than one language (column `language`); each one-language instant costs.
+
+An instant counts when two or more sessions with a language run then and all share one language.
+"""
 
 from __future__ import annotations
 

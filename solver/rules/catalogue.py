@@ -1,0 +1,25 @@
+"""The rule catalogue as text: the table `salle rules --markdown` prints and the README embeds."""
+
+from __future__ import annotations
+
+from solver.rules import REGISTRY, Rule
+
+
+def default_mode(rule: Rule) -> str:
+    if not rule.defaults.enabled:
+        return "off"
+    return "hard" if rule.defaults.hard else "soft"
+
+
+def parameters(rule: Rule) -> str:
+    return ", ".join(f"`{k}`={f.default}" for k, f in rule.params.model_fields.items()) or "—"
+
+
+def markdown_table() -> str:
+    lines = ["| rule | default | can be | weight | parameters | unit of penalty | meaning |",
+             "|---|---|---|---:|---|---|---|"]
+    for name, rule in REGISTRY.items():
+        meaning = rule.summary.split(":", 1)[1].strip()
+        lines.append(f"| `{name}` | {default_mode(rule)} | {' / '.join(rule.modes)} | {rule.defaults.weight} | "
+                     f"{parameters(rule)} | {rule.unit} | {meaning} |")
+    return "\n".join(lines) + "\n"
