@@ -115,8 +115,8 @@ def parse_cpsat_log(text: str) -> CpSatLog:
 # "Cbc0004I Integer solution of 9000 found after 1234 iterations and 56 nodes (7.89 seconds)"
 _CBC_SOLUTION = re.compile(r"Integer solution of (-?[\d.e+]+) found.*?\(([\d.]+) seconds\)")
 _CBC_BOUND = re.compile(r"best possible (-?[\d.e+]+) \(([\d.]+) seconds\)")
-_CBC_FINAL = re.compile(r"^(Result|Objective value|Lower bound|Gap|Enumerated nodes|Total time \(CPU seconds\)"
-                        r"|Total time \(Wallclock seconds\)):\s*(.*)$")
+_CBC_FINAL = re.compile(r"^(Result|Objective value|Lower bound)\s*[-:]\s*(.*)$")
+_CBC_WALL = re.compile(r"Wallclock seconds\):\s*([\d.]+)")
 
 
 @dataclass
@@ -145,6 +145,10 @@ def parse_cbc_log(text: str) -> CbcLog:
         if m:
             out.bound = float(m.group(1))
             continue
+        m = _CBC_WALL.search(line)
+        if m:
+            out.seconds = float(m.group(1))
+            continue
         m = _CBC_FINAL.match(line)
         if not m:
             continue
@@ -155,8 +159,6 @@ def parse_cbc_log(text: str) -> CbcLog:
             out.objective = _float(value)
         elif key == "Lower bound":
             out.bound = _float(value)
-        elif key == "Total time (Wallclock seconds)":
-            out.seconds = _float(value)
     return out
 
 
