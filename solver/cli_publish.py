@@ -1,7 +1,116 @@
-"""`salle export` and `salle import`: publish a solved schedule, read published ones (filled in by issue 6)."""
+"""`salle export` and `salle import`: publish a solved schedule, and read schedules published elsewhere.
+
+Thin typer commands: each parses options, calls one function (solver.publish, solver.importers) and maps
+errors to the exit codes of solver.cli (1 invalid input).
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Annotated
+
 import typer
 
+from solver.errors import InputError, Issue
+
 publish_cli = typer.Typer(help="Publish schedules and import published ones.")
+import_cli = typer.Typer(
+    help="Turn a schedule published elsewhere (frab/pretalx, a workbook) into an inputs folder.",
+    no_args_is_help=True,
+)
+publish_cli.add_typer(import_cli, name="import")
+
+EXIT_INPUT = 1
+
+
+def _fail(exc: InputError) -> typer.Exit:
+    from solver.cli import _fail_input
+
+    return _fail_input(exc)
+
+
+def _say(text: str) -> None:
+    from solver.cli import out
+
+    out.print(text, markup=False)
+
+
+@publish_cli.command()
+def export(
+    inputs: Annotated[Path, typer.Argument(help="Folder with rooms.csv, slots.csv, sessions.csv, speakers.csv.")]
+    = Path("inputs"),
+    schedule: Annotated[Path, typer.Option("--schedule", "-s", help="Assignments CSV (session_id, room_id, "
+                                            "slot_id).")] = Path("outputs/assignments.csv"),
+    out_dir: Annotated[Path, typer.Option("--out", "-o", help="Folder for the publications.")] = Path("outputs"),
+    timezone: Annotated[str, typer.Option(help="The conference's time zone (IANA name) for calendars and "
+                                               "schedule.xml/json.")] = "America/Toronto",
+    title: Annotated[str, typer.Option(help="Conference name shown in the pages and calendars.")] = "Programme",
+    acronym: Annotated[str, typer.Option(help="Short name for schedule.xml/json (default: from the title).")] = "",
+    base_url: Annotated[str | None, typer.Option(help="Where the files will be online (links in "
+                                                      "schedule.xml/json).")] = None,
+) -> None:
+    """Publish a schedule: timetable.html, programme.html, calendars, schedule.xml/json/xlsx, door lists."""
+    from solver.inputs import load_problem
+    from solver.inputs.assignments import read_schedule
+    from solver.outputs.atomic import write_atomically
+    from solver.publish import render_publications
+
+    try:
+        problem = load_problem(inputs)
+        solved = read_schedule(schedule, problem)
+        files = render_publications(problem, solved, timezone=timezone, title=title, acronym=acronym,
+                                    base_url=base_url)
+    except InputError as exc:
+        raise _fail(exc) from None
+    except ValueError as exc:
+        raise _fail(InputError([Issue("--timezone", str(exc))])) from None
+    written = write_atomically({out_dir / name: content for name, content in files.items()})
+    _say(f"wrote {len(written)} files into {out_dir}: " + ", ".join(
+        n for n in files if "/" not in n) + f", rooms/ ({len(problem.rooms)} rooms), speakers/ "
+        f"({len(problem.speakers)} speakers)")
+
+
+@import_cli.command("frab")
+def import_frab_command(
+    file: Annotated[Path, typer.Argument(help="A published schedule.xml or schedule.json (frab, pretalx).")],
+    out_dir: Annotated[Path, typer.Option("--out", "-o", help="Folder to write the inputs into.")],
+    pin: Annotated[bool, typer.Option("--pin", help="Also pin every session to its published room and slot.")]
+    = False,
+    capacity: Annotated[int, typer.Option(help="Seats given to rooms whose capacity is not published.", min=1)]
+    = 10_000,
+) -> None:
+    """Import a frab/pretalx schedule: rooms, slots, sessions, speakers, and the published assignment."""
+    from solver.importers import import_frab
+
+    try:
+        done = import_frab(file, out_dir, pin=pin, capacity=capacity)
+    except InputError as exc:
+        raise _fail(exc) from None
+    p = done.problem
+    _say(f"{file}: {len(p.sessions)} events, {len(p.rooms)} rooms, {len(p.slots)} slots, {len(p.speakers)} "
+         f"speakers written to {out_dir}")
+    for note in done.notes:
+        _say(f"note: {note}")
+    _say(f"the published assignment is {out_dir / 'assignments.csv'}; audit it with: "
+         f"salle check {out_dir} --schedule {out_dir / 'assignments.csv'}")
+
+
+@import_cli.command("xlsx")
+def import_xlsx_command(
+    file: Annotated[Path, typer.Argument(help="A workbook with one sheet per input table (rooms, slots, "
+                                              "sessions, speakers; unavailability, assignments optional).")],
+    out_dir: Annotated[Path, typer.Option("--out", "-o", help="Folder to write the inputs into.")]
+    = Path("inputs"),
+) -> None:
+    """Import a workbook (an organizer's spreadsheet or salle's schedule.xlsx) as the CSV input files."""
+    from solver.importers import import_xlsx
+
+    try:
+        done = import_xlsx(file, out_dir)
+    except InputError as exc:
+        raise _fail(exc) from None
+    p = done.problem
+    _say(f"{file}: {len(p.sessions)} sessions, {len(p.rooms)} rooms, {len(p.slots)} slots, {len(p.speakers)} "
+         f"speakers written to {out_dir}" + (" (with assignments.csv)" if done.schedule else ""))
+    for note in done.notes:
+        _say(f"note: {note}")

@@ -1,0 +1,232 @@
+"""`salle import frab`: a published frab/pretalx schedule (schedule.xml or schedule.json) as an inputs folder.
+
+What the published schedule becomes:
+- rooms.csv: one room per room name; capacity from schedule.json's rooms when given, else DEFAULT_CAPACITY
+  (frab does not publish seats: a large number, so no session is ever "short of seats");
+- slots.csv: one slot per distinct (day, start, end) of the events, so every event keeps its own clock times
+  and `room_conflict` / `speaker_conflict` compare real overlaps (events of different lengths get different
+  slots; the rules compare clock times, never slot ids). An event running past midnight ends at 24:00;
+- sessions.csv: one session per event (id, title, speakers, track, abstract as description), attendance
+  DEFAULT_ATTENDANCE (frab does not publish it), length 1 (its own slot); frab's id, guid, type, language,
+  subtitle, slug and url are kept as extra columns (and reused by schedule.xml/json);
+- speakers.csv: one speaker per person id (or name when there is none);
+- assignments.csv: the published room and slot of every event, for `salle check --schedule` and as a
+  previous schedule; with `pin=True` sessions.csv also pins each session there (columns room, slot).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import re
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from solver.errors import InputError, Issue
+from solver.importers.folder import ASSIGNMENTS, CONTRACT, Imported, Table, write_inputs
+from solver.inputs.values import format_time
+
+DEFAULT_CAPACITY = 10_000
+DEFAULT_ATTENDANCE = 0
+EXTRA = ("frab_id", "guid", "type", "language", "subtitle", "slug", "url")
+
+
+@dataclass
+class Person:
+    id: str
+    name: str
+
+
+@dataclass
+class Event:
+    """One published event, times as the conference's wall clock."""
+
+    id: str
+    guid: str
+    title: str
+    room: str
+    start: dt.datetime
+    minutes: int
+    track: str = ""
+    persons: list[Person] = field(default_factory=list)
+    abstract: str = ""
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Published:
+    """Every event, and every room the schedule lists (some hold no event), with seats when published."""
+
+    events: list[Event]
+    rooms: list[str] = field(default_factory=list)
+    capacities: dict[str, int] = field(default_factory=dict)
+
+
+# -- reading ----------------------------------------------------------------------------------------------------
+def _minutes(text: str) -> int:
+    """`00:25`, `01:30:00` → minutes."""
+    parts = [int(p) for p in text.strip().split(":")] if text and text.strip() else [0]
+    return parts[0] * 60 + (parts[1] if len(parts) > 1 else 0)
+
+
+def _plain(text: str | None) -> str:
+    """An abstract as plain text: tags dropped, entities decoded, blank runs collapsed."""
+    text = re.sub(r"<[^>]+>", " ", text or "")
+    return re.sub(r"\s+", " ", html.unescape(text)).strip()
+
+
+def _wall_clock(date_text: str | None, day: str, start: str, day_start: str | None) -> dt.datetime:
+    """The event's local start: its ISO `date` when given (kept in its own offset), else day + start time."""
+    if date_text:
+        return dt.datetime.fromisoformat(date_text.strip()).replace(tzinfo=None)
+    when = dt.datetime.combine(dt.date.fromisoformat(day), dt.time(0)) + dt.timedelta(minutes=_minutes(start))
+    if day_start and when.time() < dt.datetime.fromisoformat(day_start).time():
+        when += dt.timedelta(days=1)  # after midnight, still the same conference day
+    return when
+
+
+def read_xml(path: Path) -> Published:
+    try:
+        root = ET.parse(path).getroot()
+    except ET.ParseError as exc:
+        raise InputError([Issue(path.name, f"not well-formed XML ({exc})")]) from None
+    if root.tag != "schedule":
+        raise InputError([Issue(path.name, f"not a frab schedule.xml (root element <{root.tag}>)")])
+    events, rooms = [], []
+    for day in root.findall("day"):
+        for room in day.findall("room"):
+            rooms.append(room.get("name", ""))
+            for e in room.findall("event"):
+                text = lambda tag, e=e: (e.findtext(tag) or "").strip()  # noqa: E731
+                persons = [Person(p.get("id") or p.get("guid") or "", (p.text or "").strip())
+                           for p in e.iter("person")]
+                events.append(Event(
+                    id=e.get("id", ""), guid=e.get("guid", ""), title=text("title"),
+                    room=text("room") or room.get("name", ""),
+                    start=_wall_clock(text("date"), day.get("date", ""), text("start"), day.get("start")),
+                    minutes=_minutes(text("duration")), track=text("track"), persons=persons,
+                    abstract=_plain(text("abstract") or text("description")),
+                    extra={"type": text("type"), "language": text("language"), "subtitle": text("subtitle"),
+                           "slug": text("slug"), "url": text("url")},
+                ))
+    return Published(events, rooms)
+
+
+def read_json(path: Path) -> Published:
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8-sig"))
+        conference = doc["schedule"]["conference"]
+    except (json.JSONDecodeError, KeyError, TypeError) as exc:
+        raise InputError([Issue(path.name, f"not a frab/pretalx schedule.json ({exc})")]) from None
+    capacities = {r["name"]: int(r["capacity"]) for r in conference.get("rooms", [])
+                  if isinstance(r, dict) and isinstance(r.get("capacity"), int | float) and r["capacity"] >= 1}
+    events: list[Event] = []
+    rooms = [str(r.get("name")) for r in conference.get("rooms", []) if isinstance(r, dict) and r.get("name")]
+    for day in conference.get("days", []):
+        for room_name, items in (day.get("rooms") or {}).items():
+            rooms.append(room_name)
+            for e in items:
+                persons = [Person(str(p.get("code") or p.get("id") or p.get("guid") or ""),
+                                  str(p.get("public_name") or p.get("name") or "").strip())
+                           for p in e.get("persons") or []]
+                events.append(Event(
+                    id=str(e.get("id") or ""), guid=str(e.get("guid") or ""), title=str(e.get("title") or ""),
+                    room=str(e.get("room") or room_name),
+                    start=_wall_clock(e.get("date"), day.get("date", ""), e.get("start", ""), day.get("day_start")),
+                    minutes=_minutes(str(e.get("duration") or "")), track=str(e.get("track") or ""),
+                    persons=persons, abstract=_plain(e.get("abstract") or e.get("description")),
+                    extra={k: str(e.get(k) or "") for k in ("type", "language", "subtitle", "slug", "url")},
+                ))
+    return Published(events, rooms, capacities)
+
+
+def read_published(path: Path) -> Published:
+    """schedule.xml or schedule.json, by extension (or by the first character when it has none)."""
+    if not path.is_file():
+        raise InputError([Issue(str(path), "no such file")])
+    if path.suffix.lower() == ".json" or path.read_bytes().lstrip()[:1] in (b"{", b"["):
+        return read_json(path)
+    return read_xml(path)
+
+
+# -- converting -------------------------------------------------------------------------------------------------
+def _unique(base: str, taken: set[str]) -> str:
+    name, n = base, 1
+    while name in taken:
+        n += 1
+        name = f"{base}-{n}"
+    taken.add(name)
+    return name
+
+
+def _room_id(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-.") or "room"
+
+
+def _person_id(p: Person) -> str:
+    ident = p.id or re.sub(r"[^a-z0-9]+", "-", p.name.lower()).strip("-")
+    return re.sub(r"[;,\s]+", "-", ident) or "person"
+
+
+def to_tables(published: Published, pin: bool = False, capacity: int = DEFAULT_CAPACITY) -> tuple[dict[str, Table],
+                                                                                                   list[str]]:
+    """The input contract's tables and the published assignment, plus notes on what had to be adapted."""
+    notes: list[str] = []
+    events = sorted(published.events, key=lambda e: (e.start, e.room, e.title))
+    rooms: dict[str, str] = {}
+    taken: set[str] = set()
+    for name in [*published.rooms, *(e.room for e in events)]:
+        if name and name not in rooms:
+            rooms[name] = _unique(_room_id(name), taken)
+    slots: dict[tuple[dt.date, int, int], str] = {}
+    speakers: dict[str, str] = {}
+    sessions, assignments = [], []
+    session_ids: set[str] = set()
+    clipped = 0
+    for e in events:
+        day, start = e.start.date(), e.start.hour * 60 + e.start.minute
+        end = start + max(e.minutes, 1)
+        if end > 24 * 60:
+            end, clipped = 24 * 60, clipped + 1
+        slot_id = slots.setdefault((day, start, end), f"{day.isoformat()}-{format_time(start).replace(':', '')}-"
+                                                      f"{format_time(end).replace(':', '')}")
+        sid = _unique(re.sub(r"[;,\s]+", "-", e.id or e.guid or "event"), session_ids)
+        people = []
+        for p in e.persons:
+            pid = _person_id(p)
+            speakers.setdefault(pid, p.name or pid)
+            people.append(pid)
+        sessions.append({
+            "session_id": sid, "title": e.title or sid, "speakers": ";".join(dict.fromkeys(people)),
+            "attendance": str(DEFAULT_ATTENDANCE), "track": e.track, "description": e.abstract,
+            "room": rooms[e.room] if pin else "", "slot": slot_id if pin else "",
+            "frab_id": e.id, "guid": e.guid, **{k: e.extra.get(k, "") for k in EXTRA[2:]},
+        })
+        assignments.append({"session_id": sid, "room_id": rooms[e.room], "slot_id": slot_id})
+    if clipped:
+        notes.append(f"{clipped} event(s) run past midnight: their slot ends at 24:00")
+    if len(session_ids) != len({e.id or e.guid for e in events}) or any(not e.id for e in events):
+        notes.append("some events share an id (or have none): they were numbered apart (`-2`, `-3`…)")
+    tables = {
+        "rooms.csv": Table(CONTRACT["rooms.csv"], [
+            {"room_id": rid, "name": name, "capacity": str(published.capacities.get(name, capacity))}
+            for name, rid in rooms.items()]),
+        "slots.csv": Table(CONTRACT["slots.csv"], [
+            {"slot_id": sid, "day": d.isoformat(), "start": format_time(a), "end": format_time(b)}
+            for (d, a, b), sid in sorted(slots.items())]),
+        "sessions.csv": Table((*CONTRACT["sessions.csv"], *EXTRA), sessions),
+        "speakers.csv": Table(CONTRACT["speakers.csv"], [{"speaker_id": k, "name": v} for k, v in speakers.items()]),
+        ASSIGNMENTS: Table(("session_id", "room_id", "slot_id"), assignments),
+    }
+    return tables, notes
+
+
+def import_frab(path: Path, out: Path, pin: bool = False, capacity: int = DEFAULT_CAPACITY) -> Imported:
+    """Read a published schedule and write it as an inputs folder in `out` (validated first)."""
+    published = read_published(path)
+    if not published.events:
+        raise InputError([Issue(path.name, "has no events")])
+    tables, notes = to_tables(published, pin, capacity)
+    return write_inputs(tables, out, notes=notes)

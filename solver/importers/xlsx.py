@@ -1,0 +1,93 @@
+"""`salle import xlsx`: a workbook with one sheet per input table, as an inputs folder.
+
+Sheets are matched by name, ignoring case and a `.csv` suffix: rooms, slots, sessions, speakers (required),
+unavailability and assignments (optional); other sheets (salle's own grids and lists) are ignored. Row 1 holds
+the column names, as in the CSV files; dates, times and numbers typed as such in the spreadsheet are read as
+the contract writes them. Problems are reported like the CSV reader's, naming the workbook and sheet:
+`orga.xlsx [rooms]:4: capacity: expected a whole number, got 'many'`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zipfile
+from pathlib import Path
+
+from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
+
+from solver.errors import InputError, Issue
+from solver.importers.folder import ASSIGNMENTS, CONTRACT, Imported, Table, write_inputs
+from solver.inputs.values import format_time
+
+REQUIRED = ("rooms", "slots", "sessions", "speakers")
+OPTIONAL = ("unavailability", "assignments")
+
+
+def cell_text(value: object) -> str:
+    """A spreadsheet cell as the text a CSV would hold (dates ISO, times HH:MM, 90.0 as 90)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dt.time):
+        return format_time(value.hour * 60 + value.minute)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _sheet_table(rows: list[tuple[object, ...]]) -> Table:
+    """Row 1 as column names (trailing blank headers dropped), later rows as cells; blank rows kept as None."""
+    header = [cell_text(v) for v in (rows[0] if rows else ())]
+    while header and not header[-1]:
+        header.pop()
+    body: list[dict[str, str] | None] = []
+    for row in rows[1:]:
+        cells = {h: cell_text(v) for h, v in zip(header, row, strict=False) if h}
+        body.append(cells if any(cells.values()) else None)
+    while body and body[-1] is None:
+        body.pop()
+    return Table(header, body)
+
+
+def read_sheets(path: Path) -> dict[str, Table]:
+    """The workbook's input tables by contract name (`rooms`, …)."""
+    if not path.is_file():
+        raise InputError([Issue(str(path), "no such workbook")])
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
+        raise InputError([Issue(path.name, f"cannot be read as an .xlsx workbook ({exc})")]) from None
+    tables: dict[str, Table] = {}
+    try:
+        for ws in wb.worksheets:
+            key = ws.title.strip().lower().removesuffix(".csv")
+            if key in (*REQUIRED, *OPTIONAL) and key not in tables:
+                tables[key] = _sheet_table(list(ws.iter_rows(min_row=1, values_only=True)))
+    finally:
+        wb.close()
+    missing = [k for k in REQUIRED if k not in tables]
+    if missing:
+        raise InputError([Issue(path.name, f"no sheet named '{k}' (one sheet per input table: "
+                                           f"{', '.join(REQUIRED)}; optional {', '.join(OPTIONAL)})")
+                          for k in missing])
+    return tables
+
+
+def import_xlsx(path: Path, out: Path) -> Imported:
+    """Write the workbook's tables into `out` as CSV files, once the same reader as CSV files accepts them."""
+    sheets = read_sheets(path)
+    tables = {f"{k}.csv": t for k, t in sheets.items() if k != "assignments"}
+    if "assignments" in sheets:
+        tables[ASSIGNMENTS] = sheets["assignments"]
+    names = {f"{k}.csv": f"{path.name} [{k}]" for k in (*REQUIRED, *OPTIONAL)}
+    notes = [] if "unavailability" in sheets else [f"no unavailability sheet: {CONTRACT['unavailability.csv'][0]}"
+                                                     " list written empty"]
+    return write_inputs(tables, out, where=lambda f: names.get(f, f), notes=notes)

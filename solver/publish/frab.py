@@ -1,0 +1,238 @@
+"""`schedule.xml` and `schedule.json` in the frab/pretalx shape (the voc schedule schemas) that conference
+apps (Giggity, EventFahrplan, Engelsystem, info-beamer…) load.
+
+Ids: an imported schedule keeps its event ids and guids (columns `frab_id` and `guid` of sessions.csv);
+otherwise events are numbered in sessions.csv order and get a guid derived from the acronym and session id.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import math
+import re
+import uuid
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from solver.inputs import Problem, Session
+from solver.inputs.values import format_time
+from solver.publish.view import Conference, Entry, at, slugify
+
+_UUID = re.compile(r"^[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}$")
+_TZ_NAME = re.compile(r"^([A-Z][a-z]+/[A-Z][a-z]+)|UTC$")
+
+
+@dataclass(frozen=True)
+class Event:
+    """One entry with the identifiers apps key on."""
+
+    entry: Entry
+    id: int
+    guid: str
+    slug: str
+    url: str
+
+
+def _ids(sessions: tuple[Session, ...], short: str) -> tuple[dict[str, int], dict[str, str]]:
+    """Keep imported `frab_id`/`guid` columns when they are valid and unique, else make our own."""
+    given = [s.extra.get("frab_id", "") for s in sessions]
+    if all(g.isdigit() and int(g) > 0 for g in given) and len(set(given)) == len(given):
+        ids = {s.session_id: int(g) for s, g in zip(sessions, given, strict=True)}
+    else:
+        ids = {s.session_id: i for i, s in enumerate(sessions, start=1)}
+    guids = [s.extra.get("guid", "") for s in sessions]
+    if not (all(_UUID.match(g) for g in guids) and len({g.lower() for g in guids}) == len(guids)):
+        guids = [str(uuid.uuid5(uuid.NAMESPACE_URL, f"salle:{short}:{s.session_id}")) for s in sessions]
+    return ids, {s.session_id: g for s, g in zip(sessions, guids, strict=True)}
+
+
+def events(problem: Problem, items: list[Entry], conf: Conference) -> list[Event]:
+    ids, guids = _ids(problem.sessions, conf.short)
+    out = []
+    for e in items:
+        sid = e.session.session_id
+        n = ids[sid]
+        slug = f"{conf.short}-{n}-{slugify(e.session.title)}"[:90].rstrip("-_")
+        anchor = f"timetable.html#s-{sid}"
+        url = f"{conf.base_url.rstrip('/')}/{anchor}" if conf.base_url else anchor
+        out.append(Event(e, n, guids[sid], slug, url))
+    return out
+
+
+def _duration(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def _timeslot(problem: Problem) -> str:
+    """The coarsest step all slot times fall on (e.g. `00:15` for 13:30–14:45), as frab's timeslot_duration."""
+    step = 0
+    for s in problem.slots:
+        step = math.gcd(step, s.start, s.end)
+    return _duration(min(step or 60, 60))
+
+
+def _day_span(problem: Problem, day: dt.date, tz: ZoneInfo) -> tuple[str, str]:
+    slots = problem.slots_by_day[day]
+    return at(day, slots[0].start, tz).isoformat(), at(day, max(s.end for s in slots), tz).isoformat()
+
+
+def _version(items: list[Entry]) -> str:
+    text = "\n".join(f"{e.session.session_id},{e.room.room_id},{e.slots[0].slot_id}" for e in items)
+    return "salle-" + hashlib.sha1(text.encode()).hexdigest()[:10]
+
+
+def _tracks(problem: Problem) -> list[str]:
+    return list(dict.fromkeys(s.track for s in problem.sessions if s.track))
+
+
+def _language(e: Entry) -> str | None:
+    return e.session.extra.get("language") or None
+
+
+def _person_id(speaker_id: str) -> int | None:
+    return int(speaker_id) if speaker_id.isdigit() and int(speaker_id) > 0 else None
+
+
+def _person_guid(conf: Conference, speaker_id: str) -> str:
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"salle:{conf.short}:person:{speaker_id}"))
+
+
+# -- schedule.xml ---------------------------------------------------------------------------------------------
+def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
+    node = ET.SubElement(parent, tag, attrs)
+    if text is not None:
+        node.text = text
+    return node
+
+
+def schedule_xml(problem: Problem, items: list[Entry], conf: Conference) -> str:
+    """The frab schedule.xml (validates against schedule.xml.xsd)."""
+    tz = conf.tz
+    root = ET.Element("schedule")
+    _sub(root, "generator", name="salle", version="0.1")
+    _sub(root, "version", _version(items))
+    c = _sub(root, "conference")
+    _sub(c, "acronym", conf.short)
+    _sub(c, "title", conf.title)
+    _sub(c, "start", problem.days[0].isoformat())
+    _sub(c, "end", problem.days[-1].isoformat())
+    _sub(c, "days", str(len(problem.days)))
+    _sub(c, "timeslot_duration", _timeslot(problem))
+    if conf.base_url and conf.base_url.startswith(("http://", "https://")):
+        _sub(c, "base_url", conf.base_url)
+    _sub(c, "time_zone_name", tz.key)
+    for track in _tracks(problem):
+        _sub(c, "track", track, name=track)
+    evs = events(problem, items, conf)
+    for index, day in enumerate(problem.days, start=1):
+        start, end = _day_span(problem, day, tz)
+        d = _sub(root, "day", date=day.isoformat(), start=start, end=end, index=str(index))
+        for room in problem.rooms:
+            r = _sub(d, "room", name=room.name)
+            for ev in evs:
+                if ev.entry.day == day and ev.entry.room.room_id == room.room_id:
+                    _event_xml(r, ev, conf)
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def _event_xml(parent: ET.Element, ev: Event, conf: Conference) -> None:
+    e, s = ev.entry, ev.entry.session
+    node = _sub(parent, "event", id=str(ev.id), guid=ev.guid)
+    _sub(node, "date", e.starts_at(conf.tz).isoformat())
+    _sub(node, "start", format_time(e.start))
+    _sub(node, "duration", _duration(e.minutes))
+    _sub(node, "room", e.room.name)
+    _sub(node, "slug", ev.slug)
+    if ev.url.startswith(("http://", "https://")):
+        _sub(node, "url", ev.url)
+    _sub(node, "title", s.title)
+    _sub(node, "subtitle", s.extra.get("subtitle", ""))
+    _sub(node, "track", s.track or "")
+    _sub(node, "type", s.kind or "talk")
+    if _language(e):
+        _sub(node, "language", _language(e))
+    _sub(node, "abstract", s.description or "")
+    _sub(node, "description", "")
+    persons = _sub(node, "persons")
+    for p in e.speakers:
+        attrs = {"guid": _person_guid(conf, p.speaker_id)}
+        if _person_id(p.speaker_id) is not None:
+            attrs["id"] = p.speaker_id
+        _sub(persons, "person", p.name, **attrs)
+    _sub(node, "links")
+
+
+# -- schedule.json --------------------------------------------------------------------------------------------
+def schedule_json(problem: Problem, items: list[Entry], conf: Conference) -> str:
+    """The voc schedule.json (validates against schema.json)."""
+    tz = conf.tz
+    evs = events(problem, items, conf)
+    days = []
+    for index, day in enumerate(problem.days, start=1):
+        start, end = _day_span(problem, day, tz)
+        rooms = {
+            room.name: [_event_json(ev, conf) for ev in evs
+                        if ev.entry.day == day and ev.entry.room.room_id == room.room_id]
+            for room in problem.rooms
+        }
+        days.append({"index": index, "date": day.isoformat(), "day_start": start, "day_end": end, "rooms": rooms})
+    conference: dict[str, object] = {
+        "acronym": conf.short,
+        "title": conf.title,
+        "start": problem.days[0].isoformat(),
+        "end": problem.days[-1].isoformat(),
+        "daysCount": len(problem.days),
+        "timeslot_duration": _timeslot(problem),
+        "rooms": [
+            {"name": r.name, "guid": str(uuid.uuid5(uuid.NAMESPACE_URL, f"salle:{conf.short}:room:{r.room_id}")),
+             "capacity": r.capacity}
+            for r in problem.rooms
+        ],
+        "tracks": [{"name": t, "slug": slugify(t)} for t in _tracks(problem)],
+        "days": days,
+    }
+    if _TZ_NAME.match(conf.timezone):
+        conference["time_zone_name"] = conf.timezone
+    schedule: dict[str, object] = {"version": _version(items), "conference": conference}
+    if conf.base_url:
+        schedule["base_url"] = conf.base_url
+    doc = {
+        "$schema": "https://c3voc.de/schedule/schema.json",
+        "generator": {"name": "salle", "version": "0.1"},
+        "schedule": schedule,
+    }
+    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+
+
+def _event_json(ev: Event, conf: Conference) -> dict[str, object]:
+    e, s = ev.entry, ev.entry.session
+    persons: list[dict[str, object]] = []
+    for p in e.speakers:
+        person: dict[str, object] = {"name": p.name, "guid": _person_guid(conf, p.speaker_id)}
+        if _person_id(p.speaker_id) is not None:
+            person["id"] = _person_id(p.speaker_id)
+        persons.append(person)
+    return {
+        "id": ev.id,
+        "guid": ev.guid,
+        "date": e.starts_at(conf.tz).isoformat(),
+        "start": format_time(e.start),
+        "end": e.ends_at(conf.tz).isoformat(),
+        "duration": _duration(e.minutes),
+        "room": e.room.name,
+        "slug": ev.slug,
+        "url": ev.url,
+        "title": s.title,
+        "subtitle": s.extra.get("subtitle", ""),
+        "track": s.track,
+        "type": s.kind or "talk",
+        "language": _language(e),
+        "abstract": s.description or "",
+        "description": None,
+        "persons": persons,
+        "links": [],
+    }

@@ -1,0 +1,58 @@
+"""What the logistics staff print: one door list per room (`rooms/<room>.csv`) and `speakers.csv`.
+
+Free-text cells are neutralized (solver.outputs.tables.neutralize) so a spreadsheet never runs them as formulas.
+"""
+
+from __future__ import annotations
+
+from solver.inputs import Problem
+from solver.inputs.values import format_time
+from solver.outputs.tables import to_csv
+from solver.publish.view import Entry
+
+DOOR_COLUMNS = ("day", "start", "end", "session_id", "title", "speakers", "track", "attendance", "capacity")
+DOOR_TEXT = ("session_id", "title", "speakers", "track")
+SPEAKER_COLUMNS = ("speaker_id", "name", "day", "start", "end", "session_id", "title", "room_id", "room_name",
+                   "building")
+SPEAKER_TEXT = ("speaker_id", "name", "session_id", "title", "room_id", "room_name", "building")
+
+
+def door_rows(items: list[Entry]) -> list[dict[str, str]]:
+    """One room's sessions in time order, as the sheet taped to its door."""
+    return [
+        {
+            "day": e.day.isoformat(), "start": format_time(e.start), "end": format_time(e.end),
+            "session_id": e.session.session_id, "title": e.session.title, "speakers": e.speaker_names,
+            "track": e.session.track or "", "attendance": str(e.session.attendance),
+            "capacity": str(e.room.capacity),
+        }
+        for e in items
+    ]
+
+
+def door_lists(problem: Problem, items: list[Entry], names: dict[str, str]) -> dict[str, str]:
+    """`rooms/<room>.csv` for every room (an unused room gets a header-only list)."""
+    return {
+        f"rooms/{names[r.room_id]}.csv": to_csv(door_rows([e for e in items if e.room.room_id == r.room_id]),
+                                                DOOR_COLUMNS, DOOR_TEXT)
+        for r in problem.rooms
+    }
+
+
+def speaker_rows(problem: Problem, items: list[Entry]) -> list[dict[str, str]]:
+    """Each speaker's sessions with room and time, speakers in speakers.csv order."""
+    rows = []
+    for speaker in problem.speakers:
+        for e in items:
+            if speaker.speaker_id in e.session.speakers:
+                rows.append({
+                    "speaker_id": speaker.speaker_id, "name": speaker.name, "day": e.day.isoformat(),
+                    "start": format_time(e.start), "end": format_time(e.end), "session_id": e.session.session_id,
+                    "title": e.session.title, "room_id": e.room.room_id, "room_name": e.room.name,
+                    "building": e.room.building or "",
+                })
+    return rows
+
+
+def speakers_csv(problem: Problem, items: list[Entry]) -> str:
+    return to_csv(speaker_rows(problem, items), SPEAKER_COLUMNS, SPEAKER_TEXT)

@@ -1,0 +1,129 @@
+"""The published schedule as plain data: each scheduled session resolved to its room, day and clock times.
+
+Every publication (timetable, calendars, frab, workbook, door lists) reads these `Entry` rows, so they all agree
+on what is where and when.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from solver.inputs import Problem, Room, Session, Slot, Speaker
+from solver.inputs.values import format_time
+from solver.schedule import Schedule
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One scheduled session: the session, its room, the slots it occupies and their clock span."""
+
+    session: Session
+    room: Room
+    slots: tuple[Slot, ...]
+    speakers: tuple[Speaker, ...]
+
+    @property
+    def day(self) -> dt.date:
+        return self.slots[0].day
+
+    @property
+    def start(self) -> int:
+        """Minutes after midnight."""
+        return self.slots[0].start
+
+    @property
+    def end(self) -> int:
+        return self.slots[-1].end
+
+    @property
+    def minutes(self) -> int:
+        return self.end - self.start
+
+    @property
+    def hours(self) -> str:
+        """`13:30–14:45`."""
+        return f"{format_time(self.start)}–{format_time(self.end)}"
+
+    @property
+    def speaker_names(self) -> str:
+        return ", ".join(p.name for p in self.speakers)
+
+    def starts_at(self, tz: ZoneInfo) -> dt.datetime:
+        return at(self.day, self.start, tz)
+
+    def ends_at(self, tz: ZoneInfo) -> dt.datetime:
+        return at(self.day, self.end, tz)
+
+
+def at(day: dt.date, minutes: int, tz: ZoneInfo) -> dt.datetime:
+    """The aware datetime `minutes` after midnight of `day` in `tz` (24:00 is the next midnight)."""
+    return dt.datetime.combine(day, dt.time(0), tzinfo=tz) + dt.timedelta(minutes=minutes)
+
+
+def entries(problem: Problem, schedule: Schedule) -> list[Entry]:
+    """Scheduled sessions in day, start, room order (first assignment wins when a session appears twice)."""
+    rooms = {r.room_id: i for i, r in enumerate(problem.rooms)}
+    out: dict[str, Entry] = {}
+    for a in schedule.assignments:
+        if a.session_id in out:
+            continue
+        session = problem.session[a.session_id]
+        run = problem.run(a.slot_id, session.slots_needed) or (problem.slot[a.slot_id],)
+        speakers = tuple(problem.speaker[p] for p in session.speakers if p in problem.speaker)
+        out[a.session_id] = Entry(session, problem.room[a.room_id], run, speakers)
+    return sorted(out.values(), key=lambda e: (e.day, e.start, rooms[e.room.room_id], e.session.session_id))
+
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def file_names(ids: list[str]) -> dict[str, str]:
+    """A safe, unique file name stem for each id: no path separators, no leading dot, never empty.
+
+    Characters outside `A-Z a-z 0-9 . _ -` become `_`; when two ids would share a stem (or an id had to be
+    changed), a short hash of the id is appended so the mapping stays one-to-one and stable.
+    """
+    stems: dict[str, str] = {}
+    for ident in ids:
+        stem = _UNSAFE.sub("_", ident).lstrip(".") or "_"
+        stems[ident] = stem
+    counts: dict[str, int] = {}
+    for stem in stems.values():
+        counts[stem.lower()] = counts.get(stem.lower(), 0) + 1
+    return {
+        ident: stem if stem == ident and counts[stem.lower()] == 1
+        else f"{stem}-{hashlib.sha1(ident.encode()).hexdigest()[:8]}"
+        for ident, stem in stems.items()
+    }
+
+
+def slugify(text: str, fallback: str = "x") -> str:
+    """Lowercase ASCII words joined by `-` (`Études de cas` → `etudes-de-cas`)."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug or fallback
+
+
+@dataclass(frozen=True)
+class Conference:
+    """What the publications say about the conference itself: its name, short name, time zone, web address."""
+
+    title: str = "Programme"
+    acronym: str = ""
+    timezone: str = "America/Toronto"
+    base_url: str | None = None
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def short(self) -> str:
+        """The acronym as the voc schemas accept it: lowercase, digits and `_`, at least 4 characters."""
+        text = slugify(self.acronym or self.title, "salle").replace("-", "_")
+        return text.ljust(4, "_")

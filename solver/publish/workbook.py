@@ -1,0 +1,135 @@
+"""`schedule.xlsx`: the schedule for people who live in spreadsheets.
+
+Sheets: Assignments; one grid per day (rooms across, start times down); By room; By speaker; Score (when a
+score report is given); then the input tables themselves, one sheet each (rooms, slots, sessions, speakers,
+unavailability) in the input contract's columns, so `salle import xlsx` reads the workbook back.
+Every text cell is stored as text, never as a formula, whatever it starts with.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Mapping, Sequence
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.worksheet.worksheet import Worksheet
+
+from solver.inputs import Problem
+from solver.inputs.records import Record, Room, Session, Slot, Speaker, Unavailability
+from solver.inputs.values import format_time
+from solver.outputs.tables import ASSIGNMENT_COLUMNS, assignment_rows
+from solver.publish.lists import DOOR_COLUMNS, SPEAKER_COLUMNS, door_rows, speaker_rows
+from solver.publish.view import Entry
+from solver.schedule import Schedule
+
+NUMERIC = {"capacity", "attendance", "length"}
+INPUT_SHEETS: tuple[type[Record], ...] = (Room, Slot, Session, Speaker, Unavailability)
+Report = Sequence[Mapping[str, object]]
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, tuple | list):
+        return ";".join(str(v) for v in value)
+    return str(value)
+
+
+def record_row(record: Record) -> dict[str, object]:
+    """A record back in the input contract's cells (times as HH:MM, lists joined with `;`, extras kept)."""
+    row: dict[str, object] = {}
+    for column in record.columns():
+        value = getattr(record, column)
+        if column in ("start", "end"):
+            row[column] = "" if value is None else format_time(value)
+        elif column in NUMERIC and value is not None:
+            row[column] = value
+        else:
+            row[column] = _cell_text(value.isoformat() if hasattr(value, "isoformat") else value)
+    row.update(record.extra)
+    return row
+
+
+def write_sheet(ws: Worksheet, columns: Sequence[str], rows: Sequence[Mapping[str, object]]) -> None:
+    """Header in bold, frozen; strings always stored as text (no formulas); widths from the content."""
+    ws.append(list(columns))
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        ws.append([row.get(c, "") for c in columns])
+    for line in ws.iter_rows(min_row=2):
+        for cell in line:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
+    ws.freeze_panes = "A2"
+    for i, column in enumerate(columns, start=1):
+        longest = max([len(str(column)), *(len(str(r.get(column, ""))) for r in rows)])
+        ws.column_dimensions[ws.cell(1, i).column_letter].width = min(60, max(8, longest + 2))
+
+
+def _grid(ws: Worksheet, problem: Problem, items: list[Entry]) -> None:
+    """Rooms across, each distinct start time down; a session fills the cells of the rows it covers."""
+    rooms = list(problem.rooms)
+    times = sorted({e.start for e in items} | {e.end for e in items})[:-1] if items else []
+    header = ["time", *(r.name for r in rooms)]
+    cells: dict[tuple[int, str], str] = {}
+    for e in items:
+        for t in times:
+            if e.start <= t < e.end:
+                text = f"{e.session.title} ({e.speaker_names})" if e.speakers else e.session.title
+                key = (t, e.room.room_id)
+                cells[key] = f"{cells[key]} / {text}" if key in cells else text
+    rows = [{"time": format_time(t), **{r.name: cells.get((t, r.room_id), "") for r in rooms}} for t in times]
+    write_sheet(ws, header, rows)
+    for line in ws.iter_rows(min_row=2):
+        for cell in line:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+
+
+def schedule_xlsx(problem: Problem, schedule: Schedule, items: list[Entry], report: Report | None) -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Assignments"
+    write_sheet(ws, ASSIGNMENT_COLUMNS, assignment_rows(problem, schedule))
+    for day in problem.days:
+        _grid(wb.create_sheet(f"Grid {day.isoformat()}"), problem, [e for e in items if e.day == day])
+    by_room = [{"room_id": e.room.room_id, "room_name": e.room.name, **row}
+               for e, row in zip(sorted(items, key=lambda e: (e.room.room_id, e.day, e.start)),
+                                 door_rows(sorted(items, key=lambda e: (e.room.room_id, e.day, e.start))),
+                                 strict=True)]
+    write_sheet(wb.create_sheet("By room"), ("room_id", "room_name", *DOOR_COLUMNS), by_room)
+    write_sheet(wb.create_sheet("By speaker"), SPEAKER_COLUMNS, speaker_rows(problem, items))
+    if report:
+        columns = list(dict.fromkeys(k for row in report for k in row))
+        write_sheet(wb.create_sheet("Score"), columns, [{k: _score_cell(v) for k, v in r.items()} for r in report])
+    for model in INPUT_SHEETS:
+        records: Sequence[Record] = getattr(problem, model.FILE.removesuffix(".csv"))
+        rows = [record_row(r) for r in records]
+        columns = list(dict.fromkeys([*model.columns(), *(k for r in records for k in r.extra)]))
+        write_sheet(wb.create_sheet(model.FILE.removesuffix(".csv")), columns, rows)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return reproducible(buffer.getvalue(), problem.days[0].isoformat() if problem.days else "2000-01-01")
+
+
+_STAMP = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
+
+
+def reproducible(xlsx: bytes, day: str) -> bytes:
+    """The same workbook with fixed timestamps (document properties and zip entries): same schedule, same bytes."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(xlsx)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                data = _STAMP.sub(rb"\g<1>" + f"{day}T00:00:00Z".encode() + rb"\g<2>", data)
+            dst.writestr(zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0)), data,
+                         compress_type=zipfile.ZIP_DEFLATED)
+    return out.getvalue()
+
+
+def _score_cell(value: object) -> object:
+    return value if isinstance(value, int | float | str) else _cell_text(value)
