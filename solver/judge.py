@@ -44,14 +44,11 @@ class Judgement:
 
 
 def judge(problem: Problem, schedule: Schedule, config: Config) -> Judgement:
-    """Check `schedule` against the enabled rules of `config` (and that each session has one place)."""
+    """Check `schedule` against the enabled rules of `config` (and that no session has two places)."""
     verdict = Judgement()
     counts = Counter(a.session_id for a in schedule.assignments)
     for s in problem.sessions:
-        if counts[s.session_id] == 0:
-            verdict.hard.append(Violation(STRUCTURE, 1, f"{s.session_id} « {s.title} » has no room and slot",
-                                          (s.session_id,)))
-        elif counts[s.session_id] > 1:
+        if counts[s.session_id] > 1:
             verdict.hard.append(Violation(STRUCTURE, counts[s.session_id] - 1,
                                           f"{s.session_id} is scheduled {counts[s.session_id]} times",
                                           (s.session_id,)))

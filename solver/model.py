@@ -80,6 +80,7 @@ def build_model(problem: Problem, config: Config) -> BuiltModel:
     hard_unary = [rc for rc in unary if rc.settings.hard]
     soft_unary = [rc for rc in unary if not rc.settings.hard]
     soft_terms: dict[str, list[tuple[int, cp_model.IntVar]]] = defaultdict(list)
+    must_schedule = any(rc.name == "all_scheduled" and rc.settings.hard for rc in config.enabled)
 
     for session in problem.sessions:
         mine: list[cp_model.IntVar] = []
@@ -97,10 +98,10 @@ def build_model(problem: Problem, config: Config) -> BuiltModel:
                     amount = rc.rule.cost(problem, rc.params, placement)
                     if amount and rc.settings.weight:
                         soft_terms[rc.name].append((rc.settings.weight * amount, lit))
-        if not mine:
+        if not mine and must_schedule:
             built.unplaceable.append(Unplaceable(session, _why_not(problem, session, hard_unary)))
-            continue
-        cp.add_exactly_one(mine)
+        if len(mine) > 1:
+            cp.add_at_most_one(mine)  # a session is in one place at most; all_scheduled asks for at least one
 
     for name, terms in soft_terms.items():
         built.penalties.append(

@@ -25,7 +25,7 @@ def test_every_rule_module_is_well_formed() -> None:
 def test_readme_table_is_generated_from_the_registry() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     embedded = readme.split("<!-- rules:start -->\n")[1].split("<!-- rules:end -->")[0]
-    assert embedded == markdown_table(), "README is stale: paste `salle rules --markdown` between the markers"
+    assert embedded == markdown_table(), "README is stale: run python -m solver.rules.catalogue README.md"
 
 
 def test_default_yaml_lists_every_rule() -> None:

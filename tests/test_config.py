@@ -46,7 +46,7 @@ def test_true_false_shorthand(tmp_path: Path) -> None:
 def test_unknown_rule_names_nearest_and_lists_valid(tmp_path: Path) -> None:
     [line] = _errors(_write(tmp_path, "c.yaml", "speaker_conflit: {enabled: false}\n"))
     assert line.startswith(f"{tmp_path / 'c.yaml'}:1: speaker_conflit: unknown rule 'speaker_conflit'. "
-                           "Did you mean 'speaker_conflict'? Valid: room_conflict, ")
+                           "Did you mean 'speaker_conflict'? Valid: all_scheduled, room_conflict, ")
 
 
 def test_unknown_key_names_allowed_keys(tmp_path: Path) -> None:

@@ -19,6 +19,7 @@ from tests.planted import planted_conference
 SOFT_DEFAULTS: dict = {}
 ALL_SOFT = {name: {"hard": False, "weight": 1 + i % 4} for i, (name, rule) in enumerate(REGISTRY.items())
             if "soft" in rule.modes}
+ALL_SOFT["all_scheduled"]["weight"] = 50  # unscheduling stays possible but rare, so the other rules get exercised
 
 
 def _config(tmp: Path, overrides: dict):

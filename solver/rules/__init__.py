@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from types import ModuleType
 
 from solver.rules import (
+    all_scheduled,
     attendee_conflicts,
     avoid_parallel,
     capacity_fit,
@@ -37,6 +38,7 @@ from solver.rules.base import Params, RuleSettings
 
 MODULES: tuple[ModuleType, ...] = (
     # Hard by default
+    all_scheduled,
     room_conflict,
     speaker_conflict,
     room_capacity,

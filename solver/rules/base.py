@@ -118,6 +118,24 @@ class ModelIndex:
         return out
 
 
+class Guards:
+    """Assumption literals for explaining infeasibility: one per (rule, entity) a hard rule applies to.
+
+    In an explaining model a hard rule's constraints hold only while its guard is true; CP-SAT's
+    `sufficient_assumptions_for_infeasibility()` then names the guards that cannot all hold together.
+    """
+
+    def __init__(self, model: cp_model.CpModel) -> None:
+        self.model = model
+        self.literals: dict[tuple[str, str], Any] = {}
+
+    def get(self, rule: str, entity: str) -> Any:
+        key = (rule, entity)
+        if key not in self.literals:
+            self.literals[key] = self.model.new_bool_var(f"guard[{rule}:{entity}]")
+        return self.literals[key]
+
+
 @dataclass
 class BuildContext:
     """What `add(ctx)` sees: the model, the problem, the placement literals, and this rule's settings.
@@ -133,6 +151,7 @@ class BuildContext:
     settings: RuleSettings = field(default_factory=RuleSettings)
     params: Params = field(default_factory=Params)
     penalties: list[Penalty] = field(default_factory=list)
+    guards: Guards | None = None
 
     @property
     def placements(self) -> dict[Key, Placement]:
@@ -147,16 +166,29 @@ class BuildContext:
         if self.settings.weight * amount:
             self.penalties.append(Penalty(self.rule, self.settings.weight * amount, expr))
 
-    def violation(self, amount: int = 1, name: str = "") -> Any:
+    def violation(self, amount: int = 1, name: str = "", entity: str = "") -> Any:
         """A literal meaning "this instance of the rule is broken": fixed false when hard, else costing
-        `weight × amount`. Rules write their condition as `expr <= bound + violation`."""
+        `weight × amount`. Rules write their condition as `expr <= bound + violation`.
+
+        When explaining, a hard rule's violation is the negation of its guard for `entity` (or `name`)."""
         if self.settings.hard:
+            if self.guards is not None:
+                return self.guards.get(self.rule, entity or name).Not()
             return 0
         v = self.model.new_bool_var(f"{self.rule}_violated_{name}")
         self.penalize(v, amount)
         return v
 
-    def at_most(self, literals: list[Any], k: int = 1, times: int = 1) -> None:
+    def at_least_one(self, literals: list[Any], amount: int = 1, entity: str = "") -> None:
+        """At least one of `literals` when hard; when soft, none costs `weight × amount`."""
+        if self.settings.hard:
+            constraint = self.model.add_bool_or(literals)  # empty: nothing can hold it, the model is infeasible
+            if self.guards is not None:
+                constraint.only_enforce_if(self.guards.get(self.rule, entity))
+            return
+        self.penalize(1 - sum(literals), amount)
+
+    def at_most(self, literals: list[Any], k: int = 1, times: int = 1, entity: str = "") -> None:
         """At most `k` of `literals` true: a constraint when hard; when soft, each one over `k` costs `weight`.
 
         `times` counts how many checks this group stands for (several instants with the same literals).
@@ -164,7 +196,9 @@ class BuildContext:
         if len(literals) <= k:
             return
         if self.settings.hard:
-            if k == 1:
+            if self.guards is not None:
+                self.model.add(sum(literals) <= k).only_enforce_if(self.guards.get(self.rule, entity))
+            elif k == 1:
                 self.model.add_at_most_one(literals)
             else:
                 self.model.add(sum(literals) <= k)
@@ -173,22 +207,23 @@ class BuildContext:
         self.model.add(sum(literals) <= k + excess)
         self.penalize(excess, times)
 
-    def at_each_instant(self, owners: Callable[[Placement], Iterable[str]]) -> list[tuple[list[Any], int]]:
-        """Groups of literals of different sessions that run at one instant for one owner (a room, a speaker).
+    def once_at_a_time(self, owners: Callable[[Placement], Iterable[str]]) -> None:
+        """Each owner (a room, a speaker, a track, a tag) is in at most one session at any instant.
 
         Instants are the slot starts of each day: two runs of slots overlap in clock time iff both cover one
-        of them. Identical groups are merged; the count says how many (owner, instant) checks each stands for.
+        of them. Identical groups are merged, counting how many (owner, instant) checks each stands for.
         """
         groups: dict[tuple[str, Instant], list[Key]] = defaultdict(list)
         for key, placement in self.placements.items():
             for owner in owners(placement):
                 for instant in self.index.covers(key):
                     groups[(owner, instant)].append(key)
-        merged: dict[tuple[Key, ...], int] = defaultdict(int)
-        for keys in groups.values():
+        merged: dict[tuple[Key, ...], list[str]] = defaultdict(list)
+        for (owner, _), keys in groups.items():
             if len({k[0] for k in keys}) > 1:
-                merged[tuple(sorted(keys))] += 1
-        return [([self.literals[k] for k in keys], n) for keys, n in merged.items()]
+                merged[tuple(sorted(keys))].append(owner)
+        for keys, owners_here in merged.items():
+            self.at_most([self.literals[k] for k in keys], 1, len(owners_here), entity=owners_here[0])
 
     def spread(self, owner_values: Callable[[Placement], Iterable[tuple[str, str]]]) -> None:
         """Each owner (a track on a day, a speaker) uses one value (a room, a day): when soft, each extra value
@@ -208,7 +243,7 @@ class BuildContext:
                 for lit in lits:
                     self.model.add_implication(lit, flag)
                 flags.append(flag)
-            self.at_most(flags, 1)
+            self.at_most(flags, 1, entity=owner)
 
 
 @dataclass(frozen=True)

@@ -23,3 +23,20 @@ def markdown_table() -> str:
         lines.append(f"| `{name}` | {default_mode(rule)} | {' / '.join(rule.modes)} | {rule.defaults.weight} | "
                      f"{parameters(rule)} | {rule.unit} | {meaning} |")
     return "\n".join(lines) + "\n"
+
+
+START, END = "<!-- rules:start -->\n", "<!-- rules:end -->"
+
+
+def embed(readme: str) -> str:
+    """The README text with the table between the markers replaced by the registry's."""
+    head, rest = readme.split(START, 1)
+    return head + START + markdown_table() + END + rest.split(END, 1)[1]
+
+
+if __name__ == "__main__":  # python -m solver.rules.catalogue README.md: refresh the README's table
+    import sys
+    from pathlib import Path
+
+    target = Path(sys.argv[1] if len(sys.argv) > 1 else "README.md")
+    target.write_text(embed(target.read_text(encoding="utf-8")), encoding="utf-8")

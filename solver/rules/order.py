@@ -29,8 +29,10 @@ def add(ctx: BuildContext) -> None:
                 continue
             start = sum(m * lit for m, lit in starts)
             end = sum(m * lit for m, lit in ends)
-            v = ctx.violation(name=f"{before}_{session.session_id}")
-            ctx.model.add(end - start <= horizon * v)
+            # no constraint while either session is left unscheduled (when all_scheduled is soft)
+            unscheduled = 2 - sum(lit for _, lit in starts) - sum(lit for _, lit in ends)
+            v = ctx.violation(name=f"{before}_{session.session_id}", entity=session.session_id)
+            ctx.model.add(end - start <= horizon * v + horizon * unscheduled)
 
 
 def judge(view: JudgeView, params: Params) -> list[Violation]:

@@ -12,8 +12,7 @@ UNIT = "extra session in a room, per instant"
 
 
 def add(ctx: BuildContext) -> None:
-    for literals, times in ctx.at_each_instant(lambda p: [p.room.room_id]):
-        ctx.at_most(literals, 1, times)
+    ctx.once_at_a_time(lambda p: [p.room.room_id])
 
 
 def judge(view: JudgeView, params: Params) -> list[Violation]:

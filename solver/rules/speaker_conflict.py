@@ -12,8 +12,7 @@ UNIT = "extra session for a speaker, per instant"
 
 
 def add(ctx: BuildContext) -> None:
-    for literals, times in ctx.at_each_instant(lambda p: p.session.speakers):
-        ctx.at_most(literals, 1, times)
+    ctx.once_at_a_time(lambda p: p.session.speakers)
 
 
 def judge(view: JudgeView, params: Params) -> list[Violation]:

@@ -12,8 +12,7 @@ UNIT = "extra parallel session of a track, per instant"
 
 
 def add(ctx: BuildContext) -> None:
-    for literals, times in ctx.at_each_instant(lambda p: [p.session.track] if p.session.track else []):
-        ctx.at_most(literals, 1, times)
+    ctx.once_at_a_time(lambda p: [p.session.track] if p.session.track else [])
 
 
 def judge(view: JudgeView, params: Params) -> list[Violation]:
