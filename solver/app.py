@@ -7,6 +7,7 @@ from pathlib import Path
 
 from solver.config import Config, load_config
 from solver.errors import Issue, SalleError
+from solver.explain import Explanation, explain
 from solver.inputs import Problem, load_problem_with_warnings
 from solver.inputs.assignments import read_schedule
 from solver.judge import Judgement, judge
@@ -37,16 +38,34 @@ class SolveRun:
     judgement: Judgement | None = None
     written: list[Path] = field(default_factory=list)
     warnings: list[Issue] = field(default_factory=list)
+    unscheduled: dict[str, list[str]] = field(default_factory=dict)  # session_id -> reasons
 
 
-def run_solve(inputs: Path, constraints: list[Path] | None, out: Path, options: SolveOptions) -> SolveRun:
-    """Load, solve, verify with the judge, and write the outputs only when a valid schedule was found."""
+def run_solve(inputs: Path, constraints: list[Path] | None, out: Path, options: SolveOptions,
+              allow_unscheduled: bool = False) -> SolveRun:
+    """Load, solve, verify with the judge, and write the outputs only when a valid schedule was found.
+
+    With `allow_unscheduled`, sessions that cannot all fit are left out (the fewest attendees possible) and
+    each one left out gets the reasons found for the full problem."""
     config = load_config(resolve_constraints(constraints))
     problem, warnings = load_problem_with_warnings(inputs)
+    strict = config
+    if allow_unscheduled:
+        config = config.with_settings("all_scheduled", enabled=True, hard=False)
     result = solve(problem, config, options)
     run = SolveRun(problem, config, result, warnings=warnings)
     if result.schedule is None:
         return run
+    placed = {a.session_id for a in result.schedule.assignments}
+    missing = [s.session_id for s in problem.sessions if s.session_id not in placed]
+    if missing:
+        why = explain(problem, strict.with_settings("all_scheduled", enabled=True, hard=True),
+                      options.explain_time_limit)
+        run.unscheduled = {
+            sid: why.for_session(sid) or ["every room and slot it could use is taken by sessions with more "
+                                          "attendees, or clashes with its speakers' other sessions"]
+            for sid in missing
+        }
     run.judgement = judge(problem, result.schedule, config)
     if not run.judgement.ok:
         lines = "\n".join(f"  - {v.message}" for v in run.judgement.hard)
@@ -67,3 +86,10 @@ def run_check(inputs: Path, schedule_file: Path, constraints: list[Path] | None,
         write_atomically({report_dir / "report.md": report_markdown(config, verdict),
                           report_dir / "report.csv": report_csv(config, verdict)})
     return config, verdict
+
+
+def run_explain(inputs: Path, constraints: list[Path] | None, time_limit: float) -> tuple[Problem, Explanation]:
+    """Why no schedule meets every hard rule (empty findings when one does)."""
+    config = load_config(resolve_constraints(constraints))
+    problem, _ = load_problem_with_warnings(inputs)
+    return problem, explain(problem, config, time_limit)

@@ -74,11 +74,17 @@ def solve(
     seed: Annotated[int, typer.Option(help="Random seed (same inputs and seed, same schedule).")] = 0,
     workers: Annotated[int, typer.Option(help="CP-SAT search workers (1 = fully deterministic).", min=1)] = 2,
     log: Annotated[bool, typer.Option("--log", help="Show CP-SAT's own search log.")] = False,
+    allow_unscheduled: Annotated[bool, typer.Option(
+        "--allow-unscheduled", help="When not every session fits, schedule as many as possible (weighted by "
+        "attendance), write that schedule, list the others with reasons, and exit 2.")] = False,
+    explain_time_limit: Annotated[float, typer.Option(help="Seconds to look for why there is no schedule.",
+                                                      min=0.1)] = 10.0,
 ) -> None:
-    """Schedule every session into a room and a slot; write assignments.csv and programme.md."""
-    options = SolveOptions(time_limit=time_limit, seed=seed, workers=workers, log=log)
+    """Schedule every session into a room and a slot; write assignments.csv, programme.md and the report."""
+    options = SolveOptions(time_limit=time_limit, seed=seed, workers=workers, log=log,
+                           explain_time_limit=explain_time_limit)
     try:
-        run = service.run_solve(inputs, constraints, out_dir, options)
+        run = service.run_solve(inputs, constraints, out_dir, options, allow_unscheduled)
     except InputError as exc:
         raise _fail_input(exc) from None
     except SalleError as exc:
@@ -98,8 +104,9 @@ def solve(
         raise typer.Exit(EXIT_TIMEOUT)
 
     gap = f"{r.gap:.1%}" if r.gap is not None else "n/a"
+    label = f"{r.status.value}, partial: {len(run.unscheduled)} unscheduled" if run.unscheduled else r.status.value
     out.print(
-        f"[bold green]{r.status.value}[/bold green]: objective {r.objective}, bound {r.bound:g}, gap {gap}, "
+        f"[bold green]{label}[/bold green]: objective {r.objective}, bound {r.bound:g}, gap {gap}, "
         f"{r.build_seconds + r.solve_seconds:.2f} s ({r.variables} placement variables)"
     )
     if r.penalties:
@@ -107,6 +114,37 @@ def solve(
     out.print(assignments_table(assignment_rows(run.problem, r.schedule)))  # type: ignore[arg-type]
     for path in run.written:
         out.print(f"wrote {path}", markup=False)
+    if run.unscheduled:
+        out.print(f"[bold yellow]{len(run.unscheduled)} session(s) left unscheduled[/bold yellow]:")
+        for sid, reasons in run.unscheduled.items():
+            s = run.problem.session[sid]
+            out.print(f"  - {sid} « {s.title} » ({s.attendance} expected): " + "; ".join(reasons), markup=False)
+        raise typer.Exit(EXIT_NO_SCHEDULE)
+
+
+@cli.command()
+def explain(
+    inputs: InputsArg = Path("inputs"),
+    constraints: ConstraintsOpt = None,
+    time_limit: Annotated[float, typer.Option(help="Seconds to look for a small reason.", min=0.1)] = 10.0,
+) -> None:
+    """Say why no schedule meets every hard rule: exit 2 with the reasons, or 0 when a schedule exists."""
+    try:
+        _, why = service.run_explain(inputs, constraints, time_limit)
+    except InputError as exc:
+        raise _fail_input(exc) from None
+    if not why.findings:
+        if why.complete:
+            out.print("[bold green]A schedule exists[/bold green] that meets every hard rule: nothing to explain.")
+            return
+        out.print(f"[yellow]No answer within {time_limit:g} s[/yellow]: try a longer --time-limit.")
+        raise typer.Exit(EXIT_TIMEOUT)
+    out.print(f"[bold red]No schedule exists[/bold red] ({why.method}, {why.seconds:.2f} s):")
+    for sentence in why.sentences():
+        out.print(f"  - {sentence}", markup=False)
+    if not why.complete:
+        out.print("  (time ran out while shrinking: this set may not be minimal)")
+    raise typer.Exit(EXIT_NO_SCHEDULE)
 
 
 @cli.command()

@@ -57,6 +57,14 @@ class Config:
     def enabled(self) -> list[RuleConfig]:
         return [r for r in self.rules if r.settings.enabled]
 
+    def with_settings(self, name: str, **changes: object) -> Config:
+        """A copy with one rule's settings changed (e.g. `all_scheduled`, hard=False)."""
+        rules = tuple(
+            RuleConfig(r.rule, r.settings.model_copy(update=changes), r.params) if r.name == name else r
+            for r in self.rules
+        )
+        return Config(rules, self.files)
+
     def __getitem__(self, name: str) -> RuleConfig:
         for r in self.rules:
             if r.name == name:

@@ -13,7 +13,7 @@ from ortools.sat.python import cp_model
 
 from solver.config import Config, RuleConfig
 from solver.inputs import Problem, Session
-from solver.rules.base import BuildContext, JudgeView, ModelIndex, Penalty, Placed, Placement
+from solver.rules.base import BuildContext, Guards, JudgeView, ModelIndex, Penalty, Placed, Placement
 
 Key = tuple[str, str, str]  # (session_id, room_id, first slot_id)
 
@@ -72,9 +72,13 @@ def _why_not(problem: Problem, session: Session, hard: list[RuleConfig], max_rea
     return listed[:max_reasons] + ([f"and {more} more"] if more > 0 else [])
 
 
-def build_model(problem: Problem, config: Config) -> BuiltModel:
-    """Variables for allowed placements only, exactly one per session, then every enabled rule."""
-    cp = cp_model.CpModel()
+def build_model(problem: Problem, config: Config, guards: Guards | None = None) -> BuiltModel:
+    """Variables for allowed placements only, at most one per session, then every enabled rule.
+
+    With `guards` (explaining infeasibility), hard per-placement rules do not prune: each forbids its
+    placements only while the guard of the entity at fault (a session, a speaker, a room) holds.
+    """
+    cp = guards.model if guards is not None else cp_model.CpModel()
     built = BuiltModel(cp, {}, {})
     unary = [rc for rc in config.enabled if rc.rule.unary]
     hard_unary = [rc for rc in unary if rc.settings.hard]
@@ -87,10 +91,14 @@ def build_model(problem: Problem, config: Config) -> BuiltModel:
         for run in candidate_runs(problem, session):
             for room in problem.rooms:
                 placement = Placement(session, room, run)
-                if any(rc.rule.cost(problem, rc.params, placement) for rc in hard_unary):
+                against = [rc for rc in hard_unary if rc.rule.cost(problem, rc.params, placement)]
+                if against and guards is None:
                     continue
                 key = (session.session_id, room.room_id, run[0].slot_id)
                 lit = cp.new_bool_var(f"x[{key[0]},{key[1]},{key[2]}]")
+                for rc in against:
+                    for entity in rc.rule.entities(problem, rc.params, placement):
+                        cp.add_implication(guards.get(rc.name, entity), lit.Not())  # type: ignore[union-attr]
                 built.placements[key] = placement
                 built.literals[key] = lit
                 mine.append(lit)
@@ -112,7 +120,7 @@ def build_model(problem: Problem, config: Config) -> BuiltModel:
     for rc in config.enabled:
         if rc.rule.add is None:
             continue
-        ctx = BuildContext(cp, problem, index, rc.name, rc.settings, rc.params)
+        ctx = BuildContext(cp, problem, index, rc.name, rc.settings, rc.params, guards=guards)
         rc.rule.add(ctx)
         built.penalties.extend(ctx.penalties)
 

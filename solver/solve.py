@@ -10,6 +10,7 @@ from enum import StrEnum
 from ortools.sat.python import cp_model
 
 from solver.config import Config
+from solver.explain import explain, precheck
 from solver.inputs import Problem
 from solver.model import build_model
 from solver.schedule import Assignment, Schedule
@@ -32,6 +33,7 @@ class SolveOptions:
     seed: int = 0
     workers: int = 2
     log: bool = False
+    explain_time_limit: float = 10.0  # for finding why there is no schedule
 
 
 @dataclass(frozen=True)
@@ -65,8 +67,9 @@ def solve(problem: Problem, config: Config, options: SolveOptions | None = None)
     built = build_model(problem, config)
     build_seconds = time.perf_counter() - t0
     if built.unplaceable:
-        return Result(Status.INFEASIBLE, build_seconds=build_seconds, variables=built.size,
-                      reasons=[u.sentence() for u in built.unplaceable])
+        found = precheck(problem, config)
+        reasons = [f.sentence for f in found] or [u.sentence() for u in built.unplaceable]
+        return Result(Status.INFEASIBLE, build_seconds=build_seconds, variables=built.size, reasons=reasons)
 
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = options.time_limit
@@ -77,10 +80,13 @@ def solve(problem: Problem, config: Config, options: SolveOptions | None = None)
     solve_seconds = solver.wall_time
 
     if code == cp_model.INFEASIBLE:
+        why = explain(problem, config, options.explain_time_limit)
+        reasons = why.sentences() or ["No schedule meets every hard rule together, although each session alone "
+                                      "has a possible room and slot (no smaller reason was found in time)."]
+        if not why.complete:
+            reasons.append("(the search for a smaller reason ran out of time: this set may not be minimal)")
         return Result(Status.INFEASIBLE, build_seconds=build_seconds, solve_seconds=solve_seconds,
-                      variables=built.size,
-                      reasons=["No schedule meets every hard rule together, although each session alone has "
-                               "a possible room and slot: rooms, speakers or slot kinds are over-booked."])
+                      variables=built.size, reasons=reasons)
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         status = Status.TIMEOUT if code == cp_model.UNKNOWN else Status.INFEASIBLE
         reasons = [] if code == cp_model.UNKNOWN else [f"CP-SAT stopped with status {solver.status_name(code)}"]

@@ -34,7 +34,7 @@ from solver.rules import (
     track_parallel,
     track_room,
 )
-from solver.rules.base import Params, RuleSettings
+from solver.rules.base import Params, Placement, RuleSettings
 
 MODULES: tuple[ModuleType, ...] = (
     # Hard by default
@@ -77,6 +77,7 @@ class Rule:
     cost: Callable | None
     add: Callable | None
     judge: Callable
+    entities: Callable  # (problem, params, placement) -> who is at fault when `cost` > 0 (for explanations)
 
     @property
     def unary(self) -> bool:
@@ -98,7 +99,12 @@ def _rule(module: ModuleType) -> Rule:
         cost=getattr(module, "cost", None),
         add=getattr(module, "add", None),
         judge=module.judge,
+        entities=getattr(module, "entities", _the_session),
     )
+
+
+def _the_session(problem: object, params: object, placement: Placement) -> list[str]:
+    return [placement.session.session_id]
 
 
 REGISTRY: dict[str, Rule] = {m.NAME: _rule(m) for m in MODULES}

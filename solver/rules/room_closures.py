@@ -17,6 +17,10 @@ def cost(problem: Problem, params: Params, p: Placement) -> int:
     return int(any(d == s.day and a < s.end and s.start < b for d, a, b in windows for s in p.slots))
 
 
+def entities(problem: Problem, params: Params, p: Placement) -> list[str]:
+    return [p.room.room_id]
+
+
 def judge(view: JudgeView, params: Params) -> list[Violation]:
     out = []
     for p in view.placed:

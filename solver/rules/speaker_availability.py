@@ -24,6 +24,10 @@ def cost(problem: Problem, params: Params, p: Placement) -> int:
     return sum(1 for who in p.session.speakers if _busy(problem, who, p))
 
 
+def entities(problem: Problem, params: Params, p: Placement) -> list[str]:
+    return [who for who in p.session.speakers if _busy(problem, who, p)]
+
+
 def judge(view: JudgeView, params: Params) -> list[Violation]:
     out = []
     for p in view.placed:
