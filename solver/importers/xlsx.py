@@ -57,20 +57,20 @@ def _sheet_table(rows: list[tuple[object, ...]]) -> Table:
     return Table(header, body)
 
 
-def read_sheets(path: Path) -> dict[str, Table]:
-    """The workbook's input tables by contract name (`rooms`, …)."""
+def read_sheets(path: Path) -> dict[str, tuple[str, Table]]:
+    """The workbook's input tables by contract name (`rooms`, …), each with its sheet's own title."""
     if not path.is_file():
         raise InputError([Issue(str(path), "no such workbook")])
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
         raise InputError([Issue(path.name, f"cannot be read as an .xlsx workbook ({exc})")]) from None
-    tables: dict[str, Table] = {}
+    tables: dict[str, tuple[str, Table]] = {}
     try:
         for ws in wb.worksheets:
             key = ws.title.strip().lower().removesuffix(".csv")
             if key in (*REQUIRED, *OPTIONAL) and key not in tables:
-                tables[key] = _sheet_table(list(ws.iter_rows(min_row=1, values_only=True)))
+                tables[key] = (ws.title, _sheet_table(list(ws.iter_rows(min_row=1, values_only=True))))
     finally:
         wb.close()
     missing = [k for k in REQUIRED if k not in tables]
@@ -84,10 +84,10 @@ def read_sheets(path: Path) -> dict[str, Table]:
 def import_xlsx(path: Path, out: Path) -> Imported:
     """Write the workbook's tables into `out` as CSV files, once the same reader as CSV files accepts them."""
     sheets = read_sheets(path)
-    tables = {f"{k}.csv": t for k, t in sheets.items() if k != "assignments"}
+    tables = {f"{k}.csv": t for k, (_, t) in sheets.items() if k != "assignments"}
     if "assignments" in sheets:
-        tables[ASSIGNMENTS] = sheets["assignments"]
-    names = {f"{k}.csv": f"{path.name} [{k}]" for k in (*REQUIRED, *OPTIONAL)}
+        tables[ASSIGNMENTS] = sheets["assignments"][1]
+    names = {f"{k}.csv": f"{path.name} [{title}]" for k, (title, _) in sheets.items()}
     notes = [] if "unavailability" in sheets else [f"no unavailability sheet: {CONTRACT['unavailability.csv'][0]}"
                                                      " list written empty"]
     return write_inputs(tables, out, where=lambda f: names.get(f, f), notes=notes)

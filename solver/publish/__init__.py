@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from solver.inputs import Problem
 from solver.publish.frab import schedule_json, schedule_xml
-from solver.publish.ical import calendar
+from solver.publish.ical import Calendars
 from solver.publish.lists import door_lists, speakers_csv
 from solver.publish.programme import programme_html
 from solver.publish.timetable import timetable_html
@@ -46,14 +46,13 @@ def render_publications(
     """
     conf = Conference(title=title, acronym=acronym, timezone=_check_timezone(timezone), base_url=base_url)
     items = entries(problem, schedule)
-    tz = conf.tz
-    domain = f"{conf.short.replace('_', '-')}.salle"
+    cals = Calendars(conf.tz, f"{conf.short.replace('_', '-')}.salle", problem.days)
     rooms = file_names([r.room_id for r in problem.rooms])
     people = file_names([p.speaker_id for p in problem.speakers])
     files: dict[str, str | bytes] = {
         "timetable.html": timetable_html(problem, items, conf),
         "programme.html": programme_html(problem, items, conf),
-        "calendar.ics": calendar(items, conf.title, tz, domain, problem.days),
+        "calendar.ics": cals.calendar(items, conf.title),
         "schedule.xml": schedule_xml(problem, items, conf),
         "schedule.json": schedule_json(problem, items, conf),
         "schedule.xlsx": schedule_xlsx(problem, schedule, items, report),
@@ -62,12 +61,11 @@ def render_publications(
     files.update(door_lists(problem, items, rooms))
     for room in problem.rooms:
         mine = [e for e in items if e.room.room_id == room.room_id]
-        files[f"rooms/{rooms[room.room_id]}.ics"] = calendar(
-            mine, f"{conf.title} – {room.name}", tz, domain, problem.days)
+        files[f"rooms/{rooms[room.room_id]}.ics"] = cals.calendar(mine, f"{conf.title} – {room.name}")
     for speaker in problem.speakers:
         mine = [e for e in items if speaker.speaker_id in e.session.speakers]
-        files[f"speakers/{people[speaker.speaker_id]}.ics"] = calendar(
-            mine, f"{conf.title} – {speaker.name}", tz, domain, problem.days)
+        files[f"speakers/{people[speaker.speaker_id]}.ics"] = cals.calendar(
+            mine, f"{conf.title} – {speaker.name}")
     return files
 
 

@@ -14,7 +14,9 @@ import zipfile
 from collections.abc import Mapping, Sequence
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from solver.inputs import Problem
@@ -28,6 +30,7 @@ from solver.schedule import Schedule
 NUMERIC = {"capacity", "attendance", "length"}
 INPUT_SHEETS: tuple[type[Record], ...] = (Room, Slot, Session, Speaker, Unavailability)
 Report = Sequence[Mapping[str, object]]
+WRAP = Alignment(wrap_text=True, vertical="top")
 
 
 def _cell_text(value: object) -> str:
@@ -53,21 +56,27 @@ def record_row(record: Record) -> dict[str, object]:
     return row
 
 
-def write_sheet(ws: Worksheet, columns: Sequence[str], rows: Sequence[Mapping[str, object]]) -> None:
-    """Header in bold, frozen; strings always stored as text (no formulas); widths from the content."""
-    ws.append(list(columns))
-    for cell in ws[1]:
+def _cell(ws: Worksheet, value: object, bold: bool = False, wrap: bool = False) -> WriteOnlyCell:
+    cell = WriteOnlyCell(ws, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"  # text, even when it starts with `=`
+    if bold:
         cell.font = Font(bold=True)
-    for row in rows:
-        ws.append([row.get(c, "") for c in columns])
-    for line in ws.iter_rows(min_row=2):
-        for cell in line:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"
-    ws.freeze_panes = "A2"
+    if wrap:
+        cell.alignment = WRAP
+    return cell
+
+
+def write_sheet(ws: Worksheet, columns: Sequence[str], rows: Sequence[Mapping[str, object]],
+                wrap: bool = False) -> None:
+    """Header in bold, frozen; strings always stored as text (no formulas); widths from the content."""
     for i, column in enumerate(columns, start=1):
         longest = max([len(str(column)), *(len(str(r.get(column, ""))) for r in rows)])
-        ws.column_dimensions[ws.cell(1, i).column_letter].width = min(60, max(8, longest + 2))
+        ws.column_dimensions[get_column_letter(i)].width = min(40 if wrap else 60, max(8, longest + 2))
+    ws.freeze_panes = "A2"
+    ws.append([_cell(ws, c, bold=True) for c in columns])
+    for row in rows:
+        ws.append([_cell(ws, row.get(c, ""), wrap=wrap) for c in columns])
 
 
 def _grid(ws: Worksheet, problem: Problem, items: list[Entry]) -> None:
@@ -77,23 +86,18 @@ def _grid(ws: Worksheet, problem: Problem, items: list[Entry]) -> None:
     header = ["time", *(r.name for r in rooms)]
     cells: dict[tuple[int, str], str] = {}
     for e in items:
+        text = f"{e.session.title} ({e.speaker_names})" if e.speakers else e.session.title
         for t in times:
             if e.start <= t < e.end:
-                text = f"{e.session.title} ({e.speaker_names})" if e.speakers else e.session.title
                 key = (t, e.room.room_id)
                 cells[key] = f"{cells[key]} / {text}" if key in cells else text
     rows = [{"time": format_time(t), **{r.name: cells.get((t, r.room_id), "") for r in rooms}} for t in times]
-    write_sheet(ws, header, rows)
-    for line in ws.iter_rows(min_row=2):
-        for cell in line:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    write_sheet(ws, header, rows, wrap=True)
 
 
 def schedule_xlsx(problem: Problem, schedule: Schedule, items: list[Entry], report: Report | None) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Assignments"
-    write_sheet(ws, ASSIGNMENT_COLUMNS, assignment_rows(problem, schedule))
+    wb = Workbook(write_only=True)
+    write_sheet(wb.create_sheet("Assignments"), ASSIGNMENT_COLUMNS, assignment_rows(problem, schedule))
     for day in problem.days:
         _grid(wb.create_sheet(f"Grid {day.isoformat()}"), problem, [e for e in items if e.day == day])
     by_room = [{"room_id": e.room.room_id, "room_name": e.room.name, **row}

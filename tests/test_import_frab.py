@@ -1,0 +1,130 @@
+"""`salle import frab`: real published schedules (31C3, FOSDEM 2025, pretalx/frab JSON) into the input contract,
+then audited with `salle check`; and salle's own schedule.xml read back."""
+
+from __future__ import annotations
+
+import csv
+import time
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from solver.cli import cli
+from solver.config import load_config
+from solver.errors import InputError
+from solver.importers import import_frab
+from solver.importers.frab import DEFAULT_ATTENDANCE, DEFAULT_CAPACITY
+from solver.inputs import load_problem
+from solver.inputs.assignments import read_schedule
+from solver.judge import judge
+from solver.publish import render_publications
+from tests.conftest import SHARED, require_shared
+from tests.test_publish_files import tiny
+
+FRAB = SHARED / "data" / "frab"
+VOC = SHARED / "formats" / "voc-schedule"
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_fosdem_2025_imports_and_check_finds_the_double_booking(tmp_path: Path) -> None:
+    """943 events, 40 rooms (11 without events), 992 people; the published schedule has one speaker in two
+    rooms at once on Sunday 13h30, which `salle check` reports as a sentence (exit 2)."""
+    require_shared()
+    out = tmp_path / "fosdem"
+    started = time.perf_counter()
+    runner = CliRunner()
+    result = runner.invoke(cli, ["import", "frab", str(FRAB / "fosdem-2025.xml"), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "943 events, 40 rooms" in result.output and "992 speakers" in result.output
+    check = runner.invoke(cli, ["check", str(out), "--schedule", str(out / "assignments.csv")])
+    elapsed = time.perf_counter() - started
+    assert check.exit_code == 2, check.output
+    assert "speaker_conflict" in check.output and "is in 2 sessions at once on 2025-02-02 13h30" in check.output
+    assert "room_conflict" not in check.output and "room_capacity" not in check.output
+    assert elapsed < 15
+    problem = load_problem(out)
+    assert (len(problem.sessions), len(problem.rooms), len(problem.speakers)) == (943, 40, 992)
+    assert {s.attendance for s in problem.sessions} == {DEFAULT_ATTENDANCE}
+    assert {r.capacity for r in problem.rooms} == {DEFAULT_CAPACITY}
+    event = problem.session["6210"]
+    assert event.title == "A New Approach to Callee-Saved Registers in LLVM" and event.track == "LLVM"
+    assert event.extra["guid"] == "852280ac-61d3-588c-b74c-8d87f9d9d2c6" and "<p>" not in (event.description or "")
+    place = read_schedule(out / "assignments.csv", problem).by_session()["6210"]
+    slot = problem.slot[place.slot_id]
+    assert (place.room_id, slot.day.isoformat(), slot.start, slot.end) == ("K.3.201", "2025-02-01", 635, 660)
+
+
+def test_31c3_streams_show_as_speakers_in_two_rooms(tmp_path: Path) -> None:
+    """31C3 streamed some talks into a second hall: the judge sees the speaker in two places at once."""
+    require_shared()
+    done = import_frab(FRAB / "31c3-schedule.xml", tmp_path / "31c3")
+    assert (len(done.problem.sessions), len(done.problem.rooms), len(done.problem.speakers)) == (138, 4, 198)
+    assert done.schedule is not None
+    verdict = judge(done.problem, done.schedule, load_config([]))
+    clashes = [v.message for v in verdict.hard if v.rule == "speaker_conflict"]
+    assert any("Fnord News Show (Stream)" in m for m in clashes)
+    assert all(v.rule == "speaker_conflict" for v in verdict.hard)
+
+
+@pytest.mark.parametrize(("name", "events", "rooms"), [("pretalx-democon.json", 36, 2),
+                                                       ("frab-camp2019.json", 79, 2)])
+def test_schedule_json_imports(tmp_path: Path, name: str, events: int, rooms: int) -> None:
+    require_shared()
+    done = import_frab(VOC / name, tmp_path / "in")
+    assert (len(done.problem.sessions), len(done.problem.rooms)) == (events, rooms)
+    assert done.schedule is not None and len(done.schedule.assignments) == events
+
+
+def test_slots_are_distinct_clock_times(tmp_path: Path) -> None:
+    """Events of different lengths at one start get different slots; every session lasts exactly its slot."""
+    require_shared()
+    done = import_frab(FRAB / "fosdem-2025.xml", tmp_path / "in")
+    keys = [(s.day, s.start, s.end) for s in done.problem.slots]
+    assert len(keys) == len(set(keys)) == 551
+    assert all(s.slots_needed == 1 for s in done.problem.sessions)
+
+
+def test_pin_flag_pins_the_published_places(tmp_path: Path) -> None:
+    require_shared()
+    done = import_frab(VOC / "pretalx-democon.json", tmp_path / "in", pin=True)
+    assert done.schedule is not None
+    places = done.schedule.by_session()
+    assert all((s.room, s.slot) == (places[s.session_id].room_id, places[s.session_id].slot_id)
+               for s in done.problem.sessions)
+    import_frab(VOC / "pretalx-democon.json", tmp_path / "nopin")
+    assert all(not r["room"] and not r["slot"] for r in _rows(tmp_path / "nopin" / "sessions.csv"))
+
+
+def test_salle_schedule_xml_round_trip(tmp_path: Path) -> None:
+    """What salle publishes, salle reads back: same rooms, same clock times, same ids."""
+    problem, schedule = tiny(tmp_path)
+    files = render_publications(problem, schedule, timezone="Europe/Paris")
+    for name in ("schedule.xml", "schedule.json"):
+        path = tmp_path / name
+        path.write_text(str(files[name]), encoding="utf-8")
+        done = import_frab(path, tmp_path / f"back-{name}")
+        back = done.problem
+        assert done.schedule is not None
+        got = {back.session[a.session_id].title: (back.room[a.room_id].name, back.slot[a.slot_id].start,
+                                                   back.slot[a.slot_id].end)
+               for a in done.schedule.assignments}
+        assert got["Atelier long"] == ("Salle 1", 9 * 60, 11 * 60)
+        assert got["Hiver"] == ("Salle 3", 14 * 60, 15 * 60 + 30)
+        assert sorted(r.name for r in back.rooms) == ["Salle 1", "Salle 2", "Salle 3"]
+
+
+def test_bad_files_are_reported(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.xml"
+    broken.write_text("<schedule><day", encoding="utf-8")
+    with pytest.raises(InputError, match=r"broken.xml: not well-formed XML"):
+        import_frab(broken, tmp_path / "out")
+    empty = tmp_path / "empty.json"
+    empty.write_text('{"schedule": {"conference": {"days": []}}}', encoding="utf-8")
+    result = CliRunner().invoke(cli, ["import", "frab", str(empty), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 1 and "empty.json: has no events" in result.output
+    assert not (tmp_path / "out").exists()
