@@ -42,8 +42,19 @@ MEASURE = """<script>(function () {
     out.push({session: s.dataset.session, column: column, text: s.innerText, top: r.top, height: r.height,
               width: r.width});
   });
+  function dimmed(id, value) {  // choose a filter as a user would; which sessions fade?
+    var select = document.getElementById(id); select.value = value;
+    select.dispatchEvent(new Event("change"));
+    var ids = []; document.querySelectorAll(".session.dim").forEach(function (s) { ids.push(s.dataset.session); });
+    select.value = ""; select.dispatchEvent(new Event("change"));
+    return ids;
+  }
+  var track = document.querySelector("#f-track option:nth-child(2)");
+  var speaker = document.querySelector("#f-speaker option:nth-child(2)");
+  var filters = {track: track ? dimmed("f-track", track.value) : null,
+                 speaker: speaker ? dimmed("f-speaker", speaker.value) : null};
   var pre = document.createElement("pre"); pre.id = "probe";
-  pre.textContent = JSON.stringify({problems: window.__problems, sessions: out});
+  pre.textContent = JSON.stringify({problems: window.__problems, sessions: out, filters: filters});
   document.body.appendChild(pre);
 })();</script>"""
 
@@ -105,3 +116,4 @@ def test_tiny_timetable_layout_and_escaping(tmp_path: Path) -> None:
     assert drawn["S2"]["top"] >= drawn["S1"]["top"] + drawn["S1"]["height"] / 2 - 5
     assert drawn["S1"]["height"] >= 1.8 * drawn["S3"]["height"]
     assert EVIL in drawn["S3"]["text"]
+    assert seen["filters"] == {"track": ["S2", "S4"], "speaker": ["S2", "S4"]}  # track Data; speaker Ana
