@@ -111,9 +111,13 @@ def parse_cpsat_log(text: str) -> CpSatLog:
 
 # -- CBC (through PuLP) --------------------------------------------------------------------------------------
 # "Cbc0012I Integer solution of 9395 found by feasibility pump after 0 iterations and 0 nodes (1.23 seconds)"
+# "Cbc0038I Pass   1: (21.71 seconds) suminf.    0.00000 (0) obj. 5875 iterations 1401"
+# "Cbc0038I Solution found of 5875"      (no time: the last time seen on an earlier line)
+# "Cbc0038I Mini branch and bound improved solution from 5875 to 5450 (22.09 seconds)"
 # "Cbc0010I After 100 nodes, 12 on tree, 9395 best solution, best possible 9100 (5.67 seconds)"
-# "Cbc0004I Integer solution of 9000 found after 1234 iterations and 56 nodes (7.89 seconds)"
-_CBC_SOLUTION = re.compile(r"Integer solution of (-?[\d.e+]+) found.*?\(([\d.]+) seconds\)")
+_CBC_TIME = re.compile(r"\(([\d.]+) seconds\)")
+_CBC_SOLUTION = re.compile(r"Integer solution of (-?[\d.e+]+) found|Solution found of (-?[\d.e+]+)"
+                           r"|improved solution from \S+ to (-?[\d.e+]+)|Rounding solution of (-?[\d.e+]+) is better")
 _CBC_BOUND = re.compile(r"best possible (-?[\d.e+]+) \(([\d.]+) seconds\)")
 _CBC_FINAL = re.compile(r"^(Result|Objective value|Lower bound)\s*[-:]\s*(.*)$")
 _CBC_WALL = re.compile(r"Wallclock seconds\):\s*([\d.]+)")
@@ -133,13 +137,17 @@ class CbcLog:
 def parse_cbc_log(text: str) -> CbcLog:
     """Read a CBC log as PuLP's `PULP_CBC_CMD(logPath=…)` writes it."""
     out = CbcLog()
+    last_seen = 0.0
     for raw in text.splitlines():
         line = raw.strip()
+        m = _CBC_TIME.search(line)
+        if m:
+            last_seen = float(m.group(1))
         m = _CBC_SOLUTION.search(line)
         if m:
-            value, seconds = float(m.group(1)), float(m.group(2))
+            value = float(next(g for g in m.groups() if g is not None))
             if not out.trace or value < out.trace[-1][1]:
-                out.trace.append((seconds, value))
+                out.trace.append((last_seen, value))
             continue
         m = _CBC_BOUND.search(line)
         if m:

@@ -152,7 +152,11 @@ def test_parse_cpsat_log() -> None:
 
 CBC_LOG = """\
 Cbc0012I Integer solution of 9395 found by feasibility pump after 0 iterations and 0 nodes (1.23 seconds)
-Cbc0010I After 100 nodes, 12 on tree, 9395 best solution, best possible 9100 (5.67 seconds)
+Cbc0038I Pass   1: (3.50 seconds) suminf.    0.00000 (0) obj. 9300 iterations 1401
+Cbc0038I Solution found of 9300
+Cbc0038I Mini branch and bound improved solution from 9300 to 9200 (4.10 seconds)
+Cbc0038I Rounding solution of 9150 is better than previous of 9200
+Cbc0010I After 100 nodes, 12 on tree, 9150 best solution, best possible 9100 (5.67 seconds)
 Cbc0004I Integer solution of 9000 found after 1234 iterations and 56 nodes (7.89 seconds)
 Cbc0010I After 200 nodes, 2 on tree, 9000 best solution, best possible 9050 (9.00 seconds)
 
@@ -168,7 +172,7 @@ Total time (CPU seconds):       10.02   (Wallclock seconds):       10.11
 def test_parse_cbc_log() -> None:
     """Improving integer solutions with CBC's times; result line, objective, last bound, wall clock."""
     log = parse_cbc_log(CBC_LOG)
-    assert log.trace == [(1.23, 9395.0), (7.89, 9000.0)]
+    assert log.trace == [(1.23, 9395.0), (3.5, 9300.0), (4.1, 9200.0), (4.1, 9150.0), (7.89, 9000.0)]
     assert (log.result, log.objective, log.bound, log.seconds) == ("Stopped on time limit", 9000.0, 9050.0, 10.11)
 
 
