@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import datetime as dt
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from solver.config import Config, load_config
-from solver.errors import Issue, SalleError
+from solver.errors import InputError, Issue, SalleError
 from solver.explain import Explanation, explain
 from solver.inputs import Problem, load_problem_with_warnings
-from solver.inputs.assignments import read_schedule
+from solver.inputs.assignments import read_previous, read_schedule
 from solver.judge import Judgement, judge
 from solver.outputs import write_outputs
 from solver.outputs.atomic import write_atomically
@@ -41,14 +42,76 @@ class SolveRun:
     unscheduled: dict[str, list[str]] = field(default_factory=dict)  # session_id -> reasons
 
 
+def check_timezone(name: str) -> None:
+    """An IANA time zone name such as America/Toronto, or an InputError before any work is done."""
+    import zoneinfo
+
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise InputError([Issue("--timezone", f"unknown time zone '{name}' (use a name such as "
+                                              "America/Toronto or Europe/Paris)")]) from None
+
+
+@dataclass(frozen=True)
+class Freeze:
+    """Which sessions of the previous schedule must not move (they become pinned)."""
+
+    sessions: tuple[str, ...] = ()  # ids, or "all"
+    before: dt.datetime | None = None  # every session starting before this moment
+
+    def applies(self, problem: Problem, session_id: str, slot_id: str) -> bool:
+        if "all" in self.sessions or session_id in self.sessions:
+            return True
+        slot = problem.slot.get(slot_id)
+        if self.before is None or slot is None:
+            return False
+        return dt.datetime.combine(slot.day, dt.time()) + dt.timedelta(minutes=slot.start) < self.before
+
+
+def parse_moment(text: str) -> dt.datetime:
+    """`2027-05-13`, `2027-05-13 12:00`, `2027-05-13T12h30`."""
+    from solver.inputs.values import parse_day, parse_time
+
+    parts = text.replace("T", " ").split()
+    day = parse_day(parts[0])
+    minutes = parse_time(parts[1]) if len(parts) > 1 else 0
+    return dt.datetime.combine(day, dt.time()) + dt.timedelta(minutes=minutes)
+
+
+def with_previous(problem: Problem, previous_file: Path, freeze: Freeze) -> tuple[Problem, list[Issue]]:
+    """The problem with the previous schedule attached, and frozen sessions pinned where they were."""
+    previous, notes = read_previous(previous_file, problem)
+    unknown = [s for s in freeze.sessions if s != "all" and s not in problem.session]
+    if unknown:
+        raise InputError([Issue("--freeze", f"unknown session '{s}'") for s in unknown])
+    sessions = []
+    for s in problem.sessions:
+        old = previous.get(s.session_id)
+        if old and freeze.applies(problem, s.session_id, old[1]):
+            if old[0] in problem.room and old[1] in problem.slot:
+                s = s.model_copy(update={"room": old[0], "slot": old[1]})
+            else:
+                notes.append(Issue(str(previous_file), f"cannot freeze {s.session_id}: its room or slot no "
+                                                       "longer exists"))
+        sessions.append(s)
+    return replace(problem, sessions=tuple(sessions), previous=previous), notes
+
+
 def run_solve(inputs: Path, constraints: list[Path] | None, out: Path, options: SolveOptions,
-              allow_unscheduled: bool = False) -> SolveRun:
+              allow_unscheduled: bool = False, previous: Path | None = None, freeze: Freeze | None = None,
+              timezone: str = "America/Toronto") -> SolveRun:
     """Load, solve, verify with the judge, and write the outputs only when a valid schedule was found.
 
     With `allow_unscheduled`, sessions that cannot all fit are left out (the fewest attendees possible) and
-    each one left out gets the reasons found for the full problem."""
+    each one left out gets the reasons found for the full problem. With `previous`, the schedule stays close
+    to that one (rule keep_previous, and CP-SAT starts from it); `freeze` pins some sessions where they were."""
+    check_timezone(timezone)
     config = load_config(resolve_constraints(constraints))
     problem, warnings = load_problem_with_warnings(inputs)
+    if previous is not None:
+        problem, notes = with_previous(problem, previous, freeze or Freeze())
+        warnings += notes
     strict = config
     if allow_unscheduled:
         config = config.with_settings("all_scheduled", enabled=True, hard=False)
@@ -71,7 +134,7 @@ def run_solve(inputs: Path, constraints: list[Path] | None, out: Path, options: 
         lines = "\n".join(f"  - {v.message}" for v in run.judgement.hard)
         raise JudgeDisagrees(f"internal error: the solver's schedule breaks hard rules:\n{lines}")
     run.written = write_outputs(problem, result.schedule, out, config, run.judgement, result.objective,
-                                result.bound)
+                                result.bound, timezone)
     return run
 
 

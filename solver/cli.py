@@ -16,8 +16,9 @@ from rich.table import Table
 from solver import app as service
 from solver.cli_publish import publish_cli
 from solver.config import load_config
-from solver.errors import InputError, SalleError
+from solver.errors import InputError, Issue, SalleError
 from solver.inputs import load_problem_with_warnings
+from solver.outputs.atomic import write_atomically
 from solver.outputs.tables import assignment_rows
 from solver.rules import REGISTRY
 from solver.rules.catalogue import default_mode, markdown_table, parameters
@@ -72,19 +73,36 @@ def solve(
     out_dir: Annotated[Path, typer.Option("--out", "-o", help="Folder for the results.")] = Path("outputs"),
     time_limit: Annotated[float, typer.Option(help="Seconds CP-SAT may search.", min=0.001)] = 30.0,
     seed: Annotated[int, typer.Option(help="Random seed (same inputs and seed, same schedule).")] = 0,
-    workers: Annotated[int, typer.Option(help="CP-SAT search workers (1 = fully deterministic).", min=1)] = 2,
+    workers: Annotated[int, typer.Option(help="CP-SAT search workers (1, the default, is deterministic).",
+                                         min=1)] = 1,
     log: Annotated[bool, typer.Option("--log", help="Show CP-SAT's own search log.")] = False,
     allow_unscheduled: Annotated[bool, typer.Option(
         "--allow-unscheduled", help="When not every session fits, schedule as many as possible (weighted by "
         "attendance), write that schedule, list the others with reasons, and exit 2.")] = False,
     explain_time_limit: Annotated[float, typer.Option(help="Seconds to look for why there is no schedule.",
                                                       min=0.1)] = 10.0,
+    previous: Annotated[Path | None, typer.Option(
+        "--previous", help="A published assignments.csv to stay close to (rule keep_previous).")] = None,
+    freeze: Annotated[str | None, typer.Option(
+        help="With --previous: sessions that must not move, as ids separated by ',' or 'all'.")] = None,
+    freeze_before: Annotated[str | None, typer.Option(
+        help="With --previous: freeze every session starting before this moment (2027-05-13 12:00).")] = None,
+    timezone: Annotated[str, typer.Option(help="The conference's time zone, for the calendars.")] = "America/Toronto",
 ) -> None:
     """Schedule every session into a room and a slot; write assignments.csv, programme.md and the report."""
     options = SolveOptions(time_limit=time_limit, seed=seed, workers=workers, log=log,
                            explain_time_limit=explain_time_limit)
     try:
-        run = service.run_solve(inputs, constraints, out_dir, options, allow_unscheduled)
+        before = service.parse_moment(freeze_before) if freeze_before else None
+    except ValueError as exc:
+        err.print(f"--freeze-before: {exc}", markup=False)
+        raise typer.Exit(EXIT_INPUT) from None
+    frozen = service.Freeze(tuple(x.strip() for x in (freeze or "").split(",") if x.strip()), before)
+    try:
+        if (frozen.sessions or frozen.before) and previous is None:
+            raise InputError([Issue("--freeze", "needs --previous (the schedule to keep)")])
+        run = service.run_solve(inputs, constraints, out_dir, options, allow_unscheduled, previous, frozen,
+                                timezone)
     except InputError as exc:
         raise _fail_input(exc) from None
     except SalleError as exc:
@@ -112,14 +130,57 @@ def solve(
     if r.penalties:
         out.print("penalties: " + ", ".join(f"{k} {v}" for k, v in sorted(r.penalties.items()) if v), markup=False)
     out.print(assignments_table(assignment_rows(run.problem, r.schedule)))  # type: ignore[arg-type]
-    for path in run.written:
-        out.print(f"wrote {path}", markup=False)
+    if run.written:
+        shown = [p for p in run.written if p.parent == out_dir][:6]
+        out.print(f"wrote {len(run.written)} files to {out_dir}: " + ", ".join(p.name for p in shown)
+                  + (", …" if len(run.written) > len(shown) else ""), markup=False)
     if run.unscheduled:
         out.print(f"[bold yellow]{len(run.unscheduled)} session(s) left unscheduled[/bold yellow]:")
         for sid, reasons in run.unscheduled.items():
             s = run.problem.session[sid]
             out.print(f"  - {sid} « {s.title} » ({s.attendance} expected): " + "; ".join(reasons), markup=False)
         raise typer.Exit(EXIT_NO_SCHEDULE)
+
+
+@cli.command("diff")
+def diff_command(
+    old: Annotated[Path, typer.Argument(help="The previous assignments.csv.")],
+    new: Annotated[Path, typer.Argument(help="The new assignments.csv.")],
+    inputs: Annotated[Path, typer.Option(help="Inputs folder, for speaker names.")] = Path("inputs"),
+    changes: Annotated[Path | None, typer.Option(help="Where to write changes.csv (default: beside NEW).")] = None,
+) -> None:
+    """What moved between two schedules and whom to tell: exit 0 when nothing changed, 1 when something did."""
+    from solver.diff import changes_csv, diff
+
+    try:
+        problem = load_problem_with_warnings(inputs)[0] if inputs.is_dir() else None
+    except InputError:
+        problem = None  # names are a courtesy: the CSV files carry the rest
+    try:
+        moves = diff(old, new, problem)
+    except InputError as exc:
+        for issue in exc.issues:
+            err.print(str(issue), markup=False)
+        raise typer.Exit(2) from None
+    if not moves:
+        out.print("No change: nobody needs to be told.")
+        return
+    target = changes or new.parent / "changes.csv"
+    write_atomically({target: changes_csv(moves, problem)})
+    out.print(f"[bold]{len(moves)} session(s) changed[/bold]:")
+    for m in moves:
+        out.print(f"  - {m.session_id} « {m.title} »: {m.old} → {m.new}", markup=False)
+    by_speaker: dict[str, list[str]] = {}
+    for m in moves:
+        for who in m.speakers:
+            name = problem.speaker[who].name if problem and who in problem.speaker else who
+            by_speaker.setdefault(name, []).append(m.session_id)
+    if by_speaker:
+        out.print(f"[bold]{len(by_speaker)} speaker(s) to tell[/bold]:")
+        for name, ids in sorted(by_speaker.items()):
+            out.print(f"  - {name}: {', '.join(ids)}", markup=False)
+    out.print(f"wrote {target}", markup=False)
+    raise typer.Exit(1)
 
 
 @cli.command()

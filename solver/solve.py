@@ -31,7 +31,8 @@ class Status(StrEnum):
 class SolveOptions:
     time_limit: float = 30.0
     seed: int = 0
-    workers: int = 2
+    workers: int = 1
+    linearization_level: int = 2
     log: bool = False
     explain_time_limit: float = 10.0  # for finding why there is no schedule
 
@@ -71,10 +72,16 @@ def solve(problem: Problem, config: Config, options: SolveOptions | None = None)
         reasons = [f.sentence for f in found] or [u.sentence() for u in built.unplaceable]
         return Result(Status.INFEASIBLE, build_seconds=build_seconds, variables=built.size, reasons=reasons)
 
+    if problem.previous:  # start from the published schedule: CP-SAT tries it first
+        for key, lit in built.literals.items():
+            built.cp.add_hint(lit, problem.previous.get(key[0]) == (key[1], key[2]))
+
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = options.time_limit
     solver.parameters.random_seed = options.seed
     solver.parameters.num_workers = max(1, options.workers)
+    # the LP relaxation at level 2 is what proves these assignment models optimal fast (bench/RESULTS.md)
+    solver.parameters.linearization_level = options.linearization_level
     solver.parameters.log_search_progress = options.log
     code = solver.solve(built.cp)
     solve_seconds = solver.wall_time

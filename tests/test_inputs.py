@@ -16,9 +16,9 @@ def _issues(folder: Path) -> list[str]:
 
 
 def test_bundled_conference_reads(seed_inputs: Path) -> None:
-    """The example conference: 5 rooms, 1 slot, 3 case studies, 4 speakers, 2 unavailabilities."""
+    """The example conference: 5 rooms, 2 slots (the seed's and a reserve), 3 case studies, 4 speakers."""
     p = load_problem(seed_inputs)
-    assert (len(p.rooms), len(p.slots), len(p.sessions), len(p.speakers), len(p.unavailability)) == (5, 1, 3, 4, 2)
+    assert (len(p.rooms), len(p.slots), len(p.sessions), len(p.speakers), len(p.unavailability)) == (5, 2, 3, 4, 2)
     assert p.session["EC-MIS"].speakers == ("libersan", "boucher")
     assert p.slot["J1-1330"].start == 13 * 60 + 30
 

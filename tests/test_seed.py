@@ -32,7 +32,7 @@ def test_inputs_transcribe_the_seed() -> None:
     for speaker in problem.speakers:
         assert _words(f"{speaker.name}, {speaker.affiliation}") in paragraphs
     assert {s.kind for s in problem.sessions} == {"etude-de-cas"}
-    slot = problem.slots[0]
+    slot = problem.slot["J1-1330"]
     assert (slot.start, slot.end, slot.label) == (13 * 60 + 30, 14 * 60 + 45, "Études de cas")
 
 

@@ -15,6 +15,34 @@ from solver.schedule import Assignment, Schedule
 COLUMNS = ("session_id", "room_id", "slot_id")
 
 
+def read_previous(path: Path | str, problem: Problem) -> tuple[dict[str, tuple[str, str]], list[Issue]]:
+    """A previous schedule to stay close to: session_id -> (room_id, slot_id), as the file says.
+
+    Rooms, slots or sessions that no longer exist are kept (the session must move) or skipped (a session that
+    was removed), each with a warning; only an unreadable file is an error."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError([Issue(str(path), "no such previous schedule file")])
+    try:
+        table = read_table(path, list(COLUMNS))
+    except TableError as exc:
+        raise InputError(exc.issues) from None
+    previous: dict[str, tuple[str, str]] = {}
+    notes: list[Issue] = []
+    for row in table.rows:
+        sid, room, slot = row.get("session_id"), row.get("room_id"), row.get("slot_id")
+        if sid not in problem.session:
+            notes.append(Issue(table.name, f"session '{sid}' is no longer in sessions.csv: ignored", row.number,
+                               "session_id"))
+            continue
+        for column, value, index in (("room_id", room, problem.room), ("slot_id", slot, problem.slot)):
+            if value not in index:
+                notes.append(Issue(table.name, f"'{value}' no longer exists: {sid} has to move", row.number,
+                                   column))
+        previous[sid] = (room, slot)
+    return previous, notes
+
+
 def read_schedule(path: Path | str, problem: Problem) -> Schedule:
     """Every row must name a known session, room and slot; rows with the session empty are skipped."""
     path = Path(path)

@@ -22,6 +22,8 @@ class Problem:
     unavailability: tuple[Unavailability, ...] = ()
     interests: tuple[Interest, ...] = ()
     preferences: tuple[Preference, ...] = ()
+    # the published schedule to stay close to (salle solve --previous): session_id -> (room_id, first slot_id)
+    previous: dict[str, tuple[str, str]] = field(default_factory=dict, compare=False)
     source: Path | None = None
     extra_tables: dict[str, object] = field(default_factory=dict, compare=False)
 

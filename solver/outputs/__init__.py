@@ -9,17 +9,26 @@ from solver.inputs import Problem
 from solver.judge import Judgement
 from solver.outputs.atomic import write_atomically
 from solver.outputs.programme import programme_markdown
-from solver.outputs.report import report_csv, report_markdown
+from solver.outputs.report import report_csv, report_markdown, report_rows
 from solver.outputs.tables import assignments_csv
 from solver.schedule import Schedule
 
 
 def write_outputs(problem: Problem, schedule: Schedule, out: Path, config: Config, verdict: Judgement,
-                  objective: int | None = None, bound: float | None = None) -> list[Path]:
-    """Write assignments.csv, programme.md, report.md and report.csv into `out` atomically; return the paths."""
-    return write_atomically({
+                  objective: int | None = None, bound: float | None = None,
+                  timezone: str = "America/Toronto") -> list[Path]:
+    """Write every output of a run into `out` atomically (all renamed together at the end); return the paths.
+
+    assignments.csv, programme.md, report.md, report.csv, and the publications (timetable, calendars, frab
+    schedule, workbook, door lists: see solver.publish)."""
+    from solver.publish import render_publications
+
+    files: dict[Path, str | bytes] = {
         out / "assignments.csv": assignments_csv(problem, schedule),
         out / "programme.md": programme_markdown(problem, schedule),
         out / "report.md": report_markdown(config, verdict, objective, bound),
         out / "report.csv": report_csv(config, verdict),
-    })
+    }
+    published = render_publications(problem, schedule, timezone=timezone, report=report_rows(config, verdict))
+    files.update({out / name: content for name, content in published.items()})
+    return write_atomically(files)

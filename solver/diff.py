@@ -1,0 +1,89 @@
+"""`salle diff OLD NEW`: what moved between two schedules, per session and per speaker (who must be told)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from solver.errors import InputError, Issue
+from solver.inputs import Problem
+from solver.inputs.table import TableError, read_table
+from solver.outputs.tables import to_csv
+
+CHANGE_COLUMNS = ("speaker_id", "name", "session_id", "title", "old_day", "old_time", "old_room", "new_day",
+                  "new_time", "new_room")
+
+
+@dataclass(frozen=True)
+class Place:
+    day: str
+    time: str
+    room: str
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.time}, {self.room}" if self.day else "(not scheduled)"
+
+
+NOWHERE = Place("", "", "")
+
+
+@dataclass(frozen=True)
+class Move:
+    session_id: str
+    title: str
+    speakers: tuple[str, ...]
+    old: Place
+    new: Place
+
+
+def _places(path: Path, problem: Problem | None) -> dict[str, tuple[Place, str, tuple[str, ...]]]:
+    """session_id -> (place, title, speakers) from an assignments CSV, completed from the inputs if given."""
+    if not path.is_file():
+        raise InputError([Issue(str(path), "no such schedule file")])
+    try:
+        table = read_table(path, ["session_id"])
+    except TableError as exc:
+        raise InputError(exc.issues) from None
+    out = {}
+    for row in table.rows:
+        sid = row.get("session_id")
+        session = problem.session.get(sid) if problem else None
+        slot = problem.slot.get(row.get("slot_id")) if problem else None
+        room = problem.room.get(row.get("room_id")) if problem else None
+        day = row.get("day") or (slot.day.isoformat() if slot else "")
+        start = row.get("start") or (f"{slot.start // 60:02d}:{slot.start % 60:02d}" if slot else "")
+        room_name = row.get("room_name") or (room.name if room else row.get("room_id"))
+        speakers = tuple(x for x in row.get("speakers").split(";") if x) or (session.speakers if session else ())
+        title = row.get("title").lstrip("'") or (session.title if session else "")
+        out[sid] = (Place(day, start, room_name), title, speakers)
+    return out
+
+
+def diff(old_file: Path, new_file: Path, problem: Problem | None = None) -> list[Move]:
+    """Every session whose day, start time or room differs (added and removed sessions included)."""
+    old, new = _places(old_file, problem), _places(new_file, problem)
+    moves = []
+    for sid in sorted(set(old) | set(new)):
+        o, n = old.get(sid), new.get(sid)
+        before, after = (o[0] if o else NOWHERE), (n[0] if n else NOWHERE)
+        if before != after:
+            title, speakers = (n or o)[1], (n or o)[2]  # type: ignore[index]
+            moves.append(Move(sid, title, speakers, before, after))
+    return moves
+
+
+def changes_rows(moves: list[Move], problem: Problem | None) -> list[dict[str, str]]:
+    """One row per (speaker, moved session): what a mail merge needs."""
+    rows = []
+    for m in moves:
+        for who in m.speakers or ("",):
+            name = problem.speaker[who].name if problem and who in problem.speaker else who
+            rows.append({"speaker_id": who, "name": name, "session_id": m.session_id, "title": m.title,
+                         "old_day": m.old.day, "old_time": m.old.time, "old_room": m.old.room,
+                         "new_day": m.new.day, "new_time": m.new.time, "new_room": m.new.room})
+    rows.sort(key=lambda r: (r["name"], r["session_id"]))
+    return rows
+
+
+def changes_csv(moves: list[Move], problem: Problem | None) -> str:
+    return to_csv(changes_rows(moves, problem), CHANGE_COLUMNS, ("name", "title", "old_room", "new_room"))

@@ -1,0 +1,57 @@
+"""Soft: with --previous, sessions keep their published room, slot and day (each change costs its parameter).
+
+A session moved to another day pays `day`, to another first slot `slot`, to another room `room` (all that
+apply), times the rule's weight; hard keeps every session of the previous schedule where it was.
+"""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from solver.inputs import Problem
+from solver.rules.base import JudgeView, Placement, RuleSettings, Violation
+from solver.rules.base import Params as BaseParams
+
+NAME = "keep_previous"
+DEFAULTS = RuleSettings(hard=False, weight=1)
+MODES = ("hard", "soft")
+UNIT = "change to the published schedule, by its parameter"
+
+
+class Params(BaseParams):
+    slot: int = Field(default=20, ge=0, description="cost of moving a session to another time")
+    room: int = Field(default=10, ge=0, description="cost of moving a session to another room")
+    day: int = Field(default=40, ge=0, description="extra cost of moving a session to another day")
+
+
+def _changes(problem: Problem, params: Params, session_id: str, room_id: str, slot_id: str) -> list[tuple[str, int]]:
+    if session_id not in problem.previous:
+        return []
+    old_room, old_slot = problem.previous[session_id]
+    old = problem.slot.get(old_slot)
+    new = problem.slot[slot_id]
+    changes = []
+    if old_slot != slot_id:
+        changes.append(("time", params.slot))
+    if old is None or old.day != new.day:
+        changes.append(("day", params.day))
+    if old_room != room_id:
+        changes.append(("room", params.room))
+    return changes
+
+
+def cost(problem: Problem, params: Params, p: Placement) -> int:  # type: ignore[override]
+    return sum(c for _, c in _changes(problem, params, p.session.session_id, p.room.room_id, p.slots[0].slot_id))
+
+
+def judge(view: JudgeView, params: Params) -> list[Violation]:  # type: ignore[override]
+    out = []
+    for p in view.placed:
+        changes = _changes(view.problem, params, p.session.session_id, p.room.room_id, p.slots[0].slot_id)
+        if changes:
+            old_room, old_slot = view.problem.previous[p.session.session_id]
+            out.append(Violation(NAME, sum(c for _, c in changes),
+                                 f"{p.session.session_id} changes {', '.join(w for w, _ in changes)}: was {old_room} "
+                                 f"at {old_slot}, now {p.room.room_id} at {p.slots[0].slot_id}",
+                                 (p.session.session_id,)))
+    return out
