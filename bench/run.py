@@ -181,7 +181,8 @@ def targets(runs: dict[str, dict[str, ToolRun]]) -> list[str]:
                          f"{mark(gap is not None and gap <= 0.01 and (s.total_s or 1e9) <= 60 + (s.build_s or 0) + 5)}"
                          f" — gap {_f(None if gap is None else 100 * gap, 2, ' %')}, run {_f(s.total_s, 0, ' s')}.")
             lines.append(f"- L peak memory under 4 GB ({instance}): {mark(s.peak_mb is not None and s.peak_mb < 4096)}"
-                         f" — {_f(s.peak_mb, 0, ' MB')}.")
+                         f" — {_f(s.peak_mb, 0, ' MB')}"
+                         + ("." if s.valid else " (but no schedule was found: the search had barely started)."))
         if size == "XL":
             first = s.first_s if s.valid else None
             lines.append(f"- XL feasible within 60 s ({instance}): {mark(first is not None and first <= 60)} — "
@@ -256,7 +257,9 @@ def render(runs: dict[str, dict[str, ToolRun]], planted: dict[str, int]) -> str:
                 f"{'—' if r.variables is None else f'{r.variables:,}'} | {_f(r.total_s)} | "
                 f"{ratio(tools.get('salle'), r) if name != 'salle' else ''} |")
     notes = [r for t in runs.values() for r in t.values() if r.note and r.status not in ("skipped",)]
+    missing_sizes = [s for s in SIZES if not any(size_of(i) == s for i in runs)]
     out += ["", "## Targets (issue 5)", "", *targets(runs)]
+    out += [f"- {s}: not run (see the analysis below)." for s in missing_sizes]
     if notes:
         out += ["", "## Notes from the runs", ""]
         out += [f"- {r.instance} / {r.tool}: {r.note}" for r in notes]
