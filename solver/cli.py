@@ -6,12 +6,16 @@ Exit codes: 0 done; 1 invalid input (or constraint file); 2 no schedule exists /
 
 from __future__ import annotations
 
+import math
+import time
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.live import Live
 from rich.table import Table
+from rich.text import Text
 
 from solver import app as service
 from solver.cli_publish import publish_cli
@@ -73,8 +77,12 @@ def solve(
     out_dir: Annotated[Path, typer.Option("--out", "-o", help="Folder for the results.")] = Path("outputs"),
     time_limit: Annotated[float, typer.Option(help="Seconds CP-SAT may search.", min=0.001)] = 30.0,
     seed: Annotated[int, typer.Option(help="Random seed (same inputs and seed, same schedule).")] = 0,
-    workers: Annotated[int, typer.Option(help="CP-SAT search workers (1, the default, is deterministic).",
-                                         min=1)] = 1,
+    workers: Annotated[int | None, typer.Option(
+        help="CP-SAT search workers (default: 1, deterministic; 2 on big conferences).", min=1)] = None,
+    rooms_per_session: Annotated[int | None, typer.Option(
+        help="Offer each session only its N cheapest rooms (plus those the room relaxation picks); 0: all rooms. "
+             "Default: all, or 2 on big conferences.", min=0)] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No live progress line.")] = False,
     log: Annotated[bool, typer.Option("--log", help="Show CP-SAT's own search log.")] = False,
     allow_unscheduled: Annotated[bool, typer.Option(
         "--allow-unscheduled", help="When not every session fits, schedule as many as possible (weighted by "
@@ -90,8 +98,10 @@ def solve(
     timezone: Annotated[str, typer.Option(help="The conference's time zone, for the calendars.")] = "America/Toronto",
 ) -> None:
     """Schedule every session into a room and a slot; write assignments.csv, programme.md and the report."""
+    progress = LiveProgress(enabled=not quiet and not log)
     options = SolveOptions(time_limit=time_limit, seed=seed, workers=workers, log=log,
-                           explain_time_limit=explain_time_limit)
+                           explain_time_limit=explain_time_limit, rooms_per_session=rooms_per_session,
+                           on_progress=progress.update)
     try:
         before = service.parse_moment(freeze_before) if freeze_before else None
     except ValueError as exc:
@@ -101,8 +111,9 @@ def solve(
     try:
         if (frozen.sessions or frozen.before) and previous is None:
             raise InputError([Issue("--freeze", "needs --previous (the schedule to keep)")])
-        run = service.run_solve(inputs, constraints, out_dir, options, allow_unscheduled, previous, frozen,
-                                timezone)
+        with progress:
+            run = service.run_solve(inputs, constraints, out_dir, options, allow_unscheduled, previous, frozen,
+                                    timezone)
     except InputError as exc:
         raise _fail_input(exc) from None
     except SalleError as exc:
@@ -125,7 +136,8 @@ def solve(
     label = f"{r.status.value}, partial: {len(run.unscheduled)} unscheduled" if run.unscheduled else r.status.value
     out.print(
         f"[bold green]{label}[/bold green]: objective {r.objective}, bound {r.bound:g}, gap {gap}, "
-        f"{r.build_seconds + r.solve_seconds:.2f} s ({r.variables} placement variables)"
+        f"{r.build_seconds + r.solve_seconds:.2f} s ({r.variables} placement variables"
+        + (", rooms per session restricted: bound from the room relaxation" if r.restricted else "") + ")"
     )
     if r.penalties:
         out.print("penalties: " + ", ".join(f"{k} {v}" for k, v in sorted(r.penalties.items()) if v), markup=False)
@@ -261,6 +273,39 @@ def rules(
             mode = f"{mode} → {config[name].mode}"
         table.add_row(name, mode, str(rule.defaults.weight), parameters(rule).replace("`", ""), rule.summary)
     out.print(table)
+
+
+class LiveProgress:
+    """A live line (elapsed, best objective, bound, gap) while CP-SAT searches, shown after the first second."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled and out.is_terminal
+        self.started = 0.0
+        self.best = math.nan
+        self.bound = math.nan
+        self.live: Live | None = None
+
+    def __enter__(self) -> LiveProgress:
+        self.started = time.perf_counter()
+        if self.enabled:
+            self.live = Live(Text(""), console=out, transient=True, refresh_per_second=4)
+            self.live.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.live is not None:
+            self.live.stop()
+
+    def update(self, seconds: float, objective: float, bound: float) -> None:
+        if not math.isnan(objective):
+            self.best = objective if math.isnan(self.best) else min(self.best, objective)
+        self.bound = bound if math.isnan(self.bound) else max(self.bound, bound)
+        if self.live is None or time.perf_counter() - self.started < 1.0:
+            return
+        gap = (self.best - self.bound) / self.best if self.best and not math.isnan(self.best) else math.nan
+        best = "—" if math.isnan(self.best) else f"{self.best:g}"
+        self.live.update(Text(f"searching… {seconds:5.1f} s   best {best}   bound {self.bound:g}   "
+                              f"gap {'—' if math.isnan(gap) else f'{gap:.1%}'}"))
 
 
 def assignments_table(rows: list[dict[str, str]], width: int | None = None) -> Table:

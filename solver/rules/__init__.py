@@ -15,6 +15,7 @@ from solver.rules import (
     attendee_conflicts,
     avoid_parallel,
     capacity_fit,
+    keep_previous,
     language_mix,
     order,
     pins,
@@ -61,6 +62,7 @@ MODULES: tuple[ModuleType, ...] = (
     slot_preference,
     order,
     language_mix,
+    keep_previous,
 )
 
 
@@ -78,6 +80,8 @@ class Rule:
     add: Callable | None
     judge: Callable
     entities: Callable  # (problem, params, placement) -> who is at fault when `cost` > 0 (for explanations)
+    scope: str = "both"  # what `cost` depends on besides the session: "room", "time" (its slots) or "both"
+    relevant: Callable = lambda problem, session: True
 
     @property
     def unary(self) -> bool:
@@ -100,6 +104,8 @@ def _rule(module: ModuleType) -> Rule:
         add=getattr(module, "add", None),
         judge=module.judge,
         entities=getattr(module, "entities", _the_session),
+        scope=getattr(module, "SCOPE", "both"),
+        relevant=getattr(module, "relevant", lambda problem, session: True),
     )
 
 

@@ -8,6 +8,7 @@ from solver.rules.base import JudgeView, Params, Placement, RuleSettings, Violat
 NAME = "capacity_fit"
 DEFAULTS = RuleSettings(hard=False, weight=1)
 MODES = ("soft",)
+SCOPE = "room"  # the cost depends on the session and the room only
 UNIT = "empty seat"
 
 

@@ -40,6 +40,10 @@ def _changes(problem: Problem, params: Params, session_id: str, room_id: str, sl
     return changes
 
 
+def relevant(problem: Problem, session) -> bool:
+    return session.session_id in problem.previous
+
+
 def cost(problem: Problem, params: Params, p: Placement) -> int:  # type: ignore[override]
     return sum(c for _, c in _changes(problem, params, p.session.session_id, p.room.room_id, p.slots[0].slot_id))
 

@@ -11,6 +11,10 @@ MODES = ("hard", "soft")
 UNIT = "pin not kept"
 
 
+def relevant(problem: Problem, session) -> bool:
+    return bool(session.room or session.slot)
+
+
 def cost(problem: Problem, params: Params, p: Placement) -> int:
     s = p.session
     return int(bool(s.room) and s.room != p.room.room_id) + int(bool(s.slot) and s.slot != p.slots[0].slot_id)

@@ -8,6 +8,7 @@ from solver.rules.base import JudgeView, Params, Placement, RuleSettings, Violat
 NAME = "room_capacity"
 DEFAULTS = RuleSettings(hard=True, weight=10)
 MODES = ("hard", "soft")
+SCOPE = "room"  # the cost depends on the session and the room only
 UNIT = "seat short"
 
 

@@ -12,6 +12,10 @@ MODES = ("hard", "soft")
 UNIT = "session in a closed room"
 
 
+def relevant(problem: Problem, session) -> bool:
+    return any(r.room_id in problem.unavailable for r in problem.rooms)
+
+
 def cost(problem: Problem, params: Params, p: Placement) -> int:
     windows = problem.unavailable.get(p.room.room_id, ())
     return int(any(d == s.day and a < s.end and s.start < b for d, a, b in windows for s in p.slots))

@@ -11,6 +11,7 @@ from solver.rules.base import JudgeView, Params, Placement, RuleSettings, Violat
 NAME = "room_preference"
 DEFAULTS = RuleSettings(hard=False, weight=5)
 MODES = ("hard", "soft")
+SCOPE = "room"  # the cost depends on the session and the room only
 UNIT = "room preference not met"
 
 

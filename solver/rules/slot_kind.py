@@ -8,6 +8,7 @@ from solver.rules.base import JudgeView, Params, Placement, RuleSettings, Violat
 NAME = "slot_kind"
 DEFAULTS = RuleSettings(hard=True, weight=10)
 MODES = ("hard", "soft")
+SCOPE = "time"  # the cost depends on the session and its slots only
 UNIT = "slot of the wrong kind"
 
 

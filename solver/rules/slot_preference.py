@@ -11,6 +11,7 @@ from solver.rules.base import JudgeView, Params, Placement, RuleSettings, Violat
 NAME = "slot_preference"
 DEFAULTS = RuleSettings(hard=False, weight=5)
 MODES = ("hard", "soft")
+SCOPE = "time"  # the cost depends on the session and its slots only
 UNIT = "slot preference not met"
 
 

@@ -9,6 +9,7 @@ from solver.rules.base import JudgeView, Params, Placement, RuleSettings, Violat
 NAME = "speaker_availability"
 DEFAULTS = RuleSettings(hard=True, weight=50)
 MODES = ("hard", "soft")
+SCOPE = "time"  # the cost depends on the session and its slots only
 UNIT = "speaker presenting while unavailable"
 
 

@@ -13,6 +13,7 @@ from solver.rules.base import JudgeView, Params, Placement, RuleSettings, Violat
 NAME = "speaker_preferences"
 DEFAULTS = RuleSettings(hard=False, weight=1)
 MODES = ("soft",)
+SCOPE = "time"  # the cost depends on the session and its slots only
 UNIT = "preference weight not met"
 
 
