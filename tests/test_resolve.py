@@ -117,9 +117,9 @@ def test_previous_schedule_with_a_room_that_no_longer_exists(seed_copy: Path, tm
     rooms = (seed_copy / "rooms.csv").read_text(encoding="utf-8").splitlines()
     (seed_copy / "rooms.csv").write_text("\n".join(x for x in rooms if not x.startswith("B-2310")) + "\n",
                                          encoding="utf-8")
-    (seed_copy / "rooms.csv").write_text((seed_copy / "rooms.csv").read_text(encoding="utf-8")
-                                         .replace("C-010,Salon C-010,25,tableau-blanc", "C-010,Salon C-010,45,projecteur"),
-                                         encoding="utf-8")
+    text = (seed_copy / "rooms.csv").read_text(encoding="utf-8")
+    text = text.replace("C-010,Salon C-010,25,tableau-blanc", "C-010,Salon C-010,45,projecteur")
+    (seed_copy / "rooms.csv").write_text(text, encoding="utf-8")
     r = run("solve", seed_copy, "--out", tmp_path / "v2", "--previous", first / "assignments.csv", "--workers", "1")
     assert r.exit_code == 0, r.output
     assert "'B-2310' no longer exists: EC-MIS has to move" in r.output
