@@ -111,14 +111,9 @@ def build_model(problem: Problem, config: Config, guards: Guards | None = None,
         for slot_id, (run_p, run_against, run_costs) in times.items():
             for room_id, (room_p, room_against, room_costs) in rooms.items():
                 placement = Placement(session, room_p.room, run_p.slots)
-                against = room_against + run_against
-                costs = room_costs + run_costs
-                for rc in joint:
-                    amount = rc.rule.cost(problem, rc.params, placement)
-                    if amount and rc.settings.hard:
-                        against.append(rc)
-                    elif amount:
-                        costs.append((rc.name, rc.settings.weight * amount))
+                joint_against, joint_costs = _evaluate(problem, joint, placement)
+                against = room_against + run_against + joint_against
+                costs = room_costs + run_costs + joint_costs
                 if against and guards is None:
                     continue
                 key = (session.session_id, room_id, slot_id)
@@ -168,17 +163,25 @@ def _scoped(problem: Problem, rules: list[RuleConfig], scope: str, guards: Guard
     out: Scoped = {}
     mine = [rc for rc in rules if rc.rule.scope == scope]
     for key, placement in candidates:
-        against, costs = [], []
-        for rc in mine:
-            amount = rc.rule.cost(problem, rc.params, placement)
-            if amount and rc.settings.hard:
-                against.append(rc)
-            elif amount:
-                costs.append((rc.name, rc.settings.weight * amount))
+        against, costs = _evaluate(problem, mine, placement)
         if against and guards is None:
             continue
         out[key] = (placement, against, costs)
     return out
+
+
+def _evaluate(problem: Problem, rules: list[RuleConfig],
+              placement: Placement) -> tuple[list[RuleConfig], list[tuple[str, int]]]:
+    """The hard rules `placement` breaks, and what it costs under the soft ones (rule, weight × amount)."""
+    against: list[RuleConfig] = []
+    costs: list[tuple[str, int]] = []
+    for rc in rules:
+        amount = rc.rule.cost(problem, rc.params, placement)
+        if amount and rc.settings.hard:
+            against.append(rc)
+        elif amount:
+            costs.append((rc.name, rc.settings.weight * amount))
+    return against, costs
 
 
 def _cheapest(problem: Problem, session: Session, rooms: Scoped, k: int, extra: list[str]) -> Scoped:

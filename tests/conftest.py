@@ -71,6 +71,16 @@ def config_with(tmp_path: Path, yaml_text: str) -> Config:
 
 
 @pytest.fixture
+def seed_copy(tmp_path: Path) -> Path:
+    """The bundled conference copied to a scratch folder (so a test may edit it)."""
+    folder = tmp_path / "inputs"
+    folder.mkdir()
+    for f in (ROOT / "inputs").glob("*.csv"):
+        (folder / f.name).write_bytes(f.read_bytes())
+    return folder
+
+
+@pytest.fixture
 def seed_inputs() -> Path:
     return ROOT / "inputs"
 

@@ -3,27 +3,16 @@
 import random
 from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner
 
 from solver.cli import cli
-from tests.conftest import ROOT, make_conference
+from tests.conftest import make_conference
 
 runner = CliRunner()
 
 
 def run(*args: str):
     return runner.invoke(cli, [str(a) for a in args])
-
-
-@pytest.fixture
-def seed_copy(tmp_path: Path) -> Path:
-    """The bundled conference copied to a scratch folder (so tests may edit it)."""
-    folder = tmp_path / "inputs"
-    folder.mkdir()
-    for f in (ROOT / "inputs").glob("*.csv"):
-        (folder / f.name).write_bytes(f.read_bytes())
-    return folder
 
 
 def test_validate_ok(seed_copy: Path) -> None:

@@ -4,11 +4,10 @@ import csv
 import random
 from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner
 
 from solver.cli import cli
-from tests.conftest import ROOT, make_conference
+from tests.conftest import make_conference
 
 runner = CliRunner()
 
@@ -20,15 +19,6 @@ def run(*args: object):
 def _rows(path: Path) -> dict[str, tuple[str, str]]:
     with path.open(encoding="utf-8") as fh:
         return {r["session_id"]: (r["room_id"], r["slot_id"]) for r in csv.DictReader(fh)}
-
-
-@pytest.fixture
-def seed_copy(tmp_path: Path) -> Path:
-    folder = tmp_path / "inputs"
-    folder.mkdir()
-    for f in (ROOT / "inputs").glob("*.csv"):
-        (folder / f.name).write_bytes(f.read_bytes())
-    return folder
 
 
 def test_new_unavailability_moves_one_session_and_names_who_to_tell(seed_copy: Path, tmp_path: Path) -> None:

@@ -50,6 +50,15 @@ def double_bookings(
     return found
 
 
+def by_speaker(view: JudgeView) -> dict[str, list[Placed]]:
+    """Each speaker's scheduled sessions."""
+    mine: dict[str, list[Placed]] = defaultdict(list)
+    for p in view.placed:
+        for who in p.session.speakers:
+            mine[who].append(p)
+    return dict(mine)
+
+
 def describe(p: Placed) -> str:
     """`EC-CNR « Le Conseil… » (Salle A-1100, 2027-05-13 13h30–14h45)`."""
     title = p.session.title if len(p.session.title) <= 60 else p.session.title[:57] + "…"

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-
-from solver.rules.base import BuildContext, JudgeView, Params, Placed, RuleSettings, Violation
+from solver.rules.base import BuildContext, JudgeView, Params, RuleSettings, Violation
+from solver.rules.clock import by_speaker
 
 NAME = "speaker_room"
 DEFAULTS = RuleSettings(hard=False, weight=2)
@@ -17,12 +16,8 @@ def add(ctx: BuildContext) -> None:
 
 
 def judge(view: JudgeView, params: Params) -> list[Violation]:
-    mine: dict[str, list[Placed]] = defaultdict(list)
-    for p in view.placed:
-        for who in p.session.speakers:
-            mine[who].append(p)
     out = []
-    for who, placed in sorted(mine.items()):
+    for who, placed in sorted(by_speaker(view).items()):
         rooms = sorted({p.room.name for p in placed})
         if len(rooms) > 1:
             name = view.problem.speaker[who].name
