@@ -130,6 +130,8 @@ def solve(
     if r.status is Status.TIMEOUT:
         out.print(f"[bold yellow]Time limit reached[/bold yellow] ({time_limit:g} s) before any schedule was "
                   "found. Nothing was written; try a longer --time-limit.")
+        for reason in r.reasons:
+            out.print(f"  - {reason}", markup=False)
         raise typer.Exit(EXIT_TIMEOUT)
 
     gap = f"{r.gap:.1%}" if r.gap is not None else "n/a"
@@ -276,7 +278,7 @@ def rules(
 
 
 class LiveProgress:
-    """A live line (elapsed, best objective, bound, gap) while CP-SAT searches, shown after the first second."""
+    """A live line (elapsed, best objective, bound, gap) while salle works, shown once a second has passed."""
 
     def __init__(self, enabled: bool) -> None:
         self.enabled = enabled and out.is_terminal
@@ -288,7 +290,7 @@ class LiveProgress:
     def __enter__(self) -> LiveProgress:
         self.started = time.perf_counter()
         if self.enabled:
-            self.live = Live(Text(""), console=out, transient=True, refresh_per_second=4)
+            self.live = Live(self, console=out, transient=True, refresh_per_second=4)
             self.live.start()
         return self
 
@@ -297,15 +299,21 @@ class LiveProgress:
             self.live.stop()
 
     def update(self, seconds: float, objective: float, bound: float) -> None:
+        """The solver's callback: a better schedule (objective) or a better bound (objective is NaN)."""
         if not math.isnan(objective):
             self.best = objective if math.isnan(self.best) else min(self.best, objective)
-        self.bound = bound if math.isnan(self.bound) else max(self.bound, bound)
-        if self.live is None or time.perf_counter() - self.started < 1.0:
-            return
-        gap = (self.best - self.bound) / self.best if self.best and not math.isnan(self.best) else math.nan
+        if not math.isnan(bound):
+            self.bound = bound if math.isnan(self.bound) else max(self.bound, bound)
+
+    def __rich__(self) -> Text:
+        elapsed = time.perf_counter() - self.started
+        if elapsed < 1.0:
+            return Text("")
         best = "—" if math.isnan(self.best) else f"{self.best:g}"
-        self.live.update(Text(f"searching… {seconds:5.1f} s   best {best}   bound {self.bound:g}   "
-                              f"gap {'—' if math.isnan(gap) else f'{gap:.1%}'}"))
+        bound = "—" if math.isnan(self.bound) else f"{self.bound:g}"
+        gap = (self.best - self.bound) / self.best if self.best and not math.isnan(self.best + self.bound) else None
+        return Text(f"solving… {elapsed:5.1f} s   best {best}   bound {bound}   "
+                    f"gap {'—' if gap is None else f'{gap:.1%}'}", style="cyan")
 
 
 def assignments_table(rows: list[dict[str, str]], width: int | None = None) -> Table:
