@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 from rich.console import Console
@@ -329,7 +329,7 @@ def assignments_table(rows: list[dict[str, str]], width: int | None = None) -> T
     widths[4] = max(12, min(widths[4], room_for_title))
     table = Table()
     for name, w in zip(names, widths, strict=True):
-        justify = "right" if name == "seats" else "left"
+        justify: Literal["left", "right"] = "right" if name == "seats" else "left"
         table.add_column(name, no_wrap=True, width=w, overflow="ellipsis", justify=justify)
     for c in cells:
         if len(c[4]) > widths[4]:

@@ -186,8 +186,8 @@ def _say(problem: Problem, config: Config, rule: str, entity: str) -> Finding:
                        tuple(mine), rule)
     if rule == "speaker_availability" and entity in problem.speaker:
         windows = ", ".join(_window(u) for u in problem.unavailability if u.who == entity)
-        mine = tuple(x.session_id for x in problem.sessions_of(entity))
-        return Finding(f"{problem.speaker[entity].name} is unavailable {windows}", mine, rule)
+        theirs = tuple(x.session_id for x in problem.sessions_of(entity))
+        return Finding(f"{problem.speaker[entity].name} is unavailable {windows}", theirs, rule)
     if rule == "room_closures" and entity in problem.room:
         windows = ", ".join(_window(u) for u in problem.unavailability if u.who == entity)
         return Finding(f"{problem.room[entity].name} is closed {windows}", (), rule)

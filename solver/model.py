@@ -176,6 +176,7 @@ def _evaluate(problem: Problem, rules: list[RuleConfig],
     against: list[RuleConfig] = []
     costs: list[tuple[str, int]] = []
     for rc in rules:
+        assert rc.rule.cost is not None
         amount = rc.rule.cost(problem, rc.params, placement)
         if amount and rc.settings.hard:
             against.append(rc)

@@ -33,7 +33,7 @@ def room_relaxation(problem: Problem, config: Config) -> Relaxation | None:
     """None when the relaxation would not be valid (sessions may stay unscheduled, rooms may clash)."""
     if not (_hard(config, "all_scheduled") and _hard(config, "room_conflict")):
         return None
-    room_rules = [rc for rc in config.enabled if rc.rule.unary and rc.rule.scope == "room"]
+    room_rules = [rc for rc in config.enabled if rc.rule.cost is not None and rc.rule.scope == "room"]
     by_kind = _hard(config, "slot_kind")
     closures = _hard(config, "room_closures")
     pins = _hard(config, "pins")
@@ -41,7 +41,7 @@ def room_relaxation(problem: Problem, config: Config) -> Relaxation | None:
     if lp is None:
         return None
     usage: dict[tuple[str, str | None], list] = defaultdict(list)
-    variables: dict[str, list[tuple[str, object]]] = {}
+    variables: dict[str, list[tuple[str, pywraplp.Variable]]] = {}
     objective = lp.Objective()
     for s in problem.sessions:
         runs = candidate_runs(problem, s)
@@ -52,7 +52,8 @@ def room_relaxation(problem: Problem, config: Config) -> Relaxation | None:
             if pins and s.room and room.room_id != s.room:
                 continue
             placement = Placement(s, room, runs[0])
-            amounts = [(rc, rc.rule.cost(problem, rc.params, placement)) for rc in room_rules]
+            amounts = [(rc, rc.rule.cost(problem, rc.params, placement)) for rc in room_rules
+                       if rc.rule.cost is not None]
             if any(a and rc.settings.hard for rc, a in amounts):
                 continue
             z = lp.NumVar(0.0, 1.0, "")

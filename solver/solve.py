@@ -13,7 +13,7 @@ import math
 import time
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from ortools.sat.python import cp_model
@@ -147,6 +147,10 @@ def solve(problem: Problem, config: Config, options: SolveOptions | None = None)
         if not why.complete:
             reasons.append("(the search for a smaller reason ran out of time: this set may not be minimal)")
         return Result(Status.INFEASIBLE, reasons=reasons, **common)  # type: ignore[arg-type]
+    if code == cp_model.INFEASIBLE and restricted:  # too few rooms offered: try again with all of them
+        left = options.time_limit - solve_seconds
+        if left > 1.0:
+            return solve(problem, config, replace(options, rooms_per_session=0, time_limit=left))
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         reasons = [] if code in (cp_model.UNKNOWN, cp_model.INFEASIBLE) else \
             [f"CP-SAT stopped with status {solver.status_name(code)}"]

@@ -54,7 +54,7 @@ def read_schedule(path: Path | str, problem: Problem) -> Schedule:
         raise InputError(exc.issues) from None
     issues: list[Issue] = []
     rows: list[Assignment] = []
-    known = {"session_id": problem.session, "room_id": problem.room, "slot_id": problem.slot}
+    known: dict[str, dict] = {"session_id": problem.session, "room_id": problem.room, "slot_id": problem.slot}
     for row in table.rows:
         bad = False
         for column, index in known.items():

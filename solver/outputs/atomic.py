@@ -13,15 +13,16 @@ from pathlib import Path
 def write_atomically(files: dict[Path, str | bytes]) -> list[Path]:
     """Write every `path: content`; return the paths written. Temp files are removed on any failure."""
     temps: list[tuple[Path, Path]] = []
+    tmp_name: str
     try:
         for path, content in files.items():
             path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+            fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
             with os.fdopen(fd, "wb") as fh:
                 fh.write(content.encode("utf-8") if isinstance(content, str) else content)
                 fh.flush()
                 os.fsync(fh.fileno())
-            temps.append((Path(tmp), path))
+            temps.append((Path(tmp_name), Path(path)))
         for tmp, path in temps:
             os.replace(tmp, path)
     finally:

@@ -76,8 +76,8 @@ class Rule:
     modes: tuple[str, ...]
     unit: str
     params: type[Params]
-    cost: Callable | None
-    add: Callable | None
+    cost: Callable[..., int] | None
+    add: Callable[..., None] | None
     judge: Callable
     entities: Callable  # (problem, params, placement) -> who is at fault when `cost` > 0 (for explanations)
     scope: str = "both"  # what `cost` depends on besides the session: "room", "time" (its slots) or "both"

@@ -222,8 +222,8 @@ class BuildContext:
         for (owner, _), keys in groups.items():
             if len({k[0] for k in keys}) > 1:
                 merged[tuple(sorted(keys))].append(owner)
-        for keys, owners_here in merged.items():
-            self.at_most([self.literals[k] for k in keys], 1, len(owners_here), entity=owners_here[0])
+        for group, owners_here in merged.items():
+            self.at_most([self.literals[k] for k in group], 1, len(owners_here), entity=owners_here[0])
 
     def spread(self, owner_values: Callable[[Placement], Iterable[tuple[str, str]]]) -> None:
         """Each owner (a track on a day, a speaker) uses one value (a room, a day): when soft, each extra value
