@@ -9,10 +9,19 @@ from pathlib import Path
 
 from solver.errors import InputError, Issue
 from solver.inputs.problem import Problem
-from solver.inputs.table import TableError, read_table
+from solver.inputs.table import Table, TableError, read_table
 from solver.schedule import Assignment, Schedule
 
 COLUMNS = ("session_id", "room_id", "slot_id")
+
+
+def _table(path: Path, what: str) -> Table:
+    if not path.is_file():
+        raise InputError([Issue(str(path), f"no such {what} file")])
+    try:
+        return read_table(path, list(COLUMNS))
+    except TableError as exc:
+        raise InputError(exc.issues) from None
 
 
 def read_previous(path: Path | str, problem: Problem) -> tuple[dict[str, tuple[str, str]], list[Issue]]:
@@ -20,13 +29,7 @@ def read_previous(path: Path | str, problem: Problem) -> tuple[dict[str, tuple[s
 
     Rooms, slots or sessions that no longer exist are kept (the session must move) or skipped (a session that
     was removed), each with a warning; only an unreadable file is an error."""
-    path = Path(path)
-    if not path.is_file():
-        raise InputError([Issue(str(path), "no such previous schedule file")])
-    try:
-        table = read_table(path, list(COLUMNS))
-    except TableError as exc:
-        raise InputError(exc.issues) from None
+    table = _table(Path(path), "previous schedule")
     previous: dict[str, tuple[str, str]] = {}
     notes: list[Issue] = []
     for row in table.rows:
@@ -45,13 +48,7 @@ def read_previous(path: Path | str, problem: Problem) -> tuple[dict[str, tuple[s
 
 def read_schedule(path: Path | str, problem: Problem) -> Schedule:
     """Every row must name a known session, room and slot; rows with the session empty are skipped."""
-    path = Path(path)
-    if not path.is_file():
-        raise InputError([Issue(str(path), "no such schedule file")])
-    try:
-        table = read_table(path, list(COLUMNS))
-    except TableError as exc:
-        raise InputError(exc.issues) from None
+    table = _table(Path(path), "schedule")
     issues: list[Issue] = []
     rows: list[Assignment] = []
     known: dict[str, dict] = {"session_id": problem.session, "room_id": problem.room, "slot_id": problem.slot}

@@ -115,16 +115,13 @@ class Unavailability(Record):
 
     @model_validator(mode="after")
     def _window(self) -> Unavailability:
-        if (self.start is None) != (self.end is None):
-            raise ValueError("start: give both start and end, or leave both empty for the whole day")
-        if self.start is not None and self.end is not None and self.end <= self.start:
-            raise ValueError("end: the window must end after it starts")
+        _check_window(self.start, self.end)
         return self
 
     @property
     def window(self) -> tuple[dt.date, int, int]:
         """(day, start, end) in minutes; the whole day when no times are given."""
-        return self.day, self.start if self.start is not None else 0, self.end if self.end is not None else 24 * 60
+        return _window(self.day, self.start, self.end)
 
 
 class Interest(Record):
@@ -154,14 +151,23 @@ class Preference(Record):
 
     @model_validator(mode="after")
     def _window(self) -> Preference:
-        if (self.start is None) != (self.end is None):
-            raise ValueError("start: give both start and end, or leave both empty for the whole day")
-        if self.start is not None and self.end is not None and self.end <= self.start:
-            raise ValueError("end: the window must end after it starts")
+        _check_window(self.start, self.end)
         if self.weight == 0:
             raise ValueError("weight: must not be 0 (positive asks for the window, negative asks to avoid it)")
         return self
 
     @property
     def window(self) -> tuple[dt.date, int, int]:
-        return self.day, self.start if self.start is not None else 0, self.end if self.end is not None else 24 * 60
+        return _window(self.day, self.start, self.end)
+
+
+def _check_window(start: int | None, end: int | None) -> None:
+    """Both times or neither (the whole day); when both, the window must not be empty."""
+    if (start is None) != (end is None):
+        raise ValueError("start: give both start and end, or leave both empty for the whole day")
+    if start is not None and end is not None and end <= start:
+        raise ValueError("end: the window must end after it starts")
+
+
+def _window(day: dt.date, start: int | None, end: int | None) -> tuple[dt.date, int, int]:
+    return day, start if start is not None else 0, end if end is not None else 24 * 60
