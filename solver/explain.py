@@ -101,6 +101,16 @@ def _session_checks(problem: Problem, config: Config, s: Session, cache: dict) -
             out.append(Finding(f"{s.session_id} expects {s.attendance}; {among}, {largest.name}, seats "
                                f"{largest.capacity}", ids, "room_capacity"))
     runs = candidate_runs(problem, s)
+    fitting = _usable(problem, config, s)
+    if _hard(config, "room_closures") and fitting and runs and all(
+            _overlaps(problem, r.room_id, run) for r in fitting for run in runs
+            if not (_hard(config, "slot_kind") and any(t.kind != s.kind for t in run))):
+        closed = "; ".join(f"{r.name} ({r.capacity}) is closed " + ", ".join(
+            _window(u) for u in problem.unavailability if u.who == r.room_id) for r in fitting)
+        out.append(Finding(f"{s.session_id} needs {s.attendance} seats" + (f" with {' and '.join(s.requires)}"
+                           if s.requires else "") + f", and every such room is closed when it could run: {closed}",
+                           (s.session_id, *(r.room_id for r in fitting)), "room_closures"))
+        return out
     if not runs:
         out.append(Finding(f"{s.session_id} lasts {s.slots_needed} slots but no day has that many slots",
                            ids, "all_scheduled"))
@@ -152,23 +162,37 @@ def _pin_checks(problem: Problem, config: Config, s: Session) -> list[Finding]:
     return out
 
 
+def _usable(problem: Problem, config: Config, s: Session) -> list:
+    """The rooms `s` may use by features and capacity (as far as those rules are hard)."""
+    return [r for r in problem.rooms
+            if not (_hard(config, "room_features") and not set(s.requires) <= set(r.features))
+            and not (_hard(config, "room_capacity") and r.capacity < s.attendance)]
+
+
 def _pigeonholes(problem: Problem, config: Config) -> list[Finding]:
-    """More slot-units of a kind needed than (slot of that kind × open room) places."""
+    """More slot-units of a kind needed than places: (slot of that kind × open room that one of them can use)."""
     need: dict[str | None, list[Session]] = defaultdict(list)
     for s in problem.sessions:
         need[s.kind].append(s)
     out = []
     for kind, sessions in need.items():
         slots = [t for t in problem.slots if t.kind == kind]
-        places = sum(1 for t in slots for r in problem.rooms
+        per_session = [_usable(problem, config, s) for s in sessions]
+        if not all(per_session):
+            continue  # a session no room suits is reported on its own
+        usable = {r.room_id for rooms_of_s in per_session for r in rooms_of_s}
+        rooms = [r for r in problem.rooms if r.room_id in usable]
+        places = sum(1 for t in slots for r in rooms
                      if not (_hard(config, "room_closures") and _overlaps(problem, r.room_id, (t,))))
         wanted = sum(s.slots_needed for s in sessions)
         if wanted > places:
             label = f"kind {kind}" if kind else "no kind"
-            closed = len(slots) * len(problem.rooms) - places
-            detail = f"{len(slots)} slots × {len(problem.rooms)} rooms" + (f" − {closed} closed" if closed else "")
+            closed = len(slots) * len(rooms) - places
+            unfit = len(problem.rooms) - len(rooms)
+            detail = f"{len(slots)} slots × {len(rooms)} rooms" + (f" − {closed} closed" if closed else "")
+            note = f" ({unfit} other room(s) suit none of them)" if unfit else ""
             out.append(Finding(f"{len(sessions)} sessions of {label} need {wanted} room-slots, but only {detail} = "
-                               f"{places} places exist", tuple(s.session_id for s in sessions), "slot_kind"))
+                               f"{places} places exist{note}", tuple(s.session_id for s in sessions), "slot_kind"))
     return out
 
 

@@ -118,3 +118,30 @@ def test_feasible_instances_are_never_reported_infeasible(seed: int) -> None:
         problem = load_problem(folder)
         assert explain(problem, default_config()).findings == []
         assert core(problem, default_config()).findings == []
+
+
+def test_bundled_conference_made_infeasible_three_ways(seed_copy: Path, tmp_path: Path) -> None:
+    """An organizer breaks the bundled conference three ways; each time `salle solve` names the cause."""
+    def solve_says(*lines: str) -> str:
+        r = runner.invoke(cli, ["solve", str(seed_copy), "--out", str(tmp_path / "out")])
+        assert r.exit_code == 2, r.output
+        return r.output
+
+    unavailability = (seed_copy / "unavailability.csv").read_text(encoding="utf-8")
+    (seed_copy / "unavailability.csv").write_text(unavailability + "A-1100,2027-05-13,,,Dégât des eaux\n",
+                                                  encoding="utf-8")
+    said = solve_says()
+    assert "EC-CNR needs 85 seats with projecteur and micro, and every such room is closed" in said
+    assert "Salle A-1100 (90) is closed 2027-05-13 all day (Dégât des eaux)" in said
+
+    (seed_copy / "unavailability.csv").write_text(unavailability + "berkesse,2027-05-13,,,Grève\n", encoding="utf-8")
+    said = solve_says()
+    assert "EC-CNR has no slot its speakers can all attend (Alexandre Berkesse:" in said and "(Grève)" in said
+
+    (seed_copy / "unavailability.csv").write_text(unavailability, encoding="utf-8")
+    with (seed_copy / "sessions.csv").open("a", encoding="utf-8") as fh:
+        for i in range(4):
+            fh.write(f"EC-X{i},Atelier ajouté {i},,30,etude-de-cas,,projecteur,,,,\n")
+    said = solve_says()
+    assert "7 sessions of kind etude-de-cas need 7 room-slots, but only 2 slots × 4 rooms − 2 closed = 6 places" \
+        in said
