@@ -29,6 +29,7 @@ from solver.rules.catalogue import default_mode, markdown_table, parameters
 from solver.solve import SolveOptions, Status
 
 EXIT_OK, EXIT_INPUT, EXIT_NO_SCHEDULE, EXIT_TIMEOUT = 0, 1, 2, 3
+TABLE_ROWS = 60  # a bigger schedule is summarized in the terminal: the files have it all
 
 cli = typer.Typer(
     name="salle",
@@ -143,7 +144,11 @@ def solve(
     )
     if r.penalties:
         out.print("penalties: " + ", ".join(f"{k} {v}" for k, v in sorted(r.penalties.items()) if v), markup=False)
-    out.print(assignments_table(assignment_rows(run.problem, r.schedule)))  # type: ignore[arg-type]
+    rows = assignment_rows(run.problem, r.schedule)  # type: ignore[arg-type]
+    out.print(assignments_table(rows[:TABLE_ROWS]))
+    if len(rows) > TABLE_ROWS:
+        out.print(f"… and {len(rows) - TABLE_ROWS} more sessions: see {out_dir / 'assignments.csv'} or "
+                  f"{out_dir / 'timetable.html'}", markup=False)
     if run.written:
         shown = [p for p in run.written if p.parent == out_dir][:6]
         out.print(f"wrote {len(run.written)} files to {out_dir}: " + ", ".join(p.name for p in shown)
