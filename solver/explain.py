@@ -21,10 +21,11 @@ from solver.model import build_model, candidate_runs
 from solver.rules.base import Guards
 
 # most specific first: what an organizer can change for one session or one person, then shared resources
-SPECIFICITY = ("pins", "room_closures", "speaker_availability", "room_capacity", "room_features", "slot_kind",
+SPECIFICITY = ("pins", "room_closures", "speaker_availability", "room_capacity", "room_features", "speaker_needs",
+               "slot_kind",
                "order", "speaker_changeover", "speaker_conflict", "track_parallel", "avoid_parallel",
                "attendee_conflicts", "room_conflict", "track_room", "speaker_room", "speaker_days",
-               "room_preference", "slot_preference", "language_mix", "all_scheduled")
+               "track_days", "room_preference", "slot_preference", "language_mix", "all_scheduled")
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ COLUMNS = {
     "slots.csv": ["slot_id", "day", "start", "end", "kind", "label"],
     "sessions.csv": ["session_id", "title", "speakers", "attendance", "kind", "track", "requires", "length",
                      "room", "slot", "description"],
-    "speakers.csv": ["speaker_id", "name", "affiliation"],
+    "speakers.csv": ["speaker_id", "name", "affiliation", "needs"],
     "unavailability.csv": ["who", "day", "start", "end", "note"],
 }
 

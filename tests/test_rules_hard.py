@@ -203,3 +203,23 @@ def test_two_slot_session_occupies_the_next_slot_in_time_order(tmp_path: Path) -
     assert _placed(_solve(p2))["W"][1] == "A-early"
     verdict = _judge(p2, [("W", "SMALL", "Z-late")])
     assert not verdict.ok and "the day 2027-05-13 ends first" in verdict.hard[0].message
+
+
+# -- speaker_needs ---------------------------------------------------------------------------------------------------
+def test_speaker_needs_hold(tmp_path: Path) -> None:
+    rooms = [{**TWO_ROOMS[0], "features": "projecteur;accessible"}, TWO_ROOMS[1]]
+    p = load_problem(make_conference(tmp_path, rooms=rooms, slots=TWO_SLOTS[:1],
+                                     sessions=[{"session_id": "S", "title": "t", "attendance": 5, "speakers": "ana"}],
+                                     speakers=[{"speaker_id": "ana", "name": "Ana", "needs": "accessible"}]))
+    assert _placed(_solve(p)) == {"S": ("BIG", "AM")}  # capacity_fit alone would pick SMALL
+
+
+def test_speaker_needs_violated(tmp_path: Path) -> None:
+    p = load_problem(make_conference(tmp_path, rooms=TWO_ROOMS, slots=TWO_SLOTS[:1],
+                                     sessions=[{"session_id": "S", "title": "t", "attendance": 5, "speakers": "ana"}],
+                                     speakers=[{"speaker_id": "ana", "name": "Ana", "needs": "accessible;micro"}]))
+    verdict = _judge(p, [("S", "SMALL", "AM")])
+    assert _amounts(verdict, "speaker_needs") == [2]
+    assert "Ana needs accessible, micro, which Small (S) lacks" in verdict.hard[0].message
+    result = _solve(p)
+    assert result.status is Status.INFEASIBLE

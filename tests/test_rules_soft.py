@@ -206,3 +206,15 @@ def test_language_mix(tmp_path: Path) -> None:
     assert _penalty(p, [("S1", "SMALL", "AM"), ("S2", "BIG", "AM"), ("S3", "BIG", "PM")], "language_mix") == 2
     soft, hard = _soft_then_hard(tmp_path, p, "language_mix")
     assert soft["S1"] == ("SMALL", "AM") and hard["S1"] == ("MID", "PM")
+
+
+def test_track_days(tmp_path: Path) -> None:
+    slots = [AM, PM, {"slot_id": "J2", "day": D2, "start": "9h", "end": "10h"}]
+    p = load_problem(make_conference(tmp_path, rooms=ROOMS, slots=slots, sessions=[
+        {"session_id": "S1", "title": "a", "attendance": 20, "track": "Santé"},
+        {"session_id": "S2", "title": "b", "attendance": 20, "track": "Santé"}],
+        unavailability=[{"who": "SMALL", "day": D1, "start": "14h", "end": "15h"}]))
+    assert _penalty(p, [("S1", "SMALL", "AM"), ("S2", "BIG", "PM")], "track_days") == 0
+    assert _penalty(p, [("S1", "SMALL", "AM"), ("S2", "SMALL", "J2")], "track_days") == 1
+    soft, hard = _soft_then_hard(tmp_path, p, "track_days")
+    assert "J2" in {soft["S1"][1], soft["S2"][1]} and "J2" not in {hard["S1"][1], hard["S2"][1]}

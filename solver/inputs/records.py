@@ -98,6 +98,7 @@ class Speaker(Record):
     speaker_id: Text
     name: Text
     affiliation: OptionalText = None
+    needs: IdList = ()  # room features every room they present in must have (rule speaker_needs)
 
     @property
     def id(self) -> str:

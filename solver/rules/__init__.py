@@ -30,8 +30,10 @@ from solver.rules import (
     speaker_changeover,
     speaker_conflict,
     speaker_days,
+    speaker_needs,
     speaker_preferences,
     speaker_room,
+    track_days,
     track_parallel,
     track_room,
 )
@@ -48,9 +50,11 @@ MODULES: tuple[ModuleType, ...] = (
     pins,
     speaker_availability,
     room_closures,
+    speaker_needs,
     # Soft by default
     capacity_fit,
     track_room,
+    track_days,
     track_parallel,
     avoid_parallel,
     attendee_conflicts,

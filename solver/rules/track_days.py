@@ -1,0 +1,30 @@
+"""Soft: the sessions of one track fall on as few days as possible (each extra day costs the weight)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from solver.rules.base import BuildContext, JudgeView, Params, Placed, RuleSettings, Violation
+
+NAME = "track_days"
+DEFAULTS = RuleSettings(hard=False, weight=1)
+MODES = ("hard", "soft")
+UNIT = "extra day for a track"
+
+
+def add(ctx: BuildContext) -> None:
+    ctx.spread(lambda p: [(p.session.track, p.day.isoformat())] if p.session.track else [])
+
+
+def judge(view: JudgeView, params: Params) -> list[Violation]:
+    tracks: dict[str, list[Placed]] = defaultdict(list)
+    for p in view.placed:
+        if p.session.track:
+            tracks[p.session.track].append(p)
+    out = []
+    for track, placed in sorted(tracks.items()):
+        days = sorted({p.day.isoformat() for p in placed})
+        if len(days) > 1:
+            out.append(Violation(NAME, len(days) - 1, f"Track {track} spreads over {len(days)} days: "
+                                 + ", ".join(days), tuple(sorted(p.session.session_id for p in placed))))
+    return out
