@@ -57,6 +57,10 @@ class Config:
     def enabled(self) -> list[RuleConfig]:
         return [r for r in self.rules if r.settings.enabled]
 
+    def is_hard(self, name: str) -> bool:
+        """Whether rule `name` is enabled and hard."""
+        return any(r.name == name and r.settings.enabled and r.settings.hard for r in self.rules)
+
     def with_settings(self, name: str, **changes: object) -> Config:
         """A copy with one rule's settings changed (e.g. `all_scheduled`, hard=False)."""
         rules = tuple(

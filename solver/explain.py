@@ -61,9 +61,6 @@ def _window(u) -> str:
     return text + (f" ({u.note})" if u.note else "")
 
 
-def _hard(config: Config, name: str) -> bool:
-    return any(rc.name == name and rc.settings.hard for rc in config.enabled)
-
 
 def _overlaps(problem: Problem, who: str, run: tuple[Slot, ...]) -> list:
     return [u for u in problem.unavailability if u.who == who
@@ -72,13 +69,13 @@ def _overlaps(problem: Problem, who: str, run: tuple[Slot, ...]) -> list:
 
 def precheck(problem: Problem, config: Config) -> list[Finding]:
     """Cheap, specific reasons that make a schedule impossible, each naming ids and numbers."""
-    if not _hard(config, "all_scheduled"):
+    if not config.is_hard("all_scheduled"):
         return []
     found: list[Finding] = []
     by_kind_runs: dict[str, list] = {}
     for s in problem.sessions:
         found += _session_checks(problem, config, s, by_kind_runs)
-    if _hard(config, "slot_kind") and _hard(config, "room_conflict"):
+    if config.is_hard("slot_kind") and config.is_hard("room_conflict"):
         found += _pigeonholes(problem, config)
     return found
 
@@ -87,7 +84,7 @@ def _session_checks(problem: Problem, config: Config, s: Session, cache: dict) -
     out: list[Finding] = []
     ids = (s.session_id,)
     rooms = list(problem.rooms)
-    if _hard(config, "room_features") and s.requires:
+    if config.is_hard("room_features") and s.requires:
         rooms = [r for r in rooms if set(s.requires) <= set(r.features)]
         if not rooms:
             have = {f: [r.room_id for r in problem.rooms if f in r.features] for f in s.requires}
@@ -95,7 +92,7 @@ def _session_checks(problem: Problem, config: Config, s: Session, cache: dict) -
             out.append(Finding(f"{s.session_id} requires {' and '.join(s.requires)}, but no room has all of them "
                                f"({detail})", ids, "room_features"))
             return out
-    if _hard(config, "room_capacity") and rooms:
+    if config.is_hard("room_capacity") and rooms:
         largest = max(rooms, key=lambda r: r.capacity)
         if largest.capacity < s.attendance:
             among = f"the largest room with {' and '.join(s.requires)}" if s.requires else "the largest room"
@@ -103,9 +100,9 @@ def _session_checks(problem: Problem, config: Config, s: Session, cache: dict) -
                                f"{largest.capacity}", ids, "room_capacity"))
     runs = candidate_runs(problem, s)
     fitting = _usable(problem, config, s)
-    if _hard(config, "room_closures") and fitting and runs and all(
+    if config.is_hard("room_closures") and fitting and runs and all(
             _overlaps(problem, r.room_id, run) for r in fitting for run in runs
-            if not (_hard(config, "slot_kind") and any(t.kind != s.kind for t in run))):
+            if not (config.is_hard("slot_kind") and any(t.kind != s.kind for t in run))):
         closed = "; ".join(f"{r.name} ({r.capacity}) is closed " + ", ".join(
             _window(u) for u in problem.unavailability if u.who == r.room_id) for r in fitting)
         out.append(Finding(f"{s.session_id} needs {s.attendance} seats" + (f" with {' and '.join(s.requires)}"
@@ -116,7 +113,7 @@ def _session_checks(problem: Problem, config: Config, s: Session, cache: dict) -
         out.append(Finding(f"{s.session_id} lasts {s.slots_needed} slots but no day has that many slots",
                            ids, "all_scheduled"))
         return out
-    if _hard(config, "slot_kind"):
+    if config.is_hard("slot_kind"):
         kinds = [r for r in runs if all(slot.kind == s.kind for slot in r)]
         if not kinds:
             what = f"is of kind {s.kind} but no slot has that kind" if s.kind else \
@@ -126,7 +123,7 @@ def _session_checks(problem: Problem, config: Config, s: Session, cache: dict) -
         runs = kinds
     if s.slot:
         runs = [r for r in runs if r[0].slot_id == s.slot] or runs
-    if _hard(config, "speaker_availability") and s.speakers:
+    if config.is_hard("speaker_availability") and s.speakers:
         free = [r for r in runs if not any(_overlaps(problem, who, r) for who in s.speakers)]
         if not free:
             blockers = sorted({who for r in runs for who in s.speakers if _overlaps(problem, who, r)})
@@ -134,7 +131,7 @@ def _session_checks(problem: Problem, config: Config, s: Session, cache: dict) -
                                                                           if u.who == w) for w in blockers)
             out.append(Finding(f"{s.session_id} has no slot its speakers can all attend ({windows})",
                                (s.session_id, *blockers), "speaker_availability"))
-    if _hard(config, "pins") and (s.room or s.slot):
+    if config.is_hard("pins") and (s.room or s.slot):
         out += _pin_checks(problem, config, s)
     return out
 
@@ -144,15 +141,15 @@ def _pin_checks(problem: Problem, config: Config, s: Session) -> list[Finding]:
     ids = (s.session_id,)
     room = problem.room.get(s.room or "")
     run = problem.run(s.slot, s.slots_needed) if s.slot else None
-    if room and _hard(config, "room_capacity") and room.capacity < s.attendance:
+    if room and config.is_hard("room_capacity") and room.capacity < s.attendance:
         out.append(Finding(f"{s.session_id} is pinned to {room.name}, which seats {room.capacity}, but expects "
                            f"{s.attendance}", ids, "pins"))
-    if room and run and _hard(config, "room_closures"):
+    if room and run and config.is_hard("room_closures"):
         for u in _overlaps(problem, room.room_id, run):
             out.append(Finding(f"{s.session_id} is pinned to {room.name} at {s.slot} "
                                f"({_when(run[0].day, run[0].start, run[-1].end)}), but the room is closed "
                                f"{_window(u)}", (s.session_id, room.room_id), "pins"))
-    if run and _hard(config, "speaker_availability"):
+    if run and config.is_hard("speaker_availability"):
         for who in s.speakers:
             for u in _overlaps(problem, who, run):
                 out.append(Finding(f"{s.session_id} is pinned to slot {s.slot}, but {problem.speaker[who].name} is "
@@ -166,8 +163,8 @@ def _pin_checks(problem: Problem, config: Config, s: Session) -> list[Finding]:
 def _usable(problem: Problem, config: Config, s: Session) -> list:
     """The rooms `s` may use by features and capacity (as far as those rules are hard)."""
     return [r for r in problem.rooms
-            if not (_hard(config, "room_features") and not set(s.requires) <= set(r.features))
-            and not (_hard(config, "room_capacity") and r.capacity < s.attendance)]
+            if not (config.is_hard("room_features") and not set(s.requires) <= set(r.features))
+            and not (config.is_hard("room_capacity") and r.capacity < s.attendance)]
 
 
 def _pigeonholes(problem: Problem, config: Config) -> list[Finding]:
@@ -184,7 +181,7 @@ def _pigeonholes(problem: Problem, config: Config) -> list[Finding]:
         usable = {r.room_id for rooms_of_s in per_session for r in rooms_of_s}
         rooms = [r for r in problem.rooms if r.room_id in usable]
         places = sum(1 for t in slots for r in rooms
-                     if not (_hard(config, "room_closures") and _overlaps(problem, r.room_id, (t,))))
+                     if not (config.is_hard("room_closures") and _overlaps(problem, r.room_id, (t,))))
         wanted = sum(s.slots_needed for s in sessions)
         if wanted > places:
             label = f"kind {kind}" if kind else "no kind"

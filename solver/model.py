@@ -90,7 +90,7 @@ def build_model(problem: Problem, config: Config, guards: Guards | None = None,
     built = BuiltModel(cp, {}, {})
     unary = [rc for rc in config.enabled if rc.rule.unary]
     soft_terms: dict[str, tuple[list[cp_model.IntVar], list[int]]] = defaultdict(lambda: ([], []))
-    must_schedule = any(rc.name == "all_scheduled" and rc.settings.hard for rc in config.enabled)
+    must_schedule = config.is_hard("all_scheduled")
 
     for session in problem.sessions:
         rules = [rc for rc in unary if rc.rule.relevant(problem, session)]

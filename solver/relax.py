@@ -25,18 +25,15 @@ class Relaxation:
     rooms: dict[str, list[str]]  # session_id -> rooms the relaxation uses for it (most first)
 
 
-def _hard(config: Config, name: str) -> bool:
-    return any(rc.name == name and rc.settings.hard for rc in config.enabled)
-
 
 def room_relaxation(problem: Problem, config: Config) -> Relaxation | None:
     """None when the relaxation would not be valid (sessions may stay unscheduled, rooms may clash)."""
-    if not (_hard(config, "all_scheduled") and _hard(config, "room_conflict")):
+    if not (config.is_hard("all_scheduled") and config.is_hard("room_conflict")):
         return None
     room_rules = [rc for rc in config.enabled if rc.rule.cost is not None and rc.rule.scope == "room"]
-    by_kind = _hard(config, "slot_kind")
-    closures = _hard(config, "room_closures")
-    pins = _hard(config, "pins")
+    by_kind = config.is_hard("slot_kind")
+    closures = config.is_hard("room_closures")
+    pins = config.is_hard("pins")
     lp = pywraplp.Solver.CreateSolver("GLOP")
     if lp is None:
         return None

@@ -37,10 +37,6 @@ class Status(StrEnum):
     INFEASIBLE = "infeasible"  # proven: no schedule meets every hard rule
     TIMEOUT = "timeout"  # the time limit ran out before any schedule was found
 
-    @property
-    def has_schedule(self) -> bool:
-        return self in (Status.OPTIMAL, Status.FEASIBLE)
-
 
 @dataclass(frozen=True)
 class SolveOptions:
