@@ -50,3 +50,17 @@ def test_a_failed_write_leaves_previous_files(tmp_path: Path, monkeypatch: pytes
     assert (tmp_path / "a.csv").read_text(encoding="utf-8") == "old a"
     assert (tmp_path / "b.md").read_text(encoding="utf-8") == "old b"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.csv", "b.md"]
+
+
+def test_files_of_a_room_that_is_gone_are_removed(tmp_path: Path, seed_copy: Path) -> None:
+    """A re-run without Salon C-010 leaves no stale door list or calendar for it; other files stay."""
+    out = tmp_path / "out"
+    run_solve(seed_copy, None, out, SolveOptions())
+    assert (out / "rooms" / "C-010.ics").is_file()
+    (out / "rooms" / "notes.txt").write_text("keep me", encoding="utf-8")
+    rooms = (seed_copy / "rooms.csv").read_text(encoding="utf-8").splitlines()
+    (seed_copy / "rooms.csv").write_text("\n".join(r for r in rooms if not r.startswith("C-010")) + "\n",
+                                         encoding="utf-8")
+    run_solve(seed_copy, None, out, SolveOptions())
+    assert not (out / "rooms" / "C-010.ics").exists() and (out / "rooms" / "A-1100.ics").is_file()
+    assert (out / "rooms" / "notes.txt").read_text(encoding="utf-8") == "keep me"

@@ -31,4 +31,15 @@ def write_outputs(problem: Problem, schedule: Schedule, out: Path, config: Confi
     }
     published = render_publications(problem, schedule, timezone=timezone, report=report_rows(config, verdict))
     files.update({out / name: content for name, content in published.items()})
-    return write_atomically(files)
+    written = write_atomically(files)
+    _prune(out, set(written))
+    return written
+
+
+def _prune(out: Path, written: set[Path]) -> None:
+    """Remove per-room and per-speaker files an earlier run wrote for rooms or speakers that are gone."""
+    for folder in (out / "rooms", out / "speakers"):
+        if folder.is_dir():
+            for stale in folder.glob("*"):
+                if stale.suffix in (".ics", ".csv") and stale not in written:
+                    stale.unlink()
