@@ -92,7 +92,8 @@ def import_frab_command(
     for note in done.notes:
         _say(f"note: {note}")
     _say(f"the published assignment is {out_dir / 'assignments.csv'}; audit it with: "
-         f"salle check {out_dir} --schedule {out_dir / 'assignments.csv'}")
+         f"salle check {out_dir} --schedule {out_dir / 'assignments.csv'} "
+         f"--constraints constraints/default.yaml --constraints {out_dir / 'constraints.yaml'}")
 
 
 @import_cli.command("xlsx")

@@ -128,3 +128,13 @@ def test_bad_files_are_reported(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["import", "frab", str(empty), "--out", str(tmp_path / "out")])
     assert result.exit_code == 1 and "empty.json: has no events" in result.output
     assert not (tmp_path / "out").exists()
+
+
+def test_import_writes_a_constraint_file_without_empty_seat_costs(tmp_path: Path) -> None:
+    """frab has no audiences or sizes: the imported folder's constraints.yaml switches capacity_fit off."""
+    problem, schedule = tiny(tmp_path)
+    path = tmp_path / "schedule.xml"
+    path.write_text(str(render_publications(problem, schedule)["schedule.xml"]), encoding="utf-8")
+    import_frab(path, tmp_path / "in")
+    config = load_config([tmp_path / "in" / "constraints.yaml"])
+    assert config["capacity_fit"].mode == "off" and config["room_conflict"].mode == "hard"

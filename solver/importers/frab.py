@@ -27,6 +27,7 @@ from pathlib import Path
 from solver.errors import InputError, Issue
 from solver.importers.folder import ASSIGNMENTS, CONTRACT, Imported, Table, write_inputs
 from solver.inputs.values import format_time
+from solver.outputs.atomic import write_atomically
 
 DEFAULT_CAPACITY = 10_000
 DEFAULT_ATTENDANCE = 0
@@ -229,4 +230,15 @@ def import_frab(path: Path, out: Path, pin: bool = False, capacity: int = DEFAUL
     if not published.events:
         raise InputError([Issue(path.name, "has no events")])
     tables, notes = to_tables(published, pin, capacity)
-    return write_inputs(tables, out, notes=notes)
+    done = write_inputs(tables, out, notes=notes)
+    # frab publishes no audiences or room sizes: empty-seat counts would be noise, so the folder carries a
+    # constraint file that switches them off (layer it with --constraints)
+    done.written += write_atomically({out / CONSTRAINTS: FRAB_CONSTRAINTS})
+    return done
+
+
+CONSTRAINTS = "constraints.yaml"
+FRAB_CONSTRAINTS = """\
+# written by salle import frab: the published schedule has no audiences and no room sizes
+capacity_fit: false
+"""
