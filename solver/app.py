@@ -44,13 +44,12 @@ class SolveRun:
 
 def check_timezone(name: str) -> None:
     """An IANA time zone name such as America/Toronto, or an InputError before any work is done."""
-    import zoneinfo
+    from solver.publish import check_timezone as valid
 
     try:
-        zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        raise InputError([Issue("--timezone", f"unknown time zone '{name}' (use a name such as "
-                                              "America/Toronto or Europe/Paris)")]) from None
+        valid(name)
+    except ValueError as exc:
+        raise InputError([Issue("--timezone", str(exc))]) from None
 
 
 @dataclass(frozen=True)

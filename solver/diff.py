@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from solver.errors import InputError, Issue
 from solver.inputs import Problem
-from solver.inputs.table import TableError, read_table
+from solver.inputs.assignments import open_table
+from solver.inputs.values import format_time
 from solver.outputs.tables import to_csv
 
 CHANGE_COLUMNS = ("speaker_id", "name", "session_id", "title", "old_day", "old_time", "old_room", "new_day",
@@ -38,12 +38,7 @@ class Move:
 
 def _places(path: Path, problem: Problem | None) -> dict[str, tuple[Place, str, tuple[str, ...]]]:
     """session_id -> (place, title, speakers) from an assignments CSV, completed from the inputs if given."""
-    if not path.is_file():
-        raise InputError([Issue(str(path), "no such schedule file")])
-    try:
-        table = read_table(path, ["session_id"])
-    except TableError as exc:
-        raise InputError(exc.issues) from None
+    table = open_table(path, "schedule", ("session_id",))
     out = {}
     for row in table.rows:
         sid = row.get("session_id")
@@ -51,7 +46,7 @@ def _places(path: Path, problem: Problem | None) -> dict[str, tuple[Place, str, 
         slot = problem.slot.get(row.get("slot_id")) if problem else None
         room = problem.room.get(row.get("room_id")) if problem else None
         day = row.get("day") or (slot.day.isoformat() if slot else "")
-        start = row.get("start") or (f"{slot.start // 60:02d}:{slot.start % 60:02d}" if slot else "")
+        start = row.get("start") or (format_time(slot.start) if slot else "")
         room_name = row.get("room_name") or (room.name if room else row.get("room_id"))
         speakers = tuple(x for x in row.get("speakers").split(";") if x) or (session.speakers if session else ())
         title = row.get("title").lstrip("'") or (session.title if session else "")

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from ortools.sat.python import cp_model
 
 from solver.config import Config
-from solver.inputs import Problem, Session, Slot
+from solver.inputs import Problem, Session
 from solver.inputs.values import format_time_fr
 from solver.model import build_model, candidate_runs
 from solver.rules.base import Guards
@@ -62,11 +62,6 @@ def _window(u) -> str:
 
 
 
-def _overlaps(problem: Problem, who: str, run: tuple[Slot, ...]) -> list:
-    return [u for u in problem.unavailability if u.who == who
-            and any(u.day == s.day and u.window[1] < s.end and s.start < u.window[2] for s in run)]
-
-
 def precheck(problem: Problem, config: Config) -> list[Finding]:
     """Cheap, specific reasons that make a schedule impossible, each naming ids and numbers."""
     if not config.is_hard("all_scheduled"):
@@ -101,7 +96,7 @@ def _session_checks(problem: Problem, config: Config, s: Session, cache: dict) -
     runs = candidate_runs(problem, s)
     fitting = _usable(problem, config, s)
     if config.is_hard("room_closures") and fitting and runs and all(
-            _overlaps(problem, r.room_id, run) for r in fitting for run in runs
+            problem.unavailable_during(r.room_id, run) for r in fitting for run in runs
             if not (config.is_hard("slot_kind") and any(t.kind != s.kind for t in run))):
         closed = "; ".join(f"{r.name} ({r.capacity}) is closed " + ", ".join(
             _window(u) for u in problem.unavailability if u.who == r.room_id) for r in fitting)
@@ -124,9 +119,9 @@ def _session_checks(problem: Problem, config: Config, s: Session, cache: dict) -
     if s.slot:
         runs = [r for r in runs if r[0].slot_id == s.slot] or runs
     if config.is_hard("speaker_availability") and s.speakers:
-        free = [r for r in runs if not any(_overlaps(problem, who, r) for who in s.speakers)]
+        free = [r for r in runs if not any(problem.unavailable_during(who, r) for who in s.speakers)]
         if not free:
-            blockers = sorted({who for r in runs for who in s.speakers if _overlaps(problem, who, r)})
+            blockers = sorted({who for r in runs for who in s.speakers if problem.unavailable_during(who, r)})
             windows = "; ".join(f"{problem.speaker[w].name}: " + ", ".join(_window(u) for u in problem.unavailability
                                                                           if u.who == w) for w in blockers)
             out.append(Finding(f"{s.session_id} has no slot its speakers can all attend ({windows})",
@@ -145,13 +140,13 @@ def _pin_checks(problem: Problem, config: Config, s: Session) -> list[Finding]:
         out.append(Finding(f"{s.session_id} is pinned to {room.name}, which seats {room.capacity}, but expects "
                            f"{s.attendance}", ids, "pins"))
     if room and run and config.is_hard("room_closures"):
-        for u in _overlaps(problem, room.room_id, run):
+        for u in problem.unavailable_during(room.room_id, run):
             out.append(Finding(f"{s.session_id} is pinned to {room.name} at {s.slot} "
                                f"({_when(run[0].day, run[0].start, run[-1].end)}), but the room is closed "
                                f"{_window(u)}", (s.session_id, room.room_id), "pins"))
     if run and config.is_hard("speaker_availability"):
         for who in s.speakers:
-            for u in _overlaps(problem, who, run):
+            for u in problem.unavailable_during(who, run):
                 out.append(Finding(f"{s.session_id} is pinned to slot {s.slot}, but {problem.speaker[who].name} is "
                                    f"unavailable {_window(u)}", (s.session_id, who), "pins"))
     if s.slot and run is None:
@@ -181,7 +176,7 @@ def _pigeonholes(problem: Problem, config: Config) -> list[Finding]:
         usable = {r.room_id for rooms_of_s in per_session for r in rooms_of_s}
         rooms = [r for r in problem.rooms if r.room_id in usable]
         places = sum(1 for t in slots for r in rooms
-                     if not (config.is_hard("room_closures") and _overlaps(problem, r.room_id, (t,))))
+                     if not (config.is_hard("room_closures") and problem.unavailable_during(r.room_id, (t,))))
         wanted = sum(s.slots_needed for s in sessions)
         if wanted > places:
             label = f"kind {kind}" if kind else "no kind"

@@ -67,8 +67,7 @@ def room_relaxation(problem: Problem, config: Config) -> Relaxation | None:
         open_slots = sum(
             1 for t in problem.slots
             if (not by_kind or t.kind == kind)
-            and not (closures and any(d == t.day and a < t.end and t.start < b for d, a, b in
-                                      problem.unavailable.get(room_id, ())))
+            and not (closures and problem.unavailable_during(room_id, (t,)))
         )
         row = lp.Constraint(0.0, float(open_slots))
         for z, length in terms:

@@ -15,11 +15,12 @@ from solver.schedule import Assignment, Schedule
 COLUMNS = ("session_id", "room_id", "slot_id")
 
 
-def _table(path: Path, what: str) -> Table:
+def open_table(path: Path, what: str, required: tuple[str, ...] = COLUMNS) -> Table:
+    """The CSV at `path` with its `required` columns, or an InputError naming the file."""
     if not path.is_file():
         raise InputError([Issue(str(path), f"no such {what} file")])
     try:
-        return read_table(path, list(COLUMNS))
+        return read_table(path, list(required))
     except TableError as exc:
         raise InputError(exc.issues) from None
 
@@ -29,7 +30,7 @@ def read_previous(path: Path | str, problem: Problem) -> tuple[dict[str, tuple[s
 
     Rooms, slots or sessions that no longer exist are kept (the session must move) or skipped (a session that
     was removed), each with a warning; only an unreadable file is an error."""
-    table = _table(Path(path), "previous schedule")
+    table = open_table(Path(path), "previous schedule")
     previous: dict[str, tuple[str, str]] = {}
     notes: list[Issue] = []
     for row in table.rows:
@@ -48,7 +49,7 @@ def read_previous(path: Path | str, problem: Problem) -> tuple[dict[str, tuple[s
 
 def read_schedule(path: Path | str, problem: Problem) -> Schedule:
     """Every row must name a known session, room and slot; rows with the session empty are skipped."""
-    table = _table(Path(path), "schedule")
+    table = open_table(Path(path), "schedule")
     issues: list[Issue] = []
     rows: list[Assignment] = []
     known: dict[str, dict] = {"session_id": problem.session, "room_id": problem.room, "slot_id": problem.slot}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -75,6 +76,19 @@ class Problem:
         for u in self.unavailability:
             out[u.who].append(u.window)
         return dict(out)
+
+    @cached_property
+    def _unavailability_of(self) -> dict[str, list[Unavailability]]:
+        out: dict[str, list[Unavailability]] = defaultdict(list)
+        for u in self.unavailability:
+            out[u.who].append(u)
+        return dict(out)
+
+    def unavailable_during(self, who: str, slots: Iterable[Slot]) -> list[Unavailability]:
+        """The unavailability rows of `who` (a speaker or a room) that overlap any of `slots` in clock time."""
+        slots = tuple(slots)
+        return [u for u in self._unavailability_of.get(who, ())
+                if any(u.day == s.day and u.window[1] < s.end and s.start < u.window[2] for s in slots)]
 
     def sessions_of(self, speaker_id: str) -> list[Session]:
         return self._sessions_by_speaker.get(speaker_id, [])

@@ -44,7 +44,7 @@ def render_publications(
     rule/amount/penalty…) added to the workbook when given; `title`, `acronym` and `base_url` name the
     conference in the HTML pages, calendars and frab files. Raises ValueError for an unknown time zone.
     """
-    conf = Conference(title=title, acronym=acronym, timezone=_check_timezone(timezone), base_url=base_url)
+    conf = Conference(title=title, acronym=acronym, timezone=check_timezone(timezone), base_url=base_url)
     items = entries(problem, schedule)
     cals = Calendars(conf.tz, f"{conf.short.replace('_', '-')}.salle", problem.days)
     rooms = file_names([r.room_id for r in problem.rooms])
@@ -69,7 +69,8 @@ def render_publications(
     return files
 
 
-def _check_timezone(name: str) -> str:
+def check_timezone(name: str) -> str:
+    """`name` if it is an IANA time zone (America/Toronto), else ValueError."""
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
     try:

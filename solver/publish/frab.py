@@ -62,16 +62,12 @@ def events(problem: Problem, items: list[Entry], conf: Conference) -> list[Event
     return out
 
 
-def _duration(minutes: int) -> str:
-    return f"{minutes // 60:02d}:{minutes % 60:02d}"
-
-
 def _timeslot(problem: Problem) -> str:
     """The coarsest step all slot times fall on (e.g. `00:15` for 13:30–14:45), as frab's timeslot_duration."""
     step = 0
     for s in problem.slots:
         step = math.gcd(step, s.start, s.end)
-    return _duration(min(step or 60, 60))
+    return format_time(min(step or 60, 60))
 
 
 def _day_span(problem: Problem, day: dt.date, tz: ZoneInfo) -> tuple[str, str]:
@@ -144,7 +140,7 @@ def _event_xml(parent: ET.Element, ev: Event, conf: Conference) -> None:
     node = _sub(parent, "event", id=str(ev.id), guid=ev.guid)
     _sub(node, "date", e.starts_at(conf.tz).isoformat())
     _sub(node, "start", format_time(e.start))
-    _sub(node, "duration", _duration(e.minutes))
+    _sub(node, "duration", format_time(e.minutes))
     _sub(node, "room", e.room.name)
     _sub(node, "slug", ev.slug)
     if ev.url.startswith(("http://", "https://")):
@@ -222,7 +218,7 @@ def _event_json(ev: Event, conf: Conference) -> dict[str, object]:
         "date": e.starts_at(conf.tz).isoformat(),
         "start": format_time(e.start),
         "end": e.ends_at(conf.tz).isoformat(),
-        "duration": _duration(e.minutes),
+        "duration": format_time(e.minutes),
         "room": e.room.name,
         "slug": ev.slug,
         "url": ev.url,

@@ -110,12 +110,6 @@ class ModelIndex:
                 out[instant].append(self.literals[key])
         return out
 
-    def starts(self, session_id: str) -> dict[str, list[Any]]:
-        """For each first slot, the literals that start `session_id` there (their sum is 0 or 1)."""
-        out: dict[str, list[Any]] = defaultdict(list)
-        for key in self.by_session.get(session_id, ()):
-            out[key[2]].append(self.literals[key])
-        return out
 
 
 class Guards:

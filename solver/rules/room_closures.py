@@ -17,8 +17,7 @@ def relevant(problem: Problem, session) -> bool:
 
 
 def cost(problem: Problem, params: Params, p: Placement) -> int:
-    windows = problem.unavailable.get(p.room.room_id, ())
-    return int(any(d == s.day and a < s.end and s.start < b for d, a, b in windows for s in p.slots))
+    return int(bool(problem.unavailable_during(p.room.room_id, p.slots)))
 
 
 def entities(problem: Problem, params: Params, p: Placement) -> list[str]:

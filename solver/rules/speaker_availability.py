@@ -14,11 +14,7 @@ UNIT = "speaker presenting while unavailable"
 
 
 def _busy(problem: Problem, who: str, p: Placement) -> bool:
-    return any(
-        day == s.day and start < s.end and s.start < end
-        for day, start, end in problem.unavailable.get(who, ())
-        for s in p.slots
-    )
+    return bool(problem.unavailable_during(who, p.slots))
 
 
 def cost(problem: Problem, params: Params, p: Placement) -> int:
