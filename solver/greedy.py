@@ -8,7 +8,6 @@ free of clashes. The result is CP-SAT's hint: a complete one lets CP-SAT start f
 from __future__ import annotations
 
 import time
-from collections import defaultdict
 
 from solver.model import BuiltModel, Key
 
@@ -48,11 +47,8 @@ def greedy(built: BuiltModel, seconds: float = 10.0) -> dict[str, Key]:
     if built.index is None or not built.placements:
         return {}
     started = time.perf_counter()
-    options: dict[str, list[Key]] = defaultdict(list)
-    for key in built.placements:
-        options[key[0]].append(key)
-    for sid in options:
-        options[sid].sort(key=lambda k: (built.unit_costs.get(k, 0), k))
+    options = {sid: sorted(keys, key=lambda k: (built.unit_costs.get(k, 0), k))
+               for sid, keys in built.index.by_session.items()}
     # hardest first: fewest options, then the biggest audience
     order = sorted(options, key=lambda s: (len(options[s]), -built.placements[options[s][0]].session.attendance, s))
     board = _Board(built)
