@@ -4,6 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+SHOWN = 40  # characters of a user's value quoted in a message, at most
+
+
+def shown(value: object, limit: int = SHOWN) -> str:
+    """A user's value quoted for a message: cut to `limit` characters, invisible characters as `\\uXXXX`.
+
+    Messages never echo an unbounded or unprintable value (a YAML alias bomb, a megabyte cell)."""
+    text = value if isinstance(value, str) else repr(value)
+    cut = "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in text[:limit])
+    return f"'{cut}'" if len(text) <= limit else f"'{cut}…' ({len(text):,} characters)"
+
 
 @dataclass(frozen=True)
 class Issue:
@@ -29,3 +40,9 @@ class InputError(SalleError):
     def __init__(self, issues: list[Issue]) -> None:
         self.issues = issues
         super().__init__("\n".join(str(i) for i in issues))
+
+
+class OutputError(InputError):
+    """An output cannot be written (no room on the disk, a folder that is a file, no permission, an `--out` that
+    would overwrite the inputs). Reported like invalid input, one sentence per file, exit 1; since every run is
+    written all-or-nothing, the previous outputs are intact."""

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from solver.errors import InputError, Issue
+from solver.errors import InputError, Issue, shown
+from solver.inputs.load import capped
 from solver.inputs.problem import Problem
 from solver.inputs.table import Table, TableError, read_table
 from solver.schedule import Assignment, Schedule
@@ -36,12 +37,12 @@ def read_previous(path: Path | str, problem: Problem) -> tuple[dict[str, tuple[s
     for row in table.rows:
         sid, room, slot = row.get("session_id"), row.get("room_id"), row.get("slot_id")
         if sid not in problem.session:
-            notes.append(Issue(table.name, f"session '{sid}' is no longer in sessions.csv: ignored", row.number,
+            notes.append(Issue(table.name, f"session {shown(sid)} is no longer in sessions.csv: ignored", row.number,
                                "session_id"))
             continue
         for column, value, index in (("room_id", room, problem.room), ("slot_id", slot, problem.slot)):
             if value not in index:
-                notes.append(Issue(table.name, f"'{value}' no longer exists: {sid} has to move", row.number,
+                notes.append(Issue(table.name, f"{shown(value)} no longer exists: {shown(sid)} has to move", row.number,
                                    column))
         previous[sid] = (room, slot)
     return previous, notes
@@ -61,10 +62,10 @@ def read_schedule(path: Path | str, problem: Problem) -> Schedule:
                 issues.append(Issue(table.name, "must not be empty", row.number, column))
                 bad = True
             elif value not in index:
-                issues.append(Issue(table.name, f"unknown id '{value}'", row.number, column))
+                issues.append(Issue(table.name, f"unknown id {shown(value)}", row.number, column))
                 bad = True
         if not bad:
             rows.append(Assignment(row.get("session_id"), row.get("room_id"), row.get("slot_id")))
     if issues:
-        raise InputError(issues)
+        raise InputError(capped(issues))
     return Schedule(tuple(rows))

@@ -7,7 +7,7 @@ from typing import TypeVar
 
 from pydantic import ValidationError
 
-from solver.errors import InputError, Issue
+from solver.errors import InputError, Issue, shown
 from solver.inputs.problem import Problem
 from solver.inputs.records import Interest, Preference, Record, Room, Session, Slot, Speaker, Unavailability
 from solver.inputs.table import Table, TableError, read_table
@@ -26,7 +26,9 @@ def _locate(error: dict, fields: list[str]) -> tuple[str | None, str]:
     if column is None and ": " in message and message.split(": ", 1)[0] in fields:
         column, message = message.split(": ", 1)
     if error.get("type") == "greater_than_equal":
-        message = f"must be at least {error.get('ctx', {}).get('ge')}, got '{error.get('input')}'"
+        message = f"must be at least {error.get('ctx', {}).get('ge')}, got {shown(error.get('input'))}"
+    elif error.get("type") == "less_than_equal":
+        message = f"must be at most {error.get('ctx', {}).get('le'):,}, got {shown(error.get('input'))}"
     return column, message
 
 
@@ -49,7 +51,7 @@ def parse_records(table: Table, model: type[R], issues: list[Issue]) -> list[R]:
         key = str(getattr(record, id_field))
         if model not in NOT_UNIQUE and key in seen:
             issues.append(
-                Issue(table.name, f"duplicate id '{key}' (first on row {seen[key]})", row.number, id_field)
+                Issue(table.name, f"duplicate id {shown(key)} (first on row {seen[key]})", row.number, id_field)
             )
             continue
         seen[key] = row.number
@@ -77,46 +79,65 @@ def check_references(problem: Problem) -> list[Issue]:
     for s in problem.sessions:
         for p in s.speakers:
             if p not in problem.speaker:
-                issues.append(Issue(Session.FILE, f"unknown speaker '{p}' (not in speakers.csv)", s.row, "speakers"))
+                issues.append(Issue(Session.FILE, f"unknown speaker {shown(p)} (not in speakers.csv)", s.row,
+                                    "speakers"))
         if s.room and s.room not in problem.room:
-            issues.append(Issue(Session.FILE, f"pinned room '{s.room}' is not in rooms.csv", s.row, "room"))
+            issues.append(Issue(Session.FILE, f"pinned room {shown(s.room)} is not in rooms.csv", s.row, "room"))
         if s.slot and s.slot not in problem.slot:
-            issues.append(Issue(Session.FILE, f"pinned slot '{s.slot}' is not in slots.csv", s.row, "slot"))
+            issues.append(Issue(Session.FILE, f"pinned slot {shown(s.slot)} is not in slots.csv", s.row, "slot"))
     room_words = set(problem.room) | problem.features | {r.building for r in problem.rooms if r.building}
     slot_words = set(problem.slot) | {s.kind for s in problem.slots if s.kind}
     slot_words |= {s.label for s in problem.slots if s.label}
     for s in problem.sessions:
         for other in s.after:
             if other not in problem.session:
-                issues.append(Issue(Session.FILE, f"unknown session '{other}' (not in sessions.csv)", s.row, "after"))
+                issues.append(Issue(Session.FILE, f"unknown session {shown(other)} (not in sessions.csv)", s.row,
+                                    "after"))
             elif other == s.session_id:
                 issues.append(Issue(Session.FILE, "a session cannot come after itself", s.row, "after"))
         for column in ("prefers_rooms", "avoids_rooms"):
             for value in getattr(s, column):
                 if value not in room_words:
-                    issues.append(Issue(Session.FILE, f"'{value}' is not a room id, room feature or building",
+                    issues.append(Issue(Session.FILE, f"{shown(value)} is not a room id, room feature or building",
                                         s.row, column))
         for column in ("prefers_slots", "avoids_slots"):
             for value in getattr(s, column):
                 if value not in slot_words:
-                    issues.append(Issue(Session.FILE, f"'{value}' is not a slot id, slot kind or slot label",
+                    issues.append(Issue(Session.FILE, f"{shown(value)} is not a slot id, slot kind or slot label",
                                         s.row, column))
     for i in problem.interests:
         if i.session_id not in problem.session:
-            issues.append(Issue(Interest.FILE, f"unknown session '{i.session_id}'", i.row, "session_id"))
+            issues.append(Issue(Interest.FILE, f"unknown session {shown(i.session_id)}", i.row, "session_id"))
     for pref in problem.preferences:
         if pref.who not in problem.speaker:
-            issues.append(Issue(Preference.FILE, f"'{pref.who}' is not a speaker_id", pref.row, "who"))
+            issues.append(Issue(Preference.FILE, f"{shown(pref.who)} is not a speaker_id", pref.row, "who"))
     for u in problem.unavailability:
         is_speaker, is_room = u.who in problem.speaker, u.who in problem.room
         if not (is_speaker or is_room):
             issues.append(
-                Issue(Unavailability.FILE, f"'{u.who}' is neither a speaker_id nor a room_id", u.row, "who")
+                Issue(Unavailability.FILE, f"{shown(u.who)} is neither a speaker_id nor a room_id", u.row, "who")
             )
         elif is_speaker and is_room:
             issues.append(
-                Issue(Unavailability.FILE, f"'{u.who}' is both a speaker_id and a room_id: rename one", u.row, "who")
+                Issue(Unavailability.FILE, f"{shown(u.who)} is both a speaker_id and a room_id: rename one", u.row,
+                      "who")
             )
+    return issues
+
+
+def same_room_names(problem: Problem) -> list[Issue]:
+    """Two rooms may not share a name (ignoring case and spacing): programmes, calendars and conference apps
+    show rooms by name, so one of them would vanish from the frab files and the workbook's grids."""
+    issues: list[Issue] = []
+    first: dict[str, Room] = {}
+    for room in problem.rooms:
+        key = " ".join(room.name.casefold().split())
+        if key in first:
+            other = first[key]
+            issues.append(Issue(Room.FILE, f"{shown(room.name)} is already the name of room {shown(other.room_id)} "
+                                           f"(row {other.row}): give each room its own name", room.row, "name"))
+        else:
+            first[key] = room
     return issues
 
 
@@ -145,9 +166,22 @@ def load_problem_with_warnings(folder: Path | str) -> tuple[Problem, list[Issue]
     if not issues:
         issues = check_references(problem)
     if not issues:
-        for name, items in (("rooms.csv", problem.rooms), ("slots.csv", problem.slots)):
+        issues = same_room_names(problem)
+    if not issues:
+        for name, items in (("rooms.csv", problem.rooms), ("slots.csv", problem.slots),
+                            ("sessions.csv", problem.sessions)):
             if not items:
                 issues.append(Issue(name, "has no rows: nothing can be scheduled"))
     if issues:
-        raise InputError(issues)
+        raise InputError(capped(issues))
     return problem, warnings
+
+
+MAX_ISSUES = 200
+
+
+def capped(issues: list[Issue]) -> list[Issue]:
+    """The first `MAX_ISSUES` problems, then one line counting the others (a hostile file is not a flood)."""
+    if len(issues) <= MAX_ISSUES:
+        return issues
+    return [*issues[:MAX_ISSUES], Issue(issues[MAX_ISSUES].file, f"… and {len(issues) - MAX_ISSUES} more problem(s)")]

@@ -7,7 +7,20 @@ from typing import ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from solver.inputs.values import Day, IdList, Int, OptionalInt, OptionalText, OptionalTime, Text, Time
+from solver.inputs.values import (
+    MAX_LENGTH,
+    MAX_SEATS,
+    MAX_WEIGHT,
+    Day,
+    Id,
+    IdList,
+    Int,
+    OptionalInt,
+    OptionalText,
+    OptionalTime,
+    Text,
+    Time,
+)
 
 
 class Record(BaseModel):
@@ -28,9 +41,9 @@ class Record(BaseModel):
 class Room(Record):
     FILE: ClassVar[str] = "rooms.csv"
     REQUIRED: ClassVar[tuple[str, ...]] = ("room_id", "name", "capacity")
-    room_id: Text
+    room_id: Id
     name: Text
-    capacity: Int = Field(ge=1)
+    capacity: Int = Field(ge=1, le=MAX_SEATS)
     features: IdList = ()
     building: OptionalText = None
 
@@ -42,7 +55,7 @@ class Room(Record):
 class Slot(Record):
     FILE: ClassVar[str] = "slots.csv"
     REQUIRED: ClassVar[tuple[str, ...]] = ("slot_id", "day", "start", "end")
-    slot_id: Text
+    slot_id: Id
     day: Day
     start: Time
     end: Time
@@ -63,14 +76,14 @@ class Slot(Record):
 class Session(Record):
     FILE: ClassVar[str] = "sessions.csv"
     REQUIRED: ClassVar[tuple[str, ...]] = ("session_id", "title", "attendance")
-    session_id: Text
+    session_id: Id
     title: Text
     speakers: IdList = ()
-    attendance: Int = Field(ge=0)
+    attendance: Int = Field(ge=0, le=MAX_SEATS)
     kind: OptionalText = None
     track: OptionalText = None
     requires: IdList = ()
-    length: OptionalInt = Field(default=None, ge=1)
+    length: OptionalInt = Field(default=None, ge=1, le=MAX_LENGTH)
     room: OptionalText = None
     slot: OptionalText = None
     description: OptionalText = None
@@ -95,7 +108,7 @@ class Session(Record):
 class Speaker(Record):
     FILE: ClassVar[str] = "speakers.csv"
     REQUIRED: ClassVar[tuple[str, ...]] = ("speaker_id", "name")
-    speaker_id: Text
+    speaker_id: Id
     name: Text
     affiliation: OptionalText = None
     needs: IdList = ()  # room features every room they present in must have (rule speaker_needs)
@@ -132,7 +145,7 @@ class Interest(Record):
     REQUIRED: ClassVar[tuple[str, ...]] = ("attendee_id", "session_id")
     attendee_id: Text
     session_id: Text
-    weight: OptionalInt = Field(default=None, ge=0)
+    weight: OptionalInt = Field(default=None, ge=0, le=MAX_WEIGHT)
 
     @property
     def id(self) -> str:
@@ -148,7 +161,7 @@ class Preference(Record):
     day: Day
     start: OptionalTime = None
     end: OptionalTime = None
-    weight: Int
+    weight: Int = Field(ge=-MAX_WEIGHT, le=MAX_WEIGHT)
 
     @model_validator(mode="after")
     def _window(self) -> Preference:

@@ -12,6 +12,15 @@ from typing import Annotated, Any
 
 from pydantic import BeforeValidator
 
+from solver.errors import shown
+
+# Limits on numbers, so that every term of the objective (a weight times an amount) stays below 10^9 and the
+# objective of any conference that fits in memory stays far below 2^53 (exact in a float) and CP-SAT's int64.
+MAX_SEATS = 100_000  # capacity, attendance
+MAX_WEIGHT = 10_000  # rule weights and parameters, interest and preference weights
+MAX_LENGTH = 100  # consecutive slots of one session
+FIRST_DAY, LAST_DAY = dt.date(1900, 1, 1), dt.date(2999, 12, 31)
+
 _TIME = re.compile(r"^(?P<h>\d{1,2})\s*(?:[:hH]\s*(?P<m>\d{2})?)?(?::(?P<s>\d{2}))?$")
 
 
@@ -22,10 +31,10 @@ def parse_time(value: Any) -> int:
     text = str(value).strip()
     match = _TIME.match(text)
     if not text or not match or (match.group("m") is None and not re.search(r"[hH]$", text)):
-        raise ValueError(f"expected a time such as 13:30, 13h30 or 13h, got '{text}'")
+        raise ValueError(f"expected a time such as 13:30, 13h30 or 13h, got {shown(text)}")
     hours, minutes = int(match.group("h")), int(match.group("m") or 0)
     if hours > 24 or minutes > 59 or (hours == 24 and minutes > 0):
-        raise ValueError(f"'{text}' is not a time of day")
+        raise ValueError(f"{shown(text)} is not a time of day")
     return hours * 60 + minutes
 
 
@@ -47,19 +56,30 @@ def parse_day(value: Any) -> dt.date:
     text = str(value).strip()
     text = re.sub(r"[ T]00:00(:00)?$", "", text)
     try:
-        return dt.date.fromisoformat(text)
+        day = dt.date.fromisoformat(text) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) else None
     except ValueError:
-        raise ValueError(f"expected a date as YYYY-MM-DD (for example 2027-05-13), got '{text}'") from None
+        day = None
+    if day is None:
+        raise ValueError(f"expected a date as YYYY-MM-DD (for example 2027-05-13), got {shown(text)}")
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise ValueError(f"expected a date between {FIRST_DAY.year} and {LAST_DAY.year}, got {shown(text)}")
+    return day
 
 
 def parse_int(value: Any) -> int:
-    """A whole number; tolerates `90.0` and thousands separators (`1 200`) as spreadsheets write them."""
+    """A whole number; tolerates `90.0` and thousands separators (`1 200`) as spreadsheets write them.
+
+    Read exactly (never through a float, so 9007199254740993 stays itself); ranges are the records' business.
+    """
+    if isinstance(value, bool):
+        raise ValueError(f"expected a whole number, got {shown(value)}")
     if isinstance(value, int):
         return value
     text = re.sub(r"[\s\u00a0\u202f]", "", str(value))
-    if re.fullmatch(r"[+-]?\d+(\.0+)?", text):
-        return int(float(text))
-    raise ValueError(f"expected a whole number, got '{value}'")
+    match = re.fullmatch(r"([+-]?\d{1,30})(\.0+)?", text)
+    if match:
+        return int(match.group(1))
+    raise ValueError(f"expected a whole number, got {shown(value)}")
 
 
 def parse_optional_int(value: Any) -> int | None:
@@ -73,6 +93,16 @@ def parse_list(value: Any) -> tuple[str, ...]:
     else:
         items = [part.strip() for part in re.split(r"[;,]", str(value or ""))]
     return tuple(dict.fromkeys(i for i in items if i))
+
+
+def require_id(value: Any) -> str:
+    """An id: one line of text without `;` or `,` (lists of ids are separated by them)."""
+    text = require_text(value)
+    if re.search(r"[;,]", text):
+        raise ValueError(f"an id must not contain ';' or ',' (lists of ids are separated by them), got {shown(text)}")
+    if re.search(r"[\t\r\n]", text):
+        raise ValueError(f"an id must be one line without tabs, got {shown(text)}")
+    return text
 
 
 def blank_to_none(value: Any) -> Any:
@@ -93,4 +123,5 @@ Int = Annotated[int, BeforeValidator(parse_int)]
 OptionalInt = Annotated[int | None, BeforeValidator(parse_optional_int)]
 IdList = Annotated[tuple[str, ...], BeforeValidator(parse_list)]
 Text = Annotated[str, BeforeValidator(require_text)]
+Id = Annotated[str, BeforeValidator(require_id)]
 OptionalText = Annotated[str | None, BeforeValidator(blank_to_none)]
