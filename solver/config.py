@@ -20,7 +20,8 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from solver.errors import InputError, Issue
+from solver.errors import InputError, Issue, clip, shown
+from solver.inputs.values import MAX_WEIGHT
 from solver.rules import REGISTRY, Rule, unknown_name_message
 from solver.rules.base import Params, RuleSettings
 
@@ -76,6 +77,51 @@ class Config:
         raise KeyError(name)
 
 
+MAX_CONSTRAINT_BYTES = 256 * 1024  # the bundled default.yaml is 2 KB
+MAX_DEPTH = 10  # rule: {key: value} needs 2; lists of values 3
+
+
+class _Refused(Exception):
+    """A constraint file uses YAML the loader refuses: its line and what to do instead."""
+
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line, self.message = line, message
+
+
+class _Loader(yaml.SafeLoader):
+    """PyYAML's safe loader that refuses aliases (`*name`: an alias bomb expands to gigabytes), nesting deeper
+    than `MAX_DEPTH` (a recursion bomb) and a key repeated in one mapping (the second silently replaced the
+    first)."""
+
+    depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node:  # type: ignore[override]
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise _Refused(event.start_mark.line + 1, "aliases (*name) are not allowed in a constraint file: "
+                                                      "write the value out")
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH:
+                raise _Refused(self.peek_event().start_mark.line + 1,
+                               f"nested more than {MAX_DEPTH} levels deep: a constraint file maps rules to settings")
+            return super().compose_node(parent, index)  # type: ignore[arg-type]
+        finally:
+            self.depth -= 1
+
+    def compose_mapping_node(self, anchor: str | None) -> yaml.MappingNode:
+        node: yaml.MappingNode = super().compose_mapping_node(anchor)  # type: ignore[misc]
+        seen: dict[object, int] = {}
+        for key, _ in node.value:
+            if isinstance(key, yaml.ScalarNode):
+                if key.value in seen:
+                    raise _Refused(key.start_mark.line + 1, f"the key {shown(key.value)} appears twice in one "
+                                                            f"mapping (first on line {seen[key.value]}): keep one")
+                seen[key.value] = key.start_mark.line + 1
+        return node
+
+
 def _lines(node: yaml.Node | None, prefix: tuple[str, ...] = ()) -> dict[tuple[str, ...], int]:
     """1-based line of every key path in a YAML document, for error messages."""
     out: dict[tuple[str, ...], int] = {}
@@ -87,15 +133,33 @@ def _lines(node: yaml.Node | None, prefix: tuple[str, ...] = ()) -> dict[tuple[s
     return out
 
 
+def _parse(text: str) -> tuple[Any, yaml.Node | None]:
+    """The document's data and its node tree (for the lines of keys), composed once by `_Loader`."""
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        return (loader.construct_document(node) if node is not None else None), node
+    finally:
+        loader.dispose()
+
+
 def _read_file(path: Path) -> tuple[dict[str, dict[str, Any]], dict[tuple[str, ...], int], list[Issue]]:
     name = str(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        size = path.stat().st_size
+        if size > MAX_CONSTRAINT_BYTES:
+            return {}, {}, [Issue(name, f"is {size:,} bytes: a constraint file is limited to "
+                                        f"{MAX_CONSTRAINT_BYTES:,}")]
+        text = path.read_bytes().decode("utf-8-sig")
     except OSError as exc:
         return {}, {}, [Issue(name, f"cannot read the constraint file: {exc.strerror or exc}")]
+    except UnicodeDecodeError as exc:
+        return {}, {}, [Issue(name, f"not valid UTF-8 (byte {exc.start}): save it as UTF-8")]
     try:
-        data = yaml.safe_load(text)
-        lines = _lines(yaml.compose(text))
+        data, node = _parse(text)
+        lines = _lines(node)
+    except _Refused as exc:
+        return {}, {}, [Issue(name, exc.message, row=exc.line)]
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
@@ -110,7 +174,8 @@ def _read_file(path: Path) -> tuple[dict[str, dict[str, Any]], dict[tuple[str, .
         rule_name = str(raw_name)
         row = lines.get((rule_name,))
         if rule_name not in REGISTRY:
-            issues.append(Issue(name, unknown_name_message("rule", rule_name, list(REGISTRY)), row, rule_name))
+            issues.append(Issue(name, unknown_name_message("rule", clip(rule_name), list(REGISTRY)), row,
+                                clip(rule_name)))
             continue
         if value is None:
             value = {}
@@ -118,7 +183,7 @@ def _read_file(path: Path) -> tuple[dict[str, dict[str, Any]], dict[tuple[str, .
             value = {"enabled": value}
         if not isinstance(value, dict):
             issues.append(Issue(name, "expected a mapping such as {enabled: true, hard: true, weight: 10}, "
-                                      f"or true/false; got {value!r}", row, rule_name))
+                                      f"or true/false; got {shown(value)}", row, rule_name))
             continue
         rule = REGISTRY[rule_name]
         allowed = [*SETTING_KEYS, *rule.params.model_fields]
@@ -126,11 +191,25 @@ def _read_file(path: Path) -> tuple[dict[str, dict[str, Any]], dict[tuple[str, .
             if str(key) not in allowed:
                 near = difflib.get_close_matches(str(key), allowed, n=1)
                 hint = f" Did you mean '{near[0]}'?" if near else ""
-                issues.append(Issue(name, f"unknown key '{key}' for rule {rule_name}.{hint} "
+                issues.append(Issue(name, f"unknown key {shown(str(key))} for rule {rule_name}.{hint} "
                                           f"Allowed: {', '.join(allowed)}",
-                                    lines.get((rule_name, str(key)), row), f"{rule_name}.{key}"))
+                                    lines.get((rule_name, str(key)), row), f"{rule_name}.{clip(str(key))}"))
         rules[rule_name] = {str(k): v for k, v in value.items() if str(k) in allowed}
     return rules, lines, issues
+
+
+def _too_big(values: dict[str, Any], rule: str, origin: dict[str, tuple[str, int | None]]) -> list[Issue]:
+    """Weights and numeric parameters above `MAX_WEIGHT` (or floats that are not whole numbers)."""
+    issues = []
+    for key, value in values.items():
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            continue
+        if abs(value) > MAX_WEIGHT or (isinstance(value, float) and not value.is_integer()):
+            file, row = origin.get(key, ("<defaults>", None))
+            issues.append(Issue(file, f"must be a whole number between 0 and {MAX_WEIGHT:,} (weights are capped "
+                                      f"so that the objective stays exact), got {shown(value)}", row,
+                                f"{rule}.{key}"))
+    return issues
 
 
 def _pydantic_issues(exc: ValidationError, rule: str, origin: dict[str, tuple[str, int | None]]) -> list[Issue]:
@@ -140,9 +219,9 @@ def _pydantic_issues(exc: ValidationError, rule: str, origin: dict[str, tuple[st
         file, row = origin.get(key, ("<defaults>", None))
         msg = str(err["msg"])
         if err["type"] == "greater_than_equal":
-            msg = f"must be a whole number ≥ {err.get('ctx', {}).get('ge')}, got {err.get('input')!r}"
+            msg = f"must be a whole number ≥ {err.get('ctx', {}).get('ge')}, got {shown(err.get('input'))}"
         elif err["type"].startswith(("int_", "bool_", "float_")):
-            msg = f"{msg}, got {err.get('input')!r}"
+            msg = f"{msg}, got {shown(err.get('input'))}"
         out.append(Issue(file, msg, row, f"{rule}.{key}" if key else rule))
     return out
 
@@ -165,6 +244,10 @@ def load_config(paths: list[Path] | tuple[Path, ...] = ()) -> Config:
         where = origin.get(rule.name, {})
         settings_in = {k: v for k, v in values.items() if k in SETTING_KEYS}
         params_in = {k: v for k, v in values.items() if k not in SETTING_KEYS}
+        too_big = _too_big(values, rule.name, where)
+        if too_big:
+            issues += too_big
+            continue
         try:
             settings = RuleSettings.model_validate({**rule.defaults.model_dump(), **settings_in}, strict=True)
             params = rule.params.model_validate(params_in)

@@ -7,13 +7,20 @@ from dataclasses import dataclass
 SHOWN = 40  # characters of a user's value quoted in a message, at most
 
 
+def clip(text: str, limit: int = SHOWN) -> str:
+    """`text` cut to `limit` characters (with `…`), invisible characters written as `\\uXXXX`."""
+    cut = "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in text[:limit])
+    return cut if len(text) <= limit else f"{cut}…"
+
+
 def shown(value: object, limit: int = SHOWN) -> str:
     """A user's value quoted for a message: cut to `limit` characters, invisible characters as `\\uXXXX`.
 
     Messages never echo an unbounded or unprintable value (a YAML alias bomb, a megabyte cell)."""
+    if isinstance(value, int | float) and not isinstance(value, bool) and len(repr(value)) <= limit:
+        return repr(value)
     text = value if isinstance(value, str) else repr(value)
-    cut = "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in text[:limit])
-    return f"'{cut}'" if len(text) <= limit else f"'{cut}…' ({len(text):,} characters)"
+    return f"'{clip(text, limit)}'" if len(text) <= limit else f"'{clip(text, limit)}' ({len(text):,} characters)"
 
 
 @dataclass(frozen=True)
