@@ -5,8 +5,9 @@
 
 | file | for whom |
 |---|---|
-| `timetable.html` | attendees: a grid per day, rooms across, time down, filter by track or speaker, printable |
-| `programme.html` | the programme page, rooms filled in (same shape as programme.md) |
+| `timetable.html` | attendees: a table per day (a list on phones), rooms across, time down, filters, printable |
+| `timetable-organizers.html` | the same with seats and expected attendance |
+| `programme.md`, `programme.html` | the programme, rooms filled in, sessions without a time at the end |
 | `calendar.ics`, `rooms/<room>.ics`, `speakers/<id>.ics` | calendar apps: everything, one room, one speaker |
 | `schedule.xml`, `schedule.json` | conference apps (frab/pretalx voc schedule format) |
 | `schedule.xlsx` | organizers' spreadsheets (and `salle import xlsx`) |
@@ -15,12 +16,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable, Mapping
+
 from solver.inputs import Problem
 from solver.publish.frab import schedule_json, schedule_xml
-from solver.publish.ical import Calendars
 from solver.publish.lists import door_lists, speakers_csv
-from solver.publish.programme import programme_html
-from solver.publish.timetable import timetable_html
+from solver.publish.pages import render_pages
 from solver.publish.view import Conference, entries, file_names
 from solver.publish.workbook import Report, schedule_xlsx
 from solver.schedule import Schedule
@@ -37,35 +39,31 @@ def render_publications(
     title: str = "Programme",
     acronym: str = "",
     base_url: str | None = None,
+    locale: str | None = None,
+    pending: Iterable[str] | None = None,
+    previous: Mapping[str, tuple[str, str]] | None = None,
+    sequences: Mapping[str, int] | None = None,
+    stamp: dt.datetime | None = None,
 ) -> dict[str, str | bytes]:
     """Every publication of `schedule`, keyed by its path relative to the output folder.
 
     `timezone` is an IANA name (the conference's local time); `report` is the score report (rows of
     rule/amount/penalty…) added to the workbook when given; `title`, `acronym` and `base_url` name the
-    conference in the HTML pages, calendars and frab files. Raises ValueError for an unknown time zone.
+    conference in the HTML pages, calendars and frab files. `locale`, `pending`, `previous`, `sequences` and
+    `stamp` go to solver.publish.pages.render_pages (language, sessions announced without a time, calendar
+    SEQUENCE and DTSTAMP). Raises ValueError for an unknown time zone or locale.
     """
     conf = Conference(title=title, acronym=acronym, timezone=check_timezone(timezone), base_url=base_url)
     items = entries(problem, schedule)
-    cals = Calendars(conf.tz, f"{conf.short.replace('_', '-')}.salle", problem.days)
-    rooms = file_names([r.room_id for r in problem.rooms])
-    people = file_names([p.speaker_id for p in problem.speakers])
     files: dict[str, str | bytes] = {
-        "timetable.html": timetable_html(problem, items, conf),
-        "programme.html": programme_html(problem, items, conf),
-        "calendar.ics": cals.calendar(items, conf.title),
         "schedule.xml": schedule_xml(problem, items, conf),
         "schedule.json": schedule_json(problem, items, conf),
         "schedule.xlsx": schedule_xlsx(problem, schedule, items, report),
         "speakers.csv": speakers_csv(problem, items),
     }
-    files.update(door_lists(problem, items, rooms))
-    for room in problem.rooms:
-        mine = [e for e in items if e.room.room_id == room.room_id]
-        files[f"rooms/{rooms[room.room_id]}.ics"] = cals.calendar(mine, f"{conf.title} – {room.name}")
-    for speaker in problem.speakers:
-        mine = [e for e in items if speaker.speaker_id in e.session.speakers]
-        files[f"speakers/{people[speaker.speaker_id]}.ics"] = cals.calendar(
-            mine, f"{conf.title} – {speaker.name}")
+    files.update(door_lists(problem, items, file_names([r.room_id for r in problem.rooms])))
+    files.update(render_pages(problem, items, conf, locale=locale, pending=pending, previous=previous,
+                              sequences=sequences, stamp=stamp))
     return files
 
 

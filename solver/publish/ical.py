@@ -1,31 +1,82 @@
 """iCalendar files: the whole conference, one per room, one per speaker (so each imports exactly their sessions).
 
 Times are local to the conference's time zone (`TZID=America/Toronto`) with its VTIMEZONE included, so a
-calendar app shows them right wherever its user is. UIDs are stable (`<session>@<acronym>.salle`): importing
-a newer schedule updates events instead of duplicating them. DTSTAMP is fixed from the schedule itself (the
-first day at 00:00 UTC) so the same schedule always gives the same bytes.
+calendar app shows them right wherever its user is.
+
+What makes a calendar app update an event instead of duplicating or ignoring it:
+- UID: `<session_id>@<conference>.salle`, where the conference is its acronym (or, without one, its first
+  day): never the title, so renaming the conference or a session keeps every UID.
+- DTSTAMP: when the file was made, the run time by default (or `stamp`, e.g. the schedule's version;
+  SOURCE_DATE_EPOCH is honoured for reproducible builds).
+- SEQUENCE: 0 for a session as first published; one more than before when the session moved (another room or
+  first slot) relative to `previous` (session_id -> (room_id, slot_id), the published schedule). The
+  sequence numbers of the published calendar itself can be read back with `read_sequences` and passed as
+  `sequences`, so a session moved twice goes 0, 1, 2.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
+import re
+from collections.abc import Callable, Mapping
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, Timezone
 
-from solver.publish.view import Entry
+from solver.publish.locale import Texts
+from solver.publish.view import Entry, slugify
 
 END = b"END:VCALENDAR\r\n"
+
+
+def calendar_domain(acronym: str, days: list[dt.date]) -> str:
+    """The right-hand side of every UID: `fosdem-2025.salle`, or `conference-2027-05-13.salle` without an
+    acronym. Only the acronym or the first day: a title is for people and may change."""
+    if acronym.strip():
+        return f"{slugify(acronym, 'conference')}.salle"
+    first = min(days).isoformat() if days else "undated"
+    return f"conference-{first}.salle"
+
+
+def run_time() -> dt.datetime:
+    """Now in UTC to the second, or SOURCE_DATE_EPOCH when it is set (reproducible builds)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+
+_UID = re.compile(rb"^UID:(.*?)@", re.M)
+_SEQ = re.compile(rb"^SEQUENCE:(\d+)", re.M)
+
+
+def read_sequences(data: bytes) -> dict[str, int]:
+    """session_id -> SEQUENCE of each event of a calendar.ics salle wrote (to pass as `sequences`)."""
+    found: dict[str, int] = {}
+    for block in data.replace(b"\r\n ", b"").split(b"BEGIN:VEVENT")[1:]:
+        uid, seq = _UID.search(block), _SEQ.search(block)
+        if uid:
+            found[uid.group(1).decode("utf-8", "replace")] = int(seq.group(1)) if seq else 0
+    return found
 
 
 class Calendars:
     """Makes the calendars of one conference; each event and the VTIMEZONE are serialized once and shared."""
 
-    def __init__(self, tz: ZoneInfo, domain: str, days: list[dt.date]) -> None:
-        self.tz, self.domain = tz, domain
+    def __init__(self, tz: ZoneInfo, domain: str, days: list[dt.date], *, texts: Texts | None = None,
+                 stamp: dt.datetime | None = None, previous: Mapping[str, tuple[str, str]] | None = None,
+                 sequences: Mapping[str, int] | None = None,
+                 link: Callable[[Entry], str | None] | None = None) -> None:
+        """`domain` from `calendar_domain`; `texts` the page language (LANGUAGE of the texts); `stamp` the
+        DTSTAMP (default: the run time); `previous` and `sequences` as in the module's docstring; `link` gives
+        each event's web address (its place in the timetable online), or None."""
+        self.tz, self.domain, self.texts, self.link = tz, domain, texts, link
         self.first, self.last = (min(days), max(days)) if days else (dt.date(2000, 1, 1), dt.date(2000, 1, 1))
-        self.stamp = dt.datetime.combine(self.first, dt.time(0), tzinfo=dt.UTC)
+        self.stamp = (stamp or run_time()).astimezone(dt.UTC)
+        self.previous = previous or {}
+        self.sequences = sequences or {}
         self._events: dict[str, bytes] = {}
 
     @cached_property
@@ -34,6 +85,15 @@ class Calendars:
         zone = Timezone.from_tzid(self.tz.key, first_date=dt.date(self.first.year, 1, 1),
                                   last_date=dt.date(self.last.year + 1, 1, 1))
         return zone.to_ical()
+
+    def sequence(self, e: Entry) -> int:
+        """The SEQUENCE of `e`: as published, plus one when it moved relative to `previous`."""
+        key = e.session.session_id
+        seq = self.sequences.get(key, 0)
+        before = self.previous.get(key)
+        if before is not None and tuple(before) != (e.room.room_id, e.slots[0].slot_id):
+            seq += 1
+        return seq
 
     def calendar(self, items: list[Entry], name: str) -> bytes:
         """One VCALENDAR holding `items` as VEVENTs, named `name` for the calendar app."""
@@ -51,24 +111,33 @@ class Calendars:
     def _event(self, e: Entry) -> bytes:
         key = e.session.session_id
         if key not in self._events:
-            self._events[key] = event(e, self.tz, self.domain, self.stamp).to_ical()
+            url = self.link(e) if self.link else None
+            self._events[key] = event(e, self.tz, self.domain, self.stamp, sequence=self.sequence(e),
+                                      texts=self.texts, url=url).to_ical()
         return self._events[key]
 
 
-def event(e: Entry, tz: ZoneInfo, domain: str, stamp: dt.datetime) -> Event:
+def event(e: Entry, tz: ZoneInfo, domain: str, stamp: dt.datetime, *, sequence: int = 0,
+          texts: Texts | None = None, url: str | None = None) -> Event:
     """A VEVENT: local start and end with TZID, room as location, speakers and description as text."""
     ev = Event()
+    lang = {"LANGUAGE": e.session.language or texts.lang} if texts else {}
+    place = {"LANGUAGE": texts.lang} if texts else {}
     ev.add("uid", f"{e.session.session_id}@{domain}")
     ev.add("dtstamp", stamp)
+    ev.add("sequence", sequence)
     ev.add("dtstart", e.starts_at(tz))
     ev.add("dtend", e.ends_at(tz))
-    ev.add("summary", e.session.title)
-    ev.add("location", ", ".join(x for x in (e.room.name, e.room.building) if x))
-    lines = [e.speaker_names] if e.speakers else []
+    ev.add("summary", e.session.title, parameters=lang)
+    ev.add("location", ", ".join(x for x in (e.room.name, e.room.building) if x), parameters=place)
+    names = [p.name for p in e.speakers]
+    lines = [texts.names(names) if texts else ", ".join(names)] if names else []
     if e.session.description:
         lines.append(e.session.description)
     if lines:
-        ev.add("description", "\n\n".join(lines))
+        ev.add("description", "\n\n".join(lines), parameters=lang)
     if e.session.track:
         ev.add("categories", [e.session.track])
+    if url:
+        ev.add("url", url)
     return ev

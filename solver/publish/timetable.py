@@ -1,78 +1,136 @@
-"""`timetable.html`: one self-contained page, a grid per day with rooms as columns and time running down.
+"""`timetable.html`: the timetable as attendees use it, on a screen, a phone or paper.
 
-Each session is a block spanning its length with its title, speakers and attendance/capacity; a filter by
-track or speaker dims the other sessions (and hides them when printed). No network: CSS and the small script
-are inline, and a Content-Security-Policy forbids loading anything else.
+One `<table>` per day: rooms across (`<thead>`, sticky while the page scrolls), time down (a sticky row
+header per time step), each session a cell spanning its length. Under 700 px the same markup reads as a
+list by time (CSS only). Every session has an anchor link, its room and time in its own text, and an "add to
+calendar" link to its room's calendar; a day navigation, a room filter, a track filter and a search box
+(titles and speakers: no dropdown of every speaker) narrow it down. Printed, each page repeats the day and
+the room headers (they are `<thead>` rows).
+
+The public page shows no seats; `timetable-organizers.html` is the same page with capacities and expected
+attendance. Conferences of more than `PAGED_ABOVE` sessions get one page per day (`timetable.html` is the
+first day, `timetable-<YYYY-MM-DD>.html` the others). Sessions without a time yet are listed under
+« Horaire à venir » / "Time to be announced". No network: CSS and script are inline, and a
+Content-Security-Policy forbids loading anything else.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from solver.inputs import Problem, Room
-from solver.inputs.values import format_time
+from solver.publish.locale import Texts
+from solver.publish.programme import Pending
 from solver.publish.render import render
-from solver.publish.view import Conference, Entry
+from solver.publish.view import Conference, Entry, file_names
 
 ROW_PX_PER_MINUTE = 1.6
+PAGED_ABOVE = 300
 
 
 @dataclass(frozen=True)
-class Block:
-    """A session placed on a day's grid (CSS grid lines are 1-based; row 1 holds the room names)."""
+class Shown:
+    """A session as the page shows it."""
 
     entry: Entry
-    column: int
+    hours: str
+    iso: str
+    speakers: str
+    hue: int
+    calendar: str
+    lang: str
+    over: bool
+
+
+@dataclass
+class Cell:
+    """A `<td>`: one room from `row` for `span` time steps, holding sessions (none for an empty stretch)."""
+
+    room: Room
     row: int
     span: int
-    hue: int
+    sessions: list[Shown] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
-class Mark:
-    """A time label down the first column."""
+@dataclass
+class Row:
+    """A time step: its label, whether it is a time worth printing, and the cells that begin in it."""
 
+    minute: int
     label: str
-    row: int
+    mark: bool
+    cells: list[Cell] = field(default_factory=list)
+
+    @property
+    def starts(self) -> bool:
+        return any(c.sessions and c.sessions[0].entry.start == self.minute for c in self.cells)
 
 
-@dataclass(frozen=True)
-class DayGrid:
+@dataclass
+class DayTable:
     day: dt.date
     title: str
     rooms: list[Room]
-    rows: int
+    rows: list[Row]
     unit: int
-    blocks: list[Block]
-    marks: list[Mark]
+    count: int
+    page: str
+
+    @property
+    def anchor(self) -> str:
+        return f"day-{self.day.isoformat()}"
 
 
-def _unit(starts: list[int], ends: list[int], origin: int) -> int:
-    """The grid step in minutes: every start and end falls on a row line."""
+def _unit(times: list[int], origin: int) -> int:
+    """The time step in minutes: every start and end falls on a row line."""
     step = 0
-    for t in (*starts, *ends):
+    for t in times:
         step = math.gcd(step, t - origin)
     return step or 60
 
 
-def day_grid(problem: Problem, day: dt.date, items: list[Entry], hues: dict[str, int]) -> DayGrid:
-    slots = problem.slots_by_day[day]
-    starts = [s.start for s in slots] + [e.start for e in items]
-    ends = [s.end for s in slots] + [e.end for e in items]
-    origin, last = min(starts), max(ends)
-    unit = _unit(starts, ends, origin)
-    column = {r.room_id: i + 2 for i, r in enumerate(problem.rooms)}
-    blocks = [
-        Block(e, column[e.room.room_id], 2 + (e.start - origin) // unit, max(1, e.minutes // unit),
-              hues.get(e.session.track or "", 210))
-        for e in items
-    ]
-    marks = [Mark(format_time(t), 2 + (t - origin) // unit) for t in sorted({*starts, last}) if t < last]
-    marks.append(Mark(format_time(last), 2 + (last - origin) // unit))
-    return DayGrid(day, f"{day:%A} {day.isoformat()}", list(problem.rooms), (last - origin) // unit, unit,
-                   blocks, marks)
+def _clusters(shown: list[Shown]) -> list[list[Shown]]:
+    """Sessions of one room grouped when they overlap (a room double-booked by hand shares one cell)."""
+    groups: list[list[Shown]] = []
+    end = -1
+    for s in sorted(shown, key=lambda s: (s.entry.start, s.entry.end)):
+        if groups and s.entry.start < end:
+            groups[-1].append(s)
+            end = max(end, s.entry.end)
+        else:
+            groups.append([s])
+            end = s.entry.end
+    return groups
+
+
+def day_table(problem: Problem, day: dt.date, shown: list[Shown], texts: Texts, page: str) -> DayTable:
+    slots = problem.slots_by_day.get(day, [])
+    times = [s.start for s in slots] + [s.end for s in slots]
+    times += [s.entry.start for s in shown] + [s.entry.end for s in shown]
+    origin, last = min(times), max(times)
+    unit = _unit(times, origin)
+    marks = {s.start for s in slots} | {s.entry.start for s in shown} | {t for t in times if t % 60 == 0}
+    rows = [Row(t, texts.time(t), t in marks) for t in range(origin, last, unit)]
+    for room in problem.rooms:
+        mine = [s for s in shown if s.entry.room.room_id == room.room_id]
+        taken: list[Cell] = []
+        for group in _clusters(mine):
+            start = min(s.entry.start for s in group)
+            end = max(s.entry.end for s in group)
+            taken.append(Cell(room, (start - origin) // unit, max(1, math.ceil((end - start) / unit)), group))
+        at = 0
+        for cell in [*taken, Cell(room, len(rows), 0)]:
+            if cell.row > at:
+                rows[at].cells.append(Cell(room, at, cell.row - at))
+            if cell.span:
+                rows[cell.row].cells.append(cell)
+            at = max(at, cell.row + cell.span)
+    order = {r.room_id: i for i, r in enumerate(problem.rooms)}
+    for row in rows:
+        row.cells.sort(key=lambda c: order[c.room.room_id])
+    return DayTable(day, texts.day(day), list(problem.rooms), rows, unit, len(shown), page)
 
 
 def track_hues(problem: Problem) -> dict[str, int]:
@@ -81,16 +139,39 @@ def track_hues(problem: Problem) -> dict[str, int]:
     return {t: (210 + i * 137) % 360 for i, t in enumerate(tracks)}
 
 
-def timetable_html(problem: Problem, items: list[Entry], conf: Conference) -> str:
+def page_name(stem: str, days: list[dt.date], day: dt.date, paged: bool) -> str:
+    """The file that shows `day`: `timetable.html`, or `timetable-2025-02-02.html` for a later day when paged."""
+    return f"{stem}.html" if not paged or day == days[0] else f"{stem}-{day.isoformat()}.html"
+
+
+def timetable_pages(problem: Problem, items: list[Entry], conf: Conference, texts: Texts, *,
+                    pending: list[Pending] | None = None, organizers: bool = False,
+                    paged: bool | None = None) -> dict[str, str]:
+    """The timetable pages: `timetable.html` (and one per later day when paged), or with `organizers` the
+    `timetable-organizers*.html` variant showing seats. `paged` defaults to more than PAGED_ABOVE sessions."""
+    stem = "timetable-organizers" if organizers else "timetable"
     hues = track_hues(problem)
-    grids = [day_grid(problem, day, [e for e in items if e.day == day], hues) for day in problem.days]
-    used = {p for e in items for p in e.session.speakers}
-    return render(
-        "timetable.html.j2",
-        conf=conf,
-        grids=grids,
-        tracks=list(hues),
-        speakers=[p for p in problem.speakers if p.speaker_id in used],
-        px=ROW_PX_PER_MINUTE,
-        count=len(items),
-    )
+    calendars = file_names([r.room_id for r in problem.rooms])
+    shown = [
+        Shown(e, texts.hours(e.start, e.end), f"{e.starts_at(conf.tz).isoformat(timespec='minutes')}",
+              texts.names([p.name for p in e.speakers]), hues.get(e.session.track or "", 210),
+              f"rooms/{calendars[e.room.room_id]}.ics", texts.other(e.session.language),
+              e.session.attendance > e.room.capacity)
+        for e in items
+    ]
+    days = sorted({*problem.days, *(e.day for e in items)})
+    paged = len(items) > PAGED_ABOVE if paged is None else paged
+    tables = [day_table(problem, d, [s for s in shown if s.entry.day == d], texts, page_name(stem, days, d, paged))
+              for d in days]
+    pending = pending or []
+    tracks = [t for t in hues if any(s.entry.session.track == t for s in shown)]
+    common = dict(conf=conf, t=texts, tables=tables, tracks=tracks, px=ROW_PX_PER_MINUTE, count=len(items),
+                  pending=pending, organizers=organizers, paged=paged, home=f"{stem}.html")
+    if not paged:
+        return {f"{stem}.html": render("timetable.html.j2", shown_tables=tables, show_pending=True, **common)}
+    pages: dict[str, str] = {}
+    for i, table in enumerate(tables):
+        pages[table.page] = render("timetable.html.j2", shown_tables=[table], show_pending=i == 0, **common)
+    if not tables:
+        pages[f"{stem}.html"] = render("timetable.html.j2", shown_tables=[], show_pending=True, **common)
+    return pages
