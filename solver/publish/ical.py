@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
 from collections.abc import Callable, Mapping
 from functools import cached_property
 from zoneinfo import ZoneInfo
@@ -48,17 +47,14 @@ def run_time() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(microsecond=0)
 
 
-_UID = re.compile(rb"^UID:(.*?)@", re.M)
-_SEQ = re.compile(rb"^SEQUENCE:(\d+)", re.M)
-
-
 def read_sequences(data: bytes) -> dict[str, int]:
-    """session_id -> SEQUENCE of each event of a calendar.ics salle wrote (to pass as `sequences`)."""
+    """session_id -> SEQUENCE of each event of a calendar.ics salle wrote (to pass as `sequences`);
+    ValueError when `data` is not a calendar."""
     found: dict[str, int] = {}
-    for block in data.replace(b"\r\n ", b"").split(b"BEGIN:VEVENT")[1:]:
-        uid, seq = _UID.search(block), _SEQ.search(block)
-        if uid:
-            found[uid.group(1).decode("utf-8", "replace")] = int(seq.group(1)) if seq else 0
+    for ev in Calendar.from_ical(data).walk("VEVENT"):
+        uid = str(ev.get("uid", ""))
+        if "@" in uid:
+            found[uid.rsplit("@", 1)[0]] = int(ev.get("sequence", 0))
     return found
 
 

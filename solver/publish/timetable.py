@@ -105,7 +105,11 @@ def _clusters(shown: list[Shown]) -> list[list[Shown]]:
     return groups
 
 
-def day_table(problem: Problem, day: dt.date, shown: list[Shown], texts: Texts, page: str) -> DayTable:
+def day_table(problem: Problem, day: dt.date, shown: list[Shown], texts: Texts, page: str,
+              every_room: bool = False) -> DayTable:
+    """The day's table: every room with `every_room` (organizers), else the rooms that have a session that day."""
+    used = {s.entry.room.room_id for s in shown}
+    rooms = [r for r in problem.rooms if every_room or not used or r.room_id in used]
     slots = problem.slots_by_day.get(day, [])
     times = [s.start for s in slots] + [s.end for s in slots]
     times += [s.entry.start for s in shown] + [s.entry.end for s in shown]
@@ -113,7 +117,7 @@ def day_table(problem: Problem, day: dt.date, shown: list[Shown], texts: Texts, 
     unit = _unit(times, origin)
     marks = {s.start for s in slots} | {s.entry.start for s in shown} | {t for t in times if t % 60 == 0}
     rows = [Row(t, texts.time(t), t in marks) for t in range(origin, last, unit)]
-    for room in problem.rooms:
+    for room in rooms:
         mine = [s for s in shown if s.entry.room.room_id == room.room_id]
         taken: list[Cell] = []
         for group in _clusters(mine):
@@ -130,7 +134,7 @@ def day_table(problem: Problem, day: dt.date, shown: list[Shown], texts: Texts, 
     order = {r.room_id: i for i, r in enumerate(problem.rooms)}
     for row in rows:
         row.cells.sort(key=lambda c: order[c.room.room_id])
-    return DayTable(day, texts.day(day), list(problem.rooms), rows, unit, len(shown), page)
+    return DayTable(day, texts.day(day), rooms, rows, unit, len(shown), page)
 
 
 def track_hues(problem: Problem) -> dict[str, int]:
@@ -161,17 +165,19 @@ def timetable_pages(problem: Problem, items: list[Entry], conf: Conference, text
     ]
     days = sorted({*problem.days, *(e.day for e in items)})
     paged = len(items) > PAGED_ABOVE if paged is None else paged
-    tables = [day_table(problem, d, [s for s in shown if s.entry.day == d], texts, page_name(stem, days, d, paged))
+    tables = [day_table(problem, d, [s for s in shown if s.entry.day == d], texts, page_name(stem, days, d, paged),
+                        every_room=organizers)
               for d in days]
     pending = pending or []
     tracks = [t for t in hues if any(s.entry.session.track == t for s in shown)]
     common = dict(conf=conf, t=texts, tables=tables, tracks=tracks, px=ROW_PX_PER_MINUTE, count=len(items),
                   pending=pending, organizers=organizers, paged=paged, home=f"{stem}.html")
-    if not paged:
-        return {f"{stem}.html": render("timetable.html.j2", shown_tables=tables, show_pending=True, **common)}
-    pages: dict[str, str] = {}
-    for i, table in enumerate(tables):
-        pages[table.page] = render("timetable.html.j2", shown_tables=[table], show_pending=i == 0, **common)
-    if not tables:
-        pages[f"{stem}.html"] = render("timetable.html.j2", shown_tables=[], show_pending=True, **common)
-    return pages
+
+    def page(shown_tables: list[DayTable], show_pending: bool) -> str:
+        used = {r.room_id for g in shown_tables for r in g.rooms}
+        return render("timetable.html.j2", shown_tables=shown_tables, show_pending=show_pending,
+                      filter_rooms=[r for r in problem.rooms if r.room_id in used], **common)
+
+    if not paged or not tables:
+        return {f"{stem}.html": page(tables, True)}
+    return {table.page: page([table], i == 0) for i, table in enumerate(tables)}
