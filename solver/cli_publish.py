@@ -1,7 +1,8 @@
 """`salle export` and `salle import`: publish a solved schedule, and read schedules published elsewhere.
 
 Thin typer commands: each parses options, calls one function (solver.publish, solver.importers) and maps
-errors to the exit codes of solver.cli (1 invalid input).
+errors to the exit codes of solver.cli (1 invalid input or an output that cannot be written, 2 a schedule that
+breaks a hard rule, refused by export without --force).
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ import_cli = typer.Typer(
 )
 publish_cli.add_typer(import_cli, name="import")
 
-EXIT_INPUT = 1
+EXIT_INPUT, EXIT_BROKEN = 1, 2
+MAX_SHOWN = 20  # hard violations listed before a count
 
 
 def _fail(exc: InputError) -> typer.Exit:
@@ -33,6 +35,18 @@ def _say(text: str) -> None:
     from solver.cli import out
 
     out.print(text, markup=False)
+
+
+def _warn(text: str) -> None:
+    from solver.cli import err
+
+    err.print(text, markup=False)
+
+
+def _constraints(paths: list[Path] | None) -> list[Path]:
+    """The files given, or constraints/default.yaml when present, or none (built-in defaults)."""
+    default = Path("constraints/default.yaml")
+    return list(paths) if paths else ([default] if default.is_file() else [])
 
 
 @publish_cli.command()
@@ -48,23 +62,48 @@ def export(
     acronym: Annotated[str, typer.Option(help="Short name for schedule.xml/json (default: from the title).")] = "",
     base_url: Annotated[str | None, typer.Option(help="Where the files will be online (links in "
                                                       "schedule.xml/json).")] = None,
+    constraints: Annotated[list[Path] | None, typer.Option(
+        "--constraints", "-c", help="Constraint YAML file(s) the schedule is judged against before publishing "
+        "(default: constraints/default.yaml if present, else built-in defaults).")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Publish even when the schedule breaks a hard rule.")]
+    = False,
 ) -> None:
-    """Publish a schedule: timetable.html, programme.html, calendars, schedule.xml/json/xlsx, door lists."""
+    """Publish a schedule: timetable.html, programme.html, calendars, schedule.xml/json/xlsx, door lists.
+
+    The schedule is judged first: one that breaks a hard rule is refused (exit 2) unless --force."""
+    from solver.config import load_config
     from solver.inputs import load_problem
     from solver.inputs.assignments import read_schedule
-    from solver.outputs.atomic import write_atomically
+    from solver.judge import judge
+    from solver.outputs.atomic import check_out_folder, write_atomically
     from solver.publish import render_publications
 
+    missed: list[str] = []
     try:
+        config = load_config(_constraints(constraints))
+        check_out_folder(out_dir, [inputs, schedule, *config.files])
         problem = load_problem(inputs)
         solved = read_schedule(schedule, problem)
+        verdict = judge(problem, solved, config)
+        if verdict.hard:
+            _warn(f"{schedule} breaks {len(verdict.hard)} hard rule(s):")
+            for v in verdict.hard[:MAX_SHOWN]:
+                _warn(f"  - {v.rule}: {v.message}")
+            if len(verdict.hard) > MAX_SHOWN:
+                _warn(f"  … and {len(verdict.hard) - MAX_SHOWN} more")
+            if not force:
+                _warn("Nothing was published; fix the schedule (salle check says the same), or publish it anyway "
+                      "with --force.")
+                raise typer.Exit(EXIT_BROKEN)
         files = render_publications(problem, solved, timezone=timezone, title=title, acronym=acronym,
-                                    base_url=base_url)
+                                    base_url=base_url, failures=missed)
+        written = write_atomically({out_dir / name: content for name, content in files.items()})
     except InputError as exc:
         raise _fail(exc) from None
     except ValueError as exc:
         raise _fail(InputError([Issue("--timezone", str(exc))])) from None
-    written = write_atomically({out_dir / name: content for name, content in files.items()})
+    for sentence in missed:
+        _warn(f"warning: {sentence}")
     _say(f"wrote {len(written)} files into {out_dir}: " + ", ".join(
         n for n in files if "/" not in n) + f", rooms/ ({len(problem.rooms)} rooms), speakers/ "
         f"({len(problem.speakers)} speakers)")
@@ -76,7 +115,8 @@ def import_frab_command(
     out_dir: Annotated[Path, typer.Option("--out", "-o", help="Folder to write the inputs into.")],
     pin: Annotated[bool, typer.Option("--pin", help="Also pin every session to its published room and slot.")]
     = False,
-    capacity: Annotated[int, typer.Option(help="Seats given to rooms whose capacity is not published.", min=1)]
+    capacity: Annotated[int, typer.Option(help="Seats given to rooms whose capacity is not published.", min=1,
+                                          max=100_000)]
     = 10_000,
 ) -> None:
     """Import a frab/pretalx schedule: rooms, slots, sessions, speakers, and the published assignment."""

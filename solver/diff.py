@@ -49,7 +49,7 @@ def _places(path: Path, problem: Problem | None) -> dict[str, tuple[Place, str, 
         start = row.get("start") or (format_time(slot.start) if slot else "")
         room_name = row.get("room_name") or (room.name if room else row.get("room_id"))
         speakers = tuple(x for x in row.get("speakers").split(";") if x) or (session.speakers if session else ())
-        title = row.get("title").lstrip("'") or (session.title if session else "")
+        title = row.get("title") or (session.title if session else "")
         out[sid] = (Place(day, start, room_name), title, speakers)
     return out
 
@@ -81,4 +81,4 @@ def changes_rows(moves: list[Move], problem: Problem | None) -> list[dict[str, s
 
 
 def changes_csv(moves: list[Move], problem: Problem | None) -> str:
-    return to_csv(changes_rows(moves, problem), CHANGE_COLUMNS, ("name", "title", "old_room", "new_room"))
+    return to_csv(changes_rows(moves, problem), CHANGE_COLUMNS)

@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from solver.app import run_solve
+from solver.errors import OutputError
 from solver.outputs import atomic
 from solver.outputs.atomic import write_atomically
 from solver.outputs.tables import ASSIGNMENT_COLUMNS, neutralize
@@ -45,7 +46,7 @@ def test_a_failed_write_leaves_previous_files(tmp_path: Path, monkeypatch: pytes
 
     real_mkstemp = atomic.tempfile.mkstemp
     monkeypatch.setattr(atomic.tempfile, "mkstemp", failing_mkstemp)
-    with pytest.raises(OSError):
+    with pytest.raises(OutputError, match=r"b\.md: cannot be written: disk full; the previous outputs are intact"):
         write_atomically({tmp_path / "a.csv": "new a", tmp_path / "b.md": "new b"})
     assert (tmp_path / "a.csv").read_text(encoding="utf-8") == "old a"
     assert (tmp_path / "b.md").read_text(encoding="utf-8") == "old b"

@@ -24,9 +24,10 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from solver.errors import InputError, Issue
+from solver.errors import InputError, Issue, clip, shown
 from solver.importers.folder import ASSIGNMENTS, CONTRACT, Imported, Table, write_inputs
-from solver.inputs.values import format_time
+from solver.inputs.table import BAD_CHAR, MAX_FILE_BYTES
+from solver.inputs.values import MAX_SEATS, format_time
 from solver.outputs.atomic import write_atomically
 
 DEFAULT_CAPACITY = 10_000
@@ -67,25 +68,49 @@ class Published:
 
 # -- reading ----------------------------------------------------------------------------------------------------
 def _minutes(text: str) -> int:
-    """`00:25`, `01:30:00` → minutes."""
-    parts = [int(p) for p in text.strip().split(":")] if text and text.strip() else [0]
+    """`00:25`, `01:30:00` → minutes (ValueError for anything else)."""
+    text = (text or "").strip()
+    if not text:
+        return 0
+    if not re.fullmatch(r"\d{1,4}(:\d{1,2}){0,2}", text):
+        raise ValueError(f"duration/start {shown(text)} is not HH:MM")
+    parts = [int(p) for p in text.split(":")]
     return parts[0] * 60 + (parts[1] if len(parts) > 1 else 0)
 
 
 def _plain(text: str | None) -> str:
     """An abstract as plain text: tags dropped, entities decoded, blank runs collapsed."""
     text = re.sub(r"<[^>]+>", " ", text or "")
-    return re.sub(r"\s+", " ", html.unescape(text)).strip()
+    return _clean(re.sub(r"\s+", " ", html.unescape(text)))
+
+
+def _clean(text: str) -> str:
+    """A published value without the control characters and non-characters the CSV reader refuses."""
+    return BAD_CHAR.sub("", text).strip()
 
 
 def _wall_clock(date_text: str | None, day: str, start: str, day_start: str | None) -> dt.datetime:
     """The event's local start: its ISO `date` when given (kept in its own offset), else day + start time."""
-    if date_text:
-        return dt.datetime.fromisoformat(date_text.strip()).replace(tzinfo=None)
-    when = dt.datetime.combine(dt.date.fromisoformat(day), dt.time(0)) + dt.timedelta(minutes=_minutes(start))
-    if day_start and when.time() < dt.datetime.fromisoformat(day_start).time():
-        when += dt.timedelta(days=1)  # after midnight, still the same conference day
+    try:
+        if date_text:
+            when = dt.datetime.fromisoformat(str(date_text).strip()).replace(tzinfo=None)
+        else:
+            when = dt.datetime.combine(dt.date.fromisoformat(str(day)), dt.time(0)) + dt.timedelta(
+                minutes=_minutes(start))
+            if day_start and when.time() < dt.datetime.fromisoformat(str(day_start)).time():
+                when += dt.timedelta(days=1)  # after midnight, still the same conference day
+    except OverflowError:
+        raise ValueError(f"date {shown(date_text or day)} is out of range") from None
+    except ValueError as exc:
+        if "HH:MM" in str(exc):
+            raise
+        raise ValueError(f"date {shown(date_text or day)} is not an ISO date (2027-05-13T13:30:00+02:00)") from None
     return when
+
+
+def _bad_event(path: Path, ident: object, exc: Exception) -> InputError:
+    reason = str(exc) if isinstance(exc, ValueError) else f"unexpected structure ({type(exc).__name__})"
+    return InputError([Issue(path.name, f"event {shown(str(ident or '?'))}: {reason}")])
 
 
 def read_xml(path: Path) -> Published:
@@ -98,16 +123,20 @@ def read_xml(path: Path) -> Published:
     events, rooms = [], []
     for day in root.findall("day"):
         for room in day.findall("room"):
-            rooms.append(room.get("name", ""))
+            rooms.append(_clean(room.get("name", "")))
             for e in room.findall("event"):
-                text = lambda tag, e=e: (e.findtext(tag) or "").strip()  # noqa: E731
-                persons = [Person(p.get("id") or p.get("guid") or "", (p.text or "").strip())
+                text = lambda tag, e=e: _clean(e.findtext(tag) or "")  # noqa: E731
+                persons = [Person(_clean(p.get("id") or p.get("guid") or ""), _clean(p.text or ""))
                            for p in e.iter("person")]
+                try:
+                    start = _wall_clock(text("date"), day.get("date", ""), text("start"), day.get("start"))
+                    minutes = _minutes(text("duration"))
+                except ValueError as exc:
+                    raise _bad_event(path, e.get("id"), exc) from None
                 events.append(Event(
-                    id=e.get("id", ""), guid=e.get("guid", ""), title=text("title"),
-                    room=text("room") or room.get("name", ""),
-                    start=_wall_clock(text("date"), day.get("date", ""), text("start"), day.get("start")),
-                    minutes=_minutes(text("duration")), track=text("track"), persons=persons,
+                    id=_clean(e.get("id", "")), guid=_clean(e.get("guid", "")), title=text("title"),
+                    room=text("room") or _clean(room.get("name", "")),
+                    start=start, minutes=minutes, track=text("track"), persons=persons,
                     abstract=_plain(text("abstract") or text("description")),
                     extra={"type": text("type"), "language": text("language"), "subtitle": text("subtitle"),
                            "slug": text("slug"), "url": text("url")},
@@ -119,26 +148,51 @@ def read_json(path: Path) -> Published:
     try:
         doc = json.loads(path.read_text(encoding="utf-8-sig"))
         conference = doc["schedule"]["conference"]
-    except (json.JSONDecodeError, KeyError, TypeError) as exc:
-        raise InputError([Issue(path.name, f"not a frab/pretalx schedule.json ({exc})")]) from None
-    capacities = {r["name"]: int(r["capacity"]) for r in conference.get("rooms", [])
-                  if isinstance(r, dict) and isinstance(r.get("capacity"), int | float) and r["capacity"] >= 1}
+        if not isinstance(conference, dict):
+            raise TypeError("conference is not an object")
+    except (json.JSONDecodeError, UnicodeDecodeError, KeyError, TypeError, RecursionError) as exc:
+        reason = clip(str(exc), 120) if not isinstance(exc, RecursionError) else "nested too deeply"
+        raise InputError([Issue(path.name, f"not a frab/pretalx schedule.json ({reason})")]) from None
+    try:
+        return _json_events(conference)
+    except _EventError as exc:
+        raise _bad_event(path, exc.ident, exc.cause) from None
+    except (AttributeError, TypeError, KeyError, ValueError) as exc:
+        raise InputError([Issue(path.name, f"not a frab/pretalx schedule.json (unexpected structure: "
+                                           f"{type(exc).__name__})")]) from None
+
+
+class _EventError(Exception):
+    def __init__(self, ident: object, cause: Exception) -> None:
+        super().__init__(str(cause))
+        self.ident, self.cause = ident, cause
+
+
+def _json_events(conference: dict) -> Published:
+    capacities = {_clean(str(r["name"])): int(r["capacity"]) for r in conference.get("rooms", [])
+                  if isinstance(r, dict) and isinstance(r.get("capacity"), int | float)
+                  and not isinstance(r.get("capacity"), bool) and 1 <= r["capacity"] <= MAX_SEATS}
     events: list[Event] = []
-    rooms = [str(r.get("name")) for r in conference.get("rooms", []) if isinstance(r, dict) and r.get("name")]
+    rooms = [_clean(str(r.get("name"))) for r in conference.get("rooms", []) if isinstance(r, dict) and r.get("name")]
     for day in conference.get("days", []):
         for room_name, items in (day.get("rooms") or {}).items():
-            rooms.append(room_name)
+            rooms.append(_clean(str(room_name)))
             for e in items:
-                persons = [Person(str(p.get("code") or p.get("id") or p.get("guid") or ""),
-                                  str(p.get("public_name") or p.get("name") or "").strip())
+                persons = [Person(_clean(str(p.get("code") or p.get("id") or p.get("guid") or "")),
+                                  _clean(str(p.get("public_name") or p.get("name") or "")))
                            for p in e.get("persons") or []]
+                try:
+                    start = _wall_clock(e.get("date"), day.get("date", ""), str(e.get("start") or ""),
+                                        day.get("day_start"))
+                    minutes = _minutes(str(e.get("duration") or ""))
+                except ValueError as exc:
+                    raise _EventError(e.get("id"), exc) from None
                 events.append(Event(
-                    id=str(e.get("id") or ""), guid=str(e.get("guid") or ""), title=str(e.get("title") or ""),
-                    room=str(e.get("room") or room_name),
-                    start=_wall_clock(e.get("date"), day.get("date", ""), e.get("start", ""), day.get("day_start")),
-                    minutes=_minutes(str(e.get("duration") or "")), track=str(e.get("track") or ""),
-                    persons=persons, abstract=_plain(e.get("abstract") or e.get("description")),
-                    extra={k: str(e.get(k) or "") for k in ("type", "language", "subtitle", "slug", "url")},
+                    id=_clean(str(e.get("id") or "")), guid=_clean(str(e.get("guid") or "")),
+                    title=_clean(str(e.get("title") or "")), room=_clean(str(e.get("room") or room_name)),
+                    start=start, minutes=minutes, track=_clean(str(e.get("track") or "")),
+                    persons=persons, abstract=_plain(str(e.get("abstract") or e.get("description") or "")),
+                    extra={k: _clean(str(e.get(k) or "")) for k in ("type", "language", "subtitle", "slug", "url")},
                 ))
     return Published(events, rooms, capacities)
 
@@ -147,6 +201,9 @@ def read_published(path: Path) -> Published:
     """schedule.xml or schedule.json, by extension (or by the first character when it has none)."""
     if not path.is_file():
         raise InputError([Issue(str(path), "no such file")])
+    if path.stat().st_size > MAX_FILE_BYTES:
+        raise InputError([Issue(path.name, f"is {path.stat().st_size:,} bytes: a schedule is limited to "
+                                           f"{MAX_FILE_BYTES:,}")])
     if path.suffix.lower() == ".json" or path.read_bytes().lstrip()[:1] in (b"{", b"["):
         return read_json(path)
     return read_xml(path)
@@ -217,7 +274,7 @@ def to_tables(published: Published, pin: bool = False, capacity: int = DEFAULT_C
         "slots.csv": Table(CONTRACT["slots.csv"], [
             {"slot_id": sid, "day": d.isoformat(), "start": format_time(a), "end": format_time(b)}
             for (d, a, b), sid in sorted(slots.items())]),
-        "sessions.csv": Table((*CONTRACT["sessions.csv"], *EXTRA), sessions),
+        "sessions.csv": Table(tuple(dict.fromkeys((*CONTRACT["sessions.csv"], *EXTRA))), sessions),
         "speakers.csv": Table(CONTRACT["speakers.csv"], [{"speaker_id": k, "name": v} for k, v in speakers.items()]),
         ASSIGNMENTS: Table(("session_id", "room_id", "slot_id"), assignments),
     }
@@ -230,7 +287,7 @@ def import_frab(path: Path, out: Path, pin: bool = False, capacity: int = DEFAUL
     if not published.events:
         raise InputError([Issue(path.name, "has no events")])
     tables, notes = to_tables(published, pin, capacity)
-    done = write_inputs(tables, out, notes=notes)
+    done = write_inputs(tables, out, where=lambda f: f"{path.name} (as {f})", notes=notes, source=path)
     # frab publishes no audiences or room sizes: empty-seat counts would be noise, so the folder carries a
     # constraint file that switches them off (layer it with --constraints)
     done.written += write_atomically({out / CONSTRAINTS: FRAB_CONSTRAINTS})

@@ -12,15 +12,21 @@ from __future__ import annotations
 import datetime as dt
 import zipfile
 from pathlib import Path
+from typing import Any
 
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
-from solver.errors import InputError, Issue
+from solver.errors import InputError, Issue, clip
 from solver.importers.folder import ASSIGNMENTS, CONTRACT, Imported, Table, write_inputs
 from solver.inputs.values import format_time
 
 REQUIRED = ("rooms", "slots", "sessions", "speakers")
+MAX_WORKBOOK_BYTES = 20 * 1024 * 1024
+MAX_INFLATED_BYTES = 200 * 1024 * 1024  # what the XML inside may inflate to
+MAX_ENTRIES = 1_000
+MAX_ROWS = 100_000  # per sheet
+MAX_COLUMNS = 200
 OPTIONAL = ("unavailability", "assignments")
 
 
@@ -57,20 +63,49 @@ def _sheet_table(rows: list[tuple[object, ...]]) -> Table:
     return Table(header, body)
 
 
+def check_size(path: Path) -> None:
+    """Refuse a workbook too big to read safely: the file itself, or the XML it inflates to (a zip bomb)."""
+    size = path.stat().st_size
+    if size > MAX_WORKBOOK_BYTES:
+        raise InputError([Issue(path.name, f"is {size:,} bytes: a workbook is limited to {MAX_WORKBOOK_BYTES:,}")])
+    try:
+        with zipfile.ZipFile(path) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise InputError([Issue(path.name, f"cannot be read as an .xlsx workbook ({clip(str(exc), 120)})")]) from None
+    inflated = sum(e.file_size for e in entries)
+    if len(entries) > MAX_ENTRIES or inflated > MAX_INFLATED_BYTES:
+        raise InputError([Issue(path.name, f"inflates to {inflated:,} bytes in {len(entries):,} parts: a workbook "
+                                           f"is limited to {MAX_INFLATED_BYTES:,} bytes of content")])
+
+
+def _rows(ws: Any, title: str, name: str) -> list[tuple[object, ...]]:
+    rows: list[tuple[object, ...]] = []
+    for row in ws.iter_rows(min_row=1, max_col=MAX_COLUMNS, values_only=True):
+        rows.append(row)
+        if len(rows) > MAX_ROWS:
+            raise InputError([Issue(f"{name} [{title}]", f"has more than {MAX_ROWS:,} rows (blank ones included): "
+                                                         "delete the rows below the table")])
+    return rows
+
+
 def read_sheets(path: Path) -> dict[str, tuple[str, Table]]:
     """The workbook's input tables by contract name (`rooms`, …), each with its sheet's own title."""
     if not path.is_file():
         raise InputError([Issue(str(path), "no such workbook")])
+    check_size(path)
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
-        raise InputError([Issue(path.name, f"cannot be read as an .xlsx workbook ({exc})")]) from None
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
+        raise InputError([Issue(path.name, f"cannot be read as an .xlsx workbook ({clip(str(exc), 120)})")]) from None
     tables: dict[str, tuple[str, Table]] = {}
     try:
         for ws in wb.worksheets:
             key = ws.title.strip().lower().removesuffix(".csv")
             if key in (*REQUIRED, *OPTIONAL) and key not in tables:
-                tables[key] = (ws.title, _sheet_table(list(ws.iter_rows(min_row=1, values_only=True))))
+                tables[key] = (ws.title, _sheet_table(_rows(ws, ws.title, path.name)))
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, EOFError) as exc:
+        raise InputError([Issue(path.name, f"cannot be read as an .xlsx workbook ({clip(str(exc), 120)})")]) from None
     finally:
         wb.close()
     missing = [k for k in REQUIRED if k not in tables]
@@ -90,4 +125,7 @@ def import_xlsx(path: Path, out: Path) -> Imported:
     names = {f"{k}.csv": f"{path.name} [{title}]" for k, (title, _) in sheets.items()}
     notes = [] if "unavailability" in sheets else [f"no unavailability sheet: {CONTRACT['unavailability.csv'][0]}"
                                                      " list written empty"]
-    return write_inputs(tables, out, where=lambda f: names.get(f, f), notes=notes)
+    if "unavailability" not in sheets and (out / "unavailability.csv").is_file():
+        notes = []
+    return write_inputs(tables, out, where=lambda f: names.get(f, f), notes=notes, source=path,
+                        keep_unavailability=True)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from solver.errors import InputError, Issue, shown
+from solver.errors import InputError, Issue, clip, shown
 from solver.inputs.load import capped
 from solver.inputs.problem import Problem
 from solver.inputs.table import Table, TableError, read_table
@@ -42,7 +42,7 @@ def read_previous(path: Path | str, problem: Problem) -> tuple[dict[str, tuple[s
             continue
         for column, value, index in (("room_id", room, problem.room), ("slot_id", slot, problem.slot)):
             if value not in index:
-                notes.append(Issue(table.name, f"{shown(value)} no longer exists: {shown(sid)} has to move", row.number,
+                notes.append(Issue(table.name, f"{shown(value)} no longer exists: {clip(sid)} has to move", row.number,
                                    column))
         previous[sid] = (room, slot)
     return previous, notes

@@ -26,9 +26,9 @@ def _locate(error: dict, fields: list[str]) -> tuple[str | None, str]:
     if column is None and ": " in message and message.split(": ", 1)[0] in fields:
         column, message = message.split(": ", 1)
     if error.get("type") == "greater_than_equal":
-        message = f"must be at least {error.get('ctx', {}).get('ge')}, got {shown(error.get('input'))}"
+        message = f"must be at least {error.get('ctx', {}).get('ge')}, got {shown(str(error.get('input')))}"
     elif error.get("type") == "less_than_equal":
-        message = f"must be at most {error.get('ctx', {}).get('le'):,}, got {shown(error.get('input'))}"
+        message = f"must be at most {error.get('ctx', {}).get('le'):,}, got {shown(str(error.get('input')))}"
     return column, message
 
 

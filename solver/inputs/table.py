@@ -27,7 +27,7 @@ MAX_CELL_ISSUES = 20  # a file full of bad cells is reported with its first ones
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 # C0 and C1 control characters except tab, line feed and carriage return; Unicode non-characters
-_BAD_CHAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff]"
+BAD_CHAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff]"
                        "|[\U0001fffe\U0001ffff\U0002fffe\U0002ffff\U0003fffe\U0003ffff\U0004fffe\U0004ffff"
                        "\U0005fffe\U0005ffff\U0006fffe\U0006ffff\U0007fffe\U0007ffff\U0008fffe\U0008ffff"
                        "\U0009fffe\U0009ffff\U000afffe\U000affff\U000bfffe\U000bffff\U000cfffe\U000cffff"
@@ -76,7 +76,7 @@ def bad_character(text: str) -> str | None:
     if undecoded:
         byte = ord(undecoded.group()) - 0xDC00
         return f"byte 0x{byte:02X} is not valid UTF-8 (the rest of the file is): retype the character there"
-    found = _BAD_CHAR.search(text)
+    found = BAD_CHAR.search(text)
     if found:
         return (f"contains the invisible character U+{ord(found.group()):04X} (a control character or a Unicode "
                 f"non-character) at position {found.start() + 1}: remove it")

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from solver.config import Config
 from solver.inputs import Problem
 from solver.judge import Judgement
-from solver.outputs.atomic import write_atomically
+from solver.outputs.atomic import check_out_folder, write_atomically
 from solver.outputs.programme import programme_markdown
 from solver.outputs.report import report_csv, report_markdown, report_rows
 from solver.outputs.tables import assignments_csv
@@ -16,12 +17,17 @@ from solver.schedule import Schedule
 
 def write_outputs(problem: Problem, schedule: Schedule, out: Path, config: Config, verdict: Judgement,
                   objective: int | None = None, bound: float | None = None,
-                  timezone: str = "America/Toronto") -> list[Path]:
+                  timezone: str = "America/Toronto", failures: list[str] | None = None) -> list[Path]:
     """Write every output of a run into `out` atomically (all renamed together at the end); return the paths.
 
     assignments.csv, programme.md, report.md, report.csv, and the publications (timetable, calendars, frab
-    schedule, workbook, door lists: see solver.publish)."""
+    schedule, workbook, door lists: see solver.publish). `out` is refused (OutputError) when it holds the
+    inputs (solver.outputs.atomic.check_out_folder). A publication whose renderer fails is left out, the rest
+    is written, and a sentence naming it goes to `failures` (or, without that list, to the `salle` logger,
+    which prints it on stderr)."""
     from solver.publish import render_publications
+
+    check_out_folder(out, [problem.source, *config.files])
 
     files: dict[Path, str | bytes] = {
         out / "assignments.csv": assignments_csv(problem, schedule),
@@ -29,9 +35,16 @@ def write_outputs(problem: Problem, schedule: Schedule, out: Path, config: Confi
         out / "report.md": report_markdown(config, verdict, objective, bound),
         out / "report.csv": report_csv(config, verdict),
     }
-    published = render_publications(problem, schedule, timezone=timezone, report=report_rows(config, verdict))
+    missed: list[str] = []
+    published = render_publications(problem, schedule, timezone=timezone, report=report_rows(config, verdict),
+                                    failures=missed)
     files.update({out / name: content for name, content in published.items()})
     written = write_atomically(files)
+    for sentence in missed:
+        if failures is not None:
+            failures.append(sentence)
+        else:
+            logging.getLogger("salle").warning("warning: %s", sentence)
     _prune(out, set(written))
     return written
 
@@ -42,4 +55,4 @@ def _prune(out: Path, written: set[Path]) -> None:
         if folder.is_dir():
             for stale in folder.glob("*"):
                 if stale.suffix in (".ics", ".csv") and stale not in written:
-                    stale.unlink()
+                    stale.unlink(missing_ok=True)

@@ -1,32 +1,174 @@
-"""Write a set of output files all-or-nothing: each to a temp file beside it, then rename them into place.
+"""Write a set of output files all-or-nothing, and refuse an output folder that would overwrite the inputs.
 
-A run that fails before the renames leaves the previous outputs untouched.
+`write_atomically` stages every file as a hidden temp file beside its target (same file system), then commits
+them: each existing target is first moved aside, then the new file renamed into place. If anything fails (a full
+disk, a folder that is a file, no permission, a name too long), every target already committed is put back as it
+was, every temp file is removed, and one `OutputError` names the file and the reason: the folder then holds the
+previous run, complete. Files get the permissions the umask gives (a web server can serve timetable.html).
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
+
+from solver.errors import Issue, OutputError
+
+# what salle writes into an output folder (besides rooms/ and speakers/): an input file with one of these names
+# inside --out would be overwritten
+OUTPUT_NAMES = frozenset({
+    "assignments.csv", "programme.md", "programme.html", "report.md", "report.csv", "timetable.html",
+    "calendar.ics", "schedule.xml", "schedule.json", "schedule.xlsx", "speakers.csv", "changes.csv",
+})
+PER_ITEM_FOLDERS = ("rooms", "speakers")
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _reason(exc: OSError) -> str:
+    if exc.errno == errno.ENOSPC:
+        return "no space left on the device"
+    if exc.errno == errno.ENAMETOOLONG:
+        return "the file name is too long for the file system"
+    if exc.errno in (errno.ENOTDIR, errno.EEXIST):
+        return "a file stands where a folder is needed"
+    if exc.errno == errno.EISDIR:
+        return "a folder stands where the file should go"
+    return exc.strerror or str(exc)
+
+
+def _fail(path: Path, exc: OSError) -> OutputError:
+    return OutputError([Issue(str(path), f"cannot be written: {_reason(exc)}; the previous outputs are intact")])
+
+
+def _same(a: Path, b: Path) -> bool:
+    return a.resolve() == b.resolve()
+
+
+def _inside(child: Path, folder: Path) -> bool:
+    return folder.resolve() in child.resolve().parents
+
+
+def check_out_folder(out: Path, inputs: Iterable[Path | str | None], writes: Iterable[Path] | None = None) -> None:
+    """Refuse (`OutputError`) an output folder that is a file, that is or contains an inputs folder, or where
+    writing would overwrite one of `inputs` (folders and files: the inputs folder, constraint files, a
+    --previous or --schedule file).
+
+    `writes` are the files the command will write; by default, every name salle writes into an output folder
+    (`OUTPUT_NAMES`, and anything in its rooms/ and speakers/ folders, which solve prunes). Call it before any
+    work is done, so a refused run costs nothing."""
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise OutputError([Issue(str(out), "is a file: --out must name a folder")])
+    targets = [Path(w) for w in writes] if writes is not None else None
+    for given in inputs:
+        if given is None:
+            continue
+        source = Path(given)
+        if source.is_dir():
+            if _same(source, out) or _inside(source, out):
+                raise OutputError([Issue(str(out), f"contains the inputs folder {source}: writing the outputs "
+                                                   "there could overwrite them; choose another --out")])
+            continue
+        if not source.exists():
+            continue
+        if targets is not None:
+            clash = any(_same(t, source) for t in targets if t.exists())
+        else:
+            clash = _inside(source, out) and (
+                (_same(source.parent, out) and source.name in OUTPUT_NAMES)
+                or any(_same(source.parent, out / f) for f in PER_ITEM_FOLDERS))
+        if clash:
+            raise OutputError([Issue(str(out), f"writing the outputs there would overwrite the input file {source}; "
+                                               "choose another --out or copy that file elsewhere first")])
+
+
+def _stage(path: Path, content: str | bytes, mode: int) -> Path:
+    """`content` in a hidden temp file beside `path`, flushed to disk; returns its path."""
+    fd, name = tempfile.mkstemp(prefix=f".{path.name[:40]}.", suffix=".salle-tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(content.encode("utf-8") if isinstance(content, str) else content)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(name, mode)
+    except BaseException:
+        Path(name).unlink(missing_ok=True)
+        raise
+    return Path(name)
+
+
+def _remove(paths: Iterable[Path]) -> None:
+    for p in paths:
+        with contextlib.suppress(OSError):
+            p.unlink(missing_ok=True)
 
 
 def write_atomically(files: dict[Path, str | bytes]) -> list[Path]:
-    """Write every `path: content`; return the paths written. Temp files are removed on any failure."""
-    temps: list[tuple[Path, Path]] = []
-    tmp_name: str
+    """Write every `path: content` all-or-nothing; return the paths written.
+
+    Raises `OutputError` (one sentence naming the file) on any operating-system error; the targets then hold
+    exactly what they held before, and no temp file is left behind."""
+    mode = 0o666 & ~_umask()
+    staged: list[tuple[Path, Path]] = []  # (temp, target)
+    created: list[Path] = []  # folders this call created, removed again on failure
+    current = Path()
     try:
         for path, content in files.items():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(content.encode("utf-8") if isinstance(content, str) else content)
-                fh.flush()
-                os.fsync(fh.fileno())
-            temps.append((Path(tmp_name), Path(path)))
-        for tmp, path in temps:
-            os.replace(tmp, path)
-    finally:
-        for tmp, _ in temps:
-            if tmp.exists():
-                tmp.unlink()
-    return [path for _, path in temps]
+            current = Path(path)
+            if current.is_dir():
+                raise IsADirectoryError(errno.EISDIR, "is a folder", str(current))
+            missing = [p for p in (current.parent, *current.parent.parents) if not p.exists()]
+            current.parent.mkdir(parents=True, exist_ok=True)
+            created += reversed(missing)
+            staged.append((_stage(current, content, mode), current))
+    except OSError as exc:
+        _remove(t for t, _ in staged)
+        _remove_folders(created)
+        raise _fail(current, exc) from None
+    except BaseException:
+        _remove(t for t, _ in staged)
+        _remove_folders(created)
+        raise
+
+    committed: list[tuple[Path, Path | None]] = []  # (target, its previous content moved aside, or None)
+    try:
+        for tmp, target in staged:
+            current = target
+            backup = None
+            if target.exists():
+                backup = target.with_name(f".{target.name[:40]}.{os.getpid()}.salle-old")
+                os.replace(target, backup)
+            committed.append((target, backup))
+            os.replace(tmp, target)
+    except BaseException as exc:
+        for target, backup in reversed(committed):
+            try:
+                if backup is not None:
+                    os.replace(backup, target)
+                else:
+                    target.unlink(missing_ok=True)
+            except OSError:
+                pass
+        _remove(t for t, _ in staged)
+        _remove_folders(created)
+        if isinstance(exc, OSError):
+            raise _fail(current, exc) from None
+        raise
+    _remove(b for _, b in committed if b is not None)
+    return [target for _, target in staged]
+
+
+def _remove_folders(folders: list[Path]) -> None:
+    """Remove the folders a failed write created (deepest first), when they are still empty."""
+    for folder in sorted(set(folders), key=lambda p: len(p.parts), reverse=True):
+        with contextlib.suppress(OSError):
+            folder.rmdir()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 
 from solver.inputs import Problem
@@ -12,6 +13,23 @@ from solver.schedule import Schedule
 _DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 _MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
            "novembre", "décembre")
+
+
+_INLINE = re.compile(r"([\\`*_\[\]|~])")
+_LINE_START = re.compile(r"^(\s*)([#>+=-])", re.MULTILINE)
+_ORDERED = re.compile(r"^(\s*\d+)([.)])", re.MULTILINE)
+
+
+def md_text(text: str) -> str:
+    """Organizers' text as literal Markdown: no emphasis, links, headings, lists or raw HTML from a title.
+
+    `<` and `>` become entities, `&` does when it would start one; Markdown's inline punctuation is
+    backslash-escaped, and so is a line start that would make a heading, quote or list."""
+    text = re.sub(r"&(?=#?\w+;)", "&amp;", text)
+    text = text.replace("<", "&lt;").replace(">", "&gt;")
+    text = _INLINE.sub(r"\\\1", text)
+    text = _ORDERED.sub(r"\1\\\2", text)
+    return _LINE_START.sub(lambda m: f"{m.group(1)}\\{m.group(2)}", text)
 
 
 def french_date(day: dt.date) -> str:
@@ -38,13 +56,14 @@ def programme_markdown(problem: Problem, schedule: Schedule, title: str = "Progr
         for (start, end, label), items in sorted(blocks[day].items()):
             lines += [f"### {format_time_fr(start)}-{format_time_fr(end)}", ""]
             if label:
-                lines += [f"**{label}**", ""]
+                lines += [f"**{md_text(label)}**", ""]
             for _, session_id, room_id in sorted(items):
                 session = problem.session[session_id]
-                lines += [f"#### {session.title}", "", f"*{problem.room[room_id].name}*", ""]
+                lines += [f"#### {md_text(session.title)}", "", f"*{md_text(problem.room[room_id].name)}*", ""]
                 for speaker_id in session.speakers:
                     speaker = problem.speaker[speaker_id]
-                    lines += [f"{speaker.name}, {speaker.affiliation}" if speaker.affiliation else speaker.name, ""]
+                    who = f"{speaker.name}, {speaker.affiliation}" if speaker.affiliation else speaker.name
+                    lines += [md_text(who), ""]
                 if session.description:
-                    lines += [session.description, ""]
+                    lines += [md_text(session.description), ""]
     return "\n".join(lines).rstrip() + "\n"

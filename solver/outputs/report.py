@@ -27,7 +27,7 @@ def report_rows(config: Config, verdict: Judgement) -> list[dict[str, str]]:
 
 
 def report_csv(config: Config, verdict: Judgement) -> str:
-    return to_csv(report_rows(config, verdict), REPORT_COLUMNS, ("message",))
+    return to_csv(report_rows(config, verdict), REPORT_COLUMNS)
 
 
 def report_markdown(config: Config, verdict: Judgement, objective: int | None = None,

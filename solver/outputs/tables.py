@@ -6,6 +6,7 @@ import csv
 import io
 
 from solver.inputs import Problem
+from solver.inputs.table import neutralize
 from solver.inputs.values import format_time
 from solver.schedule import Schedule
 
@@ -13,12 +14,7 @@ ASSIGNMENT_COLUMNS = (
     "session_id", "title", "kind", "speakers", "day", "start", "end", "slot_id", "slots",
     "room_id", "room_name", "capacity", "attendance",
 )
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralize(text: str) -> str:
-    """Keep spreadsheet programs from running a cell as a formula (CSV injection): prefix it with '."""
-    return "'" + text if text.startswith(_FORMULA_START) else text
+__all__ = ["ASSIGNMENT_COLUMNS", "assignment_rows", "assignments_csv", "neutralize", "to_csv"]
 
 
 def assignment_rows(problem: Problem, schedule: Schedule) -> list[dict[str, str]]:
@@ -46,15 +42,16 @@ def assignment_rows(problem: Problem, schedule: Schedule) -> list[dict[str, str]
     return rows
 
 
-def to_csv(rows: list[dict[str, str]], columns: tuple[str, ...], text_columns: tuple[str, ...] = ()) -> str:
-    """CSV text (UTF-8, `,`, header first); free-text columns are neutralized against formula injection."""
+def to_csv(rows: list[dict[str, str]], columns: tuple[str, ...]) -> str:
+    """CSV text (UTF-8, `,`, header first); every cell, ids included, is neutralized against formula injection
+    (solver.inputs.table reads `'=S8` back as `=S8`, so ids round-trip)."""
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(columns), lineterminator="\n")
-    writer.writeheader()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([neutralize(c) for c in columns])
     for row in rows:
-        writer.writerow({c: neutralize(v) if c in text_columns else v for c, v in row.items()})
+        writer.writerow([neutralize(str(row.get(c, ""))) for c in columns])
     return out.getvalue()
 
 
 def assignments_csv(problem: Problem, schedule: Schedule) -> str:
-    return to_csv(assignment_rows(problem, schedule), ASSIGNMENT_COLUMNS, ("title", "room_name"))
+    return to_csv(assignment_rows(problem, schedule), ASSIGNMENT_COLUMNS)

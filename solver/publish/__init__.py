@@ -17,8 +17,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
+from solver.errors import clip
 from solver.inputs import Problem
 from solver.publish.frab import schedule_json, schedule_xml
 from solver.publish.lists import door_lists, speakers_csv
@@ -44,6 +45,7 @@ def render_publications(
     previous: Mapping[str, tuple[str, str]] | None = None,
     sequences: Mapping[str, int] | None = None,
     stamp: dt.datetime | None = None,
+    failures: list[str] | None = None,
 ) -> dict[str, str | bytes]:
     """Every publication of `schedule`, keyed by its path relative to the output folder.
 
@@ -51,19 +53,30 @@ def render_publications(
     rule/amount/penalty…) added to the workbook when given; `title`, `acronym` and `base_url` name the
     conference in the HTML pages, calendars and frab files. `locale`, `pending`, `previous`, `sequences` and
     `stamp` go to solver.publish.pages.render_pages (language, sessions announced without a time, calendar
-    SEQUENCE and DTSTAMP). Raises ValueError for an unknown time zone or locale.
+    SEQUENCE and DTSTAMP). Raises ValueError for an unknown time zone or locale. With a `failures` list, a
+    format whose renderer fails is left out and named there, and every other file is still returned.
     """
     conf = Conference(title=title, acronym=acronym, timezone=check_timezone(timezone), base_url=base_url)
     items = entries(problem, schedule)
-    files: dict[str, str | bytes] = {
-        "schedule.xml": schedule_xml(problem, items, conf),
-        "schedule.json": schedule_json(problem, items, conf),
-        "schedule.xlsx": schedule_xlsx(problem, schedule, items, report),
-        "speakers.csv": speakers_csv(problem, items),
+    makers: dict[str, Callable[[], Mapping[str, str | bytes]]] = {
+        "schedule.xml": lambda: {"schedule.xml": schedule_xml(problem, items, conf)},
+        "schedule.json": lambda: {"schedule.json": schedule_json(problem, items, conf)},
+        "schedule.xlsx": lambda: {"schedule.xlsx": schedule_xlsx(problem, schedule, items, report)},
+        "speakers.csv": lambda: {"speakers.csv": speakers_csv(problem, items)},
+        "rooms/*.csv": lambda: door_lists(problem, items, file_names([r.room_id for r in problem.rooms])),
+        "pages and calendars": lambda: render_pages(problem, items, conf, locale=locale, pending=pending,
+                                                    previous=previous, sequences=sequences, stamp=stamp),
     }
-    files.update(door_lists(problem, items, file_names([r.room_id for r in problem.rooms])))
-    files.update(render_pages(problem, items, conf, locale=locale, pending=pending, previous=previous,
-                              sequences=sequences, stamp=stamp))
+    files: dict[str, str | bytes] = {}
+    for what, make in makers.items():
+        if failures is None:
+            files.update(make())
+            continue
+        try:
+            files.update(make())
+        except Exception as exc:  # a bug in one format must not lose the others: say which, write the rest
+            failures.append(f"{what} could not be rendered ({type(exc).__name__}: {clip(str(exc), 200)}); "
+                            "the other files were written")
     return files
 
 

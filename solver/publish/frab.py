@@ -75,6 +75,15 @@ def _day_span(problem: Problem, day: dt.date, tz: ZoneInfo) -> tuple[str, str]:
     return at(day, slots[0].start, tz).isoformat(), at(day, max(s.end for s in slots), tz).isoformat()
 
 
+def room_labels(problem: Problem) -> dict[str, str]:
+    """The name apps show for each room id; a name two rooms share gets the id appended, so that no session
+    disappears from schedule.json, whose rooms are keyed by name (the reader refuses such names anyway)."""
+    counts: dict[str, int] = {}
+    for r in problem.rooms:
+        counts[r.name] = counts.get(r.name, 0) + 1
+    return {r.room_id: r.name if counts[r.name] == 1 else f"{r.name} ({r.room_id})" for r in problem.rooms}
+
+
 def _version(items: list[Entry]) -> str:
     text = "\n".join(f"{e.session.session_id},{e.room.room_id},{e.slots[0].slot_id}" for e in items)
     return "salle-" + hashlib.sha1(text.encode()).hexdigest()[:10]
@@ -123,25 +132,26 @@ def schedule_xml(problem: Problem, items: list[Entry], conf: Conference) -> str:
     for track in _tracks(problem):
         _sub(c, "track", track, name=track)
     evs = events(problem, items, conf)
+    labels = room_labels(problem)
     for index, day in enumerate(problem.days, start=1):
         start, end = _day_span(problem, day, tz)
         d = _sub(root, "day", date=day.isoformat(), start=start, end=end, index=str(index))
         for room in problem.rooms:
-            r = _sub(d, "room", name=room.name)
+            r = _sub(d, "room", name=labels[room.room_id])
             for ev in evs:
                 if ev.entry.day == day and ev.entry.room.room_id == room.room_id:
-                    _event_xml(r, ev, conf)
+                    _event_xml(r, ev, conf, labels[room.room_id])
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 
 
-def _event_xml(parent: ET.Element, ev: Event, conf: Conference) -> None:
+def _event_xml(parent: ET.Element, ev: Event, conf: Conference, room: str) -> None:
     e, s = ev.entry, ev.entry.session
     node = _sub(parent, "event", id=str(ev.id), guid=ev.guid)
     _sub(node, "date", e.starts_at(conf.tz).isoformat())
     _sub(node, "start", format_time(e.start))
     _sub(node, "duration", format_time(e.minutes))
-    _sub(node, "room", e.room.name)
+    _sub(node, "room", room)
     _sub(node, "slug", ev.slug)
     if ev.url.startswith(("http://", "https://")):
         _sub(node, "url", ev.url)
@@ -167,11 +177,12 @@ def schedule_json(problem: Problem, items: list[Entry], conf: Conference) -> str
     """The voc schedule.json (validates against schema.json)."""
     tz = conf.tz
     evs = events(problem, items, conf)
+    labels = room_labels(problem)
     days = []
     for index, day in enumerate(problem.days, start=1):
         start, end = _day_span(problem, day, tz)
         rooms = {
-            room.name: [_event_json(ev, conf) for ev in evs
+            labels[room.room_id]: [_event_json(ev, conf, labels[room.room_id]) for ev in evs
                         if ev.entry.day == day and ev.entry.room.room_id == room.room_id]
             for room in problem.rooms
         }
@@ -184,7 +195,8 @@ def schedule_json(problem: Problem, items: list[Entry], conf: Conference) -> str
         "daysCount": len(problem.days),
         "timeslot_duration": _timeslot(problem),
         "rooms": [
-            {"name": r.name, "guid": str(uuid.uuid5(uuid.NAMESPACE_URL, f"salle:{conf.short}:room:{r.room_id}")),
+            {"name": labels[r.room_id],
+             "guid": str(uuid.uuid5(uuid.NAMESPACE_URL, f"salle:{conf.short}:room:{r.room_id}")),
              "capacity": r.capacity}
             for r in problem.rooms
         ],
@@ -204,7 +216,7 @@ def schedule_json(problem: Problem, items: list[Entry], conf: Conference) -> str
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
 
 
-def _event_json(ev: Event, conf: Conference) -> dict[str, object]:
+def _event_json(ev: Event, conf: Conference, room: str) -> dict[str, object]:
     e, s = ev.entry, ev.entry.session
     persons: list[dict[str, object]] = []
     for p in e.speakers:
@@ -219,7 +231,7 @@ def _event_json(ev: Event, conf: Conference) -> dict[str, object]:
         "start": format_time(e.start),
         "end": e.ends_at(conf.tz).isoformat(),
         "duration": format_time(e.minutes),
-        "room": e.room.name,
+        "room": room,
         "slug": ev.slug,
         "url": ev.url,
         "title": s.title,

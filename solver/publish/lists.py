@@ -1,6 +1,6 @@
 """What the logistics staff print: one door list per room (`rooms/<room>.csv`) and `speakers.csv`.
 
-Free-text cells are neutralized (solver.outputs.tables.neutralize) so a spreadsheet never runs them as formulas.
+Every cell is neutralized (solver.outputs.tables.neutralize) so a spreadsheet never runs them as formulas.
 """
 
 from __future__ import annotations
@@ -11,10 +11,8 @@ from solver.outputs.tables import to_csv
 from solver.publish.view import Entry
 
 DOOR_COLUMNS = ("day", "start", "end", "session_id", "title", "speakers", "track", "attendance", "capacity")
-DOOR_TEXT = ("session_id", "title", "speakers", "track")
 SPEAKER_COLUMNS = ("speaker_id", "name", "day", "start", "end", "session_id", "title", "room_id", "room_name",
                    "building")
-SPEAKER_TEXT = ("speaker_id", "name", "session_id", "title", "room_id", "room_name", "building")
 
 
 def door_rows(items: list[Entry]) -> list[dict[str, str]]:
@@ -34,7 +32,7 @@ def door_lists(problem: Problem, items: list[Entry], names: dict[str, str]) -> d
     """`rooms/<room>.csv` for every room (an unused room gets a header-only list)."""
     return {
         f"rooms/{names[r.room_id]}.csv": to_csv(door_rows([e for e in items if e.room.room_id == r.room_id]),
-                                                DOOR_COLUMNS, DOOR_TEXT)
+                                                DOOR_COLUMNS)
         for r in problem.rooms
     }
 
@@ -55,4 +53,4 @@ def speaker_rows(problem: Problem, items: list[Entry]) -> list[dict[str, str]]:
 
 
 def speakers_csv(problem: Problem, items: list[Entry]) -> str:
-    return to_csv(speaker_rows(problem, items), SPEAKER_COLUMNS, SPEAKER_TEXT)
+    return to_csv(speaker_rows(problem, items), SPEAKER_COLUMNS)

@@ -80,17 +80,19 @@ def entries(problem: Problem, schedule: Schedule) -> list[Entry]:
 
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+MAX_STEM = 80  # with `-` and a hash, and `.ics`, far below the 255 bytes file systems allow
 
 
 def file_names(ids: list[str]) -> dict[str, str]:
     """A safe, unique file name stem for each id: no path separators, no leading dot, never empty.
 
-    Characters outside `A-Z a-z 0-9 . _ -` become `_`; when two ids would share a stem (or an id had to be
-    changed), a short hash of the id is appended so the mapping stays one-to-one and stable.
+    Characters outside `A-Z a-z 0-9 . _ -` become `_` and a stem keeps at most `MAX_STEM` characters; when two
+    ids would share a stem (or an id had to be changed), a short hash of the id is appended so the mapping stays
+    one-to-one and stable.
     """
     stems: dict[str, str] = {}
     for ident in ids:
-        stem = _UNSAFE.sub("_", ident).lstrip(".") or "_"
+        stem = _UNSAFE.sub("_", ident).lstrip(".")[:MAX_STEM] or "_"
         stems[ident] = stem
     counts: dict[str, int] = {}
     for stem in stems.values():

@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -57,6 +58,8 @@ def record_row(record: Record) -> dict[str, object]:
 
 
 def _cell(ws: Worksheet, value: object, bold: bool = False, wrap: bool = False) -> WriteOnlyCell:
+    if isinstance(value, str):  # the reader refuses control characters; never let one break the workbook
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
     cell = WriteOnlyCell(ws, value=value)
     if isinstance(value, str):
         cell.data_type = "s"  # text, even when it starts with `=`
@@ -68,22 +71,27 @@ def _cell(ws: Worksheet, value: object, bold: bool = False, wrap: bool = False) 
 
 
 def write_sheet(ws: Worksheet, columns: Sequence[str], rows: Sequence[Mapping[str, object]],
-                wrap: bool = False) -> None:
-    """Header in bold, frozen; strings always stored as text (no formulas); widths from the content."""
-    for i, column in enumerate(columns, start=1):
-        longest = max([len(str(column)), *(len(str(r.get(column, ""))) for r in rows)])
+                wrap: bool = False, headers: Sequence[str] | None = None) -> None:
+    """Header in bold, frozen; strings always stored as text (no formulas); widths from the content.
+
+    `columns` are the keys of `rows`; `headers` (default: the keys) are what row 1 shows."""
+    shown = list(headers) if headers is not None else list(columns)
+    for i, (column, header) in enumerate(zip(columns, shown, strict=True), start=1):
+        longest = max([len(str(header)), *(len(str(r.get(column, ""))) for r in rows)])
         ws.column_dimensions[get_column_letter(i)].width = min(40 if wrap else 60, max(8, longest + 2))
     ws.freeze_panes = "A2"
-    ws.append([_cell(ws, c, bold=True) for c in columns])
+    ws.append([_cell(ws, c, bold=True) for c in shown])
     for row in rows:
         ws.append([_cell(ws, row.get(c, ""), wrap=wrap) for c in columns])
 
 
 def _grid(ws: Worksheet, problem: Problem, items: list[Entry]) -> None:
-    """Rooms across, each distinct start time down; a session fills the cells of the rows it covers."""
+    """Rooms across, each distinct start time down; a session fills the cells of the rows it covers.
+
+    Columns are keyed on room ids (two rooms showing the same name still get a column each)."""
     rooms = list(problem.rooms)
     times = sorted({e.start for e in items} | {e.end for e in items})[:-1] if items else []
-    header = ["time", *(r.name for r in rooms)]
+    keys = [" time", *(f"room:{r.room_id}" for r in rooms)]
     cells: dict[tuple[int, str], str] = {}
     for e in items:
         text = f"{e.session.title} ({e.speaker_names})" if e.speakers else e.session.title
@@ -91,8 +99,9 @@ def _grid(ws: Worksheet, problem: Problem, items: list[Entry]) -> None:
             if e.start <= t < e.end:
                 key = (t, e.room.room_id)
                 cells[key] = f"{cells[key]} / {text}" if key in cells else text
-    rows = [{"time": format_time(t), **{r.name: cells.get((t, r.room_id), "") for r in rooms}} for t in times]
-    write_sheet(ws, header, rows, wrap=True)
+    rows = [{" time": format_time(t), **{f"room:{r.room_id}": cells.get((t, r.room_id), "") for r in rooms}}
+            for t in times]
+    write_sheet(ws, keys, rows, wrap=True, headers=["time", *(r.name for r in rooms)])
 
 
 def schedule_xlsx(problem: Problem, schedule: Schedule, items: list[Entry], report: Report | None) -> bytes:
