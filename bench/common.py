@@ -1,20 +1,33 @@
 """What every tool in the benchmark shares: the rules it must meet, the objective, and the clock.
 
-The benchmark's rules are salle's default hard rules (every rule hard by default stays on and hard: the eight of
-`HARD`, plus structural ones such as "every session is scheduled") and one soft rule, `capacity_fit` (empty
-seats, weight 1). Every other soft rule of salle's catalogue is switched off, so salle and the peers optimise the
-same thing and the independent judge scores them the same way. `complete` checks, apart from any rule, that a
-schedule places every session exactly once.
+Two objectives (`OBJECTIVES`), each a constraint file that every tool meets and the judge scores with:
+
+- `default`: the bundled `constraints/default.yaml`, as a new user runs salle: the default hard rules plus every
+  default soft rule (capacity_fit, track_room, track_days, track_parallel, speaker_changeover, speaker_days,
+  speaker_room, and the rules whose inputs a generated conference does not have, which cost nothing there).
+- `seats`: salle's default hard rules (every rule hard by default stays on and hard: the eight of `HARD`, plus
+  structural ones such as "every session is scheduled") and one soft rule, `capacity_fit` (empty seats, weight
+  1); every other soft rule is off. The objective of the first benchmark (issue 5).
+
+`complete` checks, apart from any rule, that a schedule places every session exactly once.
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import time
 from collections.abc import Iterable
 from pathlib import Path
 
 from solver.config import Config, load_config
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_FILE = ROOT / "constraints" / "default.yaml"
+OBJECTIVES = {
+    "default": "the bundled constraints/default.yaml (default hard rules and default soft rules with their weights)",
+    "seats": "empty seats only (default hard rules; capacity_fit, weight 1, the only soft rule)",
+}
 
 HARD = ("room_conflict", "speaker_conflict", "room_capacity", "room_features", "slot_kind", "pins",
         "speaker_availability", "room_closures")
@@ -34,12 +47,25 @@ def config_yaml() -> str:
     return "\n".join(lines) + "\n"
 
 
-def bench_config(folder: Path) -> Config:
-    """The benchmark's `Config`, written to `folder/constraints.yaml` so a run can be replayed with the CLI."""
+def bench_config(folder: Path, objective: str = "seats") -> Config:
+    """The `Config` of `objective`, written to `folder/constraints.yaml` so a run can be replayed with the CLI
+    (`salle solve INSTANCE --constraints folder/constraints.yaml`)."""
+    if objective not in OBJECTIVES:
+        raise KeyError(f"unknown objective '{objective}'. Valid: {', '.join(OBJECTIVES)}")
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "constraints.yaml"
-    path.write_text(config_yaml(), encoding="utf-8")
+    text = DEFAULT_FILE.read_text(encoding="utf-8") if objective == "default" else config_yaml()
+    path.write_text(text, encoding="utf-8")
     return load_config([path])
+
+
+def fingerprint(instance: Path) -> str:
+    """A short hash of an instance's input files: a best-known objective is only kept for the same conference."""
+    digest = hashlib.sha256()
+    for path in sorted(instance.glob("*.csv")):
+        if path.name != "planted.csv":
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def write_schedule(path: Path, rows: Iterable[tuple[str, str, str]]) -> Path:

@@ -1,7 +1,8 @@
 """What one tool's run on one instance produced, and the parsers that read it out of solver logs.
 
 Every time is in seconds since the tool's run started (before it read the instance), so "first feasible"
-includes loading and building. A trace is the list of (seconds, objective) of each improving schedule.
+includes loading and building. A trace is the list of (seconds, objective) of each improving schedule, as the
+tool reports it; `ToolRun.at(t)` reads the objective a run held at t seconds (the checkpoints of RESULTS.md).
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 Trace = list[tuple[float, float]]
@@ -31,12 +32,14 @@ class ToolRun:
     bound: float | None = None  # proven lower bound, when the tool proves one
     variables: int | None = None  # model size as the tool counts it (literals, binaries, entities)
     trace: Trace = field(default_factory=list)
+    bounds: Trace = field(default_factory=list)  # (seconds, proven lower bound) each time it rose
     note: str = ""
     # filled by the parent
     peak_mb: float | None = None
     valid: bool | None = None  # the independent judge's verdict on the schedule written
     judged: int | None = None  # empty seats (+ overflow when capacity is soft) as the judge counts them
     violations: list[str] = field(default_factory=list)
+    objective_set: str = "seats"  # which constraint file (bench/common.py OBJECTIVES)
 
     @property
     def gap(self) -> float | None:
@@ -53,6 +56,20 @@ class ToolRun:
         """When the final objective was first reached (the last improvement of the trace)."""
         return self.trace[-1][0] if self.trace else None
 
+    def at(self, seconds: float) -> float | None:
+        """The objective of the best schedule the run held at `seconds` (None: none yet, or the run stopped on
+        its time limit before `seconds`, so it cannot say). A run that proved optimality keeps its objective."""
+        ran = max(self.total_s or 0.0, self.time_limit or 0.0)
+        if seconds > ran + 1e-9 and self.status != "optimal":
+            return None
+        held = [value for t, value in self.trace if t <= seconds + 1e-9]
+        return held[-1] if held else None
+
+    def bound_at(self, seconds: float) -> float | None:
+        """The best lower bound proven by `seconds` (None: none yet)."""
+        held = [value for t, value in self.bounds if t <= seconds + 1e-9]
+        return max(held) if held else None
+
     def time_to_reach(self, objective: float) -> float | None:
         """First time this run held a schedule at least as good as `objective` (None: never)."""
         for seconds, value in self.trace:
@@ -66,7 +83,10 @@ class ToolRun:
     @classmethod
     def load(cls, path: Path) -> ToolRun:
         data = json.loads(path.read_text(encoding="utf-8"))
-        data["trace"] = [tuple(p) for p in data.get("trace", [])]
+        known = {f.name for f in fields(cls)}
+        data = {k: v for k, v in data.items() if k in known}  # runs written by another version of the bench
+        for key in ("trace", "bounds"):
+            data[key] = [tuple(p) for p in data.get(key, [])]
         return cls(**data)
 
 

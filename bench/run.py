@@ -1,15 +1,20 @@
 """Run salle and its peers side by side on generated conferences; judge every result; write bench/RESULTS.md.
 
-    python bench/run.py --sizes S,M,L --time-limit 60 [--tools salle,conference-scheduler,timefold] [--seed N]
+    python bench/run.py --sizes S,M,L --time-limit 60 [--tools salle,timefold] [--objectives default,seats]
 
-Each (tool, instance) runs in a child process of its own with the same solver time limit; the child is killed
-at `--wall` × the limit (plus 30 s), so a tool whose model building does not end is reported, not waited for.
-Peak memory is the child's maximum resident set (its own and its solver subprocesses', via wait4). Every
-schedule is checked by salle's independent judge with the benchmark's rules (bench/common.py), and its
-objective (empty seats) is recomputed by the judge, not taken from the tool.
+Each (tool, instance, objective) runs in a child process of its own with the same solver time limit; the child
+is killed at `--wall` × the limit (plus 30 s), so a tool whose model building does not end is reported, not
+waited for. Peak memory is the child's maximum resident set (its own and its solver subprocesses', via wait4).
+Every schedule is checked by salle's independent judge with the objective's constraint file (bench/common.py),
+and its objective is the judge's total, not the tool's figure.
 
-Results of each run are kept as JSON under bench/runs/ (not committed); RESULTS.md is rendered from all of
-them, so runs of different sizes or tools made at different times end up in one table.
+Objectives: `default` (the bundled constraints/default.yaml) and `seats` (empty seats only). Checkpoints (the
+objective held at 5, 15 and 60 s) are read from each tool's stream of improving solutions. Every valid run
+offers its judged objective to bench/best_known.json (committed): the best any tool reached on that instance.
+
+Results of each run are kept as JSON under bench/runs/<objective>/<instance>/<tool>/<limit>s/ (not committed);
+RESULTS.md is rendered from all of them, so runs made at different times end up in one report.
+Besides the generated sizes, `--sizes bundled` runs the conference bundled in inputs/.
 """
 
 from __future__ import annotations
@@ -29,9 +34,10 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script: make the repository importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import bench_config, complete
+from bench import best as best_known
+from bench.common import OBJECTIVES, bench_config, complete, fingerprint
 from bench.generate import SIZES, instance_dir
-from bench.peers import MODULES, tool
+from bench.peers import MODULES, why_not
 from bench.results import ToolRun
 
 BENCH = Path(__file__).resolve().parent
@@ -40,20 +46,31 @@ RUNS = BENCH / "runs"
 RESULTS = BENCH / "RESULTS.md"
 ANALYSIS = BENCH / "ANALYSIS.md"
 PEERS = [name for name in MODULES if name != "salle"]
+CHECKPOINTS = (5.0, 15.0, 60.0)
+BUNDLED = "bundled"
+ORDER = [BUNDLED, *SIZES]
 
 
-def run_tool(name: str, instance: Path, time_limit: float, seed: int, workdir: Path, wall: float) -> ToolRun:
-    """Run one tool in its own process; return its `ToolRun` with peak memory and the judge's verdict."""
+def instance_path(name: str, seed: int = 1) -> Path:
+    """The folder of a size (generated and cached) or of the bundled conference."""
+    return ROOT / "inputs" if name == BUNDLED else instance_dir(name, seed)
+
+
+def run_tool(name: str, instance: Path, time_limit: float, seed: int, workdir: Path, wall: float,
+             objective: str = "seats", best_file: Path | None = None) -> ToolRun:
+    """Run one tool in its own process; return its `ToolRun` with peak memory and the judge's verdict.
+    With `best_file`, a valid run is offered to the best-known objectives kept there."""
+    label = BUNDLED if instance.resolve() == (ROOT / "inputs").resolve() else instance.name
     if workdir.exists():
         shutil.rmtree(workdir)
     workdir.mkdir(parents=True)
-    why = tool(name).missing()
+    why = why_not(name, instance, objective)
     if why:
-        out = ToolRun(name, instance.name, time_limit, status="skipped", note=why)
+        out = ToolRun(name, label, time_limit, objective_set=objective, status="skipped", note=why)
         out.save(workdir / "run.json")
         return out
     cmd = [sys.executable, "-m", "bench.child", name, str(instance), "--time-limit", str(time_limit),
-           "--seed", str(seed), "--workdir", str(workdir)]
+           "--seed", str(seed), "--workdir", str(workdir), "--objective", objective]
     env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
     cap = wall * time_limit + 30
     started = time.perf_counter()
@@ -76,19 +93,36 @@ def run_tool(name: str, instance: Path, time_limit: float, seed: int, workdir: P
     if result_file.is_file() and not killed:
         out = ToolRun.load(result_file)
     else:
-        out = ToolRun(name, instance.name, time_limit,
+        out = ToolRun(name, label, time_limit, objective_set=objective,
                       status="killed" if killed else "crashed", total_s=elapsed,
                       note=f"killed after {elapsed:.0f} s (wall cap {cap:.0f} s)" if killed
                       else _last_line(workdir / "stderr.log"))
+    out.instance = label
     out.peak_mb = usage.ru_maxrss / 1024
     judge_run(out, instance, workdir)
     out.save(result_file)
+    if best_file is not None:
+        records = best_known.load(best_file)
+        if best_known.offer(records, out, fingerprint(instance), commit=_commit()):
+            best_known.save(records, best_file)
     return out
 
 
 def _last_line(path: Path) -> str:
     lines = [ln for ln in path.read_text(encoding="utf-8", errors="replace").splitlines() if ln.strip()]
     return lines[-1][:300] if lines else "no output"
+
+
+def _commit() -> str:
+    """The short commit of the tree measured, '+dirty' when solver/ has uncommitted changes."""
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
+                              check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "solver"], cwd=ROOT, capture_output=True,
+                               text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return ""
+    return head + ("+dirty" if dirty else "")
 
 
 def judge_run(out: ToolRun, instance: Path, workdir: Path) -> None:
@@ -102,7 +136,7 @@ def judge_run(out: ToolRun, instance: Path, workdir: Path) -> None:
     if not schedule_file.is_file():
         return
     problem = load_problem(instance)
-    config = bench_config(workdir)
+    config = bench_config(workdir, out.objective_set)
     try:
         schedule = read_schedule(schedule_file, problem)
     except InputError as exc:
@@ -115,29 +149,66 @@ def judge_run(out: ToolRun, instance: Path, workdir: Path) -> None:
     out.violations = [f"{v.rule}: {v.message}"[:200] for v in verdict.hard[:20]] + missing[:20]
 
 
-def planted_objective(instance: Path) -> int:
-    """Empty seats of the planted schedule: every tool should do at least this well."""
+def planted_objective(instance: Path, objective: str = "seats") -> int | None:
+    """The judge's objective of the planted schedule (None: the instance has none)."""
     from solver.inputs import load_problem
     from solver.inputs.assignments import read_schedule
     from solver.judge import judge
 
+    if not (instance / "planted.csv").is_file():
+        return None
     problem = load_problem(instance)
-    verdict = judge(problem, read_schedule(instance / "planted.csv", problem), bench_config(RUNS))
-    return verdict.total
+    config = bench_config(RUNS / "_planted" / objective, objective)
+    return judge(problem, read_schedule(instance / "planted.csv", problem), config).total
 
 
 # -- the report ----------------------------------------------------------------------------------------------
-def load_runs(root: Path = RUNS) -> dict[str, dict[str, ToolRun]]:
-    """instance -> tool -> its latest ToolRun, from every run.json under `root`."""
-    out: dict[str, dict[str, ToolRun]] = {}
-    for path in sorted(root.glob("*/*/run.json")):
+Key = tuple[str, str, str, float]  # objective set, instance, tool, time limit
+
+
+def load_runs(root: Path = RUNS) -> dict[Key, ToolRun]:
+    """Every run.json under `root`, by (objective set, instance, tool, time limit); the newest file wins."""
+    out: dict[Key, ToolRun] = {}
+    for path in sorted(root.glob("**/run.json"), key=lambda p: p.stat().st_mtime):
         r = ToolRun.load(path)
-        out.setdefault(r.instance, {})[r.tool] = r
+        out[(r.objective_set, r.instance, r.tool, r.time_limit or 0.0)] = r
     return out
 
 
 def _f(value: float | None, digits: int = 1, unit: str = "") -> str:
     return "—" if value is None else f"{value:,.{digits}f}{unit}"
+
+
+def size_of(instance: str) -> str:
+    return instance.split("-")[0]
+
+
+def _sort(instance: str) -> tuple[int, str]:
+    size = size_of(instance)
+    return (ORDER.index(size) if size in ORDER else len(ORDER), instance)
+
+
+def held(run: ToolRun, seconds: float) -> float | None:
+    """The objective `run` held at `seconds`: the judge's figure once the run has ended, else the tool's own
+    (None: no schedule yet, or the run ended on its time limit before `seconds`)."""
+    ran = max(run.total_s or 0.0, run.time_limit or 0.0)
+    if seconds > ran + 1e-9 and run.status != "optimal":
+        return None
+    if run.total_s is not None and run.total_s <= seconds and run.valid and run.judged is not None:
+        return float(run.judged)
+    return run.at(seconds)
+
+
+def checkpoint(run: ToolRun, seconds: float) -> str:
+    """A table cell: the objective held at `seconds`, 'none' (running, no schedule yet), '—' (not run that long),
+    'invalid' (the judge rejected the schedule the tool ended with)."""
+    if run.valid is False:
+        return "invalid"
+    ran = max(run.total_s or 0.0, run.time_limit or 0.0)
+    value = held(run, seconds) if run.valid else None
+    if value is not None:
+        return f"{value:,.0f}"
+    return "none" if seconds <= ran else "—"
 
 
 def ratio(salle: ToolRun | None, peer: ToolRun) -> str:
@@ -155,39 +226,90 @@ def ratio(salle: ToolRun | None, peer: ToolRun) -> str:
     return f"{obj}, time {t_salle / t_peer:.3f}× ({t_salle:.1f} s vs {t_peer:.1f} s)"
 
 
-def size_of(instance: str) -> str:
-    return instance.split("-")[0]
+def _mark(ok: bool | None) -> str:
+    return "n/a" if ok is None else ("met" if ok else "**missed**")
 
 
-def targets(runs: dict[str, dict[str, ToolRun]]) -> list[str]:
-    """The issue's targets, each met or missed, with the numbers."""
+def _main_runs(runs: dict[Key, ToolRun], objective: str) -> dict[str, dict[str, ToolRun]]:
+    """instance -> tool -> its run at the most common time limit (the comparison runs) for `objective`."""
+    limits = [k[3] for k in runs if k[0] == objective]
+    main = max(set(limits), key=limits.count) if limits else 0.0
+    out: dict[str, dict[str, ToolRun]] = {}
+    for (obj, instance, tool_name, limit), r in runs.items():
+        if obj == objective and limit == main:
+            out.setdefault(instance, {})[tool_name] = r
+    return out
+
+
+def targets_default(runs: dict[Key, ToolRun], best: dict[str, float]) -> list[str]:
+    """Issue 9's targets on the default constraint file, each met or missed with the measured numbers."""
     lines = []
+    by_instance = _main_runs(runs, "default")
+    first_limits = {"bundled": 1.0, "S": 1.0, "M": 1.0, "L": 5.0, "XL": 20.0}
+    memory_limits = {"L": 1536.0, "XL": 3072.0}
+    for instance in sorted(by_instance, key=_sort):
+        tools = by_instance[instance]
+        s, size = tools.get("salle"), size_of(instance)
+        if s is None or s.status == "skipped":
+            continue
+        first = s.first_s if s.valid else None
+        if size in first_limits and size != BUNDLED:
+            limit = first_limits[size]
+            lines.append(f"- {instance}: first valid schedule under {limit:g} s: "
+                         f"{_mark(first is not None and first < limit)} — {_f(first, 2, ' s')}"
+                         + ("" if s.valid else f" (status {s.status}, valid {s.valid})") + ".")
+        if size in memory_limits:
+            limit = memory_limits[size]
+            lines.append(f"- {instance}: peak memory under {limit / 1024:g} GB: "
+                         f"{_mark(s.peak_mb is not None and s.peak_mb < limit)} — {_f(s.peak_mb, 0, ' MB')}.")
+        if size in ("S", BUNDLED):
+            proven = s.status == "optimal" and s.total_s is not None and s.total_s < 2
+            lines.append(f"- {instance}: proven optimal in under 2 s: {_mark(proven)} — status {s.status}, "
+                         f"run {_f(s.total_s, 2, ' s')}.")
+        if size in ("M", "L"):
+            at60 = held(s, 60.0)
+            d = best_known.distance(at60, best.get(instance))
+            lines.append(f"- {instance}: within 2 % of the best known at 60 s: "
+                         f"{_mark(d is not None and d <= 0.02)} — {_f(at60, 0)} at 60 s, best known "
+                         f"{_f(best.get(instance), 0)}, distance {_f(None if d is None else 100 * d, 2, ' %')}.")
+            tf = tools.get("timefold")
+            if tf is not None and tf.status != "skipped":
+                cells = []
+                ok = True
+                for t in CHECKPOINTS:
+                    a, b = held(s, t), held(tf, t) if tf.valid else None
+                    better = a is not None and (b is None or a < b)
+                    ok = ok and better
+                    cells.append(f"{t:g} s: {_f(a, 0)} vs {_f(b, 0)}")
+                lines.append(f"- {instance}: objective better than Timefold's at 5, 15 and 60 s: {_mark(ok)} — "
+                             + "; ".join(cells) + " (salle vs Timefold; — : no valid schedule yet).")
+    return lines
 
-    def mark(ok: bool | None) -> str:
-        return "n/a" if ok is None else ("met" if ok else "**missed**")
 
-    for instance, tools in sorted(runs.items(), key=lambda kv: list(SIZES).index(size_of(kv[0]))):
-        s = tools.get("salle")
-        size = size_of(instance)
-        if s is None:
+def targets_seats(runs: dict[Key, ToolRun]) -> list[str]:
+    """Issue 5's targets on the empty-seats objective, each met or missed with the numbers."""
+    lines = []
+    by_instance = _main_runs(runs, "seats")
+    for instance in sorted(by_instance, key=_sort):
+        tools = by_instance[instance]
+        s, size = tools.get("salle"), size_of(instance)
+        if s is None or s.status == "skipped" or size not in SIZES:
             continue
         if size == "L":
             first = s.first_s if s.valid else None
-            lines.append(f"- L feasible in under 10 s ({instance}): {mark(first is not None and first < 10)}"
-                         f" — first valid schedule at {_f(first, 1, ' s')}" + (f" ({s.note})" if s.note else "")
-                         + f"; status {s.status}.")
+            lines.append(f"- L feasible in under 10 s ({instance}): {_mark(first is not None and first < 10)}"
+                         f" — first valid schedule at {_f(first, 1, ' s')}; status {s.status}.")
             gap = s.gap if s.valid else None
             lines.append(f"- L within 1 % of the proven bound in 60 s ({instance}, limit {s.time_limit:g} s): "
-                         f"{mark(gap is not None and gap <= 0.01 and (s.total_s or 1e9) <= 60 + (s.build_s or 0) + 5)}"
-                         f" — gap {_f(None if gap is None else 100 * gap, 2, ' %')}, run {_f(s.total_s, 0, ' s')}.")
-            lines.append(f"- L peak memory under 4 GB ({instance}): {mark(s.peak_mb is not None and s.peak_mb < 4096)}"
-                         f" — {_f(s.peak_mb, 0, ' MB')}"
-                         + ("." if s.valid else " (but no schedule was found: the search had barely started)."))
+                         f"{_mark(gap is not None and gap <= 0.01)} — gap "
+                         f"{_f(None if gap is None else 100 * gap, 2, ' %')}, run {_f(s.total_s, 0, ' s')}.")
+            lines.append(f"- L peak memory under 4 GB ({instance}): "
+                         f"{_mark(s.peak_mb is not None and s.peak_mb < 4096)} — {_f(s.peak_mb, 0, ' MB')}.")
         if size == "XL":
             first = s.first_s if s.valid else None
-            lines.append(f"- XL feasible within 60 s ({instance}): {mark(first is not None and first <= 60)} — "
+            lines.append(f"- XL feasible within 60 s ({instance}): {_mark(first is not None and first <= 60)} — "
                          f"first valid schedule at {_f(first, 1, ' s')}; status {s.status}, peak "
-                         f"{_f(s.peak_mb, 0, ' MB')}" + (f" ({s.note})" if s.note else "") + ".")
+                         f"{_f(s.peak_mb, 0, ' MB')}.")
         for peer_name in PEERS:
             p = tools.get(peer_name)
             if p is None or not p.valid or p.judged is None:
@@ -195,13 +317,64 @@ def targets(runs: dict[str, dict[str, ToolRun]]) -> list[str]:
             reached = s.time_to_reach(p.judged) if s.valid else None
             ok = reached is not None and p.final_s is not None and reached <= p.final_s / 10
             lines.append(f"- {instance} vs {peer_name}: objective at least as good in ≤ 1/10 of its time: "
-                         f"{mark(ok)} — peer {p.judged:,} at {_f(p.final_s, 1, ' s')}; salle "
-                         f"{_f(s.judged, 0)} final, reached ≤ {p.judged:,} at {_f(reached, 2, ' s')}.")
+                         f"{_mark(ok)} — {ratio(s, p)}.")
     return lines
 
 
-def render(runs: dict[str, dict[str, ToolRun]], planted: dict[str, int]) -> str:
-    """RESULTS.md: header (date, machine, versions), one table row per (instance, tool), targets, analysis."""
+HEADINGS = {"default": "Default constraint file (constraints/default.yaml)", "seats": "Empty seats only"}
+
+
+def table(runs: dict[Key, ToolRun], objective: str, planted: dict[tuple[str, str], int | None],
+          best: dict[str, float]) -> list[str]:
+    """The markdown table of one objective: a row per (instance, tool, time limit), the planted schedule first."""
+    out = [
+        "| instance | tool | limit s | status | valid | first valid s | @5 s | @15 s | @60 s | final (judge) "
+        "| bound | gap | best known | Δ best | build s | peak MB | total s |",
+        "|---|---|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    keys = sorted((k for k in runs if k[0] == objective),
+                  key=lambda k: (_sort(k[1]), list(MODULES).index(k[2]) if k[2] in MODULES else 99, k[3]))
+    seen: set[str] = set()
+    for key in keys:
+        _, instance, name, limit = key
+        r = runs[key]
+        b = best.get(instance)
+        if instance not in seen:
+            seen.add(instance)
+            p = planted.get((objective, instance))
+            if p is not None:
+                d = best_known.distance(p, b)
+                out.append(f"| {instance} | planted schedule | | reference | yes | | | | | {p:,} | | | {_f(b, 0)} "
+                           f"| {_f(None if d is None else 100 * d, 2, ' %')} | | | |")
+        if r.status == "skipped":
+            out.append(f"| {instance} | {name} | {limit:g} | skipped: {r.note} | | | | | | | | | | | | | |")
+            continue
+        valid = "—" if r.valid is None else ("yes" if r.valid else f"**no** ({len(r.violations)}+ violations)")
+        status = r.status + (f": {r.note}" if r.note and r.status in ("crashed", "killed") else "")
+        final = r.judged if r.judged is not None else None
+        d = best_known.distance(final, b) if r.valid else None
+        build = None if r.build_s is None else (r.load_s or 0) + r.build_s
+        cells = [checkpoint(r, t) for t in CHECKPOINTS]
+        out.append(
+            f"| {instance} | {name} | {limit:g} | {status} | {valid} | {_f(r.first_s if r.valid else None, 2)} | "
+            f"{' | '.join(cells)} | {_f(final, 0)} | {_f(r.bound, 0)} | "
+            f"{_f(None if r.gap is None or not r.valid else 100 * r.gap, 2, ' %')} | {_f(b, 0)} | "
+            f"{_f(None if d is None else 100 * d, 2, ' %')} | {_f(build)} | {_f(r.peak_mb, 0)} | {_f(r.total_s)} |")
+    return out
+
+
+def best_of(records: best_known.Records, objective: str, fingerprints: dict[str, str]) -> dict[str, float]:
+    out = {}
+    for instance, fp in fingerprints.items():
+        rec = best_known.best(records, objective, instance, fp)
+        if rec is not None:
+            out[instance] = float(rec["objective"])
+    return out
+
+
+def render(runs: dict[Key, ToolRun], planted: dict[tuple[str, str], int | None], records: best_known.Records,
+           fingerprints: dict[str, str]) -> str:
+    """RESULTS.md: header, a table and the targets per objective, notes from the runs, the analysis."""
     versions = []
     for dist in ("ortools", "conference-scheduler", "pulp", "timefold"):
         try:
@@ -209,96 +382,121 @@ def render(runs: dict[str, dict[str, ToolRun]], planted: dict[str, int]) -> str:
         except metadata.PackageNotFoundError:
             versions.append(f"{dist} not installed")
     mem_gb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    try:
-        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
-                              check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "solver"], cwd=ROOT, capture_output=True,
-                               text=True, check=True).stdout.strip()
-        commit = f"salle at {head}" + (" with uncommitted changes in solver/" if dirty else "")
-    except (OSError, subprocess.CalledProcessError):
-        commit = "salle (no git)"
-    limits = sorted({r.time_limit for t in runs.values() for r in t.values() if r.time_limit})
+    commit = _commit()
+    commit = f"salle at {commit.replace('+dirty', ' with uncommitted changes in solver/')}" if commit else "salle"
+    apis = sorted({n.split(";")[0].removeprefix("API ") for r in runs.values() if r.tool == "salle"
+                   for n in [r.note] if n.startswith("API ")})
+    limits = sorted({k[3] for k in runs})
     out = [
         "# salle benchmark results",
         "",
-        f"Generated by `python bench/run.py` on {dt.date.today().isoformat()}. Machine: {os.cpu_count()} cores, "
-        f"{mem_gb:.0f} GiB, {platform.platform()}, Python {platform.python_version()}. "
-        f"Versions: {commit}, {', '.join(versions)}. "
-        f"Solver time limit per run: {', '.join(f'{t:g} s' for t in limits)} "
-        "(the same for every tool on an instance; model building comes on top).",
+        f"Generated by `python bench/run.py` on {dt.date.today().isoformat()}. Machine: {os.cpu_count()} cores "
+        f"(shared), {mem_gb:.0f} GiB, {platform.platform()}, Python {platform.python_version()}. "
+        f"Versions: {commit}" + (f" (called through `{'`, `'.join(apis)}`)" if apis else "")
+        + f", {', '.join(versions)}. Solver time limit per run: {', '.join(f'{t:g} s' for t in limits)} "
+        "(the same for every tool on an instance; salle counts model building in it, the peers start their clock "
+        "after building).",
         "",
-        "Instances come from `bench/generate.py` (seeded; a planted feasible schedule each). Rules: salle's "
-        "default hard rules; objective: empty seats (capacity − attendance, summed). Times are seconds since the "
-        "tool's process started its run (reading the instance included). *valid* is the independent judge's "
-        "verdict; *objective* is the judge's count of empty seats, *bound* the tool's proven lower bound, "
-        "*gap* = (objective − bound) / objective. *salle/peer*: salle's objective ÷ the peer's, and the time "
-        "salle took to reach the peer's final objective ÷ the time the peer took to reach it.",
+        "Instances come from `bench/generate.py` (seeded; a planted valid schedule each). Each tool runs in its own "
+        "process, one at a time. Times are seconds since the tool's process started its run (reading the instance "
+        "included, interpreter start-up not). *valid* is salle's independent judge's verdict on the schedule "
+        "written; *final (judge)* is the judge's objective for it (the sum of the weighted soft penalties of the "
+        "constraint file). *@5 s, @15 s, @60 s*: the objective of the best schedule the tool held at that time, "
+        "read from its stream of improving solutions (the tool's own figure while it runs, the judge's once it "
+        "has ended; *none*: no schedule yet; *—*: the run had ended on its time limit). *bound*: the tool's proven "
+        "lower bound; *gap* = (final − bound) / final. *best known*: the best judged objective any tool reached on "
+        "that instance in any run recorded in `bench/best_known.json`; *Δ best* = (final − best) / best.",
         "",
-        "| instance | tool | status | valid | build s | first feasible s | objective | bound | gap | peak MB "
-        "| model size | total s | salle/peer |",
-        "|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
-    order = list(SIZES)
-    for instance in sorted(runs, key=lambda i: (order.index(size_of(i)), i)):
-        tools = runs[instance]
-        out.append(f"| {instance} | planted schedule | reference | yes | | | {planted.get(instance, 0):,} | | | "
-                   f"| | | |")
-        for name in MODULES:
-            r = tools.get(name)
-            if r is None:
-                continue
-            valid = "—" if r.valid is None else ("yes" if r.valid else f"**no** ({len(r.violations)}+ violations)")
-            status = r.status + (f": {r.note}" if r.note and r.status in ("skipped", "crashed", "killed") else "")
-            build = None if r.build_s is None else (r.load_s or 0) + r.build_s
-            out.append(
-                f"| {instance} | {name} | {status} | {valid} | {_f(build)} | {_f(r.first_s)} | "
-                f"{_f(r.judged, 0) if r.judged is not None else _f(r.objective, 0)} | {_f(r.bound, 0)} | "
-                f"{_f(None if r.gap is None else 100 * r.gap, 2, ' %')} | {_f(r.peak_mb, 0)} | "
-                f"{'—' if r.variables is None else f'{r.variables:,}'} | {_f(r.total_s)} | "
-                f"{ratio(tools.get('salle'), r) if name != 'salle' else ''} |")
-    notes = [r for t in runs.values() for r in t.values() if r.note and r.status not in ("skipped",)]
-    missing_sizes = [s for s in SIZES if not any(size_of(i) == s for i in runs)]
-    out += ["", "## Targets (issue 5)", "", *targets(runs)]
-    out += [f"- {s}: not run (see the analysis below)." for s in missing_sizes]
+    for objective in OBJECTIVES:
+        if not any(k[0] == objective for k in runs):
+            continue
+        best = best_of(records, objective, fingerprints)
+        out += [f"## {HEADINGS[objective]}", "", f"Objective: {OBJECTIVES[objective]}.", ""]
+        out += table(runs, objective, planted, best)
+        if objective == "default":
+            out += ["", "### Targets (issue 9, default constraint file)", "", *targets_default(runs, best)]
+        else:
+            out += ["", "### Targets (issue 5, empty seats)", "", *targets_seats(runs)]
+        out.append("")
+    notes = []
+    for key in sorted(runs, key=lambda k: (k[0], _sort(k[1]), k[2], k[3])):
+        r = runs[key]
+        if r.status == "skipped":
+            continue
+        if r.note:
+            notes.append(f"- {r.objective_set} / {r.instance} / {r.tool}: {r.note}")
+        if r.valid and r.objective is not None and r.judged is not None and round(r.objective) != r.judged:
+            notes.append(f"- {r.objective_set} / {r.instance} / {r.tool}: reported objective {r.objective:,.0f}, "
+                         f"the judge's {r.judged:,} for the schedule written")
+        if r.valid is False:
+            notes.append(f"- {r.objective_set} / {r.instance} / {r.tool}: judge: " + "; ".join(r.violations[:3]))
     if notes:
-        out += ["", "## Notes from the runs", ""]
-        out += [f"- {r.instance} / {r.tool}: {r.note}" for r in notes]
+        out += ["## Notes from the runs", "", *notes, ""]
     if ANALYSIS.is_file():
-        out += ["", ANALYSIS.read_text(encoding="utf-8").strip()]
-    return "\n".join(out) + "\n"
+        out += [ANALYSIS.read_text(encoding="utf-8").strip()]
+    return "\n".join(out).rstrip() + "\n"
+
+
+def report(runs_dir: Path, out_file: Path, best_file: Path | None, seed: int = 1) -> None:
+    """Render RESULTS.md from the runs under `runs_dir` (and offer each to the best-known file)."""
+    runs = load_runs(runs_dir)
+    instances = {k[1] for k in runs}
+    paths = {i: instance_path(size_of(i), int(i.split("-")[1]) if "-" in i else seed) for i in instances}
+    fingerprints = {i: fingerprint(p) for i, p in paths.items()}
+    records = best_known.load(best_file) if best_file is not None else {}
+    changed = False
+    for r in runs.values():
+        if r.instance in fingerprints:
+            changed |= best_known.offer(records, r, fingerprints[r.instance], commit=_commit())
+    if changed and best_file is not None:
+        best_known.save(records, best_file)
+    planted = {(k[0], k[1]): planted_objective(paths[k[1]], k[0]) for k in runs}
+    out_file.write_text(render(runs, planted, records, fingerprints), encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="S,M", help="comma-separated: " + ",".join(SIZES))
+    parser.add_argument("--sizes", default="S,M", help="comma-separated: " + ",".join(ORDER))
     parser.add_argument("--tools", default=",".join(MODULES), help="comma-separated: " + ",".join(MODULES))
+    parser.add_argument("--objectives", default=",".join(OBJECTIVES), help="comma-separated: " + ",".join(OBJECTIVES))
     parser.add_argument("--time-limit", type=float, default=60.0, help="solver time limit per run, seconds")
     parser.add_argument("--seed", type=int, default=1, help="instance seed")
     parser.add_argument("--wall", type=float, default=3.0,
                         help="kill a run after WALL × time limit + 30 s (model building included)")
     parser.add_argument("--runs", type=Path, default=RUNS, help="where each run's files go")
     parser.add_argument("--out", type=Path, default=RESULTS, help="the markdown report")
+    parser.add_argument("--best", type=Path, default=best_known.BEST, help="the best-known objectives (JSON)")
     parser.add_argument("--render-only", action="store_true", help="only rebuild the report from --runs")
     args = parser.parse_args(argv)
     sizes = [s.strip() for s in args.sizes.split(",") if s.strip()]
     names = [t.strip() for t in args.tools.split(",") if t.strip()]
+    objectives = [o.strip() for o in args.objectives.split(",") if o.strip()]
     for s in sizes:
-        if s not in SIZES:
-            parser.error(f"unknown size {s}; valid: {', '.join(SIZES)}")
+        if s not in ORDER:
+            parser.error(f"unknown size {s}; valid: {', '.join(ORDER)}")
     for n in names:
         if n not in MODULES:
             parser.error(f"unknown tool {n}; valid: {', '.join(MODULES)}")
+    for o in objectives:
+        if o not in OBJECTIVES:
+            parser.error(f"unknown objective {o}; valid: {', '.join(OBJECTIVES)}")
     if not args.render_only:
         for size in sizes:
-            instance = instance_dir(size, args.seed)
-            for name in names:
-                r = run_tool(name, instance, args.time_limit, 0, args.runs / instance.name / name, args.wall)
-                print(f"{instance.name:8} {name:22} {r.status:10} valid={r.valid} objective={r.judged} "
-                      f"bound={r.bound} first={_f(r.first_s, 2)}s total={_f(r.total_s, 1)}s "
-                      f"peak={_f(r.peak_mb, 0)}MB {r.note}", flush=True)
-    runs = load_runs(args.runs)
-    planted = {i: planted_objective(instance_dir(size_of(i), int(i.split("-")[1]))) for i in runs}
-    args.out.write_text(render(runs, planted), encoding="utf-8")
+            instance = instance_path(size, args.seed)
+            label = BUNDLED if size == BUNDLED else instance.name
+            for objective in objectives:
+                for name in names:
+                    workdir = args.runs / objective / label / name / f"{args.time_limit:g}s"
+                    r = run_tool(name, instance, args.time_limit, 0, workdir, args.wall, objective, args.best)
+                    if r.status == "skipped":
+                        print(f"{objective:8} {label:8} {name:22} skipped: {r.note}", flush=True)
+                        continue
+                    marks = " ".join(f"@{t:g}s={checkpoint(r, t)}" for t in CHECKPOINTS)
+                    print(f"{objective:8} {label:8} {name:22} {r.status:10} valid={r.valid} judged={r.judged} "
+                          f"bound={r.bound} first={_f(r.first_s, 2)}s {marks} total={_f(r.total_s, 1)}s "
+                          f"peak={_f(r.peak_mb, 0)}MB {r.note}", flush=True)
+    report(args.runs, args.out, args.best, args.seed)
     print(f"wrote {args.out}")
     return 0
 
