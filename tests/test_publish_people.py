@@ -134,7 +134,7 @@ def test_each_session_has_its_room_time_anchor_and_calendar_link(tmp_path: Path)
     assert re.search(r'href="rooms/R_2-[0-9a-f]{8}\.ics"', s2)  # the file salle writes for room R/2
     assert 'href="calendar.ics"' in page
     assert '<th class="room" scope="col" data-room="R1">Main hall</th>' in page
-    assert '<td data-room="R1" rowspan="2">' in page  # the two-hour workshop spans two one-hour rows
+    assert '<td data-room="R1" rowspan="2" class="busy"' in page  # the two-hour workshop spans two one-hour rows
     assert "<select" in page and 'id="f-speaker"' not in page and 'type="search"' in page
 
 

@@ -156,8 +156,8 @@ class Texts:
         return format_date(day, "full", locale=self.locale)
 
     def time(self, minutes: int) -> str:
-        """`13 h 30`, `1:30 PM` (24:00 is written as midnight)."""
-        return _narrow(format_time(_clock(minutes), "short", locale=self.locale))
+        """`13 h 30`, `8 h 00`, `1:30 PM` (24:00 is written as midnight). French hours take no leading zero."""
+        return _narrow(format_time(_clock(minutes), _short_time(self.locale), locale=self.locale))
 
     def hours(self, start: int, end: int) -> str:
         """`13 h 30 – 14 h 45`, `1:30 – 2:45 PM`."""
@@ -184,6 +184,12 @@ class Texts:
 def _clock(minutes: int) -> dt.time:
     h, m = divmod(minutes % (24 * 60), 60)
     return dt.time(h, m)
+
+
+@cache
+def _short_time(locale: Locale) -> str:
+    pattern = get_time_format("short", locale=locale).pattern
+    return pattern.replace("HH", "H") if locale.language == "fr" else pattern
 
 
 @cache
