@@ -113,8 +113,11 @@ def _decode(raw: bytes, name: str) -> tuple[str, str | None]:
 
 def _delimiter(text: str) -> str:
     """`;` (French Excel) or `,`: whichever splits the header line into more fields."""
-    header = text.split("\n", 1)[0].rstrip("\r")
-    counts = {d: len(next(csv.reader([header], delimiter=d), [])) for d in (",", ";", "\t")}
+    header = re.split(r"\r\n|\r|\n", text, maxsplit=1)[0]
+    try:
+        counts = {d: len(next(csv.reader([header], delimiter=d), [])) for d in (",", ";", "\t")}
+    except csv.Error:  # e.g. an unclosed quote: the reader reports it, on its row
+        return ","
     best = max(counts, key=lambda d: counts[d])
     return best if counts[best] > 1 else ","
 

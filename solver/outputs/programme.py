@@ -3,33 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections import defaultdict
 
 from solver.inputs import Problem
 from solver.inputs.values import format_time_fr
+from solver.publish.view import md_text
 from solver.schedule import Schedule
 
 _DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 _MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
            "novembre", "décembre")
-
-
-_INLINE = re.compile(r"([\\`*_\[\]|~])")
-_LINE_START = re.compile(r"^(\s*)([#>+=-])", re.MULTILINE)
-_ORDERED = re.compile(r"^(\s*\d+)([.)])", re.MULTILINE)
-
-
-def md_text(text: str) -> str:
-    """Organizers' text as literal Markdown: no emphasis, links, headings, lists or raw HTML from a title.
-
-    `<` and `>` become entities, `&` does when it would start one; Markdown's inline punctuation is
-    backslash-escaped, and so is a line start that would make a heading, quote or list."""
-    text = re.sub(r"&(?=#?\w+;)", "&amp;", text)
-    text = text.replace("<", "&lt;").replace(">", "&gt;")
-    text = _INLINE.sub(r"\\\1", text)
-    text = _ORDERED.sub(r"\1\\\2", text)
-    return _LINE_START.sub(lambda m: f"{m.group(1)}\\{m.group(2)}", text)
 
 
 def french_date(day: dt.date) -> str:

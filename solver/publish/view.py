@@ -104,6 +104,23 @@ def file_names(ids: list[str]) -> dict[str, str]:
     }
 
 
+_INLINE = re.compile(r"([\\`*_\[\]|~])")
+_LINE_START = re.compile(r"^(\s*)([#>+=-])", re.MULTILINE)
+_ORDERED = re.compile(r"^(\s*\d+)([.)])", re.MULTILINE)
+
+
+def md_text(text: str) -> str:
+    """Organizers' text as literal Markdown: no emphasis, links, headings, lists or raw HTML from a title.
+
+    `<` and `>` become entities, `&` does when it would start one; Markdown's inline punctuation is
+    backslash-escaped, and so is a line start that would make a heading, quote or list."""
+    text = re.sub(r"&(?=#?\w+;)", "&amp;", text)
+    text = text.replace("<", "&lt;").replace(">", "&gt;")
+    text = _INLINE.sub(r"\\\1", text)
+    text = _ORDERED.sub(r"\1\\\2", text)
+    return _LINE_START.sub(lambda m: f"{m.group(1)}\\{m.group(2)}", text)
+
+
 def slugify(text: str, fallback: str = "x") -> str:
     """Lowercase ASCII words joined by `-` (`Études de cas` → `etudes-de-cas`)."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
