@@ -59,17 +59,18 @@ def test_every_publication_is_there() -> None:
     """One call gives the pages, the calendars (all, per room, per speaker), frab, workbook and lists."""
     problem, schedule = seed()
     files = render_publications(problem, schedule)
-    expected = {"timetable.html", "programme.html", "calendar.ics", "schedule.xml", "schedule.json",
-                "schedule.xlsx", "speakers.csv"}
+    expected = {"timetable.html", "timetable-organizers.html", "programme.md", "programme.html", "calendar.ics",
+                "schedule.xml", "schedule.json", "schedule.xlsx", "speakers.csv"}
     expected |= {f"rooms/{r.room_id}.{ext}" for r in problem.rooms for ext in ("csv", "ics")}
     expected |= {f"speakers/{p.speaker_id}.ics" for p in problem.speakers}
     assert set(files) == expected
 
 
 def test_same_schedule_same_bytes() -> None:
-    """Publishing twice gives identical files (the workbook and calendars carry no clock time)."""
+    """Publishing twice gives identical files (the calendars' DTSTAMP is the run time unless given)."""
     problem, schedule = seed()
-    assert render_publications(problem, schedule) == render_publications(problem, schedule)
+    stamp = dt.datetime(2027, 4, 1, tzinfo=dt.UTC)
+    assert render_publications(problem, schedule, stamp=stamp) == render_publications(problem, schedule, stamp=stamp)
 
 
 def test_file_names_are_safe_and_unique() -> None:
@@ -102,18 +103,21 @@ def test_timetable_escapes_titles_and_has_no_network(tmp_path: Path) -> None:
 def test_timetable_grid_places_sessions(tmp_path: Path) -> None:
     """Rooms are columns in rooms.csv order; a two-hour session spans twice the rows of a one-hour one."""
     problem, schedule = tiny(tmp_path)
-    page = str(render_publications(problem, schedule)["timetable.html"])
-    assert 'data-session="S1" data-room="R1"' in page and "grid-column: 2; grid-row: 2 / span 2;" in page
-    assert 'data-session="S2" data-room="R/2"' in page and "grid-column: 3; grid-row: 3 / span 1;" in page
-    assert "40/50 seats" in page and "Ana, ../Bob" in page
-    assert '<option value="Data">Data</option>' in page and '<option value="carl">Carl</option>' in page
+    files = render_publications(problem, schedule, locale="en")
+    page = str(files["timetable.html"])
+    heads = [page.index(f'<th class="room" scope="col" data-room="{r}">') for r in ("R1", "R/2", "R3")]
+    assert heads == sorted(heads)
+    assert '<td data-room="R1" rowspan="2" class="busy"' in page and 'data-session="S1" data-room="R1"' in page
+    assert 'data-session="S2" data-room="R/2"' in page and "Ana and ../Bob" in page
+    assert "40/50" not in page and "40 expected / 50 seats" in str(files["timetable-organizers.html"])
+    assert '<option value="Data">Data</option>' in page and 'type="search"' in page
 
 
 def test_programme_html_names_the_rooms() -> None:
     """The seed's programme with every « Salle à venir » replaced by the real room, in the seed's order."""
     problem, schedule = seed()
     page = str(render_publications(problem, schedule)["programme.html"])
-    assert "Salle à venir" not in page and "jeudi 13 mai 2027" in page and "13h30-14h45" in page
+    assert "Salle à venir" not in page and "jeudi 13 mai 2027" in page and "13 h 30 – 14 h 45" in page
     order = [page.index(problem.session[s].title.split(" – ")[0][:40]) for s in ("EC-CNR", "EC-COP", "EC-MIS")]
     assert order == sorted(order)
     for session_id, room in SEED_PLACES.items():
