@@ -82,7 +82,7 @@ def test_the_seed_reads_entirely_in_french() -> None:
     assert "Ajouter à l’agenda" in page and "Toutes les salles" in page and "Heures de Toronto" in page
     english_words = re.compile(r"\b(Thursday|seats?|Timetable|Track|Room|Search|Add to calendar|sessions?)\b")
     assert english_words.findall(visible(page)) == []
-    assert "85 attendues / 90 places" in orga and "90 places" in orga
+    assert "85 personnes attendues / 90 places" in orga and "90 places" in orga
 
 
 def test_a_locale_en_run_reads_entirely_in_english() -> None:

@@ -50,7 +50,7 @@ MESSAGES: dict[str, dict[str, str | dict[str, str]]] = {
         "add_to_calendar_room": "Ajouter à l’agenda : {room} (.ics)",
         "whole_calendar": "Tout le programme dans votre agenda (.ics)",
         "seats": {"one": "{n} place", "other": "{n} places"},
-        "attendance": "{attendance} attendues / {capacity} places",
+        "attendance": "{attendance} personnes attendues / {capacity} places",
         "over": "salle trop petite",
         "tba": "Horaire à venir",
         "tba_note": "Ces séances auront lieu ; leur salle et leur horaire seront annoncés.",
