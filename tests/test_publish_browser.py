@@ -11,6 +11,7 @@ saying what is missing.
 from __future__ import annotations
 
 import html
+import itertools
 import json
 import re
 import shutil
@@ -215,7 +216,7 @@ def test_phone_width_is_a_list_by_time(tmp_path: Path) -> None:
         assert s["rect"]["width"] > 330 and s["rect"]["left"] >= 0
     for s in drawn[:-1]:
         assert s["where"]["width"] > 30 and s["whereText"].strip(", ") in s["text"]
-    assert all(a["rect"]["bottom"] <= b["rect"]["top"] for a, b in zip(drawn, drawn[1:], strict=False))
+    assert all(a["rect"]["bottom"] <= b["rect"]["top"] for a, b in itertools.pairwise(drawn))
     screenshot(page, tmp_path, "timetable-phone", 400, 1200)
     screenshot(str(publish(*seed())["timetable.html"]), tmp_path, "timetable-seed-phone", 400, 900)
 
