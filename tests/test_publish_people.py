@@ -251,3 +251,69 @@ def test_same_schedule_and_stamp_same_bytes() -> None:
 def test_seed_inputs_untouched() -> None:
     """The tests read the bundled conference; none of them writes into it."""
     assert (ROOT / "inputs" / "sessions.csv").is_file()
+
+
+# -- the table itself ---------------------------------------------------------------------------------------
+def grid_shapes(page: str) -> list[list[int]]:
+    """For each day's table: how many room columns each time row covers, counting cells that span from above."""
+    from html.parser import HTMLParser
+
+    class Grid(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.tables: list[list[int]] = []
+            self.pending: list[int] = []  # rows still covered by each open rowspan
+            self.in_body = False
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            if tag == "table":
+                self.tables.append([])
+                self.pending = []
+            elif tag == "tbody":
+                self.in_body = True
+            elif tag == "tr" and self.in_body:
+                self.pending = [n - 1 for n in self.pending if n > 1]
+                self.tables[-1].append(len(self.pending))
+            elif tag == "td" and self.in_body:
+                span = int(dict(attrs).get("rowspan") or 1)
+                self.tables[-1][-1] += 1
+                if span > 1:
+                    self.pending.append(span)
+
+        def handle_endtag(self, tag: str) -> None:
+            if tag == "tbody":
+                self.in_body = False
+
+    parser = Grid()
+    parser.feed(page)
+    return parser.tables
+
+
+def test_every_time_row_covers_every_room_once(tmp_path: Path) -> None:
+    """Rowspans and merged empty stretches add up: each row of each day's table has exactly one cell per room,
+    even when a room is double-booked by hand (both sessions share one cell)."""
+    from solver.schedule import Assignment, Schedule
+
+    problem, schedule = english(tmp_path)
+    clash = Schedule((*schedule.assignments[:3], Assignment("S4", "R1", "T2"), Assignment("S5", "R1", "T1")))
+    for sched in (schedule, clash):
+        for name in ("timetable.html", "timetable-organizers.html"):
+            page = str(publish(problem, sched)[name])
+            rooms = [len(re.findall(r'<th class="room"', day)) for day in page.split("<table")[1:]]
+            assert [set(t) for t in grid_shapes(page)] == [{n} for n in rooms], name
+    page = str(publish(problem, clash)["timetable.html"])
+    cell = page[page.index('<td data-room="R1" rowspan="2">'):]
+    cell = cell[:cell.index("</td>")]
+    assert {"s-S1", "s-S4", "s-S5"} <= set(re.findall(r'id="(s-S\d)"', cell))
+    big_problem, big = long_day(tmp_path, rooms=7, slots=9)
+    assert {n for t in grid_shapes(str(publish(big_problem, big)["timetable.html"])) for n in t} == {7}
+
+
+def test_an_empty_schedule_still_publishes(tmp_path: Path) -> None:
+    from solver.schedule import Schedule
+
+    problem, _ = english(tmp_path)
+    files = publish(problem, Schedule(()))
+    page = plain(files["timetable.html"])
+    assert "Time to be announced" in page and "The long workshop" in page
+    assert "BEGIN:VEVENT" not in plain(files["calendar.ics"])
