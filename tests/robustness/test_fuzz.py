@@ -24,7 +24,7 @@ from solver.inputs import load_problem_with_warnings
 from solver.inputs.table import TableError, read_table
 from tests.robustness.cases import base
 
-settings.register_profile("default", max_examples=120, deadline=None,
+settings.register_profile("default", max_examples=60, deadline=None,
                           suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("long", max_examples=5_000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
