@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from solver.config import Config, load_config
+from solver.engine import Result, SolveOptions, solve
 from solver.errors import InputError, Issue, SalleError
 from solver.explain import Explanation, explain
 from solver.inputs import Problem, load_problem_with_warnings
@@ -15,7 +16,6 @@ from solver.judge import Judgement, judge
 from solver.outputs import write_outputs
 from solver.outputs.atomic import write_atomically
 from solver.outputs.report import report_csv, report_markdown
-from solver.solve import Result, SolveOptions, solve
 
 DEFAULT_CONSTRAINTS = Path("constraints/default.yaml")
 
@@ -73,6 +73,8 @@ def parse_moment(text: str) -> dt.datetime:
     from solver.inputs.values import parse_day, parse_time
 
     parts = text.replace("T", " ").split()
+    if not parts:
+        raise ValueError("a moment is needed, such as 2027-05-13 12:00")
     day = parse_day(parts[0])
     minutes = parse_time(parts[1]) if len(parts) > 1 else 0
     return dt.datetime.combine(day, dt.time()) + dt.timedelta(minutes=minutes)
@@ -132,6 +134,10 @@ def run_solve(inputs: Path, constraints: list[Path] | None, out: Path, options: 
     if not run.judgement.ok:
         lines = "\n".join(f"  - {v.message}" for v in run.judgement.hard)
         raise JudgeDisagrees(f"internal error: the solver's schedule breaks hard rules:\n{lines}")
+    # the judge's figure is the one reported (the model's auxiliary literals could overstate a schedule's cost)
+    result = run.result = replace(result, objective=run.judgement.total,
+                                  penalties={k: v for k, v in run.judgement.penalties.items() if v})
+    assert result.schedule is not None
     run.written = write_outputs(problem, result.schedule, out, config, run.judgement, result.objective,
                                 result.bound, timezone)
     return run

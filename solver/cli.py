@@ -1,13 +1,17 @@
 """The `salle` command: thin typer commands that parse options, call one function, and map errors to exits.
 
 Exit codes: 0 done; 1 invalid input (or constraint file); 2 no schedule exists / the schedule breaks a rule;
-3 the time limit ran out before any schedule was found.
+3 the time limit ran out before any schedule was found; 130 interrupted (Ctrl-C, SIGTERM) before any schedule.
 """
 
 from __future__ import annotations
 
 import math
+import signal
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -20,15 +24,15 @@ from rich.text import Text
 from solver import app as service
 from solver.cli_publish import publish_cli
 from solver.config import load_config
+from solver.engine import SolveOptions, Status
 from solver.errors import InputError, Issue, SalleError
 from solver.inputs import load_problem_with_warnings
 from solver.outputs.atomic import write_atomically
 from solver.outputs.tables import assignment_rows
 from solver.rules import REGISTRY
 from solver.rules.catalogue import default_mode, markdown_table, parameters
-from solver.solve import SolveOptions, Status
 
-EXIT_OK, EXIT_INPUT, EXIT_NO_SCHEDULE, EXIT_TIMEOUT = 0, 1, 2, 3
+EXIT_OK, EXIT_INPUT, EXIT_NO_SCHEDULE, EXIT_TIMEOUT, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 TABLE_ROWS = 60  # a bigger schedule is summarized in the terminal: the files have it all
 
 cli = typer.Typer(
@@ -100,9 +104,10 @@ def solve(
 ) -> None:
     """Schedule every session into a room and a slot; write assignments.csv, programme.md and the report."""
     progress = LiveProgress(enabled=not quiet and not log)
+    stop = threading.Event()
     options = SolveOptions(time_limit=time_limit, seed=seed, workers=workers, log=log,
                            explain_time_limit=explain_time_limit, rooms_per_session=rooms_per_session,
-                           on_progress=progress.update)
+                           on_progress=progress.update, on_phase=progress.phase, stop=stop)
     try:
         before = service.parse_moment(freeze_before) if freeze_before else None
     except ValueError as exc:
@@ -112,7 +117,7 @@ def solve(
     try:
         if (frozen.sessions or frozen.before) and previous is None:
             raise InputError([Issue("--freeze", "needs --previous (the schedule to keep)")])
-        with progress:
+        with interrupts(stop), progress:
             run = service.run_solve(inputs, constraints, out_dir, options, allow_unscheduled, previous, frozen,
                                     timezone)
     except InputError as exc:
@@ -120,6 +125,9 @@ def solve(
     except SalleError as exc:
         err.print(str(exc), markup=False)
         raise typer.Exit(EXIT_INPUT) from None
+    except KeyboardInterrupt:  # a second Ctrl-C: stop at once, write nothing
+        err.print("Interrupted twice: stopped at once. Nothing was written; the previous outputs are untouched.")
+        raise typer.Exit(EXIT_INTERRUPTED) from None
     for w in run.warnings:
         err.print(f"warning: {w}", markup=False)
     r = run.result
@@ -128,6 +136,10 @@ def solve(
         for reason in r.reasons:
             out.print(f"  - {reason}", markup=False)
         raise typer.Exit(EXIT_NO_SCHEDULE)
+    if r.status is Status.INTERRUPTED:
+        out.print("[bold yellow]Interrupted[/bold yellow] before any schedule was found. Nothing was written; the "
+                  "previous outputs are untouched.")
+        raise typer.Exit(EXIT_INTERRUPTED)
     if r.status is Status.TIMEOUT:
         out.print(f"[bold yellow]Time limit reached[/bold yellow] ({time_limit:g} s) before any schedule was "
                   "found. Nothing was written; try a longer --time-limit.")
@@ -135,13 +147,10 @@ def solve(
             out.print(f"  - {reason}", markup=False)
         raise typer.Exit(EXIT_TIMEOUT)
 
-    gap = f"{r.gap:.1%}" if r.gap is not None else "n/a"
-    label = f"{r.status.value}, partial: {len(run.unscheduled)} unscheduled" if run.unscheduled else r.status.value
-    out.print(
-        f"[bold green]{label}[/bold green]: objective {r.objective}, bound {r.bound:g}, gap {gap}, "
-        f"{r.build_seconds + r.solve_seconds:.2f} s ({r.variables} placement variables"
-        + (", rooms per session restricted: bound from the room relaxation" if r.restricted else "") + ")"
-    )
+    if r.interrupted:
+        out.print("[bold yellow]Interrupted[/bold yellow]: the best schedule found so far was written.")
+    for line in summary_lines(run):
+        out.print(line)
     if r.penalties:
         out.print("penalties: " + ", ".join(f"{k} {v}" for k, v in sorted(r.penalties.items()) if v), markup=False)
     rows = assignment_rows(run.problem, r.schedule)  # type: ignore[arg-type]
@@ -290,6 +299,8 @@ class LiveProgress:
         self.started = 0.0
         self.best = math.nan
         self.bound = math.nan
+        self.stage = "reading"
+        self.placed = ""
         self.live: Live | None = None
 
     def __enter__(self) -> LiveProgress:
@@ -310,6 +321,11 @@ class LiveProgress:
         if not math.isnan(bound):
             self.bound = bound if math.isnan(self.bound) else max(self.bound, bound)
 
+    def phase(self, name: str, placed: int, total: int) -> None:
+        """The engine's callback at each phase: construct, repair, improve."""
+        self.stage = name
+        self.placed = f"{placed}/{total} placed" if placed else ""
+
     def __rich__(self) -> Text:
         elapsed = time.perf_counter() - self.started
         if elapsed < 1.0:
@@ -317,8 +333,49 @@ class LiveProgress:
         best = "—" if math.isnan(self.best) else f"{self.best:g}"
         bound = "—" if math.isnan(self.bound) else f"{self.bound:g}"
         gap = (self.best - self.bound) / self.best if self.best and not math.isnan(self.best + self.bound) else None
-        return Text(f"solving… {elapsed:5.1f} s   best {best}   bound {bound}   "
+        return Text(f"{self.stage}… {elapsed:5.1f} s   {self.placed}   best {best}   bound {bound}   "
                     f"gap {'—' if gap is None else f'{gap:.1%}'}", style="cyan")
+
+
+def summary_lines(run: service.SolveRun) -> list[str]:
+    """The run in a few lines: what was placed, how, its score (the judge's), and how far from the bound."""
+    r = run.result
+    total = len(run.problem.sessions)
+    placed = total - len(run.unscheduled)
+    label = f"{r.status.value}, partial: {len(run.unscheduled)} unscheduled" if run.unscheduled else r.status.value
+    gap = f"{r.gap:.1%}" if r.gap is not None else "n/a"
+    bound = "n/a" if r.bound is None else f"{r.bound:,.0f}"
+    covers = (f" (the bound counts {', '.join(r.bound_covers)} only)" if r.bound_covers else "")
+    how = r.engine + (f", {r.iterations} neighbourhoods" if r.iterations else "")
+    first = "" if r.first_solution_seconds is None else f"first schedule at {r.first_solution_seconds:.1f} s, "
+    return [
+        f"[bold green]{label}[/bold green]: {placed} of {total} sessions placed ({how}); "
+        f"objective {r.objective:,} by the judge, bound {bound}, gap {gap}{covers}",
+        f"{first}{r.build_seconds + r.solve_seconds:.1f} s in all"
+        + (f", {r.variables:,} placement variables" if r.variables else ""),
+    ]
+
+
+@contextmanager
+def interrupts(stop: threading.Event) -> Iterator[None]:
+    """Ctrl-C or SIGTERM once: set `stop` (the solver keeps its best schedule and the run writes it). Twice:
+    KeyboardInterrupt, and nothing is written. OR-Tools' own handler is never involved."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum: int, frame: object) -> None:
+        if stop.is_set():
+            raise KeyboardInterrupt
+        stop.set()
+        err.print("stopping: keeping the best schedule found so far (interrupt again to quit at once)")
+
+    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
 
 
 def assignments_table(rows: list[dict[str, str]], width: int | None = None) -> Table:

@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 from ortools.sat.python import cp_model
 
 from solver.config import Config
+from solver.engine.candidates import candidate_runs
+from solver.engine.model import build_model
 from solver.inputs import Problem, Session
 from solver.inputs.values import format_time_fr
-from solver.model import build_model, candidate_runs
 from solver.rules.base import Guards
 
 # most specific first: what an organizer can change for one session or one person, then shared resources
@@ -157,9 +158,10 @@ def _pin_checks(problem: Problem, config: Config, s: Session) -> list[Finding]:
 
 def _usable(problem: Problem, config: Config, s: Session) -> list:
     """The rooms `s` may use by features and capacity (as far as those rules are hard)."""
+    features, capacity = config.is_hard("room_features"), config.is_hard("room_capacity")
+    needs = set(s.requires)
     return [r for r in problem.rooms
-            if not (config.is_hard("room_features") and not set(s.requires) <= set(r.features))
-            and not (config.is_hard("room_capacity") and r.capacity < s.attendance)]
+            if not (features and not needs <= set(r.features)) and not (capacity and r.capacity < s.attendance)]
 
 
 def _pigeonholes(problem: Problem, config: Config) -> list[Finding]:

@@ -10,10 +10,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from solver.config import load_config
+from solver.engine import SolveOptions, solve
 from solver.inputs import load_problem
 from solver.judge import judge
 from solver.rules import REGISTRY
-from solver.solve import SolveOptions, solve
 from tests.planted import planted_conference
 
 SOFT_DEFAULTS: dict = {}

@@ -5,11 +5,11 @@ from pathlib import Path
 import pytest
 
 from solver.app import run_solve
+from solver.engine import SolveOptions
 from solver.errors import OutputError
 from solver.outputs import atomic
 from solver.outputs.atomic import write_atomically
 from solver.outputs.tables import ASSIGNMENT_COLUMNS, neutralize
-from solver.solve import SolveOptions
 from tests.conftest import ROOT
 
 

@@ -8,10 +8,10 @@ respect the rule the solver says so (infeasible) naming the session.
 from pathlib import Path
 
 from solver.config import Config, default_config
+from solver.engine import Result, SolveOptions, Status, solve
 from solver.inputs import Problem, load_problem
 from solver.judge import judge
 from solver.schedule import Assignment, Schedule
-from solver.solve import Result, SolveOptions, Status, solve
 from tests.conftest import config_with, make_conference
 
 DAY = "2027-05-13"

@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 
 from solver.config import Config, default_config
+from solver.engine import SolveOptions, Status, solve
 from solver.errors import InputError
 from solver.inputs import Problem, load_problem
 from solver.judge import judge
 from solver.schedule import Assignment, Schedule
-from solver.solve import SolveOptions, Status, solve
 from tests.conftest import config_with, make_conference, write_csv
 
 D1, D2 = "2027-05-13", "2027-05-14"

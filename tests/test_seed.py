@@ -4,10 +4,10 @@ from pathlib import Path
 
 from solver.app import run_solve
 from solver.config import default_config
+from solver.engine import SolveOptions, Status
+from solver.engine.model import build_model
 from solver.inputs import load_problem
 from solver.judge import judge
-from solver.model import build_model
-from solver.solve import SolveOptions, Status
 from tests.conftest import ROOT, SEED, require_shared
 
 

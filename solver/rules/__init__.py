@@ -6,7 +6,7 @@ Adding a rule is one module in this folder and one line in `MODULES`.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from types import ModuleType
 
@@ -86,6 +86,9 @@ class Rule:
     entities: Callable  # (problem, params, placement) -> who is at fault when `cost` > 0 (for explanations)
     scope: str = "both"  # what `cost` depends on besides the session: "room", "time" (its slots) or "both"
     relevant: Callable = lambda problem, session: True
+    # what a placement holds exclusively while it runs (a room, speakers): a rule whose model side is "each
+    # owner in one session at a time" says so here, and engines keep such owners free when the rule is hard
+    owners: Callable[[Placement], Iterable[str]] | None = None
 
     @property
     def unary(self) -> bool:
@@ -110,6 +113,7 @@ def _rule(module: ModuleType) -> Rule:
         entities=getattr(module, "entities", _the_session),
         scope=getattr(module, "SCOPE", "both"),
         relevant=getattr(module, "relevant", lambda problem, session: True),
+        owners=getattr(module, "owners", None),
     )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from solver.rules.base import BuildContext, JudgeView, Params, RuleSettings, Violation
+from solver.rules.base import BuildContext, JudgeView, Params, Placement, RuleSettings, Violation
 from solver.rules.clock import describe, double_bookings
 
 NAME = "avoid_parallel"
@@ -11,8 +11,13 @@ MODES = ("hard", "soft")
 UNIT = "extra parallel session sharing a tag, per instant"
 
 
+def owners(p: Placement) -> tuple[str, ...]:
+    """What a session holds exclusively while it runs (when this rule is hard): its tags."""
+    return p.session.tags
+
+
 def add(ctx: BuildContext) -> None:
-    ctx.once_at_a_time(lambda p: p.session.tags)
+    ctx.once_at_a_time(owners)
 
 
 def judge(view: JudgeView, params: Params) -> list[Violation]:

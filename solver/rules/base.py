@@ -17,7 +17,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -42,9 +42,9 @@ class RuleSettings(BaseModel):
     weight: int = Field(default=1, ge=0)
 
 
-@dataclass(frozen=True)
-class Placement:
-    """A candidate for the model: a session in a room, over a run of consecutive slots."""
+class Placement(NamedTuple):
+    """A candidate for the model: a session in a room, over a run of consecutive slots (a tuple: millions are
+    made on big conferences)."""
 
     session: Session
     room: Room

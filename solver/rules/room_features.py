@@ -12,6 +12,11 @@ SCOPE = "room"  # the cost depends on the session and the room only
 UNIT = "missing feature"
 
 
+def relevant(problem: Problem, session) -> bool:
+    """Only a session that requires features can miss one."""
+    return bool(session.requires)
+
+
 def cost(problem: Problem, params: Params, p: Placement) -> int:
     return len(set(p.session.requires) - set(p.room.features))
 

@@ -19,6 +19,11 @@ def _words(room: Room) -> set[str]:
     return {room.room_id, *room.features, *([room.building] if room.building else [])}
 
 
+def relevant(problem: Problem, session) -> bool:
+    """Only a session with room preferences."""
+    return bool(session.prefers_rooms or session.avoids_rooms)
+
+
 def cost(problem: Problem, params: Params, p: Placement) -> int:
     words = _words(p.room)
     prefers, avoids = p.session.prefers_rooms, p.session.avoids_rooms

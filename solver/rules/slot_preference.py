@@ -19,6 +19,11 @@ def _words(slot: Slot) -> set[str]:
     return {slot.slot_id, *(w for w in (slot.kind, slot.label) if w)}
 
 
+def relevant(problem: Problem, session) -> bool:
+    """Only a session with slot preferences."""
+    return bool(session.prefers_slots or session.avoids_slots)
+
+
 def cost(problem: Problem, params: Params, p: Placement) -> int:
     prefers, avoids = set(p.session.prefers_slots), set(p.session.avoids_slots)
     missed = bool(prefers) and not _words(p.slots[0]) & prefers

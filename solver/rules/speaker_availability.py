@@ -17,6 +17,11 @@ def _busy(problem: Problem, who: str, p: Placement) -> bool:
     return bool(problem.unavailable_during(who, p.slots))
 
 
+def relevant(problem: Problem, session) -> bool:
+    """Only a session one of whose speakers is unavailable at some time."""
+    return any(who in problem.unavailable for who in session.speakers)
+
+
 def cost(problem: Problem, params: Params, p: Placement) -> int:
     return sum(1 for who in p.session.speakers if _busy(problem, who, p))
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from solver.rules.base import BuildContext, JudgeView, Params, RuleSettings, Violation
+from solver.rules.base import BuildContext, JudgeView, Params, Placement, RuleSettings, Violation
 from solver.rules.clock import describe, double_bookings
 
 NAME = "speaker_conflict"
@@ -11,8 +11,13 @@ MODES = ("hard", "soft")
 UNIT = "extra session for a speaker, per instant"
 
 
+def owners(p: Placement) -> tuple[str, ...]:
+    """What a session holds exclusively while it runs: its speakers."""
+    return p.session.speakers
+
+
 def add(ctx: BuildContext) -> None:
-    ctx.once_at_a_time(lambda p: p.session.speakers)
+    ctx.once_at_a_time(owners)
 
 
 def judge(view: JudgeView, params: Params) -> list[Violation]:

@@ -17,6 +17,11 @@ SCOPE = "time"  # the cost depends on the session and its slots only
 UNIT = "preference weight not met"
 
 
+def relevant(problem: Problem, session) -> bool:
+    """Only a session whose speakers stated preferences."""
+    return any(p.who in session.speakers for p in problem.preferences)
+
+
 def cost(problem: Problem, params: Params, p: Placement) -> int:
     total = 0
     for pref in problem.preferences:

@@ -1,0 +1,109 @@
+"""A complete first schedule, fast: hardest sessions first, each in its cheapest free place, then ejection chains.
+
+Sessions are placed one by one: those with the fewest places first (pinned, multi-slot, big audiences, rare
+features), each in its cheapest room that still has a free run of slots, the cheapest such run. A session that
+finds no free place may take one held by other sessions if each of them can move elsewhere, and those may in
+turn push one more session each (ejection chains of depth 2). It works on the candidates (hard per-placement
+rules already applied) and on the board (owners such as rooms and speakers never double-booked), so what it
+returns meets every hard rule that is per placement or "one at a time"; other hard rules linking sessions are
+checked afterwards by the caller.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+
+from solver.config import Config
+from solver.engine.board import Board
+from solver.engine.candidates import Candidates, Key, SessionOptions
+from solver.inputs import Problem
+
+MAX_ROOMS_TRIED = 40  # per session and ejection attempt: the cheapest rooms are the ones worth moving into
+
+
+def construct(problem: Problem, candidates: Candidates, config: Config, seconds: float = 10.0,
+              start: dict[str, Key] | None = None, seed: int = 0,
+              stop: Callable[[], bool] = lambda: False) -> Board:
+    """A board holding every session it could place (`start`'s placements first, where still allowed)."""
+    started = time.perf_counter()
+    board = Board(problem, config)
+    rng = random.Random(seed)
+    options = {s.session_id: candidates.of(s) for s in problem.sessions}
+    for sid, key in (start or {}).items():
+        opts = options.get(sid)
+        if opts and key[1] in opts.rooms and key[2] in opts.runs and opts.allowed(problem, key[1], key[2]):
+            p = opts.pair(problem, key[1], key[2])[0]
+            if board.free(p):
+                board.place(key, p)
+
+    def difficulty(sid: str) -> tuple:
+        o = options[sid]
+        return (-o.session.slots_needed, len(o.rooms) * len(o.runs), -o.session.attendance, sid)
+
+    order = sorted((sid for sid in options if sid not in board.chosen and options[sid].rooms), key=difficulty)
+    left = [sid for sid in order if not _place_cheapest(problem, board, options[sid])]
+    for depth in (1, 2):
+        while left and time.perf_counter() - started < seconds and not stop():
+            rng.shuffle(left)
+            still = [sid for sid in left if not _eject(problem, board, options, sid, depth, started, seconds)]
+            if len(still) == len(left):
+                break
+            left = still
+    return board
+
+
+def _place_cheapest(problem: Problem, board: Board, opts: SessionOptions) -> bool:
+    sid = opts.session.session_id
+    for room_id in opts.rooms:
+        for slot_id in opts.runs:
+            p, against, _ = opts.pair(problem, room_id, slot_id)
+            if not against and board.free(p):
+                board.place((sid, room_id, slot_id), p)
+                return True
+    return False
+
+
+def _eject(problem: Problem, board: Board, options: dict[str, SessionOptions], sid: str, depth: int,
+           started: float, seconds: float, banned: frozenset[str] = frozenset()) -> bool:
+    """Place `sid` where the sessions in the way can all be moved elsewhere (recursively up to `depth`)."""
+    opts = options[sid]
+    for room_id in list(opts.rooms)[:MAX_ROOMS_TRIED]:
+        if time.perf_counter() - started > seconds:
+            return False
+        for slot_id in opts.runs:
+            p, against, _ = opts.pair(problem, room_id, slot_id)
+            if against:
+                continue
+            blocking = board.blockers(p)
+            if not blocking:
+                board.place((sid, room_id, slot_id), p)
+                return True
+            if len(blocking) > 1 or blocking & banned:
+                continue
+            (other,) = blocking
+            if len(options[other].rooms) * len(options[other].runs) <= 1:
+                continue  # pinned where it is
+            old = board.remove(other)
+            board.place((sid, room_id, slot_id), p)
+            if _place_cheapest_except(problem, board, options[other], old) or (
+                    depth > 1 and _eject(problem, board, options, other, depth - 1, started, seconds,
+                                         banned | {sid})):
+                return True
+            board.remove(sid)
+            board.place(old, options[other].pair(problem, old[1], old[2])[0])
+    return False
+
+
+def _place_cheapest_except(problem: Problem, board: Board, opts: SessionOptions, old: Key) -> bool:
+    sid = opts.session.session_id
+    for room_id in opts.rooms:
+        for slot_id in opts.runs:
+            if (sid, room_id, slot_id) == old:
+                continue
+            p, against, _ = opts.pair(problem, room_id, slot_id)
+            if not against and board.free(p):
+                board.place((sid, room_id, slot_id), p)
+                return True
+    return False

@@ -1,0 +1,256 @@
+"""Large neighbourhood search: free a few sessions, fix the rest where they are, let CP-SAT re-place the few.
+
+Each step picks a neighbourhood (rooms of similar size on one day, one track, one speaker's sessions, a time
+window, a random set), builds the model of the whole conference in which every other session has exactly its
+current placement (so every rule counts exactly as in the full model: the sub-model's objective *is* the
+conference's), gives the freed sessions the places that are free for them, and solves it briefly from the
+current schedule. Better schedules are kept. The neighbourhood size adapts: it grows while CP-SAT proves the
+sub-problems optimal quickly and shrinks when it runs out of time. Model size and memory are proportional to
+the freed sessions' places plus one literal per fixed session, never to sessions × rooms × slots.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import random
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from solver.config import Config
+from solver.engine.board import Board
+from solver.engine.candidates import Candidates, Key
+from solver.engine.cpsat import run_cpsat
+from solver.engine.model import build_model
+from solver.engine.price import price
+from solver.inputs import Problem
+
+DEBUG = bool(os.environ.get("SALLE_DEBUG_LNS"))  # one line per neighbourhood on stdout (for bench/ analysis)
+PAIRS_PER_SESSION = 300  # most places offered to one freed session in a neighbourhood model
+ROOMS_IN_PLAY = 8  # of the rooms the freed sessions hold, how many each freed session may move to
+
+
+@dataclass
+class Incumbent:
+    """The best schedule so far (session_id -> placement) and its objective (an upper bound on its true cost:
+    exact whenever the model that produced it was solved to optimality)."""
+
+    chosen: dict[str, Key]
+    objective: int
+
+
+@dataclass
+class Stats:
+    iterations: int = 0
+    improvements: int = 0
+    size: int = 0
+
+
+Neighbourhood = Callable[[random.Random, int], set[str]]
+
+
+class LargeNeighbourhoodSearch:
+    def __init__(self, problem: Problem, config: Config, candidates: Candidates, seed: int = 0,
+                 rooms_per_session: int = 4) -> None:
+        self.problem = problem
+        self.config = config
+        self.candidates = candidates
+        self.rng = random.Random(seed)
+        self.seed = seed
+        self.rooms_per_session = rooms_per_session or len(problem.rooms)
+        self.by_track: dict[str, list[str]] = defaultdict(list)
+        self.by_speaker: dict[str, list[str]] = defaultdict(list)
+        for s in problem.sessions:
+            if s.track:
+                self.by_track[s.track].append(s.session_id)
+            for who in s.speakers:
+                self.by_speaker[who].append(s.session_id)
+        self.tracks = sorted(t for t, v in self.by_track.items() if len(v) > 1)
+        self.speakers = sorted(w for w, v in self.by_speaker.items() if len(v) > 1)
+        rooms = sorted(problem.rooms, key=lambda r: (r.capacity, r.room_id))
+        self.rooms_by_size = [r.room_id for r in rooms]
+        self.kinds: list[tuple[str, Neighbourhood]] = [
+            ("rooms of a size on a day", self._rooms_day),
+            ("time window", self._window),
+            ("random", self._random),
+        ]
+        if self.tracks:
+            self.kinds.append(("track", self._track))
+        if self.speakers:
+            self.kinds.append(("speakers", self._speakers))
+        self.scores = [1.0] * len(self.kinds)
+        self.stats = Stats()
+        self.current: dict[str, Key] = {}
+
+    # -- neighbourhoods: each returns the session ids to free ---------------------------------------------------
+    def _rooms_day(self, rng: random.Random, n: int) -> set[str]:
+        day = rng.choice(self.problem.days)
+        i = rng.randrange(len(self.rooms_by_size))
+        per_room = max(1, len(self.problem.slots_by_day[day]))
+        k = max(2, n // per_room + 1)
+        lo = max(0, min(i - k // 2, len(self.rooms_by_size) - k))
+        rooms = set(self.rooms_by_size[lo: lo + k])
+        return {sid for sid, key in self.current.items() if key[1] in rooms
+                and self.problem.slot[key[2]].day == day}
+
+    def _window(self, rng: random.Random, n: int) -> set[str]:
+        day = rng.choice(self.problem.days)
+        slots = self.problem.slots_by_day[day]
+        on_day = [sid for sid, key in self.current.items() if self.problem.slot[key[2]].day == day]
+        per_slot = max(1, len(on_day) // max(1, len(slots)))
+        width = max(2, n // per_slot)
+        first = rng.randrange(max(1, len(slots) - width + 1))
+        window = {s.slot_id for s in slots[first: first + width]}
+        chosen = [sid for sid in on_day if self.current[sid][2] in window]
+        if len(chosen) > n:  # a wide conference: the window's sessions in a band of room sizes
+            chosen.sort(key=lambda sid: self.rooms_by_size.index(self.current[sid][1]))
+            start = rng.randrange(len(chosen) - n + 1)
+            chosen = chosen[start: start + n]
+        return set(chosen)
+
+    def _random(self, rng: random.Random, n: int) -> set[str]:
+        ids = sorted(self.current)
+        return set(rng.sample(ids, min(n, len(ids))))
+
+    def _track(self, rng: random.Random, n: int) -> set[str]:
+        out: set[str] = set()
+        while len(out) < n and len(out) < len(self.current):
+            out |= set(self.by_track[rng.choice(self.tracks)][: max(1, n - len(out))])
+            if len(out) >= n // 2:
+                break
+        return self._with_neighbours(rng, out, n)
+
+    def _speakers(self, rng: random.Random, n: int) -> set[str]:
+        out: set[str] = set()
+        for _ in range(len(self.speakers)):
+            out |= set(self.by_speaker[rng.choice(self.speakers)])
+            if len(out) >= n // 2:
+                break
+        return self._with_neighbours(rng, out, n)
+
+    def _with_neighbours(self, rng: random.Random, core: set[str], n: int) -> set[str]:
+        """`core` plus sessions sharing its rooms and days, so the freed sessions can trade places."""
+        cells = {(self.current[s][1], self.problem.slot[self.current[s][2]].day) for s in core if s in self.current}
+        others = [sid for sid, key in self.current.items()
+                  if sid not in core and (key[1], self.problem.slot[key[2]].day) in cells]
+        rng.shuffle(others)
+        return {s for s in core if s in self.current} | set(others[: max(0, n - len(core))])
+
+    # -- one step --------------------------------------------------------------------------------------------
+    def places(self, board: Board, freed: set[str]) -> dict[str, list[tuple[str, str]]]:
+        """For each freed session: its current place and the places left free by the fixed sessions, in the rooms
+        the freed sessions use plus its own cheapest rooms (the cheapest `PAIRS_PER_SESSION` of them)."""
+        problem = self.problem
+        rooms_in_play = {self.current[s][1] for s in freed if s in self.current}
+        out: dict[str, list[tuple[str, str]]] = {}
+        for sid in sorted(freed):
+            opts = self.candidates.of(problem.session[sid])
+            mine = [r for r in opts.rooms if r in rooms_in_play]
+            if len(mine) > ROOMS_IN_PLAY:  # the rooms nearest in cost (most often: in size) to its own
+                here = mine.index(self.current[sid][1]) if sid in self.current and self.current[sid][1] in mine else 0
+                lo = max(0, min(here - ROOMS_IN_PLAY // 2, len(mine) - ROOMS_IN_PLAY))
+                mine = mine[lo: lo + ROOMS_IN_PLAY]
+            mine += list(opts.rooms)[: self.rooms_per_session]
+            pairs: list[tuple[int, str, str]] = []
+            for room_id in dict.fromkeys(mine):
+                for slot_id in opts.runs:
+                    p, against, costs = opts.pair(problem, room_id, slot_id)
+                    if not against and board.free(p):
+                        pairs.append((sum(c for _, c in costs), room_id, slot_id))
+            pairs.sort()
+            chosen = [(r, t) for _, r, t in pairs[:PAIRS_PER_SESSION]]
+            if sid in self.current and self.current[sid][1:] not in chosen:
+                chosen.append(self.current[sid][1:])  # type: ignore[arg-type]
+            out[sid] = chosen
+        return out
+
+    def step(self, incumbent: Incumbent, board: Board, size: int, seconds: float,
+             stop: Callable[[], bool], deadline: float = math.inf) -> tuple[Incumbent, bool, bool]:
+        """One neighbourhood, searched for `seconds` of CP-SAT's deterministic time (and never past `deadline`):
+        (the incumbent, improved?, proven optimal within the neighbourhood?)."""
+        self.current = incumbent.chosen
+        rng = self.rng
+        k = rng.choices(range(len(self.kinds)), weights=self.scores)[0]
+        freed = self.kinds[k][1](rng, size)
+        unplaced = {s.session_id for s in self.problem.sessions if s.session_id not in self.current}
+        freed |= set(rng.sample(sorted(unplaced), min(len(unplaced), max(1, size // 4))))
+        if not freed:
+            return incumbent, False, True
+        for sid in freed:
+            if sid in board.chosen:
+                board.remove(sid)
+        try:
+            t_build = time.perf_counter()
+            only: dict[str, Iterable[tuple[str, str]]] = {sid: [key[1:]] for sid, key in self.current.items()  # type: ignore[misc]
+                                                     if sid not in freed}
+            only.update(self.places(board, freed))
+            for s in self.problem.sessions:
+                only.setdefault(s.session_id, [])  # unscheduled and not freed: stays unscheduled
+            fixed = [sid for sid in only if sid not in freed and sid in self.current]
+            built = build_model(self.problem, self.config, candidates=self.candidates, only=only, fixed=fixed)
+            for key, lit in built.literals.items():
+                built.cp.add_hint(lit, self.current.get(key[0]) == key)
+            solver = cp_model.CpSolver()
+            # deterministic time, so that a run with a fixed number of steps is reproducible; the wall clock only
+            # guards the overall deadline
+            solver.parameters.max_deterministic_time = seconds
+            solver.parameters.max_time_in_seconds = max(0.05, deadline - time.perf_counter())
+            solver.parameters.num_workers = 1
+            solver.parameters.random_seed = self.seed + self.stats.iterations
+            t_solve = time.perf_counter()
+            code = run_cpsat(solver, built.cp, stop=stop)
+            self.stats.iterations += 1
+            if DEBUG:
+                print(f"step {self.stats.iterations} {self.kinds[k][0]:<26} freed={len(freed):4d} lits={built.size:6d} "
+                      f"build={t_solve - t_build:.2f}s solve={time.perf_counter() - t_solve:.2f}s "
+                      f"{solver.status_name(code)} obj={solver.objective_value if code in (2, 4) else None} "
+                      f"cur={incumbent.objective}")
+            proven = code == cp_model.OPTIMAL
+            better = code in (cp_model.OPTIMAL, cp_model.FEASIBLE) and (
+                round(solver.objective_value) < incumbent.objective if built.penalties else False)
+            if better:
+                objective = round(solver.objective_value)
+                chosen = built.chosen(solver)
+                if not proven:  # auxiliary literals may be left on: price the placements exactly
+                    priced = price(self.problem, self.config, self.candidates, chosen, stop)
+                    objective = priced[0] if priced is not None else objective
+                if objective < incumbent.objective:
+                    incumbent = Incumbent(chosen, objective)
+                    self.stats.improvements += 1
+                else:
+                    better = False
+            self.scores[k] = 0.8 * self.scores[k] + 0.2 * (1.0 if better else 0.1)
+            return incumbent, better, proven
+        finally:
+            for sid in freed:
+                kept = incumbent.chosen.get(sid)
+                if kept is not None:
+                    opts = self.candidates.of(self.problem.session[sid])
+                    board.place(kept, opts.pair(self.problem, kept[1], kept[2])[0])
+
+
+def run_lns(lns: LargeNeighbourhoodSearch, incumbent: Incumbent, board: Board, deadline: float,
+            stop: Callable[[], bool], on_better: Callable[[Incumbent], None],
+            iterations: int | None = None, until_zero: bool = False) -> Incumbent:
+    """Improve until the deadline (or `iterations` steps, for deterministic runs), or until `stop()`, or (with
+    `until_zero`, repairing) until the objective is 0."""
+    n_sessions = len(lns.problem.sessions)
+    size = min(n_sessions, max(4, min(30, n_sessions // 3)))
+    sub_seconds = 0.5  # of deterministic time per neighbourhood
+    while not stop() and (iterations is None or lns.stats.iterations < iterations):
+        if until_zero and incumbent.objective <= 0:
+            break
+        left = deadline - time.perf_counter()
+        if left < 0.05:
+            break
+        lns.stats.size = size
+        incumbent, better, proven = lns.step(incumbent, board, size, sub_seconds, stop, deadline)
+        if better:
+            on_better(incumbent)
+        # grow while CP-SAT proves neighbourhoods optimal, shrink when it runs out of time on them
+        size = min(n_sessions, int(size * 1.15) + 1) if proven else max(4, int(size * 0.8))
+    return incumbent

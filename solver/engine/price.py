@@ -1,0 +1,53 @@
+"""What a schedule costs as the model counts it, and the configuration that repairs an incomplete schedule."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+
+from ortools.sat.python import cp_model
+
+from solver.config import Config
+from solver.engine.candidates import Candidates, Key
+from solver.engine.cpsat import run_cpsat
+from solver.engine.model import build_model
+from solver.inputs import Problem
+
+
+def price(problem: Problem, config: Config, candidates: Candidates, chosen: dict[str, Key],
+          stop: Callable[[], bool] = lambda: False) -> tuple[int, dict[str, int]] | None:
+    """(objective, penalty per rule) of a schedule, every auxiliary literal at its least: the placements are
+    fixed and CP-SAT only settles the rest. None when the schedule breaks a hard rule."""
+    only = {s.session_id: ([chosen[s.session_id][1:]] if s.session_id in chosen else [])
+            for s in problem.sessions}
+    built = build_model(problem, config, candidates=candidates, only=only, fixed=list(chosen))  # type: ignore[arg-type]
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.max_time_in_seconds = 60.0
+    code = run_cpsat(solver, built.cp, stop=stop)
+    if code != cp_model.OPTIMAL:
+        return None
+    penalties: dict[str, int] = defaultdict(int)
+    for p in built.penalties:
+        penalties[p.rule] += p.weight * int(solver.value(p.expr))
+    return sum(penalties.values()), dict(penalties)
+
+
+def repair_config(config: Config) -> Config | None:
+    """The rules a constructed schedule may still break, made soft and heavy, and nothing else counted.
+
+    Construction keeps every hard per-placement rule and every hard "one at a time" rule (rooms, speakers); it
+    may leave sessions out and may break a hard rule that links sessions otherwise (an order, a changeover).
+    Under this configuration such a schedule costs 0 exactly when it is complete and valid. None: nothing of
+    the kind is hard."""
+    linking = [rc.name for rc in config.enabled if rc.settings.hard and rc.rule.add is not None
+               and rc.rule.owners is None]
+    if not linking:
+        return None
+    out = config
+    for rc in config.enabled:
+        if rc.name in linking:
+            out = out.with_settings(rc.name, hard=False, weight=max(1, rc.settings.weight))
+        elif not rc.settings.hard:
+            out = out.with_settings(rc.name, enabled=False)
+    return out

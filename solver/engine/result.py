@@ -1,0 +1,72 @@
+"""What a solve is asked (`SolveOptions`) and what it gives back (`Result`): plain data, no solver objects."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from solver.schedule import Schedule
+
+# (seconds since the solve started, best objective (nan: none yet), bound); see `on_phase` for the phase
+Progress = Callable[[float, float, float], None]
+
+EXACT = "exact"
+LNS = "large neighbourhood search"
+
+
+class Status(StrEnum):
+    OPTIMAL = "optimal"  # a schedule, proven best
+    FEASIBLE = "feasible"  # a schedule meeting every hard rule, maybe not the best
+    INFEASIBLE = "infeasible"  # proven: no schedule meets every hard rule
+    TIMEOUT = "timeout"  # the time limit ran out before any schedule was found
+    INTERRUPTED = "interrupted"  # stopped (Ctrl-C) before any schedule was found
+
+
+@dataclass(frozen=True)
+class SolveOptions:
+    time_limit: float = 30.0  # seconds for the whole solve, model building included
+    seed: int = 0
+    workers: int | None = None  # None: 1 (deterministic)
+    linearization_level: int = 2
+    log: bool = False
+    explain_time_limit: float = 10.0  # for finding why there is no schedule
+    rooms_per_session: int | None = None  # rooms offered to a freed session besides its neighbourhood's; 0: all
+    on_progress: Progress | None = None  # called at each better schedule and each better bound
+    on_phase: Callable[[str, int, int], None] | None = None  # (phase, sessions placed, sessions) at each phase
+    stop: threading.Event | None = None  # set it (e.g. on Ctrl-C) to stop and keep the best schedule so far
+    engine: str | None = None  # None: automatic; "exact" or "lns" to force one
+    iterations: int | None = None  # neighbourhood steps (for reproducible runs); None: until the time limit
+
+
+@dataclass(frozen=True)
+class Result:
+    """What a solve gives: status, score, proof, timings, the schedule, and penalties per rule."""
+
+    status: Status
+    objective: int | None = None
+    bound: float | None = None
+    build_seconds: float = 0.0
+    solve_seconds: float = 0.0
+    schedule: Schedule | None = None
+    penalties: dict[str, int] = field(default_factory=dict)
+    reasons: list[str] = field(default_factory=list)
+    variables: int = 0
+    first_solution_seconds: float | None = None  # since the solve started (reading the model included)
+    restricted: bool = False  # kept for callers of the earlier engine: the bound is the room relaxation's
+    workers: int = 1
+    engine: str = EXACT  # "exact" or "large neighbourhood search"
+    bound_covers: tuple[str, ...] = ()  # the rules the bound accounts for (empty: every rule, CP-SAT's bound)
+    placed_by_construction: int = 0
+    interrupted: bool = False
+    iterations: int = 0
+
+    @property
+    def gap(self) -> float | None:
+        """Relative distance between the objective and the proven bound (0 when optimal)."""
+        if self.objective is None or self.bound is None:
+            return None
+        if self.objective == 0:
+            return 0.0
+        return max(0.0, (self.objective - self.bound) / abs(self.objective))

@@ -1,0 +1,225 @@
+"""`solve()`: pre-checks, a complete first schedule, then the exact model or large neighbourhood search.
+
+1. Pre-checks (counting, no model) say at once when no schedule can exist.
+2. Construction places every session it can in a fraction of a second per thousand sessions; if some are left
+   (or hard rules linking sessions are broken), a repair phase runs the neighbourhood search on those rules
+   alone until the schedule is valid.
+3. Small conferences (up to `LARGE` candidate placements) then get the full model, hinted with that schedule,
+   and are proven optimal where CP-SAT can; bigger ones get large neighbourhood search until the time limit.
+Either way the best schedule found is returned when time runs out or `options.stop` is set.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+
+from ortools.sat.python import cp_model
+
+from solver.config import Config
+from solver.engine.board import Board
+from solver.engine.bounds import lower_bound
+from solver.engine.candidates import Candidates, Key
+from solver.engine.construct import construct
+from solver.engine.cpsat import run_cpsat
+from solver.engine.lns import Incumbent, LargeNeighbourhoodSearch, run_lns
+from solver.engine.model import build_model, why_not
+from solver.engine.price import price, repair_config
+from solver.engine.result import EXACT, LNS, Result, SolveOptions, Status
+from solver.inputs import Problem
+from solver.schedule import Assignment, Schedule
+
+LARGE = 50_000  # candidate placements (session, room, first slot) above which the search is by neighbourhoods
+
+
+class _Clock:
+    def __init__(self, options: SolveOptions) -> None:
+        self.options = options
+        self.started = time.perf_counter()
+        self.deadline = self.started + options.time_limit
+
+    def elapsed(self) -> float:
+        return time.perf_counter() - self.started
+
+    def left(self) -> float:
+        return self.deadline - time.perf_counter()
+
+    def stopped(self) -> bool:
+        return self.options.stop is not None and self.options.stop.is_set()
+
+    def progress(self, objective: float, bound: float) -> None:
+        if self.options.on_progress:
+            self.options.on_progress(self.elapsed(), objective, bound)
+
+    def phase(self, name: str, placed: int, total: int) -> None:
+        if self.options.on_phase:
+            self.options.on_phase(name, placed, total)
+
+
+class _Watcher(cp_model.CpSolverSolutionCallback):
+    """Records when the first schedule came and reports each better one."""
+
+    def __init__(self, clock: _Clock, bound: float) -> None:
+        super().__init__()
+        self.clock = clock
+        self.first: float | None = None
+        self.bound = bound
+
+    def on_solution_callback(self) -> None:
+        if self.first is None:
+            self.first = self.clock.elapsed()
+        self.clock.progress(self.objective_value, max(self.bound, self.best_objective_bound))
+
+
+def _schedule(chosen: dict[str, Key]) -> Schedule:
+    return Schedule(tuple(sorted(Assignment(*key) for key in chosen.values())))
+
+
+def solve(problem: Problem, config: Config, options: SolveOptions | None = None) -> Result:
+    """Schedule `problem`; never raises for an infeasible or unsolved problem: the status says it."""
+    from solver.explain import precheck  # explain builds models with the engine's builder: import it late
+
+    options = options or SolveOptions()
+    clock = _Clock(options)
+    must_schedule = config.is_hard("all_scheduled")
+    found = precheck(problem, config)
+    if found:
+        return Result(Status.INFEASIBLE, reasons=[f.sentence for f in found], build_seconds=clock.elapsed())
+
+    clock.phase("construct", 0, len(problem.sessions))
+    candidates = Candidates(problem, config)
+    size = 0
+    for s in problem.sessions:
+        opts = candidates.of(s)
+        size += len(opts.rooms) * len(opts.runs)
+        if clock.stopped():
+            return Result(Status.INTERRUPTED, build_seconds=clock.elapsed(), interrupted=True)
+        if must_schedule and not (opts.rooms and opts.runs):
+            hard = [rc for rc in candidates.unary if rc.settings.hard and rc.rule.relevant(problem, s)]
+            head = f"Session {s.session_id} « {s.title} » has no room and slot that meets every hard rule"
+            reasons = why_not(problem, s, hard)
+            return Result(Status.INFEASIBLE, build_seconds=clock.elapsed(),
+                          reasons=[head + (": " + "; ".join(reasons) if reasons else "") + "."])
+    start: dict[str, Key] = {sid: (sid, room, slot) for sid, (room, slot) in problem.previous.items()}
+    board = construct(problem, candidates, config, seconds=max(0.5, clock.left() / 4), start=start,
+                      seed=options.seed, stop=clock.stopped)
+    placed = len(board.chosen)
+    first_seconds = clock.elapsed()
+    clock.phase("construct", placed, len(problem.sessions))
+
+    engine = options.engine or ("exact" if size <= LARGE else "lns")
+    if engine == "exact":
+        return _exact(problem, config, candidates, board, clock, placed, first_seconds)
+    return _lns(problem, config, candidates, board, clock, placed, first_seconds)
+
+
+def _exact(problem: Problem, config: Config, candidates: Candidates, board: Board, clock: _Clock,
+           placed: int, first_seconds: float) -> Result:
+    """The full model, hinted with the constructed schedule: proven optimal where CP-SAT can."""
+    from solver.explain import explain, precheck
+
+    options = clock.options
+    built = build_model(problem, config, candidates=candidates)
+    build_seconds = clock.elapsed()
+    if built.unplaceable:
+        found = precheck(problem, config)
+        reasons = [f.sentence for f in found] or [u.sentence() for u in built.unplaceable]
+        return Result(Status.INFEASIBLE, build_seconds=build_seconds, variables=built.size, reasons=reasons)
+    for key, lit in built.literals.items():
+        built.cp.add_hint(lit, board.chosen.get(key[0]) == key)
+    clock.phase("improve", placed, len(problem.sessions))
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(0.01, clock.left())
+    solver.parameters.random_seed = options.seed
+    workers = options.workers or 1
+    solver.parameters.num_workers = workers
+    # the LP relaxation at level 2 is what proves these assignment models optimal fast (bench/RESULTS.md)
+    solver.parameters.linearization_level = options.linearization_level
+    solver.parameters.log_search_progress = options.log
+    watcher = _Watcher(clock, 0.0)
+    if options.on_progress:
+        solver.best_bound_callback = lambda b: clock.progress(math.nan, b)  # type: ignore[assignment]
+    code = run_cpsat(solver, built.cp, watcher, stop=clock.stopped)
+    common = dict(build_seconds=build_seconds, solve_seconds=clock.elapsed() - build_seconds, variables=built.size,
+                  workers=workers, engine=EXACT, placed_by_construction=placed, interrupted=clock.stopped())
+    if code == cp_model.INFEASIBLE:
+        why = explain(problem, config, options.explain_time_limit)
+        reasons = why.sentences() or ["No schedule meets every hard rule together, although each session alone "
+                                      "has a possible room and slot (no smaller reason was found in time)."]
+        if not why.complete:
+            reasons.append("(the search for a smaller reason ran out of time: this set may not be minimal)")
+        return Result(Status.INFEASIBLE, reasons=reasons, **common)  # type: ignore[arg-type]
+    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        complete = placed == len(problem.sessions) or not config.is_hard("all_scheduled")
+        priced = price(problem, config, candidates, board.chosen) if complete else None
+        if priced is not None:  # CP-SAT found nothing better in time: the constructed schedule stands
+            objective, penalties = priced
+            return Result(Status.FEASIBLE, objective=objective, bound=None, schedule=_schedule(board.chosen),
+                          penalties=penalties, first_solution_seconds=clock.elapsed(), **common)  # type: ignore[arg-type]
+        status = Status.INTERRUPTED if clock.stopped() else Status.TIMEOUT
+        reasons = [] if code in (cp_model.UNKNOWN,) else [f"CP-SAT stopped with status {solver.status_name(code)}"]
+        return Result(status, reasons=reasons, **common)  # type: ignore[arg-type]
+    chosen = built.chosen(solver)
+    priced = price(problem, config, candidates, chosen)
+    objective, penalties = priced if priced is not None else (round(solver.objective_value), {})
+    bound = solver.best_objective_bound if built.penalties else 0.0
+    return Result(
+        Status.OPTIMAL if code == cp_model.OPTIMAL else Status.FEASIBLE,
+        objective=objective,
+        bound=min(bound, float(objective)),
+        schedule=_schedule(chosen),
+        penalties=penalties,
+        first_solution_seconds=first_seconds if placed == len(problem.sessions) else watcher.first,
+        **common,  # type: ignore[arg-type]
+    )
+
+
+def _lns(problem: Problem, config: Config, candidates: Candidates, board: Board, clock: _Clock, placed: int,
+         first_seconds: float) -> Result:
+    options = clock.options
+    total = len(problem.sessions)
+    lns_options = dict(seed=options.seed, rooms_per_session=4 if options.rooms_per_session is None
+                       else options.rooms_per_session)
+    common = dict(engine=LNS, placed_by_construction=placed, workers=1, build_seconds=first_seconds)
+    fixing = repair_config(config)
+    incumbent: Incumbent | None = None
+    if fixing is not None:  # some sessions left out, or hard rules linking sessions to check: repair first
+        penalty = price(problem, fixing, candidates, board.chosen)
+        if penalty is not None and penalty[0] > 0:
+            clock.phase("repair", placed, total)
+            repair = LargeNeighbourhoodSearch(problem, fixing, candidates, **lns_options)  # type: ignore[arg-type]
+            fixed = run_lns(repair, Incumbent(dict(board.chosen), penalty[0]), board, clock.deadline,
+                            clock.stopped, lambda inc: None, until_zero=True)
+            penalty = (fixed.objective, {})
+            board = _rebuild(problem, config, candidates, fixed.chosen)
+        if penalty is None or penalty[0] > 0:
+            status = Status.INTERRUPTED if clock.stopped() else Status.TIMEOUT
+            reasons = [] if clock.stopped() else [
+                f"Construction placed {len(board.chosen)} of {total} sessions and the repair did not finish in "
+                "time: try a longer --time-limit."]
+            return Result(status, reasons=reasons, interrupted=clock.stopped(), **common)  # type: ignore[arg-type]
+        first_seconds = clock.elapsed()
+    priced = price(problem, config, candidates, board.chosen)
+    if priced is None:  # cannot happen after a successful repair; kept as a guard against a model bug
+        return Result(Status.TIMEOUT, reasons=["the first schedule breaks a hard rule"], **common)  # type: ignore[arg-type]
+    incumbent = Incumbent(dict(board.chosen), priced[0])
+    bound, covers = lower_bound(problem, config, candidates, deadline=clock.deadline)
+    clock.progress(incumbent.objective, bound)
+    clock.phase("improve", len(board.chosen), total)
+    search = LargeNeighbourhoodSearch(problem, config, candidates, **lns_options)  # type: ignore[arg-type]
+    incumbent = run_lns(search, incumbent, board, clock.deadline, clock.stopped,
+                        lambda inc: clock.progress(inc.objective, bound), iterations=options.iterations)
+    objective, penalties = price(problem, config, candidates, incumbent.chosen) or (incumbent.objective, {})
+    optimal = objective <= bound
+    return Result(Status.OPTIMAL if optimal else Status.FEASIBLE, objective=objective,
+                  bound=min(bound, float(objective)), schedule=_schedule(incumbent.chosen), penalties=penalties,
+                  first_solution_seconds=first_seconds, solve_seconds=clock.elapsed() - first_seconds,
+                  bound_covers=covers, interrupted=clock.stopped(), iterations=search.stats.iterations,
+                  variables=0, **common)  # type: ignore[arg-type]
+
+
+def _rebuild(problem: Problem, config: Config, candidates: Candidates, chosen: dict[str, Key]) -> Board:
+    board = Board(problem, config)
+    for sid, key in chosen.items():
+        board.place(key, candidates.of(problem.session[sid]).pair(problem, key[1], key[2])[0])
+    return board

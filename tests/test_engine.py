@@ -1,0 +1,143 @@
+"""The engine's pieces, checked for validity with the judge (never for speed: that is bench/).
+
+Construction completes on generated conferences with a planted schedule; a neighbourhood step never makes the
+objective worse and never moves a pinned session; the objective reported equals the judge's total on both
+engine paths; the bound never exceeds an optimum; progress and phases are reported.
+"""
+
+import random
+import tempfile
+import threading
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bench.generate import SIZES, Size, generate
+from solver.config import default_config, load_config
+from solver.engine import LNS, SolveOptions, Status, solve
+from solver.engine.bounds import lower_bound
+from solver.engine.candidates import Candidates
+from solver.engine.construct import construct
+from solver.engine.lns import Incumbent, LargeNeighbourhoodSearch
+from solver.engine.price import price
+from solver.inputs import load_problem
+from solver.judge import judge
+from solver.schedule import Assignment, Schedule
+from tests.planted import planted_conference
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT = ROOT / "constraints" / "default.yaml"
+SHAPES = [SIZES["S"], Size("wide", 100, 12, 2, 7), Size("tight", 80, 6, 2, 9), Size("deep", 200, 10, 3, 9)]
+
+
+def _schedule(chosen: dict) -> Schedule:
+    return Schedule(tuple(sorted(Assignment(*k) for k in chosen.values())))
+
+
+@pytest.fixture(scope="module", params=[(shape, 1 + i) for i, shape in enumerate(SHAPES)],
+                ids=lambda p: f"{p[0].name}-{p[1]}")
+def generated(request, tmp_path_factory):
+    shape, seed = request.param
+    folder = generate(shape, seed).write(tmp_path_factory.mktemp(f"{shape.name}-{seed}"))
+    return load_problem(folder), load_config([DEFAULT])
+
+
+def test_construction_places_every_session_of_a_planted_conference(generated) -> None:
+    """Multi-slot workshops, pins, closures, speakers on several sessions: all placed, every hard rule kept."""
+    problem, config = generated
+    board = construct(problem, Candidates(problem, config), config)
+    assert len(board.chosen) == len(problem.sessions)
+    verdict = judge(problem, _schedule(board.chosen), config)
+    assert verdict.ok, [v.message for v in verdict.hard[:3]]
+    assert any(s.room or s.slot for s in problem.sessions)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(min_value=0, max_value=10**9))
+def test_construction_never_double_books(seed: int) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        folder, _ = planted_conference(Path(tmp) / "in", seed)
+        problem, config = load_problem(folder), default_config()
+        board = construct(problem, Candidates(problem, config), config)
+        verdict = judge(problem, _schedule(board.chosen), config.with_settings("all_scheduled", hard=False))
+        assert verdict.ok, [v.message for v in verdict.hard]
+
+
+def test_a_neighbourhood_step_never_worsens_nor_moves_a_pinned_session(generated) -> None:
+    problem, config = generated
+    candidates = Candidates(problem, config)
+    board = construct(problem, candidates, config)
+    objective, _ = price(problem, config, candidates, board.chosen)  # type: ignore[misc]
+    incumbent = Incumbent(dict(board.chosen), objective)
+    pinned = {s.session_id: board.chosen[s.session_id] for s in problem.sessions if s.room and s.slot}
+    search = LargeNeighbourhoodSearch(problem, config, candidates, seed=3)
+    for _ in range(6):
+        before = incumbent.objective
+        incumbent, _, _ = search.step(incumbent, board, 20, 0.5, lambda: False)
+        assert incumbent.objective <= before
+        assert {sid: incumbent.chosen[sid] for sid in pinned} == pinned
+        assert board.chosen == incumbent.chosen  # the board follows the incumbent
+    verdict = judge(problem, _schedule(incumbent.chosen), config)
+    assert verdict.ok and verdict.total == incumbent.objective
+
+
+@pytest.mark.parametrize("engine", ["exact", "lns"])
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(min_value=0, max_value=10**9))
+def test_the_objective_reported_is_the_judges_on_every_engine_path(engine: str, seed: int) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        folder, _ = planted_conference(Path(tmp) / "in", seed, rich=True)
+        problem, config = load_problem(folder), load_config([DEFAULT])
+        result = solve(problem, config, SolveOptions(time_limit=10, engine=engine, iterations=4))
+        assert result.schedule is not None, result.reasons
+        verdict = judge(problem, result.schedule, config)
+        assert verdict.ok, [v.message for v in verdict.hard]
+        assert verdict.total == result.objective
+        assert {k: v for k, v in verdict.penalties.items() if v} == {k: v for k, v in result.penalties.items() if v}
+        assert result.bound is not None and result.bound <= result.objective
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(min_value=0, max_value=10**9))
+def test_the_lower_bound_never_exceeds_the_optimum(seed: int) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        folder, _ = planted_conference(Path(tmp) / "in", seed, rich=True)
+        problem, config = load_problem(folder), load_config([DEFAULT])
+        exact = solve(problem, config, SolveOptions(time_limit=20, engine="exact"))
+        assert exact.status is Status.OPTIMAL and exact.objective is not None
+        bound, covers = lower_bound(problem, config, Candidates(problem, config))
+        assert bound <= exact.objective + 1e-6
+        assert "capacity_fit" in covers and "track_room" not in covers
+
+
+def test_lns_is_reproducible_with_a_fixed_number_of_steps(generated) -> None:
+    problem, config = generated
+    runs = [solve(problem, config, SolveOptions(time_limit=60, engine="lns", iterations=3, seed=4))
+            for _ in range(2)]
+    assert runs[0].engine == LNS and runs[0].schedule == runs[1].schedule
+
+
+def test_a_stop_request_keeps_the_best_schedule(generated) -> None:
+    problem, config = generated
+    stop = threading.Event()
+    phases: list[str] = []
+
+    def on_phase(name: str, placed: int, total: int) -> None:
+        phases.append(name)
+        if name == "improve":
+            stop.set()
+
+    engine = random.Random(len(problem.sessions)).choice(["exact", "lns"])
+    result = solve(problem, config, SolveOptions(time_limit=60, engine=engine, stop=stop, on_phase=on_phase))
+    assert result.schedule is not None and result.interrupted
+    assert phases[0] == "construct" and "improve" in phases
+    assert judge(problem, result.schedule, config).ok
+
+
+def test_progress_is_reported(seed_inputs: Path) -> None:
+    seen: list[tuple[float, float, float]] = []
+    result = solve(load_problem(seed_inputs), default_config(), SolveOptions(on_progress=lambda *a: seen.append(a)))
+    assert result.first_solution_seconds is not None
+    assert all(bound <= result.objective for _, _, bound in seen)  # type: ignore[operator]
