@@ -74,7 +74,10 @@ def check_out_folder(out: Path, inputs: Iterable[Path | str | None], writes: Ite
             continue
         source = Path(given)
         if source.is_dir():
-            if _same(source, out) or _inside(source, out):
+            if _same(source, out):
+                raise OutputError([Issue(str(out), "is the inputs folder: writing the outputs there would "
+                                                   "overwrite them; choose another --out")])
+            if _inside(source, out):
                 raise OutputError([Issue(str(out), f"contains the inputs folder {source}: writing the outputs "
                                                    "there could overwrite them; choose another --out")])
             continue

@@ -391,7 +391,7 @@ CASES: list[Case] = [
          before=(SOLVE,), check=same_places),
     # -- the output folder (9, 10, 11) -----------------------------------------------------------------------
     Case("out-is-the-inputs-folder", ("solve", "{in}", "--out", "{in}", "--quiet"), 1,
-         ("contains the inputs folder",)),
+         ("is the inputs folder: writing the outputs there would overwrite them",)),
     Case("out-contains-the-inputs", ("solve", "{in}", "--out", "{tmp}", "--quiet"), 1,
          ("contains the inputs folder",)),
     Case("out-is-a-file", ("solve", "{in}", "--out", "{tmp}/inputs/rooms.csv", "--quiet"), 1,
@@ -409,7 +409,7 @@ CASES: list[Case] = [
     Case("long-room-id-file-names", SOLVE, 0, ("optimal",),
          setup=both(replace("rooms.csv", "R2,Salle B", "R" + "2" * 250 + ",Salle B")), check=readable_name_files),
     Case("export-into-the-inputs", ("export", "{in}", "--schedule", "{out}/assignments.csv", "--out", "{in}"), 1,
-         ("contains the inputs folder",), before=(SOLVE,)),
+         ("is the inputs folder",), before=(SOLVE,)),
     # -- export (13) -----------------------------------------------------------------------------------------
     Case("export-refuses-a-broken-schedule", ("export", "{in}", "--schedule", "{tmp}/hand.csv", "--out", "{tmp}/pub"),
          2, ("breaks 1 hard rule", "room_conflict", "--force"), setup=two_sessions_one_room, check=export_refused),

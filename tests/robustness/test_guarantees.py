@@ -160,7 +160,7 @@ def test_a_new_folder_is_removed_when_the_write_fails(tmp_path: Path, monkeypatc
 def test_out_folder_checks(tmp_path: Path) -> None:
     """Defect 9: `check_out_folder` refuses an --out that is, holds or would overwrite an input; allows a sibling."""
     inputs = base(tmp_path)
-    for out, message in ((inputs, "contains the inputs folder"), (tmp_path, "contains the inputs folder"),
+    for out, message in ((inputs, "is the inputs folder"), (tmp_path, "contains the inputs folder"),
                          (inputs / "rooms.csv", "is a file")):
         with pytest.raises(OutputError, match=message):
             check_out_folder(out, [inputs])
