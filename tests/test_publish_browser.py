@@ -82,7 +82,8 @@ LAYOUT = """<script>(function () {
             lang: document.documentElement.lang, count: document.getElementById("count").textContent,
             filters: {room: room && choose("f-room", room.value, "change"),
                       track: track && choose("f-track", track.value, "change"),
-                      search: choose("f-search", "carl", "input")}});
+                      search: choose("f-search", "carl", "input"),
+                      accents: choose("f-search", "RESILIENCE", "input")}});
 })();</script>"""
 
 # Scroll down into the table, then sideways: where are the room headers and the time column?
@@ -169,6 +170,7 @@ def test_seed_timetable_at_1400_px(tmp_path: Path) -> None:
     assert room["columns"] == ["A-1100"] and room["shown"] == ["EC-CNR"] and room["count"] == "1 séance affichée"
     assert seen["filters"]["track"]["shown"] == ["EC-CNR"]  # Santé
     assert seen["filters"]["search"]["shown"] == []
+    assert seen["filters"]["accents"]["shown"] == ["EC-COP"]  # « Résilience urbaine », typed without accents
     screenshot(page, tmp_path, "timetable-seed", 1400)
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import unicodedata
 from dataclasses import dataclass, field
 
 from solver.inputs import Problem, Room
@@ -137,6 +138,12 @@ def day_table(problem: Problem, day: dt.date, shown: list[Shown], texts: Texts, 
     return DayTable(day, texts.day(day), rooms, rows, unit, len(shown), page)
 
 
+def fold(*texts: str | None) -> str:
+    """What the search box matches: the texts lowercased, accents dropped (`Études` is found by `etudes`)."""
+    text = " ".join(t for t in texts if t).lower()
+    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
+
+
 def track_hues(problem: Problem) -> dict[str, int]:
     """A colour per track, spread around the wheel."""
     tracks = list(dict.fromkeys(s.track for s in problem.sessions if s.track))
@@ -170,7 +177,7 @@ def timetable_pages(problem: Problem, items: list[Entry], conf: Conference, text
               for d in days]
     pending = pending or []
     tracks = [t for t in hues if any(s.entry.session.track == t for s in shown)]
-    common = dict(conf=conf, t=texts, tables=tables, tracks=tracks, px=ROW_PX_PER_MINUTE, count=len(items),
+    common = dict(conf=conf, t=texts, fold=fold, tables=tables, tracks=tracks, px=ROW_PX_PER_MINUTE, count=len(items),
                   pending=pending, organizers=organizers, paged=paged, home=f"{stem}.html")
 
     def page(shown_tables: list[DayTable], show_pending: bool) -> str:
