@@ -174,7 +174,17 @@ def load_problem_with_warnings(folder: Path | str) -> tuple[Problem, list[Issue]
                 issues.append(Issue(name, "has no rows: nothing can be scheduled"))
     if issues:
         raise InputError(capped(issues))
+    warnings += capped(kinds_without_slots(problem))
     return problem, warnings
+
+
+def kinds_without_slots(problem: Problem) -> list[Issue]:
+    """Warnings: a session whose kind no slot has cannot be placed while rule slot_kind is hard (a typo?)."""
+    kinds = {s.kind for s in problem.slots if s.kind}
+    return [Issue(Session.FILE, f"no slot in slots.csv has the kind {shown(s.kind)}: under rule slot_kind (hard by "
+                                f"default) this session has no slot; slot kinds: {', '.join(sorted(kinds)) or 'none'}",
+                  s.row, "kind")
+            for s in problem.sessions if s.kind and s.kind not in kinds]
 
 
 MAX_ISSUES = 200

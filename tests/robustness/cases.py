@@ -337,6 +337,9 @@ CASES: list[Case] = [
     csv_case("unknown-speaker", replace("sessions.csv", "S2,Atelier,bob", "S2,Atelier,ghost"),
              "sessions.csv:3: speakers: unknown speaker 'ghost'"),
     csv_case("duplicate-id", append("rooms.csv", "R1,Salle C,10,,"), "rooms.csv:4: room_id: duplicate id 'R1'"),
+    Case("session-kind-no-slot-has", VALIDATE, 0,
+         ("warning: sessions.csv:3: kind: no slot in slots.csv has the kind 'atelierr'",),
+         setup=replace("sessions.csv", "S2,Atelier,bob,20,", "S2,Atelier,bob,20,atelierr")),
     # -- dates and times -------------------------------------------------------------------------------------
     csv_case("day-9999-12-31", replace("slots.csv", "T2,2027-05-13", "T2,9999-12-31"),
              "slots.csv:3: day: expected a date between 1900 and 2999, got '9999-12-31'"),
