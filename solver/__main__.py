@@ -1,0 +1,5 @@
+"""`python -m solver` runs the `salle` command."""
+
+from solver.entry import main
+
+main()
