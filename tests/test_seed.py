@@ -53,7 +53,7 @@ def test_seed_solves_end_to_end(tmp_path: Path) -> None:
     rooms = {a.session_id: a.room_id for a in run.result.schedule.assignments}
     assert set(rooms) == {"EC-CNR", "EC-COP", "EC-MIS"} and len(set(rooms.values())) == 3
     programme = (tmp_path / "programme.md").read_text(encoding="utf-8")
-    assert "### 13h30-14h45" in programme and "**Études de cas**" in programme
+    assert "### 13 h 30 – 14 h 45" in programme and "**Études de cas**" in programme
     assert "Salle à venir" not in programme
     for session in run.problem.sessions:
         block = programme.split(f"#### {session.title}")[1].split("####")[0]
