@@ -4,7 +4,8 @@
 them: each existing target is first moved aside, then the new file renamed into place. If anything fails (a full
 disk, a folder that is a file, no permission, a name too long), every target already committed is put back as it
 was, every temp file is removed, and one `OutputError` names the file and the reason: the folder then holds the
-previous run, complete. Files get the permissions the umask gives (a web server can serve timetable.html).
+previous run, complete. SIGINT and SIGTERM are held during the renames, so an interrupt never leaves a mix either.
+Files get the permissions the umask gives (a web server can serve timetable.html).
 """
 
 from __future__ import annotations
@@ -12,8 +13,11 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import signal
 import tempfile
-from collections.abc import Iterable
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from solver.errors import Issue, OutputError
@@ -142,6 +146,37 @@ def write_atomically(files: dict[Path, str | bytes]) -> list[Path]:
         _remove_folders(created)
         raise
 
+    with _signals_held():
+        return _commit(staged, created)
+
+
+@contextmanager
+def _signals_held() -> Iterator[None]:
+    """SIGINT and SIGTERM wait while files are renamed into place (a few milliseconds): an interrupt then lands
+    after the last rename, never between two, so the folder holds one run or the other, complete.
+
+    A handler that only notes the signal replaces the current ones meanwhile; then the current handlers come
+    back and the noted signal is raised again, so it does what it would have done (end the process, raise
+    KeyboardInterrupt, or call salle's own handler). Outside the main thread, where handlers cannot be set, the
+    rollback still puts the previous files back when an exception interrupts the renames."""
+    held = (signal.SIGINT, signal.SIGTERM)
+    if threading.current_thread() is not threading.main_thread() or any(signal.getsignal(s) is None for s in held):
+        yield  # handlers cannot be set here, or one was set outside Python and could not be put back
+        return
+    noted: list[int] = []
+    previous = {s: signal.signal(s, lambda number, frame: noted.append(number)) for s in held}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        for number in dict.fromkeys(noted):
+            signal.raise_signal(number)
+
+
+def _commit(staged: list[tuple[Path, Path]], created: list[Path]) -> list[Path]:
+    """Rename every staged temp file onto its target; on any failure put every target back as it was."""
+    current = Path()
     committed: list[tuple[Path, Path | None]] = []  # (target, its previous content moved aside, or None)
     try:
         for tmp, target in staged:

@@ -198,3 +198,41 @@ def test_markdown_text_is_literal() -> None:
     assert md_text("**gras** [lien](http://x)") == "\\*\\*gras\\*\\* \\[lien\\](http://x)"
     assert md_text("# titre\n- liste\n1. un") == "\\# titre\n\\- liste\n1\\. un"
     assert md_text("Le COP (Londres) : 2012 – « résilience »") == "Le COP (Londres) : 2012 – « résilience »"
+
+
+SIGNAL_MIDWAY = """
+import os, signal, sys
+from pathlib import Path
+from solver.outputs import atomic
+
+folder = Path(sys.argv[1])
+real, calls = os.replace, [0]
+
+def replace(src, dst):
+    calls[0] += 1
+    if calls[0] == 7:
+        os.kill(os.getpid(), int(sys.argv[2]))  # SIGTERM: the process ends; SIGINT: KeyboardInterrupt
+    real(src, dst)
+
+os.replace = replace
+atomic.write_atomically({folder / f"f{i:02d}.csv": "new" for i in range(20)})
+"""
+
+
+@pytest.mark.parametrize("number", [15, 2], ids=["SIGTERM", "SIGINT"])
+def test_a_signal_during_the_renames_leaves_one_run_complete(tmp_path: Path, number: int) -> None:
+    """Defect 10 (and 1): SIGTERM or SIGINT arriving between two renames lands after the last one: never a mix."""
+    import subprocess
+    import sys
+
+    folder = tmp_path / "out"
+    folder.mkdir()
+    for i in range(20):
+        (folder / f"f{i:02d}.csv").write_text("old", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-c", SIGNAL_MIDWAY, str(folder), str(number)],
+                          cwd=Path(__file__).parents[2], capture_output=True, text=True, timeout=60)
+    assert done.returncode == -number, done.stderr  # an uncaught KeyboardInterrupt ends Python by SIGINT
+    assert number == 15 or "KeyboardInterrupt" in done.stderr
+    contents = {p.name: p.read_text(encoding="utf-8") for p in folder.iterdir()}
+    assert sorted(contents) == [f"f{i:02d}.csv" for i in range(20)]
+    assert set(contents.values()) == {"new"}
