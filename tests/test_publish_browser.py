@@ -121,7 +121,7 @@ FRAME = """<!DOCTYPE html><html><body style="margin:0">
 
 
 def probe(page: str, tmp_path: Path, script: str, width: int = 1400, height: int = 900,
-          budget: int | None = None) -> dict:
+          budget: int | None = None, query: str = "") -> dict:
     """Load `page` with WATCH and `script` in chromium (`width` px wide); return what `script` reported."""
     probed = page.replace("<head>", "<head>" + WATCH, 1).replace("</body>", script + "</body>", 1)
     path = tmp_path / "probed.html"
@@ -131,7 +131,7 @@ def probe(page: str, tmp_path: Path, script: str, width: int = 1400, height: int
         frame.write_text(FRAME.format(src=path.name, width=width, height=height), encoding="utf-8")
         path, width, budget = frame, 1000, budget or 500
     extra = [f"--virtual-time-budget={budget}"] if budget else []
-    run = chromium(tmp_path, *extra, "--dump-dom", path.as_uri(), width=width, height=height)
+    run = chromium(tmp_path, *extra, "--dump-dom", path.as_uri() + query, width=width, height=height)
     match = re.search(r'<pre id="probe" hidden="">(.*?)</pre>', run.stdout, re.S)
     assert match, f"chromium printed no probe (exit {run.returncode}): {run.stderr[-2000:]}"
     return json.loads(html.unescape(match.group(1)))
@@ -187,6 +187,28 @@ def test_english_page_filters_and_escaping(tmp_path: Path) -> None:
     assert EVIL in drawn["S3"]["text"] and "Time to be announced" in drawn["S5"]["text"]
     assert seen["filters"]["search"]["shown"] == ["S2", "S4"]  # Carl's sessions, by a search, not a dropdown
     assert seen["filters"]["track"]["shown"] == ["S1", "S3"] and seen["count"] == "5 sessions shown"
+
+
+NAV = """<script>__report({count: document.getElementById("count").textContent,
+  search: document.getElementById("f-search").value, track: document.getElementById("f-track").value,
+  links: [].map.call(document.querySelectorAll("nav a"), function (a) { return a.getAttribute("href"); })});</script>"""
+
+
+def test_per_day_pages_keep_the_filters(tmp_path: Path) -> None:
+    """Filters chosen on one day's page travel with the day links to the next page, which applies them."""
+    from solver.publish.pages import render_pages
+    from solver.publish.view import Conference, entries
+
+    problem, schedule = english(tmp_path)
+    pages = render_pages(problem, entries(problem, schedule), Conference(), locale="en", paged=True)
+    seen = probe(str(pages["timetable-2027-05-14.html"]), tmp_path, NAV, query="?track=Ops&q=carl")
+    assert seen["problems"] == [] and (seen["track"], seen["search"]) == ("Ops", "carl")
+    assert seen["count"] == "0 sessions shown"  # Carl's Friday talk has no track
+    assert seen["links"] == ["timetable.html?track=Ops&q=carl#day-2027-05-13",
+                             "timetable-2027-05-14.html?track=Ops&q=carl#day-2027-05-14",
+                             "timetable.html?track=Ops&q=carl#tba"]
+    first = probe(str(pages["timetable.html"]), tmp_path, NAV, query="?q=carl&room=nowhere")
+    assert first["count"] == "1 session shown" and first["links"][1].startswith("timetable-2027-05-14.html?q=carl#")
 
 
 def test_room_headers_and_time_column_stay_in_view(tmp_path: Path) -> None:
