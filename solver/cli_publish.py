@@ -81,7 +81,7 @@ def export(
     missed: list[str] = []
     try:
         config = load_config(_constraints(constraints))
-        check_out_folder(out_dir, [inputs, schedule, *config.files])
+        check_out_folder(out_dir, [inputs], writes=[])  # a file, or the inputs folder: refused before any work
         problem = load_problem(inputs)
         solved = read_schedule(schedule, problem)
         verdict = judge(problem, solved, config)
@@ -97,7 +97,9 @@ def export(
                 raise typer.Exit(EXIT_BROKEN)
         files = render_publications(problem, solved, timezone=timezone, title=title, acronym=acronym,
                                     base_url=base_url, failures=missed)
-        written = write_atomically({out_dir / name: content for name, content in files.items()})
+        targets = {out_dir / name: content for name, content in files.items()}
+        check_out_folder(out_dir, [schedule, *config.files], writes=targets)
+        written = write_atomically(targets)
     except InputError as exc:
         raise _fail(exc) from None
     except ValueError as exc:

@@ -413,6 +413,11 @@ CASES: list[Case] = [
          setup=both(replace("rooms.csv", "R2,Salle B", "R" + "2" * 250 + ",Salle B")), check=readable_name_files),
     Case("export-into-the-inputs", ("export", "{in}", "--schedule", "{out}/assignments.csv", "--out", "{in}"), 1,
          ("is the inputs folder",), before=(SOLVE,)),
+    Case("export-beside-its-schedule", ("export", "{in}", "--schedule", "{out}/assignments.csv", "--out", "{out}"),
+         0, ("wrote",), before=(SOLVE,)),
+    Case("export-over-its-constraint-file", ("export", "{in}", "--schedule", "{out}/assignments.csv", "--out",
+                                             "{out}", "--constraints", "{out}/schedule.json"), 1,
+         ("would overwrite the input file",), before=(SOLVE,), then=text("out/schedule.json", "pins: true\n")),
     # -- export (13) -----------------------------------------------------------------------------------------
     Case("export-refuses-a-broken-schedule", ("export", "{in}", "--schedule", "{tmp}/hand.csv", "--out", "{tmp}/pub"),
          2, ("breaks 1 hard rule", "room_conflict", "--force"), setup=two_sessions_one_room, check=export_refused),
