@@ -317,3 +317,11 @@ def test_an_empty_schedule_still_publishes(tmp_path: Path) -> None:
     page = plain(files["timetable.html"])
     assert "Time to be announced" in page and "The long workshop" in page
     assert "BEGIN:VEVENT" not in plain(files["calendar.ics"])
+
+
+def test_programme_md_keeps_organizers_texts_literal(tmp_path: Path) -> None:
+    """The published programme.md (which replaces the solver's) escapes titles like the rest of salle does."""
+    problem, schedule = english(tmp_path)
+    md = plain(publish(problem, schedule)["programme.md"])
+    assert "<script>" not in md and "#### &lt;script&gt;alert(\"x\")&lt;/script&gt;" in md
+    assert "#### The long workshop" in md and "*Main hall*" in md

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from solver.inputs import Problem, Session, Speaker
 from solver.publish.locale import Texts
 from solver.publish.render import render
-from solver.publish.view import Conference, Entry
+from solver.publish.view import Conference, Entry, md_text
 
 
 @dataclass
@@ -75,30 +75,31 @@ def programme_html(problem: Problem, items: list[Entry], conf: Conference, texts
 
 
 def _person(p: Speaker) -> str:
-    return f"{p.name}, {p.affiliation}" if p.affiliation else p.name
+    return md_text(f"{p.name}, {p.affiliation}" if p.affiliation else p.name)
 
 
 def programme_markdown(problem: Problem, items: list[Entry], conf: Conference, texts: Texts,
                        pending: list[Pending] | None = None) -> str:
     """Days, then time blocks with their label, then each session: title, room, speakers, description;
-    then the sessions whose time is to be announced."""
-    lines = [f"# {conf.title}", ""]
+    then the sessions whose time is to be announced. The organizers' texts are literal (`md_text`): a title
+    cannot make a link, a heading or raw HTML."""
+    lines = [f"# {md_text(conf.title)}", ""]
     for d in programme_days(problem, items, texts):
         lines += [f"## {d.title}", ""]
         for b in d.blocks:
             lines += [f"### {b.hours}", ""]
             if b.label:
-                lines += [f"**{b.label}**", ""]
+                lines += [f"**{md_text(b.label)}**", ""]
             for e in b.items:
-                lines += [f"#### {e.session.title}", "", f"*{e.room.name}*", ""]
+                lines += [f"#### {md_text(e.session.title)}", "", f"*{md_text(e.room.name)}*", ""]
                 lines += [line for p in e.speakers for line in (_person(p), "")]
                 if e.session.description:
-                    lines += [e.session.description, ""]
+                    lines += [md_text(e.session.description), ""]
     if pending:
         lines += [f"## {texts('tba')}", "", texts("tba_note"), ""]
         for item in pending:
-            lines += [f"#### {item.session.title}", "", f"*{texts('tba')}*", ""]
+            lines += [f"#### {md_text(item.session.title)}", "", f"*{texts('tba')}*", ""]
             lines += [line for p in item.speakers for line in (_person(p), "")]
             if item.session.description:
-                lines += [item.session.description, ""]
+                lines += [md_text(item.session.description), ""]
     return "\n".join(lines).rstrip() + "\n"
