@@ -40,6 +40,7 @@ class ToolRun:
     judged: int | None = None  # empty seats (+ overflow when capacity is soft) as the judge counts them
     violations: list[str] = field(default_factory=list)
     objective_set: str = "seats"  # which constraint file (bench/common.py OBJECTIVES)
+    load_avg: float | None = None  # the machine's 1-minute load average when the run started (2 cores, shared)
 
     @property
     def gap(self) -> float | None:

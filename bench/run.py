@@ -3,8 +3,9 @@
     python bench/run.py --sizes S,M,L --time-limit 60 [--tools salle,timefold] [--objectives default,seats]
 
 Each (tool, instance, objective) runs in a child process of its own with the same solver time limit; the child
-is killed at `--wall` × the limit (plus 30 s), so a tool whose model building does not end is reported, not
-waited for. Peak memory is the child's maximum resident set (its own and its solver subprocesses', via wait4).
+is killed at `--wall` × the limit plus 150 s (Timefold's start alone took 100 s on a busy machine), so a tool
+whose model building does not end is reported, not waited for. Peak memory is the child's maximum resident set
+(its own and its solver subprocesses', via wait4).
 Every schedule is checked by salle's independent judge with the objective's constraint file (bench/common.py),
 and its objective is the judge's total, not the tool's figure.
 
@@ -72,7 +73,8 @@ def run_tool(name: str, instance: Path, time_limit: float, seed: int, workdir: P
     cmd = [sys.executable, "-m", "bench.child", name, str(instance), "--time-limit", str(time_limit),
            "--seed", str(seed), "--workdir", str(workdir), "--objective", objective]
     env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
-    cap = wall * time_limit + 30
+    cap = wall * time_limit + 150
+    load = os.getloadavg()[0]
     started = time.perf_counter()
     with (workdir / "stdout.log").open("wb") as so, (workdir / "stderr.log").open("wb") as se:
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=so, stderr=se, start_new_session=True)
@@ -98,6 +100,7 @@ def run_tool(name: str, instance: Path, time_limit: float, seed: int, workdir: P
                       note=f"killed after {elapsed:.0f} s (wall cap {cap:.0f} s)" if killed
                       else _last_line(workdir / "stderr.log"))
     out.instance = label
+    out.load_avg = load
     out.peak_mb = usage.ru_maxrss / 1024
     judge_run(out, instance, workdir)
     out.save(result_file)
@@ -372,6 +375,15 @@ def best_of(records: best_known.Records, objective: str, fingerprints: dict[str,
     return out
 
 
+def _loads(runs: dict[Key, ToolRun]) -> str:
+    """A sentence on how busy the (shared) machine was when the runs started."""
+    loads = sorted(r.load_avg for r in runs.values() if r.load_avg is not None)
+    if not loads:
+        return ""
+    return (f" The machine is shared: its 1-minute load average when a run started was {loads[0]:.1f}–"
+            f"{loads[-1]:.1f} (median {loads[len(loads) // 2]:.1f}) on {os.cpu_count()} cores.")
+
+
 def render(runs: dict[Key, ToolRun], planted: dict[tuple[str, str], int | None], records: best_known.Records,
            fingerprints: dict[str, str]) -> str:
     """RESULTS.md: header, a table and the targets per objective, notes from the runs, the analysis."""
@@ -394,18 +406,19 @@ def render(runs: dict[Key, ToolRun], planted: dict[tuple[str, str], int | None],
         f"(shared), {mem_gb:.0f} GiB, {platform.platform()}, Python {platform.python_version()}. "
         f"Versions: {commit}" + (f" (called through `{'`, `'.join(apis)}`)" if apis else "")
         + f", {', '.join(versions)}. Solver time limit per run: {', '.join(f'{t:g} s' for t in limits)} "
-        "(the same for every tool on an instance; salle counts model building in it, the peers start their clock "
-        "after building).",
+        "(the same for every tool on an instance; whether model building counts in it is each tool's own rule: "
+        "*total s* is the wall time of the run)." + _loads(runs),
         "",
         "Instances come from `bench/generate.py` (seeded; a planted valid schedule each). Each tool runs in its own "
         "process, one at a time. Times are seconds since the tool's process started its run (reading the instance "
-        "included, interpreter start-up not). *valid* is salle's independent judge's verdict on the schedule "
-        "written; *final (judge)* is the judge's objective for it (the sum of the weighted soft penalties of the "
-        "constraint file). *@5 s, @15 s, @60 s*: the objective of the best schedule the tool held at that time, "
-        "read from its stream of improving solutions (the tool's own figure while it runs, the judge's once it "
-        "has ended; *none*: no schedule yet; *—*: the run had ended on its time limit). *bound*: the tool's proven "
-        "lower bound; *gap* = (final − bound) / final. *best known*: the best judged objective any tool reached on "
-        "that instance in any run recorded in `bench/best_known.json`; *Δ best* = (final − best) / best.",
+        "included, Python imports not; Timefold's JVM start and constraint compilation count as its build). "
+        "*valid* is salle's independent judge's verdict on the schedule written; *final (judge)* is the judge's "
+        "objective for it (the sum of the weighted soft penalties of the constraint file). *@5 s, @15 s, @60 s*: "
+        "the objective of the best schedule the tool held at that time, read from its stream of improving "
+        "solutions (the tool's own figure while it runs, the judge's once it has ended; *none*: no schedule yet; "
+        "*—*: the run had ended on its time limit). *bound*: the tool's proven lower bound; *gap* = (final − "
+        "bound) / final. *best known*: the best judged objective any tool reached on that instance in any run "
+        "recorded in `bench/best_known.json`; *Δ best* = (final − best) / best.",
         "",
     ]
     for objective in OBJECTIVES:
@@ -463,7 +476,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--time-limit", type=float, default=60.0, help="solver time limit per run, seconds")
     parser.add_argument("--seed", type=int, default=1, help="instance seed")
     parser.add_argument("--wall", type=float, default=3.0,
-                        help="kill a run after WALL × time limit + 30 s (model building included)")
+                        help="kill a run after WALL × time limit + 150 s (model building included)")
     parser.add_argument("--runs", type=Path, default=RUNS, help="where each run's files go")
     parser.add_argument("--out", type=Path, default=RESULTS, help="the markdown report")
     parser.add_argument("--best", type=Path, default=best_known.BEST, help="the best-known objectives (JSON)")

@@ -327,11 +327,11 @@ def test_timefold_scores_like_the_judge(small: Path, tmp_path: Path, objective: 
         pytest.skip(why_not("timefold", small, objective) or "")
     import csv
 
-    from bench.peers.timefold_peer import score
+    from bench.peers.timefold_peer import score_schedule
 
     with (small / "planted.csv").open(encoding="utf-8") as fh:
         placed = {r["session_id"]: (r["room_id"], r["slot_id"]) for r in csv.DictReader(fh)}
-    hard, soft = score(small, placed, objective, tmp_path)
+    hard, soft = score_schedule(small, placed, objective, tmp_path)
     problem = load_problem(small)
     verdict = judge(problem, read_schedule(small / "planted.csv", problem), bench_config(tmp_path, objective))
     assert (hard, -soft) == (0, verdict.total)

@@ -7,7 +7,7 @@ and a run that would pass the end of the day. Timefold proves no bound. The comm
 thread (multi-threaded solving is enterprise).
 
 Soft constraints, by objective (bench/common.py), each with the weight the constraint file gives the rule, and
-counted as salle's judge counts it (so Timefold's soft score equals the judge's total; `score` checks it):
+counted as salle's judge counts it (so Timefold's soft score equals the judge's total; `score_schedule` checks it):
 
 - `seats`: empty seats (capacity − attendance), salle's `capacity_fit`.
 - `default`: `capacity_fit`, plus `track_room` (per track and day, rooms used − 1), `track_days` (per track, days
@@ -146,9 +146,14 @@ def _solver_config(model: Any, provider: Any, time_limit: float, seed: int) -> A
     )
 
 
-def score(instance: Path, placed: dict[str, tuple[str, str]], objective: str, workdir: Path) -> tuple[int, int]:
+def score_schedule(instance: Path, placed: dict[str, tuple[str, str]], objective: str,
+                   workdir: Path) -> tuple[int, int]:
     """(hard, soft) score Timefold gives a schedule {session: (room, first slot)}: the check that its constraint
-    streams count what the judge counts."""
+    streams count what the judge counts.
+
+    (Not called `score`: Timefold translates to Java every module global whose name a translated function uses,
+    attribute names included, and the solution's `score` field would drag this function, and through it salle's
+    Config and Problem, into the translation: 60 s more to build.)"""
     os.environ.setdefault("JAVA_HOME", _java_home() or "")
     from timefold.solver import SolutionManager, SolverFactory
 
@@ -184,13 +189,7 @@ def run(instance: Path, time_limit: float, seed: int, workdir: Path, objective: 
     solver = SolverFactory.create(_solver_config(_domain(), provider, time_limit, seed)).build_solver()
     out.build_s = clock() - out.load_s
     events: list[tuple[float, int, int]] = []
-
-    def listen(event: object) -> None:
-        best = event.new_best_score  # type: ignore[attr-defined]
-        if event.is_new_best_solution_initialized:  # type: ignore[attr-defined]
-            events.append((clock(), best.hard_score, best.soft_score))
-
-    solver.add_event_listener(listen)
+    _listen(solver, lambda hard, soft: events.append((clock(), hard, soft)))
     best = solver.solve(conference)
     out.total_s = clock()
     feasible = [(t, -soft) for t, hard, soft in events if hard == 0]
@@ -211,6 +210,28 @@ def run(instance: Path, time_limit: float, seed: int, workdir: Path, objective: 
         notes.append(f"best score {final} (hard < 0: some hard constraint broken)")
     out.note = "; ".join(notes)
     return out
+
+
+def _listen(solver: Any, record: Any) -> None:
+    """Call `record(hard, soft)` at each new best solution, reading only its score.
+
+    The Python API's `add_event_listener` turns every new best solution into Python objects before calling the
+    listener, on the solver's thread: on a big conference that conversion, not the search, would take the time.
+    This listener is registered on the Java solver directly and reads the score alone."""
+    from ai.timefold.solver.core.api.solver.event import SolverEventListener
+    from jpype import JImplements, JOverride
+    from timefold.solver._jpype_type_conversions import to_python_score
+
+    @JImplements(SolverEventListener)
+    class Listener:
+        @JOverride
+        def bestSolutionChanged(self, event: Any) -> None:
+            if event.isNewBestSolutionInitialized():
+                score = to_python_score(event.getNewBestScore())
+                record(score.hard_score, score.soft_score)
+
+    solver._listener = Listener()  # keep a reference for as long as the solver lives
+    solver._delegate.addEventListener(solver._listener)
 
 
 _MODEL = None
