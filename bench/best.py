@@ -6,6 +6,8 @@ so a changed generator starts afresh instead of comparing against another confer
 
     {"default": {"M-1": {"objective": 7635, "tool": "salle", "time_limit": 60.0, "reached_s": 21.4,
                           "date": "2026-11-26", "commit": "a12de46", "fingerprint": "…"}}}
+
+A record may carry a "source" (where a result measured before this file existed was recorded).
 """
 
 from __future__ import annotations
