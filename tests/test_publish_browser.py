@@ -272,6 +272,30 @@ def test_printed_pages_repeat_the_day_and_the_rooms(tmp_path: Path) -> None:
     assert len(list(ARTIFACTS.glob("timetable-print-*.png"))) == 2
 
 
+def test_a_day_with_many_rooms_prints_as_a_list(tmp_path: Path) -> None:
+    """Twelve rooms would make an unreadable grid on paper: portrait pages, a list by time in two columns,
+    every session with its day, time and room."""
+    if not (shutil.which("pdftotext") and shutil.which("pdfinfo")):
+        pytest.skip("needs pdftotext and pdfinfo (Debian: apt-get install poppler-utils)")
+    problem, schedule = long_day(tmp_path, rooms=12, slots=8)
+    path = tmp_path / "wide.html"
+    path.write_text(str(publish(problem, schedule, locale="en")["timetable.html"]), encoding="utf-8")
+    pdf = tmp_path / "wide.pdf"
+    chromium(tmp_path, f"--print-to-pdf={pdf}", "--no-pdf-header-footer", path.as_uri())
+    info = subprocess.run(["pdfinfo", "-f", "1", "-l", "99", str(pdf)], capture_output=True, text=True,
+                          check=True).stdout
+    sizes = re.findall(r"Page +\d+ size: +([\d.]+) x ([\d.]+)", info)
+    assert len(sizes) >= 2 and all(float(w) < float(h) for w, h in sizes)  # portrait
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    text = text.replace("\u00a0", " ")
+    for r in range(12):
+        for i in range(8):
+            assert f"Talk {i} in room {r}" in text
+    assert len(re.findall(r"Thursday, May 13 · \d+:\d\d(?: [AP]M)? – \d+:\d\d [AP]M, Room \d\d", text)) == 96
+    for page in (p for p in text.split("\f") if p.strip()):
+        assert "Thursday, May 13" in page
+
+
 AXE = _axe()
 
 

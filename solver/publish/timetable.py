@@ -9,9 +9,10 @@ the room headers (they are `<thead>` rows).
 
 The public page shows no seats; `timetable-organizers.html` is the same page with capacities and expected
 attendance. Conferences of more than `PAGED_ABOVE` sessions get one page per day (`timetable.html` is the
-first day, `timetable-<YYYY-MM-DD>.html` the others). Sessions without a time yet are listed under
-« Horaire à venir » / "Time to be announced". No network: CSS and script are inline, and a
-Content-Security-Policy forbids loading anything else.
+first day, `timetable-<YYYY-MM-DD>.html` the others). A day of more than `PRINTED_AS_LIST_ABOVE` rooms prints as
+a list by time (the day, time and room in each session) instead of an unreadable grid. Sessions without a time
+yet are listed under « Horaire à venir » / "Time to be announced". No network: CSS and script are inline, and
+a Content-Security-Policy forbids loading anything else.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from solver.publish.view import Conference, Entry, file_names
 
 ROW_PX_PER_MINUTE = 1.6
 PAGED_ABOVE = 300
+PRINTED_AS_LIST_ABOVE = 8  # rooms: a wider day prints as a list by time (a grid would be unreadable on paper)
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,10 @@ class DayTable:
     unit: int
     count: int
     page: str
+
+    @property
+    def wide(self) -> bool:
+        return len(self.rooms) > PRINTED_AS_LIST_ABOVE
 
     @property
     def anchor(self) -> str:
