@@ -1,7 +1,7 @@
 """Best known objectives: the best the judge has seen any tool reach on an instance, in any run recorded here.
 
 `bench/best_known.json` (committed, small) maps objective set -> instance -> the record below. Every judged run
-calls `update`; a record only counts for the conference it was measured on (`fingerprint` of the input files),
+is offered (`offer`); a record only counts for the conference it was measured on (`fingerprint` of the input files),
 so a changed generator starts afresh instead of comparing against another conference.
 
     {"default": {"M-1": {"objective": 7635, "tool": "salle", "time_limit": 60.0, "reached_s": 21.4,

@@ -204,8 +204,8 @@ def held(run: ToolRun, seconds: float) -> float | None:
 
 def checkpoint(run: ToolRun, seconds: float) -> str:
     """A table cell: the objective held at `seconds`, 'none' (running, no schedule yet), '—' (not run that long),
-    'invalid' (the judge rejected the schedule the tool ended with)."""
-    if run.valid is False:
+    'invalid' (the tool reported schedules, but the judge rejected the one it ended with)."""
+    if run.valid is False and run.trace:  # the tool held schedules it thought valid; the judge disagreed
         return "invalid"
     ran = max(run.total_s or 0.0, run.time_limit or 0.0)
     value = held(run, seconds) if run.valid else None
@@ -264,7 +264,8 @@ def targets_default(runs: dict[Key, ToolRun], best: dict[str, float]) -> list[st
         if size in memory_limits:
             limit = memory_limits[size]
             lines.append(f"- {instance}: peak memory under {limit / 1024:g} GB: "
-                         f"{_mark(s.peak_mb is not None and s.peak_mb < limit)} — {_f(s.peak_mb, 0, ' MB')}.")
+                         f"{_mark(s.peak_mb is not None and s.peak_mb < limit)} — {_f(s.peak_mb, 0, ' MB')}"
+                         + ("." if s.valid else " (but no valid schedule was found)."))
         if size in ("S", BUNDLED):
             proven = s.status == "optimal" and s.total_s is not None and s.total_s < 2
             lines.append(f"- {instance}: proven optimal in under 2 s: {_mark(proven)} — status {s.status}, "
@@ -354,7 +355,7 @@ def table(runs: dict[Key, ToolRun], objective: str, planted: dict[tuple[str, str
             continue
         valid = "—" if r.valid is None else ("yes" if r.valid else f"**no** ({len(r.violations)}+ violations)")
         status = r.status + (f": {r.note}" if r.note and r.status in ("crashed", "killed") else "")
-        final = r.judged if r.judged is not None else None
+        final = r.judged if r.valid else None  # an invalid schedule's penalties are not an objective
         d = best_known.distance(final, b) if r.valid else None
         build = None if r.build_s is None else (r.load_s or 0) + r.build_s
         cells = [checkpoint(r, t) for t in CHECKPOINTS]

@@ -230,6 +230,7 @@ def test_checkpoints_read_the_stream_of_improving_solutions() -> None:
     proven = dataclasses.replace(short, status="optimal")
     assert checkpoint(proven, 60) == "10"
     assert checkpoint(dataclasses.replace(short, valid=False), 5) == "invalid"
+    assert checkpoint(dataclasses.replace(short, valid=False, trace=[]), 5) == "none"
     assert checkpoint(ToolRun("timefold", "L-1", 60, "no schedule", total_s=80.0), 15) == "none"
     run.bounds = [(1.0, 700.0), (30.0, 750.0)]
     assert run.bound_at(0.5) is None and run.bound_at(31) == 750.0

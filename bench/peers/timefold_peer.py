@@ -207,7 +207,11 @@ def run(instance: Path, time_limit: float, seed: int, workdir: Path, objective: 
         out.first_s = out.trace[0][0] if out.trace else out.total_s
     else:
         out.status = "no schedule"
-        notes.append(f"best score {final} (hard < 0: some hard constraint broken)")
+        if len(placed) < len(problem.sessions):
+            notes.append(f"construction heuristic unfinished: {len(placed)} of {len(problem.sessions)} sessions "
+                         f"placed (score {final})")
+        else:
+            notes.append(f"best score {final} (hard < 0: some hard constraint broken)")
     out.note = "; ".join(notes)
     return out
 
