@@ -339,6 +339,7 @@ def table(runs: dict[Key, ToolRun], objective: str, planted: dict[tuple[str, str
     keys = sorted((k for k in runs if k[0] == objective),
                   key=lambda k: (_sort(k[1]), list(MODULES).index(k[2]) if k[2] in MODULES else 99, k[3]))
     seen: set[str] = set()
+    skipped: dict[tuple[str, str], list[str]] = {}
     for key in keys:
         _, instance, name, limit = key
         r = runs[key]
@@ -351,7 +352,8 @@ def table(runs: dict[Key, ToolRun], objective: str, planted: dict[tuple[str, str
                 out.append(f"| {instance} | planted schedule | | reference | yes | | | | | {p:,} | | | {_f(b, 0)} "
                            f"| {_f(None if d is None else 100 * d, 2, ' %')} | | | |")
         if r.status == "skipped":
-            out.append(f"| {instance} | {name} | {limit:g} | skipped: {r.note} | | | | | | | | | | | | | |")
+            skipped.setdefault((name, r.note), []).append(instance)
+            out.append(f"| {instance} | {name} | {limit:g} | skipped (below) | | | | | | | | | | | | | |")
             continue
         valid = "—" if r.valid is None else ("yes" if r.valid else f"**no** ({len(r.violations)}+ violations)")
         status = r.status + (f": {r.note}" if r.note and r.status in ("crashed", "killed") else "")
@@ -364,6 +366,9 @@ def table(runs: dict[Key, ToolRun], objective: str, planted: dict[tuple[str, str
             f"{' | '.join(cells)} | {_f(final, 0)} | {_f(r.bound, 0)} | "
             f"{_f(None if r.gap is None or not r.valid else 100 * r.gap, 2, ' %')} | {_f(b, 0)} | "
             f"{_f(None if d is None else 100 * d, 2, ' %')} | {_f(build)} | {_f(r.peak_mb, 0)} | {_f(r.total_s)} |")
+    if skipped:
+        out.append("")
+        out += [f"Skipped: {name} on {', '.join(instances)}: {why}." for (name, why), instances in skipped.items()]
     return out
 
 

@@ -290,7 +290,8 @@ def test_report_has_both_objectives_best_known_and_targets() -> None:
     assert "| M-1 | salle | 60 | feasible | yes | 0.80 | 8,000 | 8,000 | 7,700 | 7,690 | 7,000 | 8.97 % | 7,600 | " \
            "1.18 % |" in text
     assert "| M-1 | timefold | 60 | feasible | yes | 18.00 | none | none | 9,500 | 8,200 |" in text
-    assert "| M-1 | conference-scheduler | 60 | skipped: empty seats only |" in text
+    assert "| M-1 | conference-scheduler | 60 | skipped (below) |" in text
+    assert "Skipped: conference-scheduler on M-1: empty seats only." in text
     assert "reported objective 7,700, the judge's 7,690" in text
     lines = targets_default(runs, {"M-1": 7600.0})
     assert any("M-1: first valid schedule under 1 s: met" in ln for ln in lines)
