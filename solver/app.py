@@ -13,6 +13,7 @@ from solver.explain import Explanation, explain
 from solver.inputs import Problem, load_problem_with_warnings
 from solver.inputs.assignments import read_previous, read_schedule
 from solver.judge import Judgement, judge
+from solver.schedule import Assignment, Schedule
 from solver.outputs import write_outputs
 from solver.outputs.atomic import write_atomically
 from solver.outputs.report import report_csv, report_markdown
@@ -40,6 +41,7 @@ class SolveRun:
     written: list[Path] = field(default_factory=list)
     warnings: list[Issue] = field(default_factory=list)
     unscheduled: dict[str, list[str]] = field(default_factory=dict)  # session_id -> reasons
+    moved: dict[str, str] = field(default_factory=dict)  # with --previous: session_id -> why it had to move
 
 
 def check_timezone(name: str) -> None:
@@ -134,6 +136,7 @@ def run_solve(inputs: Path, constraints: list[Path] | None, out: Path, options: 
     if not run.judgement.ok:
         lines = "\n".join(f"  - {v.message}" for v in run.judgement.hard)
         raise JudgeDisagrees(f"internal error: the solver's schedule breaks hard rules:\n{lines}")
+    run.moved = moved_sessions(problem, result.schedule, config)
     # the judge's figure is the one reported (the model's auxiliary literals could overstate a schedule's cost)
     result = run.result = replace(result, objective=run.judgement.total,
                                   penalties={k: v for k, v in run.judgement.penalties.items() if v})
@@ -141,6 +144,27 @@ def run_solve(inputs: Path, constraints: list[Path] | None, out: Path, options: 
     run.written = write_outputs(problem, result.schedule, out, config, run.judgement, result.objective,
                                 result.bound, timezone)
     return run
+
+
+def moved_sessions(problem: Problem, schedule: Schedule, config: Config) -> dict[str, str]:
+    """Sessions placed elsewhere than in the previous schedule, each with why: the hard rule its old place now
+    breaks (as the judge says it), or that it made room for those."""
+    if not problem.previous:
+        return {}
+    new = schedule.by_session()
+    moved = [sid for sid, (room, slot) in problem.previous.items()
+             if sid in new and (new[sid].room_id, new[sid].slot_id) != (room, slot)]
+    if not moved:
+        return {}
+    old = Schedule(tuple(Assignment(sid, room, slot) for sid, (room, slot) in sorted(problem.previous.items())
+                         if sid in problem.session and room in problem.room and slot in problem.slot))
+    verdict = judge(problem, old, config.with_settings("all_scheduled", enabled=False))
+    broken: dict[str, str] = {}
+    for v in verdict.hard:
+        for sid in v.sessions:
+            broken.setdefault(sid, f"{v.rule}: {v.message}")
+    return {sid: broken.get(sid, "moved to make room for the sessions that had to move, or for a better schedule")
+            for sid in moved}
 
 
 def run_check(inputs: Path, schedule_file: Path, constraints: list[Path] | None,

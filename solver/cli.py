@@ -162,6 +162,12 @@ def solve(
         shown = [p for p in run.written if p.parent == out_dir][:6]
         out.print(f"wrote {len(run.written)} files to {out_dir}: " + ", ".join(p.name for p in shown)
                   + (", …" if len(run.written) > len(shown) else ""), markup=False)
+    if run.moved:
+        forced = sum(1 for why in run.moved.values() if not why.startswith("moved to make room"))
+        out.print(f"[bold]{len(run.moved)} session(s) moved[/bold] from the previous schedule ({forced} because "
+                  f"their place now breaks a hard rule):")
+        for sid, why in list(run.moved.items())[:TABLE_ROWS]:
+            out.print(f"  - {sid}: {why}", markup=False)
     if run.unscheduled:
         out.print(f"[bold yellow]{len(run.unscheduled)} session(s) left unscheduled[/bold yellow]:")
         for sid, reasons in run.unscheduled.items():

@@ -70,7 +70,7 @@ def test_a_neighbourhood_step_never_worsens_nor_moves_a_pinned_session(generated
     candidates = Candidates(problem, config)
     board = construct(problem, candidates, config)
     objective, _ = price(problem, config, candidates, board.chosen)  # type: ignore[misc]
-    incumbent = Incumbent(dict(board.chosen), objective)
+    incumbent = Incumbent(dict(board.chosen), objective, objective)
     pinned = {s.session_id: board.chosen[s.session_id] for s in problem.sessions if s.room and s.slot}
     search = LargeNeighbourhoodSearch(problem, config, candidates, seed=3)
     for _ in range(6):

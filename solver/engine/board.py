@@ -31,6 +31,10 @@ class Board:
         self.at: dict[Cell, str] = {}
         self.chosen: dict[str, Key] = {}
         self.placement: dict[str, Placement] = {}
+        # when rooms are exclusive (a hard rule owns them), how many instants of each (room, day) are taken: lets
+        # a search skip a full room-day without trying each of its runs
+        self.rooms_exclusive: bool | None = None
+        self.load: dict[tuple[str, dt.date], int] = defaultdict(int)
 
     def instants(self, p: Placement) -> list[int]:
         """The slot starts of the day during which `p` runs (two runs overlap iff they share one)."""
@@ -58,15 +62,25 @@ class Board:
     def blockers(self, p: Placement) -> set[str]:
         return {self.at[c] for c in self.cells(p) if c in self.at}
 
+    def full(self, room_id: str, day: dt.date) -> bool:
+        """True when rooms are exclusive and `room_id` is taken at every instant of `day`."""
+        return bool(self.rooms_exclusive) and self.load[(room_id, day)] >= len(self.grid[day])
+
     def place(self, key: Key, p: Placement) -> None:
         for c in self.cells(p):
             self.at[c] = key[0]
         self.chosen[key[0]] = key
         self.placement[key[0]] = p
+        if self.rooms_exclusive is None:
+            self.rooms_exclusive = any(p.room.room_id in rc.rule.owners(p) for rc in self.rules)  # type: ignore[misc]
+        if self.rooms_exclusive:
+            self.load[(p.room.room_id, p.day)] += len(self.instants(p))
 
     def remove(self, session_id: str) -> Key:
         key = self.chosen.pop(session_id)
         p = self.placement.pop(session_id)
+        if self.rooms_exclusive:
+            self.load[(p.room.room_id, p.day)] -= len(self.instants(p))
         for c in self.cells(p):
             if self.at.get(c) == session_id:
                 del self.at[c]

@@ -8,6 +8,7 @@ a placement costs the same wherever it is considered.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from solver.config import Config, RuleConfig
@@ -41,6 +42,11 @@ class SessionOptions:
     runs: dict[str, Option]
     joint: list[RuleConfig]
     _joint: dict[tuple[str, str], tuple[list[RuleConfig], Costs]] = field(default_factory=dict)
+
+    @property
+    def run_days(self) -> list[tuple[str, dt.date]]:
+        """(first slot id, day) of each run, cheapest first."""
+        return [(slot_id, o.placement.slots[0].day) for slot_id, o in self.runs.items()]
 
     def pair(self, problem: Problem, room_id: str, slot_id: str) -> tuple[Placement, list[RuleConfig], Costs]:
         """The placement in `room_id` starting at `slot_id`: rules it breaks and its costs, all scopes."""

@@ -56,8 +56,11 @@ def construct(problem: Problem, candidates: Candidates, config: Config, seconds:
 
 def _place_cheapest(problem: Problem, board: Board, opts: SessionOptions) -> bool:
     sid = opts.session.session_id
+    run_days = opts.run_days
     for room_id in opts.rooms:
-        for slot_id in opts.runs:
+        for slot_id, day in run_days:
+            if board.full(room_id, day):
+                continue
             p, against, _ = opts.pair(problem, room_id, slot_id)
             if not against and board.free(p):
                 board.place((sid, room_id, slot_id), p)
@@ -99,8 +102,8 @@ def _eject(problem: Problem, board: Board, options: dict[str, SessionOptions], s
 def _place_cheapest_except(problem: Problem, board: Board, opts: SessionOptions, old: Key) -> bool:
     sid = opts.session.session_id
     for room_id in opts.rooms:
-        for slot_id in opts.runs:
-            if (sid, room_id, slot_id) == old:
+        for slot_id, day in opts.run_days:
+            if (sid, room_id, slot_id) == old or board.full(room_id, day):
                 continue
             p, against, _ = opts.pair(problem, room_id, slot_id)
             if not against and board.free(p):

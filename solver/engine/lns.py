@@ -26,7 +26,7 @@ from solver.engine.board import Board
 from solver.engine.candidates import Candidates, Key
 from solver.engine.cpsat import run_cpsat
 from solver.engine.model import build_model
-from solver.engine.price import price
+from solver.engine.price import penalties_of, price, score
 from solver.inputs import Problem
 
 DEBUG = bool(os.environ.get("SALLE_DEBUG_LNS"))  # one line per neighbourhood on stdout (for bench/ analysis)
@@ -36,11 +36,12 @@ ROOMS_IN_PLAY = 8  # of the rooms the freed sessions hold, how many each freed s
 
 @dataclass
 class Incumbent:
-    """The best schedule so far (session_id -> placement) and its objective (an upper bound on its true cost:
-    exact whenever the model that produced it was solved to optimality)."""
+    """The best schedule so far (session_id -> placement), its objective (the penalties' total) and its score
+    (the same penalties scaled by their rules' levels: what the search minimizes)."""
 
     chosen: dict[str, Key]
     objective: int
+    score: int
 
 
 @dataclass
@@ -132,6 +133,19 @@ class LargeNeighbourhoodSearch:
                 break
         return self._with_neighbours(rng, out, n)
 
+    def _around(self, rng: random.Random, n: int, sid: str) -> set[str]:
+        """A session left out, and the sessions holding a few of the rooms it could use on one of its days."""
+        opts = self.candidates.of(self.problem.session[sid])
+        days = sorted({day for _, day in opts.run_days})
+        day = rng.choice(days)
+        per_room = max(1, len(self.problem.slots_by_day[day]))
+        k = max(2, n // per_room)
+        rooms = list(opts.rooms)
+        first = rng.randrange(max(1, min(len(rooms), 3 * k) - k + 1))
+        chosen = set(rooms[first: first + k])
+        return {sid} | {other for other, key in self.current.items() if key[1] in chosen
+                        and self.problem.slot[key[2]].day == day}
+
     def _with_neighbours(self, rng: random.Random, core: set[str], n: int) -> set[str]:
         """`core` plus sessions sharing its rooms and days, so the freed sessions can trade places."""
         cells = {(self.current[s][1], self.problem.slot[self.current[s][2]].day) for s in core if s in self.current}
@@ -174,10 +188,13 @@ class LargeNeighbourhoodSearch:
         (the incumbent, improved?, proven optimal within the neighbourhood?)."""
         self.current = incumbent.chosen
         rng = self.rng
+        unplaced = sorted(s.session_id for s in self.problem.sessions if s.session_id not in self.current
+                          and self.candidates.of(s).rooms)
         k = rng.choices(range(len(self.kinds)), weights=self.scores)[0]
-        freed = self.kinds[k][1](rng, size)
-        unplaced = {s.session_id for s in self.problem.sessions if s.session_id not in self.current}
-        freed |= set(rng.sample(sorted(unplaced), min(len(unplaced), max(1, size // 4))))
+        if unplaced and rng.random() < 0.8:  # repairing: make room for a session left out
+            k, freed = -1, self._around(rng, size, rng.choice(unplaced))
+        else:
+            freed = self.kinds[k][1](rng, size)
         if not freed:
             return incumbent, False, True
         for sid in freed:
@@ -207,23 +224,24 @@ class LargeNeighbourhoodSearch:
             if DEBUG:
                 print(f"step {self.stats.iterations} {self.kinds[k][0]:<26} freed={len(freed):4d} lits={built.size:6d} "
                       f"build={t_solve - t_build:.2f}s solve={time.perf_counter() - t_solve:.2f}s "
-                      f"{solver.status_name(code)} obj={solver.objective_value if code in (2, 4) else None} "
+                      f"status={code} obj={solver.objective_value if code in (2, 4) else None} "
                       f"cur={incumbent.objective}")
             proven = code == cp_model.OPTIMAL
             better = code in (cp_model.OPTIMAL, cp_model.FEASIBLE) and (
-                round(solver.objective_value) < incumbent.objective if built.penalties else False)
+                round(solver.objective_value) < incumbent.score if built.penalties else False)
             if better:
-                objective = round(solver.objective_value)
                 chosen = built.chosen(solver)
+                penalties = penalties_of(built, solver)
                 if not proven:  # auxiliary literals may be left on: price the placements exactly
-                    priced = price(self.problem, self.config, self.candidates, chosen, stop)
-                    objective = priced[0] if priced is not None else objective
-                if objective < incumbent.objective:
-                    incumbent = Incumbent(chosen, objective)
+                    penalties = (price(self.problem, self.config, self.candidates, chosen, stop) or (0, penalties))[1]
+                new = score(self.config, penalties)
+                if new < incumbent.score:
+                    incumbent = Incumbent(chosen, sum(penalties.values()), new)
                     self.stats.improvements += 1
                 else:
                     better = False
-            self.scores[k] = 0.8 * self.scores[k] + 0.2 * (1.0 if better else 0.1)
+            if k >= 0:
+                self.scores[k] = 0.8 * self.scores[k] + 0.2 * (1.0 if better else 0.1)
             return incumbent, better, proven
         finally:
             for sid in freed:
@@ -242,7 +260,7 @@ def run_lns(lns: LargeNeighbourhoodSearch, incumbent: Incumbent, board: Board, d
     size = min(n_sessions, max(4, min(30, n_sessions // 3)))
     sub_seconds = 0.5  # of deterministic time per neighbourhood
     while not stop() and (iterations is None or lns.stats.iterations < iterations):
-        if until_zero and incumbent.objective <= 0:
+        if until_zero and incumbent.score <= 0:
             break
         left = deadline - time.perf_counter()
         if left < 0.05:

@@ -19,6 +19,19 @@ from solver.engine.candidates import Candidates, Key, candidate_runs
 from solver.inputs import Problem, Session
 from solver.rules.base import BuildContext, Guards, JudgeView, ModelIndex, Penalty, Placed, Placement
 
+LEVEL = 1_000_000  # one penalty point at level k + 1 outweighs this many at level k
+
+
+def level_scales(config: Config) -> dict[str, int]:
+    """Each rule's multiplier in the model's objective: LEVEL ** its level (1 for every rule at level 0)."""
+    return {rc.name: LEVEL ** rc.settings.level for rc in config.enabled}
+
+
+def levelled(config: Config, built: BuiltModel) -> bool:
+    """Whether the model's objective scales some of its terms by a level (then its bound is in other units)."""
+    scale = level_scales(config)
+    return any(scale.get(p.rule, 1) > 1 for p in built.penalties)
+
 
 @dataclass
 class Unplaceable:
@@ -136,6 +149,7 @@ def build_model(problem: Problem, config: Config, guards: Guards | None = None,
         built.penalties.extend(ctx.penalties)
 
     if built.penalties:
+        scale = level_scales(config)
         cp.minimize(cp_model.LinearExpr.weighted_sum([p.expr for p in built.penalties],
-                                                      [p.weight for p in built.penalties]))
+                                                      [p.weight * scale.get(p.rule, 1) for p in built.penalties]))
     return built

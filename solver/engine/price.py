@@ -10,7 +10,7 @@ from ortools.sat.python import cp_model
 from solver.config import Config
 from solver.engine.candidates import Candidates, Key
 from solver.engine.cpsat import run_cpsat
-from solver.engine.model import build_model
+from solver.engine.model import BuiltModel, build_model, level_scales
 from solver.inputs import Problem
 
 
@@ -27,10 +27,22 @@ def price(problem: Problem, config: Config, candidates: Candidates, chosen: dict
     code = run_cpsat(solver, built.cp, stop=stop)
     if code != cp_model.OPTIMAL:
         return None
+    penalties = penalties_of(built, solver)
+    return sum(penalties.values()), penalties
+
+
+def penalties_of(built: BuiltModel, solver: cp_model.CpSolver) -> dict[str, int]:
+    """Each rule's penalty (weight × amount) in the solver's current solution."""
     penalties: dict[str, int] = defaultdict(int)
     for p in built.penalties:
         penalties[p.rule] += p.weight * int(solver.value(p.expr))
-    return sum(penalties.values()), dict(penalties)
+    return dict(penalties)
+
+
+def score(config: Config, penalties: dict[str, int]) -> int:
+    """The penalties as the model's objective counts them: each rule scaled by its level."""
+    scale = level_scales(config)
+    return sum(v * scale.get(rule, 1) for rule, v in penalties.items())
 
 
 def repair_config(config: Config) -> Config | None:

@@ -23,8 +23,8 @@ from solver.engine.candidates import Candidates, Key
 from solver.engine.construct import construct
 from solver.engine.cpsat import run_cpsat
 from solver.engine.lns import Incumbent, LargeNeighbourhoodSearch, run_lns
-from solver.engine.model import build_model, why_not
-from solver.engine.price import price, repair_config
+from solver.engine.model import BuiltModel, build_model, levelled, why_not
+from solver.engine.price import price, repair_config, score
 from solver.engine.result import EXACT, LNS, Result, SolveOptions, Status
 from solver.inputs import Problem
 from solver.schedule import Assignment, Schedule
@@ -59,16 +59,18 @@ class _Clock:
 class _Watcher(cp_model.CpSolverSolutionCallback):
     """Records when the first schedule came and reports each better one."""
 
-    def __init__(self, clock: _Clock, bound: float) -> None:
+    def __init__(self, clock: _Clock, built: BuiltModel, levelled: bool) -> None:
         super().__init__()
         self.clock = clock
         self.first: float | None = None
-        self.bound = bound
+        self.built = built
+        self.levelled = levelled  # the objective is scaled by levels: report the plain total, no bound
 
     def on_solution_callback(self) -> None:
         if self.first is None:
             self.first = self.clock.elapsed()
-        self.clock.progress(self.objective_value, max(self.bound, self.best_objective_bound))
+        total = sum(p.weight * self.value(p.expr) for p in self.built.penalties)
+        self.clock.progress(total, math.nan if self.levelled else self.best_objective_bound)
 
 
 def _schedule(chosen: dict[str, Key]) -> Schedule:
@@ -136,8 +138,8 @@ def _exact(problem: Problem, config: Config, candidates: Candidates, board: Boar
     # the LP relaxation at level 2 is what proves these assignment models optimal fast (bench/RESULTS.md)
     solver.parameters.linearization_level = options.linearization_level
     solver.parameters.log_search_progress = options.log
-    watcher = _Watcher(clock, 0.0)
-    if options.on_progress:
+    watcher = _Watcher(clock, built, levelled(config, built))
+    if options.on_progress and not levelled(config, built):
         solver.best_bound_callback = lambda b: clock.progress(math.nan, b)  # type: ignore[assignment]
     code = run_cpsat(solver, built.cp, watcher, stop=clock.stopped)
     common = dict(build_seconds=build_seconds, solve_seconds=clock.elapsed() - build_seconds, variables=built.size,
@@ -166,7 +168,7 @@ def _exact(problem: Problem, config: Config, candidates: Candidates, board: Boar
     return Result(
         Status.OPTIMAL if code == cp_model.OPTIMAL else Status.FEASIBLE,
         objective=objective,
-        bound=min(bound, float(objective)),
+        bound=None if levelled(config, built) else min(bound, float(objective)),  # a levelled bound is in other units
         schedule=_schedule(chosen),
         penalties=penalties,
         first_solution_seconds=first_seconds if placed == len(problem.sessions) else watcher.first,
@@ -188,7 +190,7 @@ def _lns(problem: Problem, config: Config, candidates: Candidates, board: Board,
         if penalty is not None and penalty[0] > 0:
             clock.phase("repair", placed, total)
             repair = LargeNeighbourhoodSearch(problem, fixing, candidates, **lns_options)  # type: ignore[arg-type]
-            fixed = run_lns(repair, Incumbent(dict(board.chosen), penalty[0]), board, clock.deadline,
+            fixed = run_lns(repair, Incumbent(dict(board.chosen), penalty[0], penalty[0]), board, clock.deadline,
                             clock.stopped, lambda inc: None, until_zero=True)
             penalty = (fixed.objective, {})
             board = _rebuild(problem, config, candidates, fixed.chosen)
@@ -202,7 +204,7 @@ def _lns(problem: Problem, config: Config, candidates: Candidates, board: Board,
     priced = price(problem, config, candidates, board.chosen)
     if priced is None:  # cannot happen after a successful repair; kept as a guard against a model bug
         return Result(Status.TIMEOUT, reasons=["the first schedule breaks a hard rule"], **common)  # type: ignore[arg-type]
-    incumbent = Incumbent(dict(board.chosen), priced[0])
+    incumbent = Incumbent(dict(board.chosen), priced[0], score(config, priced[1]))
     bound, covers = lower_bound(problem, config, candidates, deadline=clock.deadline)
     clock.progress(incumbent.objective, bound)
     clock.phase("improve", len(board.chosen), total)

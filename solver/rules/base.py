@@ -34,12 +34,16 @@ class Params(BaseModel):
 
 
 class RuleSettings(BaseModel):
-    """How a rule is used: on or off, hard or soft, and its weight when soft."""
+    """How a rule is used: on or off, hard or soft, its weight when soft, and its level.
+
+    Levels order the soft rules lexicographically (as Timefold's medium and soft scores): a penalty at level 1
+    outweighs any amount of level-0 penalties, so a level-1 rule is optimized first and the rest after."""
 
     model_config = ConfigDict(extra="forbid")
     enabled: bool = True
     hard: bool = True
     weight: int = Field(default=1, ge=0)
+    level: int = Field(default=0, ge=0, le=2)
 
 
 class Placement(NamedTuple):

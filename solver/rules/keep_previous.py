@@ -1,7 +1,8 @@
 """Soft: with --previous, sessions keep their published room, slot and day (each change costs its parameter).
 
 A session moved to another day pays `day`, to another first slot `slot`, to another room `room` (all that
-apply), times the rule's weight; hard keeps every session of the previous schedule where it was.
+apply), times the rule's weight; hard keeps every session of the previous schedule where it was. At its default
+level 1 the fewest changes come first and every other soft rule second; `level: 0` lets them trade.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from solver.rules.base import JudgeView, Placement, RuleSettings, Violation
 from solver.rules.base import Params as BaseParams
 
 NAME = "keep_previous"
-DEFAULTS = RuleSettings(hard=False, weight=1)
+DEFAULTS = RuleSettings(hard=False, weight=1, level=1)  # stability first: the other soft rules come second
 MODES = ("hard", "soft")
 UNIT = "change to the published schedule, by its parameter"
 
