@@ -13,10 +13,10 @@ from solver.explain import Explanation, explain
 from solver.inputs import Problem, load_problem_with_warnings
 from solver.inputs.assignments import read_previous, read_schedule
 from solver.judge import Judgement, judge
-from solver.schedule import Assignment, Schedule
 from solver.outputs import write_outputs
 from solver.outputs.atomic import write_atomically
 from solver.outputs.report import report_csv, report_markdown
+from solver.schedule import Assignment, Schedule
 
 DEFAULT_CONSTRAINTS = Path("constraints/default.yaml")
 
