@@ -80,13 +80,14 @@ def solve(
     inputs: InputsArg = Path("inputs"),
     constraints: ConstraintsOpt = None,
     out_dir: Annotated[Path, typer.Option("--out", "-o", help="Folder for the results.")] = Path("outputs"),
-    time_limit: Annotated[float, typer.Option(help="Seconds CP-SAT may search.", min=0.001)] = 30.0,
+    time_limit: Annotated[float, typer.Option(help="Seconds for the whole solve (construction included).",
+                                              min=0.001)] = 30.0,
     seed: Annotated[int, typer.Option(help="Random seed (same inputs and seed, same schedule).")] = 0,
     workers: Annotated[int | None, typer.Option(
-        help="CP-SAT search workers (default: 1, deterministic; 2 on big conferences).", min=1)] = None,
+        help="CP-SAT search workers on the exact path (default: 1, deterministic).", min=1)] = None,
     rooms_per_session: Annotated[int | None, typer.Option(
-        help="Offer each session only its N cheapest rooms (plus those the room relaxation picks); 0: all rooms. "
-             "Default: all, or 2 on big conferences.", min=0)] = None,
+        help="Large neighbourhood search: offer each freed session its N cheapest rooms besides the "
+             "neighbourhood's (default 4); 0: all rooms.", min=0)] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No live progress line.")] = False,
     log: Annotated[bool, typer.Option("--log", help="Show CP-SAT's own search log.")] = False,
     allow_unscheduled: Annotated[bool, typer.Option(
