@@ -149,3 +149,24 @@ def test_whatever_is_read_can_be_published(title: str, name: str, room: str) -> 
     schedule = Schedule((Assignment("S1", "R1", "T1"), Assignment("S2", "R2", "T2")))
     files = render_publications(problem, schedule)
     assert files["schedule.xlsx"] and files["schedule.xml"]
+
+
+@settings(max_examples=30)
+@given(file=st.sampled_from(FILES), data=st.binary(max_size=300), yaml_text=st.text(max_size=120))
+def test_the_command_line_exits_0_or_1_never_a_traceback(file: str, data: bytes, yaml_text: str) -> None:
+    """`salle validate` on a spoiled file and `salle rules --constraints` on random text: exit 0 or 1, a message,
+    never a traceback."""
+    from typer.testing import CliRunner
+
+    from solver.cli import cli
+
+    runner = CliRunner()
+    with _conference() as folder:
+        (folder / file).write_bytes(data)
+        done = runner.invoke(cli, ["validate", str(folder)])
+        assert done.exit_code in (0, 1) and "Traceback" not in done.output, done.output
+        assert done.exception is None or isinstance(done.exception, SystemExit), repr(done.exception)
+        (folder / "c.yaml").write_text(yaml_text, encoding="utf-8", errors="surrogatepass")
+        done = runner.invoke(cli, ["rules", "--constraints", str(folder / "c.yaml")])
+        assert done.exit_code in (0, 1) and "Traceback" not in done.output, done.output
+        assert done.exception is None or isinstance(done.exception, SystemExit), repr(done.exception)
