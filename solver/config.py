@@ -21,6 +21,7 @@ import yaml
 from pydantic import ValidationError
 
 from solver.errors import InputError, Issue, clip, shown
+from solver.inputs.load import capped
 from solver.inputs.values import MAX_WEIGHT
 from solver.rules import REGISTRY, Rule, unknown_name_message
 from solver.rules.base import Params, RuleSettings
@@ -262,7 +263,7 @@ def load_config(paths: list[Path] | tuple[Path, ...] = ()) -> Config:
             continue
         configured.append(RuleConfig(rule, settings, params))
     if issues:
-        raise InputError(issues)
+        raise InputError(capped(issues))
     return Config(tuple(configured), tuple(str(p) for p in paths))
 
 

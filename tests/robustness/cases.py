@@ -374,6 +374,8 @@ CASES: list[Case] = [
     yaml_case("yaml-top-level-list", "- room_capacity\n", 1, "must be a mapping of rule names"),
     yaml_case("yaml-long-value-not-echoed", "room_capacity: " + "z" * 10_000 + "\n", 1,
               "c.yaml:1: room_capacity: expected a mapping", "(10,000 characters)"),
+    yaml_case("yaml-thousands-of-unknown-rules", "".join(f"rule{i}: true\n" for i in range(5000)), 1,
+              "c.yaml:1: rule0: unknown rule", "… and 4800 more problem(s)"),
     Case("yaml-too-big", (*SOLVE, "--constraints", "{tmp}/c.yaml"), 1, ("a constraint file is limited to 262,144",),
          setup=text("c.yaml", "# " + "x" * 300_000 + "\n")),
     Case("yaml-not-utf8", (*SOLVE, "--constraints", "{tmp}/c.yaml"), 1, ("c.yaml: not valid UTF-8",),
