@@ -14,7 +14,7 @@ import json
 import os
 import zipfile
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -39,9 +39,7 @@ class Case:
     then: Setup | None = None  # applied after `before` (spoil the inputs of a published schedule)
     patch: Patch | None = None  # applied just before the command (a full disk, a refused rename)
     check: Setup | None = None  # more assertions on the files afterwards
-    writes: bool = False  # the command may write into {out} even though its exit code is not 0
     xfail: str | None = None  # a defect whose fix lives in a file this corpus does not own
-    marks: tuple[object, ...] = field(default=())
 
 
 # -- the base conference and small helpers --------------------------------------------------------------------
@@ -470,7 +468,7 @@ CASES: list[Case] = [
     Case("xlsx-keeps-existing-unavailability", ("import", "xlsx", "{tmp}/orga.xlsx", "--out", "{out}"), 0,
          ("1 sessions",), setup=both(workbook(BOOK), text("out/unavailability.csv",
                                                           "who,day,start,end,note\nana,2027-05-13,,,keep me\n")),
-         writes=True, check=unavailability_kept),
+         check=unavailability_kept),
     Case("xlsx-bad-cell-names-sheet", ("import", "xlsx", "{tmp}/orga.xlsx", "--out", "{out}"), 1,
          ("orga.xlsx [rooms]:2: capacity: must be at most 100,000",),
          setup=workbook({**BOOK, "rooms": [["room_id", "name", "capacity"], ["R1", "A", 10**12]]})),
