@@ -34,14 +34,27 @@ class Board:
         # when rooms are exclusive (a hard rule owns them), how many instants of each (room, day) are taken: lets
         # a search skip a full room-day without trying each of its runs
         self.rooms_exclusive: bool | None = None
-        self.load: dict[tuple[str, dt.date], int] = defaultdict(int)
+        self.room_rule = ""  # the hard rule whose owners include the room
+        self.load: dict[tuple[str, dt.date | None], int] = defaultdict(int)
+        self.instants_in_all_days = sum(len(v) for v in self.grid.values())
 
     def instants(self, p: Placement) -> list[int]:
         """The slot starts of the day during which `p` runs (two runs overlap iff they share one)."""
-        key = (p.slots[0].slot_id, len(p.slots))
+        return self.run_instants(p.slots)
+
+    def run_instants(self, slots: tuple) -> list[int]:
+        key = (slots[0].slot_id, len(slots))
         if key not in self._covers:
-            self._covers[key] = [t for t in self.grid[p.day] if any(s.start <= t < s.end for s in p.slots)]
+            self._covers[key] = [t for t in self.grid[slots[0].day] if any(s.start <= t < s.end for s in slots)]
         return self._covers[key]
+
+    def room_taken(self, room_id: str, slots: tuple) -> bool:
+        """True when rooms are exclusive and `room_id` is held at some instant of this run of slots: a quick
+        test before building the placement."""
+        if not self.room_rule:
+            return False
+        day = slots[0].day
+        return any((self.room_rule, room_id, day, t) in self.at for t in self.run_instants(slots))
 
     def cells(self, p: Placement) -> list[Cell]:
         times = self.instants(p)
@@ -62,9 +75,13 @@ class Board:
     def blockers(self, p: Placement) -> set[str]:
         return {self.at[c] for c in self.cells(p) if c in self.at}
 
-    def full(self, room_id: str, day: dt.date) -> bool:
-        """True when rooms are exclusive and `room_id` is taken at every instant of `day`."""
-        return bool(self.rooms_exclusive) and self.load[(room_id, day)] >= len(self.grid[day])
+    def full(self, room_id: str, day: dt.date | None = None) -> bool:
+        """True when rooms are exclusive and `room_id` is taken at every instant of `day` (of every day)."""
+        if not self.rooms_exclusive:
+            return False
+        if day is None:
+            return self.load[(room_id, None)] >= self.instants_in_all_days
+        return self.load[(room_id, day)] >= len(self.grid[day])
 
     def place(self, key: Key, p: Placement) -> None:
         for c in self.cells(p):
@@ -72,15 +89,18 @@ class Board:
         self.chosen[key[0]] = key
         self.placement[key[0]] = p
         if self.rooms_exclusive is None:
-            self.rooms_exclusive = any(p.room.room_id in rc.rule.owners(p) for rc in self.rules)  # type: ignore[misc]
+            owning = [rc.name for rc in self.rules if p.room.room_id in rc.rule.owners(p)]  # type: ignore[misc]
+            self.rooms_exclusive, self.room_rule = bool(owning), (owning[0] if owning else "")
         if self.rooms_exclusive:
             self.load[(p.room.room_id, p.day)] += len(self.instants(p))
+            self.load[(p.room.room_id, None)] += len(self.instants(p))
 
     def remove(self, session_id: str) -> Key:
         key = self.chosen.pop(session_id)
         p = self.placement.pop(session_id)
         if self.rooms_exclusive:
             self.load[(p.room.room_id, p.day)] -= len(self.instants(p))
+            self.load[(p.room.room_id, None)] -= len(self.instants(p))
         for c in self.cells(p):
             if self.at.get(c) == session_id:
                 del self.at[c]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from solver.config import Config, RuleConfig
 from solver.inputs import Problem, Session, Slot
@@ -19,10 +20,9 @@ Key = tuple[str, str, str]  # (session_id, room_id, first slot_id)
 Costs = list[tuple[str, int]]  # (rule, weight × amount)
 
 
-@dataclass
-class Option:
+class Option(NamedTuple):
     """A room (or a run of slots) a session may use, the hard rules it breaks (kept only when explaining),
-    and its soft costs."""
+    and its soft costs (a tuple: big conferences have millions)."""
 
     placement: Placement
     against: list[RuleConfig]
@@ -42,11 +42,21 @@ class SessionOptions:
     runs: dict[str, Option]
     joint: list[RuleConfig]
     _joint: dict[tuple[str, str], tuple[list[RuleConfig], Costs]] = field(default_factory=dict)
+    _days: list[tuple[dt.date, list[str]]] | None = None
 
     @property
     def run_days(self) -> list[tuple[str, dt.date]]:
         """(first slot id, day) of each run, cheapest first."""
         return [(slot_id, o.placement.slots[0].day) for slot_id, o in self.runs.items()]
+
+    def days(self) -> list[tuple[dt.date, list[str]]]:
+        """The runs grouped by day (days by their cheapest run, runs cheapest first within a day)."""
+        if self._days is None:
+            grouped: dict[dt.date, list[str]] = {}
+            for slot_id, day in self.run_days:
+                grouped.setdefault(day, []).append(slot_id)
+            self._days = list(grouped.items())
+        return self._days
 
     def pair(self, problem: Problem, room_id: str, slot_id: str) -> tuple[Placement, list[RuleConfig], Costs]:
         """The placement in `room_id` starting at `slot_id`: rules it breaks and its costs, all scopes."""
@@ -108,7 +118,12 @@ class Candidates:
         hard = [(rc.rule.cost, rc.params) for rc in mine if rc.settings.hard]
         soft = [(rc.name, rc.settings.weight, rc.rule.cost, rc.params) for rc in mine if not rc.settings.hard]
         for key, placement in candidates:  # the hot loop of big conferences: hard rules first, stop at one
-            if any(cost(problem, params, placement) for cost, params in hard):  # type: ignore[misc]
+            broken = False
+            for rule_cost, rule_params in hard:
+                if rule_cost(problem, rule_params, placement):  # type: ignore[misc]
+                    broken = True
+                    break
+            if broken:
                 continue
             found: Costs = []
             for name, weight, cost, params in soft:

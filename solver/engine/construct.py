@@ -1,7 +1,7 @@
 """A complete first schedule, fast: hardest sessions first, each in its cheapest free place, then ejection chains.
 
-Sessions are placed one by one: those with the fewest places first (pinned, multi-slot, big audiences, rare
-features), each in its cheapest room that still has a free run of slots, the cheapest such run. A session that
+Sessions are placed one by one: those with the fewest places first (pinned in the inputs, multi-slot, big
+audiences, rare features), each in its cheapest room that still has a free run of slots, the cheapest such run. A session that
 finds no free place may take one held by other sessions if each of them can move elsewhere, and those may in
 turn push one more session each (ejection chains of depth 2). It works on the candidates (hard per-placement
 rules already applied) and on the board (owners such as rooms and speakers never double-booked), so what it
@@ -40,7 +40,8 @@ def construct(problem: Problem, candidates: Candidates, config: Config, seconds:
 
     def difficulty(sid: str) -> tuple:
         o = options[sid]
-        return (-o.session.slots_needed, len(o.rooms) * len(o.runs), -o.session.attendance, sid)
+        pinned = bool(o.session.room or o.session.slot)  # the inputs' pins narrow more than the counts say
+        return (not pinned, -o.session.slots_needed, len(o.rooms) * len(o.runs), -o.session.attendance, sid)
 
     order = sorted((sid for sid in options if sid not in board.chosen and options[sid].rooms), key=difficulty)
     left = [sid for sid in order if not _place_cheapest(problem, board, options[sid])]
@@ -56,15 +57,20 @@ def construct(problem: Problem, candidates: Candidates, config: Config, seconds:
 
 def _place_cheapest(problem: Problem, board: Board, opts: SessionOptions) -> bool:
     sid = opts.session.session_id
-    run_days = opts.run_days
+    days = opts.days()
     for room_id in opts.rooms:
-        for slot_id, day in run_days:
+        if board.full(room_id):
+            continue
+        for day, slot_ids in days:
             if board.full(room_id, day):
                 continue
-            p, against, _ = opts.pair(problem, room_id, slot_id)
-            if not against and board.free(p):
-                board.place((sid, room_id, slot_id), p)
-                return True
+            for slot_id in slot_ids:
+                if board.room_taken(room_id, opts.runs[slot_id].placement.slots):
+                    continue
+                p, against, _ = opts.pair(problem, room_id, slot_id)
+                if not against and board.free(p):
+                    board.place((sid, room_id, slot_id), p)
+                    return True
     return False
 
 
@@ -102,6 +108,8 @@ def _eject(problem: Problem, board: Board, options: dict[str, SessionOptions], s
 def _place_cheapest_except(problem: Problem, board: Board, opts: SessionOptions, old: Key) -> bool:
     sid = opts.session.session_id
     for room_id in opts.rooms:
+        if board.full(room_id):
+            continue
         for slot_id, day in opts.run_days:
             if (sid, room_id, slot_id) == old or board.full(room_id, day):
                 continue

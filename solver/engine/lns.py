@@ -133,18 +133,24 @@ class LargeNeighbourhoodSearch:
                 break
         return self._with_neighbours(rng, out, n)
 
-    def _around(self, rng: random.Random, n: int, sid: str) -> set[str]:
-        """A session left out, and the sessions holding a few of the rooms it could use on one of its days."""
-        opts = self.candidates.of(self.problem.session[sid])
+    def _around(self, rng: random.Random, n: int, sid: str, board: Board) -> set[str]:
+        """A session left out, its speakers' other sessions, and on one of its days the sessions holding a few
+        of the rooms it could use and a few rooms with free time, so that a chain of moves can make room."""
+        problem = self.problem
+        session = problem.session[sid]
+        opts = self.candidates.of(session)
         days = sorted({day for _, day in opts.run_days})
         day = rng.choice(days)
-        per_room = max(1, len(self.problem.slots_by_day[day]))
-        k = max(2, n // per_room)
+        per_room = max(1, len(problem.slots_by_day[day]))
+        k = max(2, n // (2 * per_room))
         rooms = list(opts.rooms)
         first = rng.randrange(max(1, min(len(rooms), 3 * k) - k + 1))
         chosen = set(rooms[first: first + k])
-        return {sid} | {other for other, key in self.current.items() if key[1] in chosen
-                        and self.problem.slot[key[2]].day == day}
+        roomy = [r for r in rooms if r not in chosen and not board.full(r, day)]
+        chosen |= set(roomy[:k])
+        mates = {other for who in session.speakers for other in self.by_speaker[who] if other in self.current}
+        return {sid} | mates | {other for other, key in self.current.items() if key[1] in chosen
+                                and problem.slot[key[2]].day == day}
 
     def _with_neighbours(self, rng: random.Random, core: set[str], n: int) -> set[str]:
         """`core` plus sessions sharing its rooms and days, so the freed sessions can trade places."""
@@ -192,7 +198,7 @@ class LargeNeighbourhoodSearch:
                           and self.candidates.of(s).rooms)
         k = rng.choices(range(len(self.kinds)), weights=self.scores)[0]
         if unplaced and rng.random() < 0.8:  # repairing: make room for a session left out
-            k, freed = -1, self._around(rng, size, rng.choice(unplaced))
+            k, freed = -1, self._around(rng, size, rng.choice(unplaced), board)
         else:
             freed = self.kinds[k][1](rng, size)
         if not freed:
@@ -222,7 +228,7 @@ class LargeNeighbourhoodSearch:
             code = run_cpsat(solver, built.cp, stop=stop)
             self.stats.iterations += 1
             if DEBUG:
-                print(f"step {self.stats.iterations} {self.kinds[k][0]:<26} freed={len(freed):4d} lits={built.size:6d} "
+                print(f"step {self.stats.iterations} {self.kinds[k][0] if k >= 0 else 'repair':<26} freed={len(freed):4d} lits={built.size:6d} "
                       f"build={t_solve - t_build:.2f}s solve={time.perf_counter() - t_solve:.2f}s "
                       f"status={code} obj={solver.objective_value if code in (2, 4) else None} "
                       f"cur={incumbent.objective}")
