@@ -228,7 +228,8 @@ class LargeNeighbourhoodSearch:
             code = run_cpsat(solver, built.cp, stop=stop)
             self.stats.iterations += 1
             if DEBUG:
-                print(f"step {self.stats.iterations} {self.kinds[k][0] if k >= 0 else 'repair':<26} freed={len(freed):4d} lits={built.size:6d} "
+                kind = self.kinds[k][0] if k >= 0 else "repair"
+                print(f"step {self.stats.iterations} {kind:<26} freed={len(freed):4d} lits={built.size:6d} "
                       f"build={t_solve - t_build:.2f}s solve={time.perf_counter() - t_solve:.2f}s "
                       f"status={code} obj={solver.objective_value if code in (2, 4) else None} "
                       f"cur={incumbent.objective}")
