@@ -310,6 +310,7 @@ CASES: list[Case] = [
     csv_case("file-too-big", append("sessions.csv", "S9," + "y" * 3000 + ",1,ana"),
              "sessions.csv: is ", "input files are limited to 2,000",
              patch=setattr_("solver.inputs.table.MAX_FILE_BYTES", 2000)),
+    csv_case("old-mac-line-ends-and-a-control", raw("rooms.csv", b"\r\x01"), "rooms.csv:1: room_id: missing required"),
     csv_case("empty-file", raw("rooms.csv", b""), "rooms.csv: the file is empty"),
     csv_case("header-only-sessions", raw("sessions.csv", b"session_id,title,attendance\n"),
              "sessions.csv: has no rows: nothing can be scheduled"),
@@ -421,6 +422,9 @@ CASES: list[Case] = [
     # -- export (13) -----------------------------------------------------------------------------------------
     Case("export-refuses-a-broken-schedule", ("export", "{in}", "--schedule", "{tmp}/hand.csv", "--out", "{tmp}/pub"),
          2, ("breaks 1 hard rule", "room_conflict", "--force"), setup=two_sessions_one_room, check=export_refused),
+    Case("export-force-publishes-a-broken-schedule", ("export", "{in}", "--schedule", "{tmp}/hand.csv", "--out",
+                                                      "{out}", "--force"), 0, ("breaks 1 hard rule", "wrote"),
+         setup=two_sessions_one_room),
     Case("export-unknown-room", ("export", "{in}", "--schedule", "{tmp}/hand.csv", "--out", "{tmp}/pub"), 1,
          ("hand.csv:2: room_id: unknown id 'R9'",),
          setup=text("hand.csv", "session_id,room_id,slot_id\nS1,R9,T1\n")),
