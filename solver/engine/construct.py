@@ -1,9 +1,10 @@
 """A complete first schedule, fast: hardest sessions first, each in its cheapest free place, then ejection chains.
+
 Sessions are placed one by one: those with the fewest places first (pinned in the inputs, multi-slot, big
 audiences, rare features), each in its cheapest room that still has a free run of slots, the cheapest such run. A
 session that finds no free place may take one held by other sessions if each of them can move elsewhere, and those
-may in turn push one more session each (ejection chains of depth 2). It works on the candidates (hard per-
-placement rules already applied) and on the board (owners such as rooms and speakers never double-booked), so what
+may in turn push one more session each (ejection chains of depth 2). It works on the candidates (hard
+per-placement rules already applied) and on the board (owners such as rooms and speakers never double-booked), so what
 it returns meets every hard rule that is per placement or "one at a time"; other hard rules linking sessions are
 checked afterwards by the caller.
 """
