@@ -14,7 +14,7 @@ from solver.inputs import Problem, load_problem_with_warnings
 from solver.inputs.assignments import read_previous, read_schedule
 from solver.judge import Judgement, judge
 from solver.outputs import write_outputs
-from solver.outputs.atomic import write_atomically
+from solver.outputs.atomic import check_out_folder, write_atomically
 from solver.outputs.report import report_csv, report_markdown
 from solver.schedule import Assignment, Schedule
 
@@ -110,7 +110,9 @@ def run_solve(inputs: Path, constraints: list[Path] | None, out: Path, options: 
     each one left out gets the reasons found for the full problem. With `previous`, the schedule stays close
     to that one (rule keep_previous, and CP-SAT starts from it); `freeze` pins some sessions where they were."""
     check_timezone(timezone)
-    config = load_config(resolve_constraints(constraints))
+    applied = resolve_constraints(constraints)
+    check_out_folder(out, [inputs, previous, *applied])  # before any work: --out must not hold what is read
+    config = load_config(applied)
     problem, warnings = load_problem_with_warnings(inputs)
     if previous is not None:
         problem, notes = with_previous(problem, previous, freeze or Freeze())
@@ -141,8 +143,10 @@ def run_solve(inputs: Path, constraints: list[Path] | None, out: Path, options: 
     result = run.result = replace(result, objective=run.judgement.total,
                                   penalties={k: v for k, v in run.judgement.penalties.items() if v})
     assert result.schedule is not None
+    failures: list[str] = []
     run.written = write_outputs(problem, result.schedule, out, config, run.judgement, result.objective,
-                                result.bound, timezone)
+                                result.bound, timezone, failures=failures)
+    run.warnings += [Issue(str(out), sentence) for sentence in failures]
     return run
 
 
@@ -170,7 +174,11 @@ def moved_sessions(problem: Problem, schedule: Schedule, config: Config) -> dict
 def run_check(inputs: Path, schedule_file: Path, constraints: list[Path] | None,
               report_dir: Path | None = None) -> tuple[Config, Judgement]:
     """Judge a schedule file; with `report_dir`, write its report.md and report.csv there (atomically)."""
-    config = load_config(resolve_constraints(constraints))
+    applied = resolve_constraints(constraints)
+    if report_dir is not None:
+        check_out_folder(report_dir, [inputs, schedule_file, *applied],
+                         writes=[report_dir / "report.md", report_dir / "report.csv"])
+    config = load_config(applied)
     problem, _ = load_problem_with_warnings(inputs)
     schedule = read_schedule(schedule_file, problem)
     verdict = judge(problem, schedule, config)

@@ -82,7 +82,8 @@ def solve(
     out_dir: Annotated[Path, typer.Option("--out", "-o", help="Folder for the results.")] = Path("outputs"),
     time_limit: Annotated[float, typer.Option(help="Seconds for the whole solve (construction included).",
                                               min=0.001)] = 30.0,
-    seed: Annotated[int, typer.Option(help="Random seed (same inputs and seed, same schedule).")] = 0,
+    seed: Annotated[int, typer.Option(help="Random seed (same inputs and seed, same schedule).", min=0,
+                                      max=2**31 - 1)] = 0,
     workers: Annotated[int | None, typer.Option(
         help="CP-SAT search workers on the exact path (default: 1, deterministic).", min=1)] = None,
     rooms_per_session: Annotated[int | None, typer.Option(
@@ -201,7 +202,12 @@ def diff_command(
         out.print("No change: nobody needs to be told.")
         return
     target = changes or new.parent / "changes.csv"
-    write_atomically({target: changes_csv(moves, problem)})
+    try:
+        write_atomically({target: changes_csv(moves, problem)})
+    except InputError as exc:  # OutputError: the folder cannot be written
+        for issue in exc.issues:
+            err.print(str(issue), markup=False)
+        raise typer.Exit(2) from None
     out.print(f"[bold]{len(moves)} session(s) changed[/bold]:")
     for m in moves:
         out.print(f"  - {m.session_id} « {m.title} »: {m.old} → {m.new}", markup=False)

@@ -95,6 +95,11 @@ def _session_checks(problem: Problem, config: Config, s: Session, cache: dict) -
             out.append(Finding(f"{s.session_id} expects {s.attendance}; {among}, {largest.name}, seats "
                                f"{largest.capacity}", ids, "room_capacity"))
     runs = candidate_runs(problem, s)
+    if runs and config.is_hard("slot_kind") and not any(all(slot.kind == s.kind for slot in r) for r in runs):
+        what = f"is of kind {s.kind} but no slot has that kind" if s.kind else \
+            "has no kind but every slot is reserved for a kind"
+        out.append(Finding(f"{s.session_id} {what}", ids, "slot_kind"))
+        return out
     fitting = _usable(problem, config, s)
     if config.is_hard("room_closures") and fitting and runs and all(
             problem.unavailable_during(r.room_id, run) for r in fitting for run in runs

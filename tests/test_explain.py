@@ -145,3 +145,12 @@ def test_bundled_conference_made_infeasible_three_ways(seed_copy: Path, tmp_path
     said = solve_says()
     assert "7 sessions of kind etude-de-cas need 7 room-slots, but only 2 slots × 4 rooms − 2 closed = 6 places" \
         in said
+
+
+def test_a_kind_no_slot_has_is_named_before_any_closure(tmp_path: Path) -> None:
+    p = load_problem(make_conference(tmp_path, rooms=ROOMS, slots=SLOTS, sessions=[
+        {"session_id": "S1", "title": "t", "attendance": 10, "kind": "atelier"}],
+        unavailability=[{"who": "R1", "day": D}, {"who": "R2", "day": D}]))
+    sentences = explain(p, default_config()).sentences()
+    assert sentences[0] == "S1 is of kind atelier but no slot has that kind"
+    assert not any("closed" in s for s in sentences)
