@@ -54,6 +54,18 @@ def check_timezone(name: str) -> None:
         raise InputError([Issue("--timezone", str(exc))]) from None
 
 
+def check_locale(locale: str | None) -> None:
+    """fr_CA, en… (French or English), or an InputError before any work is done."""
+    if locale is None:
+        return
+    from solver.publish.locale import texts
+
+    try:
+        texts(locale)
+    except ValueError as exc:
+        raise InputError([Issue("--locale", str(exc))]) from None
+
+
 @dataclass(frozen=True)
 class Freeze:
     """Which sessions of the previous schedule must not move (they become pinned)."""
@@ -103,13 +115,14 @@ def with_previous(problem: Problem, previous_file: Path, freeze: Freeze) -> tupl
 
 def run_solve(inputs: Path, constraints: list[Path] | None, out: Path, options: SolveOptions,
               allow_unscheduled: bool = False, previous: Path | None = None, freeze: Freeze | None = None,
-              timezone: str = "America/Toronto") -> SolveRun:
+              timezone: str = "America/Toronto", locale: str | None = None) -> SolveRun:
     """Load, solve, verify with the judge, and write the outputs only when a valid schedule was found.
 
     With `allow_unscheduled`, sessions that cannot all fit are left out (the fewest attendees possible) and
     each one left out gets the reasons found for the full problem. With `previous`, the schedule stays close
     to that one (rule keep_previous, and CP-SAT starts from it); `freeze` pins some sessions where they were."""
     check_timezone(timezone)
+    check_locale(locale)
     applied = resolve_constraints(constraints)
     check_out_folder(out, [inputs, previous, *applied])  # before any work: --out must not hold what is read
     config = load_config(applied)
@@ -145,7 +158,7 @@ def run_solve(inputs: Path, constraints: list[Path] | None, out: Path, options: 
     assert result.schedule is not None
     failures: list[str] = []
     run.written = write_outputs(problem, result.schedule, out, config, run.judgement, result.objective,
-                                result.bound, timezone, failures=failures)
+                                result.bound, timezone, failures=failures, locale=locale)
     run.warnings += [Issue(str(out), sentence) for sentence in failures]
     return run
 

@@ -103,6 +103,8 @@ def solve(
     freeze_before: Annotated[str | None, typer.Option(
         help="With --previous: freeze every session starting before this moment (2027-05-13 12:00).")] = None,
     timezone: Annotated[str, typer.Option(help="The conference's time zone, for the calendars.")] = "America/Toronto",
+    locale: Annotated[str | None, typer.Option(help="Language of the pages and calendars: fr_CA, en… (default: "
+                                                    "from the sessions' language, else the titles).")] = None,
 ) -> None:
     """Schedule every session into a room and a slot; write assignments.csv, programme.md and the report."""
     progress = LiveProgress(enabled=not quiet and not log)
@@ -121,7 +123,7 @@ def solve(
             raise InputError([Issue("--freeze", "needs --previous (the schedule to keep)")])
         with interrupts(stop), progress:
             run = service.run_solve(inputs, constraints, out_dir, options, allow_unscheduled, previous, frozen,
-                                    timezone)
+                                    timezone, locale)
     except InputError as exc:
         raise _fail_input(exc) from None
     except SalleError as exc:

@@ -67,10 +67,13 @@ def export(
         "(default: constraints/default.yaml if present, else built-in defaults).")] = None,
     force: Annotated[bool, typer.Option("--force", help="Publish even when the schedule breaks a hard rule.")]
     = False,
+    locale: Annotated[str | None, typer.Option(help="Language of the pages and calendars: fr_CA, en… (default: "
+                                                    "from the sessions' language, else the titles).")] = None,
 ) -> None:
     """Publish a schedule: timetable.html, programme.html, calendars, schedule.xml/json/xlsx, door lists.
 
     The schedule is judged first: one that breaks a hard rule is refused (exit 2) unless --force."""
+    from solver.app import check_locale
     from solver.config import load_config
     from solver.inputs import load_problem
     from solver.inputs.assignments import read_schedule
@@ -81,6 +84,7 @@ def export(
     missed: list[str] = []
     try:
         config = load_config(_constraints(constraints))
+        check_locale(locale)
         check_out_folder(out_dir, [inputs], writes=[])  # a file, or the inputs folder: refused before any work
         problem = load_problem(inputs)
         solved = read_schedule(schedule, problem)
@@ -96,7 +100,7 @@ def export(
                       "with --force.")
                 raise typer.Exit(EXIT_BROKEN)
         files = render_publications(problem, solved, timezone=timezone, title=title, acronym=acronym,
-                                    base_url=base_url, failures=missed)
+                                    base_url=base_url, failures=missed, locale=locale)
         targets = {out_dir / name: content for name, content in files.items()}
         check_out_folder(out_dir, [schedule, *config.files], writes=targets)
         written = write_atomically(targets)

@@ -9,7 +9,6 @@ from solver.config import Config
 from solver.inputs import Problem
 from solver.judge import Judgement
 from solver.outputs.atomic import check_out_folder, write_atomically
-from solver.outputs.programme import programme_markdown
 from solver.outputs.report import report_csv, report_markdown, report_rows
 from solver.outputs.tables import assignments_csv
 from solver.schedule import Schedule
@@ -17,7 +16,8 @@ from solver.schedule import Schedule
 
 def write_outputs(problem: Problem, schedule: Schedule, out: Path, config: Config, verdict: Judgement,
                   objective: int | None = None, bound: float | None = None,
-                  timezone: str = "America/Toronto", failures: list[str] | None = None) -> list[Path]:
+                  timezone: str = "America/Toronto", failures: list[str] | None = None,
+                  locale: str | None = None) -> list[Path]:
     """Write every output of a run into `out` atomically (all renamed together at the end); return the paths.
 
     assignments.csv, programme.md, report.md, report.csv, and the publications (timetable, calendars, frab
@@ -31,13 +31,12 @@ def write_outputs(problem: Problem, schedule: Schedule, out: Path, config: Confi
 
     files: dict[Path, str | bytes] = {
         out / "assignments.csv": assignments_csv(problem, schedule),
-        out / "programme.md": programme_markdown(problem, schedule),
         out / "report.md": report_markdown(config, verdict, objective, bound),
         out / "report.csv": report_csv(config, verdict),
     }
     missed: list[str] = []
     published = render_publications(problem, schedule, timezone=timezone, report=report_rows(config, verdict),
-                                    failures=missed)
+                                    failures=missed, locale=locale, previous=problem.previous or None)
     files.update({out / name: content for name, content in published.items()})
     written = write_atomically(files)
     for sentence in missed:
@@ -56,3 +55,6 @@ def _prune(out: Path, written: set[Path]) -> None:
             for stale in folder.glob("*"):
                 if stale.suffix in (".ics", ".csv") and stale not in written:
                     stale.unlink(missing_ok=True)
+    for stale in out.glob("timetable-*.html"):  # per-day pages of an earlier, bigger or longer conference
+        if stale not in written:
+            stale.unlink(missing_ok=True)
