@@ -41,6 +41,7 @@ class ToolRun:
     violations: list[str] = field(default_factory=list)
     objective_set: str = "seats"  # which constraint file (bench/common.py OBJECTIVES)
     load_avg: float | None = None  # the machine's 1-minute load average when the run started (2 cores, shared)
+    penalties: dict[str, int] = field(default_factory=dict)  # the judge's weighted penalty per soft rule (non-zero)
 
     @property
     def gap(self) -> float | None:

@@ -149,6 +149,7 @@ def judge_run(out: ToolRun, instance: Path, workdir: Path) -> None:
     missing = complete((s.session_id for s in problem.sessions), (a.session_id for a in schedule.assignments))
     out.valid = verdict.ok and not missing
     out.judged = verdict.total
+    out.penalties = {rule: amount for rule, amount in verdict.penalties.items() if amount}
     out.violations = [f"{v.rule}: {v.message}"[:200] for v in verdict.hard[:20]] + missing[:20]
 
 
@@ -372,6 +373,24 @@ def table(runs: dict[Key, ToolRun], objective: str, planted: dict[tuple[str, str
     return out
 
 
+def by_rule(runs: dict[Key, ToolRun], objective: str) -> list[str]:
+    """Where each valid run's final objective comes from: the judge's weighted penalty per soft rule."""
+    keys = sorted((k for k in runs if k[0] == objective and runs[k].valid and runs[k].penalties),
+                  key=lambda k: (_sort(k[1]), list(MODULES).index(k[2]) if k[2] in MODULES else 99, k[3]))
+    rules = sorted({rule for k in keys for rule in runs[k].penalties},
+                   key=lambda rule: -max(runs[k].penalties.get(rule, 0) for k in keys))
+    if not keys:
+        return []
+    out = ["Final objective by rule (the judge's weighted penalties):", "",
+           "| instance | tool | limit s | " + " | ".join(rules) + " | total |",
+           "|---|---|---:|" + "---:|" * (len(rules) + 1)]
+    for k in keys:
+        r = runs[k]
+        cells = " | ".join(f"{r.penalties.get(rule, 0):,}" for rule in rules)
+        out.append(f"| {k[1]} | {k[2]} | {k[3]:g} | {cells} | {r.judged:,} |")
+    return out
+
+
 def best_of(records: best_known.Records, objective: str, fingerprints: dict[str, str]) -> dict[str, float]:
     out = {}
     for instance, fp in fingerprints.items():
@@ -434,6 +453,7 @@ def render(runs: dict[Key, ToolRun], planted: dict[tuple[str, str], int | None],
         out += [f"## {HEADINGS[objective]}", "", f"Objective: {OBJECTIVES[objective]}.", ""]
         out += table(runs, objective, planted, best)
         if objective == "default":
+            out += ["", *by_rule(runs, objective)]
             out += ["", "### Targets (issue 9, default constraint file)", "", *targets_default(runs, best)]
         else:
             out += ["", "### Targets (issue 5, empty seats)", "", *targets_seats(runs)]
@@ -462,6 +482,13 @@ def report(runs_dir: Path, out_file: Path, best_file: Path | None, seed: int = 1
     runs = load_runs(runs_dir)
     instances = {k[1] for k in runs}
     paths = {i: instance_path(size_of(i), int(i.split("-")[1]) if "-" in i else seed) for i in instances}
+    for path in runs_dir.glob("**/run.json"):  # runs judged before penalties per rule were kept
+        r = ToolRun.load(path)
+        key = (r.objective_set, r.instance, r.tool, r.time_limit or 0.0)
+        if r.valid and not r.penalties and r.judged and runs.get(key) == r and r.instance in paths:
+            judge_run(r, paths[r.instance], path.parent)
+            r.save(path)
+            runs[key] = r
     fingerprints = {i: fingerprint(p) for i, p in paths.items()}
     records = best_known.load(best_file) if best_file is not None else {}
     changed = False
