@@ -235,9 +235,9 @@ def _mark(ok: bool | None) -> str:
 
 
 def _main_runs(runs: dict[Key, ToolRun], objective: str) -> dict[str, dict[str, ToolRun]]:
-    """instance -> tool -> its run at the most common time limit (the comparison runs) for `objective`."""
+    """instance -> tool -> its run at the targets' 60 s limit (else the most common limit) for `objective`."""
     limits = [k[3] for k in runs if k[0] == objective]
-    main = max(set(limits), key=limits.count) if limits else 0.0
+    main = 60.0 if 60.0 in limits else (max(set(limits), key=limits.count) if limits else 0.0)
     out: dict[str, dict[str, ToolRun]] = {}
     for (obj, instance, tool_name, limit), r in runs.items():
         if obj == objective and limit == main:
