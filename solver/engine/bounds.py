@@ -29,9 +29,15 @@ def lower_bound(problem: Problem, config: Config, candidates: Candidates,
         rooms_share = float(sum(min((o.cost for o in candidates.of(s).rooms.values()), default=0)
                                 for s in problem.sessions))
     time_share = sum(min((o.cost for o in candidates.of(s).runs.values()), default=0) for s in problem.sessions)
-    covers = tuple(rc.name for rc in config.enabled if rc.rule.unary and not rc.settings.hard
-                   and rc.rule.scope in ("room", "time"))
-    return rooms_share + time_share, covers
+    covers = [rc.name for rc in config.enabled if rc.rule.unary and not rc.settings.hard
+              and rc.rule.scope in ("room", "time")]
+    rules_share = 0
+    if config.is_hard("all_scheduled"):  # the rules' own bounds hold for schedules placing every session
+        for rc in config.enabled:
+            if rc.rule.bound is not None and not rc.settings.hard and rc.settings.weight:
+                rules_share += rc.settings.weight * rc.rule.bound(problem, rc.params)
+                covers.append(rc.name)
+    return rooms_share + time_share + rules_share, tuple(covers)
 
 
 def room_relaxation(problem: Problem, config: Config, candidates: Candidates,

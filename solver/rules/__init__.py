@@ -89,6 +89,8 @@ class Rule:
     # what a placement holds exclusively while it runs (a room, speakers): a rule whose model side is "each
     # owner in one session at a time" says so here, and engines keep such owners free when the rule is hard
     owners: Callable[[Placement], Iterable[str]] | None = None
+    # a lower bound on the rule's amount in any schedule placing every session (for the reported bound)
+    bound: Callable[..., int] | None = None
 
     @property
     def unary(self) -> bool:
@@ -114,6 +116,7 @@ def _rule(module: ModuleType) -> Rule:
         scope=getattr(module, "SCOPE", "both"),
         relevant=getattr(module, "relevant", lambda problem, session: True),
         owners=getattr(module, "owners", None),
+        bound=getattr(module, "bound", None),
     )
 
 

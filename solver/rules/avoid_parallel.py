@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from solver.rules.base import BuildContext, JudgeView, Params, Placement, RuleSettings, Violation
+from solver.inputs import Problem
+from solver.rules.base import BuildContext, JudgeView, Params, Placement, RuleSettings, Violation, overlap_bound
 from solver.rules.clock import describe, double_bookings
 
 NAME = "avoid_parallel"
@@ -14,6 +15,11 @@ UNIT = "extra parallel session sharing a tag, per instant"
 def owners(p: Placement) -> tuple[str, ...]:
     """What a session holds exclusively while it runs (when this rule is hard): its tags."""
     return p.session.tags
+
+
+def bound(problem: Problem, params: Params) -> int:
+    """Tags on more sessions than the conference has instants must overlap that often."""
+    return overlap_bound(problem, lambda s: s.tags)
 
 
 def add(ctx: BuildContext) -> None:

@@ -244,6 +244,18 @@ class BuildContext:
             self.at_most(flags, 1, entity=owner)
 
 
+def overlap_bound(problem: Problem, owners: Callable[[Session], Iterable[str]]) -> int:
+    """A lower bound on "each owner in one session at a time" violations (extra sessions per instant) in any
+    schedule that places every session: an owner with n sessions and only I instants in the conference has at
+    least n − I extra ones, since each session runs at one instant at least."""
+    instants = len({(s.day, s.start) for s in problem.slots})
+    count: dict[str, int] = defaultdict(int)
+    for session in problem.sessions:
+        for owner in owners(session):
+            count[owner] += 1
+    return sum(max(0, n - instants) for n in count.values())
+
+
 @dataclass(frozen=True)
 class Placed:
     """The judge's view of one scheduled session: everything resolved from the assignment, clock times."""
