@@ -363,9 +363,17 @@ def summary_lines(run: service.SolveRun) -> list[str]:
     covers = (f" (the bound counts {', '.join(r.bound_covers)} only)" if r.bound_covers else "")
     how = r.engine + (f", {r.iterations} neighbourhoods" if r.iterations else "")
     first = "" if r.first_solution_seconds is None else f"first schedule at {r.first_solution_seconds:.1f} s, "
+    seats = r.penalties.get("capacity_fit")
+    if r.status.value == "optimal":
+        verdict = "no better schedule exists"
+    elif r.interrupted:
+        verdict = "interrupted: a longer run may find a better one"
+    else:
+        verdict = "may improve with a longer --time-limit"
+    plain = f"{placed} of {total} sessions placed" + (f"; {seats:,} empty seats" if seats else "") + f"; {verdict}"
     return [
-        f"[bold green]{label}[/bold green]: {placed} of {total} sessions placed ({how}); "
-        f"objective {r.objective:,} by the judge, bound {bound}, gap {gap}{covers}",
+        f"[bold green]{label}[/bold green]: {plain}",
+        f"objective {r.objective:,} by the judge, bound {bound}, gap {gap}{covers}; {how}",
         f"{first}{r.build_seconds + r.solve_seconds:.1f} s in all"
         + (f", {r.variables:,} placement variables" if r.variables else ""),
     ]

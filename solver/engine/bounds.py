@@ -80,7 +80,7 @@ def room_relaxation(problem: Problem, config: Config, candidates: Candidates,
         left = deadline - time.perf_counter()
         if left <= 0.5:
             return None
-        lp.SetTimeLimit(int(1000 * min(left / 2, 60.0)))
+        lp.SetTimeLimit(int(1000 * left))
     if lp.Solve() != pywraplp.Solver.OPTIMAL:
         return None
     return float(objective.Value())

@@ -205,7 +205,10 @@ def _lns(problem: Problem, config: Config, candidates: Candidates, board: Board,
     if priced is None:  # cannot happen after a successful repair; kept as a guard against a model bug
         return Result(Status.TIMEOUT, reasons=["the first schedule breaks a hard rule"], **common)  # type: ignore[arg-type]
     incumbent = Incumbent(dict(board.chosen), priced[0], score(config, priced[1]))
-    bound, covers = lower_bound(problem, config, candidates, deadline=clock.deadline)
+    # the room relaxation may take a while on the biggest conferences: a sixth of the time limit at most, else
+    # the bound falls back to each session's cheapest room
+    budget = time.perf_counter() + max(1.0, min(clock.left(), options.time_limit) / 6)
+    bound, covers = lower_bound(problem, config, candidates, deadline=budget)
     clock.progress(incumbent.objective, bound)
     clock.phase("improve", len(board.chosen), total)
     search = LargeNeighbourhoodSearch(problem, config, candidates, **lns_options)  # type: ignore[arg-type]
