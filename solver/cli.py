@@ -1,7 +1,8 @@
 """The `salle` command: thin typer commands that parse options, call one function, and map errors to exits.
 
 Exit codes: 0 done; 1 invalid input (or constraint file); 2 no schedule exists / the schedule breaks a rule;
-3 the time limit ran out before any schedule was found; 130 interrupted (Ctrl-C, SIGTERM) before any schedule.
+3 the time limit ran out before any schedule was found; 64 a usage error (solver.entry); 130 interrupted
+(Ctrl-C, SIGTERM) before any schedule.
 """
 
 from __future__ import annotations
@@ -16,21 +17,23 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 import typer
+from rich import box
 from rich.console import Console
 from rich.live import Live
 from rich.table import Table
 from rich.text import Text
 
+from solver import __version__
 from solver import app as service
 from solver.cli_publish import publish_cli
-from solver.config import load_config
+from solver.config import Config, load_config
 from solver.engine import SolveOptions, Status
 from solver.errors import InputError, Issue, SalleError
 from solver.inputs import load_problem_with_warnings
 from solver.outputs.atomic import write_atomically
 from solver.outputs.tables import assignment_rows
 from solver.rules import REGISTRY
-from solver.rules.catalogue import default_mode, markdown_table, parameters
+from solver.rules.catalogue import default_mode, markdown_table
 
 EXIT_OK, EXIT_INPUT, EXIT_NO_SCHEDULE, EXIT_TIMEOUT, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 TABLE_ROWS = 60  # a bigger schedule is summarized in the terminal: the files have it all
@@ -39,11 +42,36 @@ cli = typer.Typer(
     name="salle",
     help="Give every conference session a room and a time slot (OR-Tools CP-SAT).",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
 )
+# Piped or captured output is never wrapped (one line per message, for grep and tests); on a terminal, rich
+# wraps at spaces so that no word is cut at the edge (see `_terminal`).
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def _terminal() -> None:
+    for console in (out, err):
+        console.soft_wrap = not console.is_terminal
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"salle {__version__}")
+        raise typer.Exit()
+
+
+@cli.callback()
+def _main(
+    version: Annotated[bool | None, typer.Option("--version", callback=_version, is_eager=True,
+                                                 help="Print salle's version and exit.")] = None,
+) -> None:
+    """Give every conference session a room and a time slot (OR-Tools CP-SAT).
+
+    Exit codes: 0 done, 1 invalid input, 2 no schedule exists (or the schedule breaks a hard rule), 3 time limit
+    before any schedule, 64 usage error, 130 interrupted."""
+    _terminal()
 
 InputsArg = Annotated[Path, typer.Argument(help="Folder with rooms.csv, slots.csv, sessions.csv, speakers.csv.")]
 ConstraintsOpt = Annotated[
@@ -295,15 +323,31 @@ def rules(
         config = load_config(service.resolve_constraints(constraints)) if constraints else None
     except InputError as exc:
         raise _fail_input(exc) from None
-    table = Table(show_lines=True)
-    for col in ("rule", "default", "weight", "parameters", "meaning"):
-        table.add_column(col, overflow="fold")
+    out.print(rules_table(config))
+
+
+def rules_table(config: Config | None = None) -> Table:
+    """The catalogue for a terminal: with `config`, each rule's mode, weight and parameters as your files set
+    them (the default's mode first when they change it). Rule names and values never wrap; the meaning wraps at
+    spaces, so an 80-column terminal cuts no word."""
+    table = Table(show_lines=True, box=box.SQUARE, padding=(0, 1))
+    table.add_column("rule", no_wrap=True, min_width=max(map(len, REGISTRY)))
+    table.add_column("default" if config is None else "mode", min_width=4)
+    table.add_column("weight", justify="right", no_wrap=True)
+    table.add_column("meaning and parameters", ratio=1, min_width=24, overflow="fold")
     for name, rule in REGISTRY.items():
-        mode = default_mode(rule)
+        mode, weight = default_mode(rule), rule.defaults.weight
+        values = {k: f.default for k, f in rule.params.model_fields.items()}
         if config is not None:
-            mode = f"{mode} → {config[name].mode}"
-        table.add_row(name, mode, str(rule.defaults.weight), parameters(rule).replace("`", ""), rule.summary)
-    out.print(table)
+            mine = config[name]
+            mode = mode if mine.mode == mode else f"{mine.mode} (default {mode})"
+            weight = mine.settings.weight
+            values = mine.params.model_dump()
+        meaning = rule.summary.split(":", 1)[1].strip() if ":" in rule.summary else rule.summary
+        if values:
+            meaning += "\nparameters: " + ", ".join(f"{k}={v}" for k, v in values.items())
+        table.add_row(name, mode, str(weight), meaning)
+    return table
 
 
 class LiveProgress:
