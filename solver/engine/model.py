@@ -100,6 +100,7 @@ def build_model(problem: Problem, config: Config, guards: Guards | None = None,
     soft_terms: dict[str, tuple[list[cp_model.IntVar], list[int]]] = defaultdict(lambda: ([], []))
     must_schedule = config.is_hard("all_scheduled")
     fixed = set(fixed)
+    forced: list[tuple[str, str, str]] = []  # the fixed sessions' placements: known to hold
     counted = {rc.name for rc in config.enabled if not rc.settings.hard}  # candidates may price more rules
 
     for session in problem.sessions:
@@ -111,6 +112,7 @@ def build_model(problem: Problem, config: Config, guards: Guards | None = None,
         else:
             pairs = ((r, t) for t in options.runs for r in options.rooms)
         mine: list[cp_model.IntVar] = []
+        pairs_kept: list[tuple[str, str]] = []
         for room_id, slot_id in pairs:
             placement, against, costs = options.pair(problem, room_id, slot_id)
             if against and guards is None:
@@ -120,6 +122,7 @@ def build_model(problem: Problem, config: Config, guards: Guards | None = None,
             built.placements[key] = placement
             built.literals[key] = lit
             mine.append(lit)
+            pairs_kept.append((room_id, slot_id))
             for rc in against:
                 for entity in rc.rule.entities(problem, rc.params, placement):
                     cp.add_implication(guards.get(rc.name, entity), lit.Not())  # type: ignore[union-attr]
@@ -134,13 +137,14 @@ def build_model(problem: Problem, config: Config, guards: Guards | None = None,
             built.unplaceable.append(Unplaceable(session, reasons))
         if sid in fixed and len(mine) == 1:
             cp.add_bool_or(mine)
+            forced.append((sid, *pairs_kept[0]))
         elif len(mine) > 1:
             cp.add_at_most_one(mine)  # a session is in one place at most; all_scheduled asks for at least one
 
     for name, (lits, weights) in soft_terms.items():
         built.penalties.append(Penalty(name, 1, cp_model.LinearExpr.weighted_sum(lits, weights)))
 
-    index = built.index = ModelIndex(problem, built.placements, built.literals)
+    index = built.index = ModelIndex(problem, built.placements, built.literals, frozenset(forced))
     for rc in config.enabled:
         if rc.rule.add is None:
             continue

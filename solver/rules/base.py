@@ -85,10 +85,12 @@ Instant = tuple[dt.date, int]  # a day and a slot start on it, in minutes
 class ModelIndex:
     """Views of the placement literals that several rules need, computed once per model."""
 
-    def __init__(self, problem: Problem, placements: dict[Key, Placement], literals: dict[Key, Any]) -> None:
+    def __init__(self, problem: Problem, placements: dict[Key, Placement], literals: dict[Key, Any],
+                 fixed: frozenset[Key] = frozenset()) -> None:
         self.problem = problem
         self.placements = placements
         self.literals = literals
+        self.fixed = fixed  # placements known to hold (a neighbourhood model's fixed sessions)
         self.by_session: dict[str, list[Key]] = defaultdict(list)
         for key in placements:
             self.by_session[key[0]].append(key)
@@ -217,8 +219,15 @@ class BuildContext:
                 for instant in self.index.covers(key):
                     groups[(owner, instant)].append(key)
         merged: dict[tuple[Key, ...], list[str]] = defaultdict(list)
+        fixed = self.index.fixed if not self.settings.hard and self.guards is None else frozenset()
         for (owner, _), keys in groups.items():
-            if len({k[0] for k in keys}) > 1:
+            if len({k[0] for k in keys}) <= 1:
+                continue
+            sure = sum(1 for k in keys if k in fixed)
+            if sure:  # soft, someone is there for sure: every other session there is one too many
+                others = [self.literals[k] for k in keys if k not in fixed]
+                self.penalize(sure - 1 + sum(others))
+            else:
                 merged[tuple(sorted(keys))].append(owner)
         for group, owners_here in merged.items():
             self.at_most([self.literals[k] for k in group], 1, len(owners_here), entity=owners_here[0])
@@ -228,10 +237,27 @@ class BuildContext:
         used costs `weight`. `owner_values` says which (owner, value) pairs a placement uses."""
         used: dict[str, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
         sessions: dict[str, set[str]] = defaultdict(set)
+        certain: dict[str, set[str]] = defaultdict(set)  # values a fixed placement uses for sure
+        fixed = self.index.fixed if not self.settings.hard and self.guards is None else frozenset()
         for key, placement in self.placements.items():
             for owner, value in owner_values(placement):
-                used[owner][value].append(self.literals[key])
+                if key in fixed:
+                    certain[owner].add(value)
+                else:
+                    used[owner][value].append(self.literals[key])
                 sessions[owner].add(key[0])
+        for owner, sure in certain.items():  # soft, with values used for sure: each other value used costs
+            if len(sessions[owner]) < 2:
+                continue
+            if len(sure) > 1:
+                self.penalize(len(sure) - 1)
+            for value, lits in used.pop(owner, {}).items():
+                if value in sure:
+                    continue
+                flag = self.model.new_bool_var(f"{self.rule}_uses_{owner}_{value}")
+                for lit in lits:
+                    self.model.add_implication(lit, flag)
+                self.penalize(flag)
         for owner, values in used.items():
             if len(sessions[owner]) < 2 or len(values) < 2:
                 continue
