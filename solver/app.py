@@ -16,6 +16,7 @@ from solver.judge import Judgement, judge
 from solver.outputs import write_outputs
 from solver.outputs.atomic import check_out_folder, write_atomically
 from solver.outputs.report import report_csv, report_markdown
+from solver.outputs.summary import SUMMARY, summary_json
 from solver.schedule import Assignment, Schedule
 
 DEFAULT_CONSTRAINTS = Path("constraints/default.yaml")
@@ -158,7 +159,8 @@ def run_solve(inputs: Path, constraints: list[Path] | None, out: Path, options: 
     assert result.schedule is not None
     failures: list[str] = []
     run.written = write_outputs(problem, result.schedule, out, config, run.judgement, result.objective,
-                                result.bound, timezone, failures=failures, locale=locale)
+                                result.bound, timezone, failures=failures, locale=locale, result=result,
+                                unscheduled=list(run.unscheduled), moved=list(run.moved))
     run.warnings += [Issue(str(out), sentence) for sentence in failures]
     return run
 
@@ -190,14 +192,17 @@ def run_check(inputs: Path, schedule_file: Path, constraints: list[Path] | None,
     applied = resolve_constraints(constraints)
     if report_dir is not None:
         check_out_folder(report_dir, [inputs, schedule_file, *applied],
-                         writes=[report_dir / "report.md", report_dir / "report.csv"])
+                         writes=[report_dir / "report.md", report_dir / "report.csv", report_dir / SUMMARY])
     config = load_config(applied)
     problem, _ = load_problem_with_warnings(inputs)
     schedule = read_schedule(schedule_file, problem)
     verdict = judge(problem, schedule, config)
     if report_dir is not None:
-        write_atomically({report_dir / "report.md": report_markdown(config, verdict),
-                          report_dir / "report.csv": report_csv(config, verdict)})
+        files: dict[Path, str | bytes] = {report_dir / "report.md": report_markdown(config, verdict),
+                                          report_dir / "report.csv": report_csv(config, verdict)}
+        files[report_dir / SUMMARY] = summary_json(command="check", problem=problem, schedule=schedule,
+                                                   config=config, verdict=verdict, out=report_dir, files=list(files))
+        write_atomically(files)
     return config, verdict
 
 

@@ -31,6 +31,7 @@ from solver.engine import SolveOptions, Status
 from solver.errors import InputError, Issue, SalleError
 from solver.inputs import load_problem_with_warnings
 from solver.outputs.atomic import write_atomically
+from solver.outputs.summary import constraint_files_line
 from solver.outputs.tables import assignment_rows
 from solver.rules import REGISTRY
 from solver.rules.catalogue import default_mode, markdown_table
@@ -162,6 +163,7 @@ def solve(
         raise typer.Exit(EXIT_INTERRUPTED) from None
     for w in run.warnings:
         err.print(f"warning: {w}", markup=False)
+    out.print(constraint_files_line(run.config.files), markup=False)
     r = run.result
     if r.status is Status.INFEASIBLE:
         out.print("[bold red]No schedule exists[/bold red] that meets every hard rule. Nothing was written.")
@@ -265,6 +267,7 @@ def explain(
         _, why = service.run_explain(inputs, constraints, time_limit)
     except InputError as exc:
         raise _fail_input(exc) from None
+    out.print(constraint_files_line(service.resolve_constraints(constraints)), markup=False)
     if not why.findings:
         if why.complete:
             out.print("[bold green]A schedule exists[/bold green] that meets every hard rule: nothing to explain.")
@@ -293,6 +296,7 @@ def check(
         config, verdict = service.run_check(inputs, schedule, constraints, report_dir)
     except InputError as exc:
         raise _fail_input(exc) from None
+    out.print(constraint_files_line(config.files), markup=False)
     for v in verdict.hard:
         out.print(f"[red]✗[/red] {v.rule}: ", end="")
         out.print(v.message, markup=False)
@@ -303,7 +307,8 @@ def check(
     if verdict.penalties:
         out.print(f"soft penalty total: {verdict.total}")
     if report_dir is not None:
-        out.print(f"wrote {report_dir / 'report.md'} and {report_dir / 'report.csv'}", markup=False)
+        out.print(f"wrote {report_dir / 'report.md'}, {report_dir / 'report.csv'} and {report_dir / 'summary.json'}",
+                  markup=False)
     if verdict.hard:
         out.print(f"[bold red]{len(verdict.hard)} hard rule violation(s)[/bold red] in {schedule}.")
         raise typer.Exit(EXIT_NO_SCHEDULE)

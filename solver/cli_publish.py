@@ -79,6 +79,7 @@ def export(
     from solver.inputs.assignments import read_schedule
     from solver.judge import judge
     from solver.outputs.atomic import check_out_folder, write_atomically
+    from solver.outputs.summary import constraint_files_line
     from solver.publish import render_publications
 
     missed: list[str] = []
@@ -110,6 +111,7 @@ def export(
         raise _fail(InputError([Issue("--timezone", str(exc))])) from None
     for sentence in missed:
         _warn(f"warning: {sentence}")
+    _say(constraint_files_line(config.files))
     _say(f"wrote {len(written)} files into {out_dir}: " + ", ".join(
         n for n in files if "/" not in n) + f", rooms/ ({len(problem.rooms)} rooms), speakers/ "
         f"({len(problem.speakers)} speakers)")

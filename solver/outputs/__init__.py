@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from pathlib import Path
 
 from solver.config import Config
+from solver.engine import Result
 from solver.inputs import Problem
 from solver.judge import Judgement
 from solver.outputs.atomic import check_out_folder, write_atomically
 from solver.outputs.report import report_csv, report_markdown, report_rows
+from solver.outputs.summary import SUMMARY, summary_json
 from solver.outputs.tables import assignments_csv
 from solver.schedule import Schedule
 
@@ -17,10 +20,12 @@ from solver.schedule import Schedule
 def write_outputs(problem: Problem, schedule: Schedule, out: Path, config: Config, verdict: Judgement,
                   objective: int | None = None, bound: float | None = None,
                   timezone: str = "America/Toronto", failures: list[str] | None = None,
-                  locale: str | None = None) -> list[Path]:
+                  locale: str | None = None, result: Result | None = None, unscheduled: Iterable[str] = (),
+                  moved: Iterable[str] = (), conference: object | None = None) -> list[Path]:
     """Write every output of a run into `out` atomically (all renamed together at the end); return the paths.
 
-    assignments.csv, programme.md, report.md, report.csv, and the publications (timetable, calendars, frab
+    assignments.csv, programme.md, report.md, report.csv, summary.json (solver.outputs.summary: `result`,
+    `unscheduled` and `moved` feed it), and the publications (timetable, calendars, frab
     schedule, workbook, door lists: see solver.publish). `out` is refused (OutputError) when it holds the
     inputs (solver.outputs.atomic.check_out_folder). A publication whose renderer fails is left out, the rest
     is written, and a sentence naming it goes to `failures` (or, without that list, to the `salle` logger,
@@ -38,6 +43,9 @@ def write_outputs(problem: Problem, schedule: Schedule, out: Path, config: Confi
     published = render_publications(problem, schedule, timezone=timezone, report=report_rows(config, verdict),
                                     failures=missed, locale=locale, previous=problem.previous or None)
     files.update({out / name: content for name, content in published.items()})
+    files[out / SUMMARY] = summary_json(command="solve", problem=problem, schedule=schedule, config=config,
+                                        verdict=verdict, out=out, files=list(files), result=result,
+                                        unscheduled=unscheduled, moved=moved)
     written = write_atomically(files)
     for sentence in missed:
         if failures is not None:

@@ -39,6 +39,8 @@ def report_markdown(config: Config, verdict: Judgement, objective: int | None = 
     if objective is not None:
         head += f" (CP-SAT objective {objective}" + (f", proven bound {bound:g})" if bound is not None else ")")
     lines += [head, ""]
+    lines += ["Constraint files: " + (", ".join(f"`{f}`" for f in config.files) if config.files
+                                      else "none (built-in defaults)"), ""]
     if verdict.hard:
         lines += [f"**{len(verdict.hard)} hard rule violation(s): this schedule is not valid.**", ""]
     lines += ["| rule | mode | weight | violations | amount | penalty |", "|---|---|---:|---:|---:|---:|"]

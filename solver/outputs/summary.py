@@ -1,0 +1,103 @@
+"""summary.json: a run in figures, for a script or a notebook (written by `salle solve` and `salle check --out`).
+
+```json
+{"salle": "0.1.0", "command": "solve", "status": "optimal",
+ "counts": {"sessions": 3, "placed": 3, "unscheduled": 0, "moved": 0, "hard_violations": 0},
+ "objective": {"total": 15, "per_rule": {"capacity_fit": 15}},
+ "bound": 15.0, "gap": 0.0, "bound_covers": "every rule", "engine": "exact",
+ "seconds": {"build": 0.01, "solve": 0.2, "first_schedule": 0.05},
+ "constraint_files": ["constraints/default.yaml"], "inputs": "inputs",
+ "files": ["assignments.csv", "report.md", "…"]}
+```
+`objective` is the judge's (per enabled soft rule, zeros included); `bound_covers` lists the rules the bound
+accounts for ("every rule": CP-SAT's own bound). `files` are relative to the output folder, summary.json
+included.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from solver.config import Config
+from solver.engine import Result
+from solver.inputs import Problem
+from solver.judge import Judgement
+from solver.schedule import Schedule
+
+SUMMARY = "summary.json"
+
+
+def constraint_files_line(files: Iterable[object]) -> str:
+    """One line saying which constraint files a run applied, in order (later ones win)."""
+    names = [str(f) for f in files]
+    if not names:
+        return "constraints: built-in defaults (no constraint file)"
+    return "constraints: " + " + ".join(names)
+
+
+def _relative(paths: Iterable[Path], out: Path) -> list[str]:
+    names = []
+    for p in paths:
+        try:
+            names.append(p.relative_to(out).as_posix())
+        except ValueError:
+            names.append(str(p))
+    return sorted(set(names))
+
+
+def summary_json(*, command: str, problem: Problem, schedule: Schedule, config: Config, verdict: Judgement,
+                 out: Path, files: Iterable[Path], result: Result | None = None,
+                 unscheduled: Iterable[str] = (), moved: Iterable[str] = (), status: str | None = None) -> str:
+    """summary.json's text for one run; `files` are the other files written in the same atomic write."""
+    placed = {a.session_id for a in schedule.assignments}
+    left_out = sorted(set(unscheduled) | {s.session_id for s in problem.sessions if s.session_id not in placed})
+    per_rule = {rc.name: verdict.penalties.get(rc.name, 0) for rc in config.enabled if rc.mode == "soft"}
+    data: dict[str, Any] = {
+        "salle": _version(),
+        "command": command,
+        "status": status or (result.status.value if result else ("ok" if verdict.ok else "hard violations")),
+        "interrupted": bool(result and result.interrupted),
+        "counts": {
+            "sessions": len(problem.sessions),
+            "placed": sum(1 for s in problem.sessions if s.session_id in placed),
+            "unscheduled": len(left_out),
+            "moved": len(list(moved)),
+            "hard_violations": len(verdict.hard),
+        },
+        "unscheduled": left_out,
+        "objective": {"total": verdict.total, "per_rule": per_rule},
+        "bound": None,
+        "gap": None,
+        "bound_covers": None,
+        "engine": None,
+        "seconds": None,
+        "constraint_files": list(config.files),
+        "inputs": str(problem.source) if problem.source is not None else None,
+        "out": str(out),
+        "files": _relative([*files, out / SUMMARY], out),
+    }
+    if result is not None:
+        data.update({
+            "bound": result.bound,
+            "gap": result.gap,
+            "bound_covers": list(result.bound_covers) if result.bound_covers else "every rule",
+            "engine": result.engine,
+            "neighbourhoods": result.iterations,
+            "seconds": {"build": round(result.build_seconds, 3), "solve": round(result.solve_seconds, 3),
+                        "total": round(result.build_seconds + result.solve_seconds, 3),
+                        "first_schedule": None if result.first_solution_seconds is None
+                        else round(result.first_solution_seconds, 3)},
+            "placed_by_construction": result.placed_by_construction,
+        })
+        if result.bound is None:
+            data["bound_covers"] = None
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def _version() -> str:
+    from solver import __version__
+
+    return __version__
