@@ -141,3 +141,14 @@ def test_progress_is_reported(seed_inputs: Path) -> None:
     result = solve(load_problem(seed_inputs), default_config(), SolveOptions(on_progress=lambda *a: seen.append(a)))
     assert result.first_solution_seconds is not None
     assert all(bound <= result.objective for _, _, bound in seen)  # type: ignore[operator]
+
+
+@pytest.mark.parametrize("engine", ["exact", "lns"])
+def test_a_complete_constructed_schedule_is_never_thrown_away(generated, engine: str) -> None:
+    """Even when CP-SAT gets no time at all, the constructed schedule is returned (valid, priced by the judge)."""
+    problem, config = generated
+    result = solve(problem, config, SolveOptions(time_limit=0.01, engine=engine))
+    assert result.status is Status.FEASIBLE or result.status is Status.OPTIMAL
+    assert result.schedule is not None and len(result.schedule.assignments) == len(problem.sessions)
+    verdict = judge(problem, result.schedule, config)
+    assert verdict.ok and verdict.total == result.objective
