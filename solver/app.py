@@ -12,6 +12,7 @@ from solver.errors import InputError, Issue, SalleError
 from solver.explain import Explanation, explain
 from solver.inputs import Problem, load_problem_with_warnings
 from solver.inputs.assignments import read_previous, read_schedule
+from solver.inputs.conference import DEFAULT_TIMEZONE, ConferenceFile, load_conference
 from solver.judge import Judgement, judge
 from solver.outputs import write_outputs
 from solver.outputs.atomic import check_out_folder, write_atomically
@@ -20,17 +21,39 @@ from solver.outputs.summary import SUMMARY, summary_json
 from solver.schedule import Assignment, Schedule
 
 DEFAULT_CONSTRAINTS = Path("constraints/default.yaml")
+PACKAGED_CONSTRAINTS = Path(__file__).parent / "data" / "default.yaml"  # the same file, shipped with salle
+BESIDE_INPUTS = "constraints.yaml"  # INPUTS/constraints.yaml: layered after the others (an import writes one)
 
 
 class JudgeDisagrees(SalleError):
     """The solver produced a schedule the independent judge rejects: a bug in salle, never the user's fault."""
 
 
-def resolve_constraints(paths: list[Path] | None) -> list[Path]:
-    """The files given, or constraints/default.yaml when present, or none (built-in defaults)."""
-    if paths:
-        return list(paths)
-    return [DEFAULT_CONSTRAINTS] if DEFAULT_CONSTRAINTS.is_file() else []
+def default_constraints() -> Path | None:
+    """constraints/default.yaml in the current folder, else the copy shipped with salle (None if neither)."""
+    for candidate in (DEFAULT_CONSTRAINTS, PACKAGED_CONSTRAINTS):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve()
+    except OSError:
+        return a == b
+
+
+def resolve_constraints(paths: list[Path] | None, inputs: Path | None = None) -> list[Path]:
+    """The constraint files a run applies, in order: the files given (else constraints/default.yaml from the
+    current folder, else salle's own copy), then INPUTS/constraints.yaml when the inputs folder has one (and it
+    is not already among them)."""
+    files = list(paths) if paths else [p for p in [default_constraints()] if p is not None]
+    if inputs is not None:
+        beside = Path(inputs) / BESIDE_INPUTS
+        if beside.is_file() and not any(_same_file(beside, Path(p)) for p in files):
+            files.append(beside)
+    return files
 
 
 @dataclass
@@ -43,6 +66,7 @@ class SolveRun:
     warnings: list[Issue] = field(default_factory=list)
     unscheduled: dict[str, list[str]] = field(default_factory=dict)  # session_id -> reasons
     moved: dict[str, str] = field(default_factory=dict)  # with --previous: session_id -> why it had to move
+    conference: ConferenceFile = field(default_factory=ConferenceFile)  # INPUTS/conference.yaml, options applied
 
 
 def check_timezone(name: str) -> None:
@@ -116,15 +140,20 @@ def with_previous(problem: Problem, previous_file: Path, freeze: Freeze) -> tupl
 
 def run_solve(inputs: Path, constraints: list[Path] | None, out: Path, options: SolveOptions,
               allow_unscheduled: bool = False, previous: Path | None = None, freeze: Freeze | None = None,
-              timezone: str = "America/Toronto", locale: str | None = None) -> SolveRun:
+              timezone: str | None = None, locale: str | None = None,
+              conference: ConferenceFile | None = None) -> SolveRun:
     """Load, solve, verify with the judge, and write the outputs only when a valid schedule was found.
 
     With `allow_unscheduled`, sessions that cannot all fit are left out (the fewest attendees possible) and
     each one left out gets the reasons found for the full problem. With `previous`, the schedule stays close
-    to that one (rule keep_previous, and CP-SAT starts from it); `freeze` pins some sessions where they were."""
+    to that one (rule keep_previous, and CP-SAT starts from it); `freeze` pins some sessions where they were.
+    INPUTS/conference.yaml gives the time zone, locale, title… that `timezone`, `locale` and `conference` (its
+    non-empty fields) do not."""
+    conf = with_conference(inputs, conference, timezone=timezone, locale=locale)
+    timezone, locale = conf.timezone or DEFAULT_TIMEZONE, conf.locale
     check_timezone(timezone)
     check_locale(locale)
-    applied = resolve_constraints(constraints)
+    applied = resolve_constraints(constraints, inputs)
     check_out_folder(out, [inputs, previous, *applied])  # before any work: --out must not hold what is read
     config = load_config(applied)
     problem, warnings = load_problem_with_warnings(inputs)
@@ -135,7 +164,7 @@ def run_solve(inputs: Path, constraints: list[Path] | None, out: Path, options: 
     if allow_unscheduled:
         config = config.with_settings("all_scheduled", enabled=True, hard=False)
     result = solve(problem, config, options)
-    run = SolveRun(problem, config, result, warnings=warnings)
+    run = SolveRun(problem, config, result, warnings=warnings, conference=conf)
     if result.schedule is None:
         return run
     placed = {a.session_id for a in result.schedule.assignments}
@@ -160,7 +189,7 @@ def run_solve(inputs: Path, constraints: list[Path] | None, out: Path, options: 
     failures: list[str] = []
     run.written = write_outputs(problem, result.schedule, out, config, run.judgement, result.objective,
                                 result.bound, timezone, failures=failures, locale=locale, result=result,
-                                unscheduled=list(run.unscheduled), moved=list(run.moved))
+                                unscheduled=list(run.unscheduled), moved=list(run.moved), conference=conf)
     run.warnings += [Issue(str(out), sentence) for sentence in failures]
     return run
 
@@ -186,10 +215,21 @@ def moved_sessions(problem: Problem, schedule: Schedule, config: Config) -> dict
             for sid in moved}
 
 
+def with_conference(inputs: Path | None, given: ConferenceFile | None = None, **options: str | None) -> ConferenceFile:
+    """INPUTS/conference.yaml (validated: InputError with file, line and key), overridden by the non-empty
+    fields of `given` and by the options that are not None (timezone=…, locale=…, title=…)."""
+    conf = load_conference(inputs)
+    changes = {k: v for k, v in (given.model_dump() if given else {}).items() if v is not None}
+    changes.update({k: v for k, v in options.items() if v is not None})
+    return conf.model_copy(update=changes)
+
+
 def run_check(inputs: Path, schedule_file: Path, constraints: list[Path] | None,
               report_dir: Path | None = None) -> tuple[Config, Judgement]:
-    """Judge a schedule file; with `report_dir`, write its report.md and report.csv there (atomically)."""
-    applied = resolve_constraints(constraints)
+    """Judge a schedule file; with `report_dir`, write its report.md, report.csv and summary.json there
+    (atomically). INPUTS/conference.yaml is validated and recorded in summary.json."""
+    conf = load_conference(inputs)
+    applied = resolve_constraints(constraints, inputs)
     if report_dir is not None:
         check_out_folder(report_dir, [inputs, schedule_file, *applied],
                          writes=[report_dir / "report.md", report_dir / "report.csv", report_dir / SUMMARY])
@@ -201,13 +241,14 @@ def run_check(inputs: Path, schedule_file: Path, constraints: list[Path] | None,
         files: dict[Path, str | bytes] = {report_dir / "report.md": report_markdown(config, verdict),
                                           report_dir / "report.csv": report_csv(config, verdict)}
         files[report_dir / SUMMARY] = summary_json(command="check", problem=problem, schedule=schedule,
-                                                   config=config, verdict=verdict, out=report_dir, files=list(files))
+                                                   config=config, verdict=verdict, out=report_dir, files=list(files),
+                                                   conference=conf)
         write_atomically(files)
     return config, verdict
 
 
 def run_explain(inputs: Path, constraints: list[Path] | None, time_limit: float) -> tuple[Problem, Explanation]:
     """Why no schedule meets every hard rule (empty findings when one does)."""
-    config = load_config(resolve_constraints(constraints))
+    config = load_config(resolve_constraints(constraints, inputs))
     problem, _ = load_problem_with_warnings(inputs)
     return problem, explain(problem, config, time_limit)

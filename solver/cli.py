@@ -78,7 +78,8 @@ InputsArg = Annotated[Path, typer.Argument(help="Folder with rooms.csv, slots.cs
 ConstraintsOpt = Annotated[
     list[Path] | None,
     typer.Option("--constraints", "-c", help="Constraint YAML file; repeat to layer (later wins). "
-                 "Default: constraints/default.yaml if present, else built-in defaults."),
+                 "Default: constraints/default.yaml (from the current folder, else salle's copy); "
+                 "INPUTS/constraints.yaml, when present, is layered last."),
 ]
 
 
@@ -131,9 +132,11 @@ def solve(
         help="With --previous: sessions that must not move, as ids separated by ',' or 'all'.")] = None,
     freeze_before: Annotated[str | None, typer.Option(
         help="With --previous: freeze every session starting before this moment (2027-05-13 12:00).")] = None,
-    timezone: Annotated[str, typer.Option(help="The conference's time zone, for the calendars.")] = "America/Toronto",
+    timezone: Annotated[str | None, typer.Option(help="The conference's time zone, for the calendars (default: "
+                                                      "INPUTS/conference.yaml, else America/Toronto).")] = None,
     locale: Annotated[str | None, typer.Option(help="Language of the pages and calendars: fr_CA, en… (default: "
-                                                    "from the sessions' language, else the titles).")] = None,
+                                                    "INPUTS/conference.yaml, else the sessions' language, else the "
+                                                    "titles).")] = None,
 ) -> None:
     """Schedule every session into a room and a slot; write assignments.csv, programme.md and the report."""
     progress = LiveProgress(enabled=not quiet and not log)
@@ -225,6 +228,14 @@ def diff_command(
     except InputError:
         problem = None  # names are a courtesy: the CSV files carry the rest
     try:
+        title = service.with_conference(inputs if inputs.is_dir() else None).title
+    except InputError as exc:  # a courtesy too: say what is wrong with it, and go on
+        for issue in exc.issues:
+            err.print(f"warning: {issue}", markup=False)
+        title = None
+    if title:
+        out.print(title, markup=False)
+    try:
         moves = diff(old, new, problem)
     except InputError as exc:
         for issue in exc.issues:
@@ -267,7 +278,7 @@ def explain(
         _, why = service.run_explain(inputs, constraints, time_limit)
     except InputError as exc:
         raise _fail_input(exc) from None
-    out.print(constraint_files_line(service.resolve_constraints(constraints)), markup=False)
+    out.print(constraint_files_line(service.resolve_constraints(constraints, inputs)), markup=False)
     if not why.findings:
         if why.complete:
             out.print("[bold green]A schedule exists[/bold green] that meets every hard rule: nothing to explain.")

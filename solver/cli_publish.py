@@ -43,12 +43,6 @@ def _warn(text: str) -> None:
     err.print(text, markup=False)
 
 
-def _constraints(paths: list[Path] | None) -> list[Path]:
-    """The files given, or constraints/default.yaml when present, or none (built-in defaults)."""
-    default = Path("constraints/default.yaml")
-    return list(paths) if paths else ([default] if default.is_file() else [])
-
-
 @publish_cli.command()
 def export(
     inputs: Annotated[Path, typer.Argument(help="Folder with rooms.csv, slots.csv, sessions.csv, speakers.csv.")]
@@ -56,27 +50,34 @@ def export(
     schedule: Annotated[Path, typer.Option("--schedule", "-s", help="Assignments CSV (session_id, room_id, "
                                             "slot_id).")] = Path("outputs/assignments.csv"),
     out_dir: Annotated[Path, typer.Option("--out", "-o", help="Folder for the publications.")] = Path("outputs"),
-    timezone: Annotated[str, typer.Option(help="The conference's time zone (IANA name) for calendars and "
-                                               "schedule.xml/json.")] = "America/Toronto",
-    title: Annotated[str, typer.Option(help="Conference name shown in the pages and calendars.")] = "Programme",
-    acronym: Annotated[str, typer.Option(help="Short name for schedule.xml/json (default: from the title).")] = "",
+    timezone: Annotated[str | None, typer.Option(help="The conference's time zone (IANA name) for calendars and "
+                                                      "schedule.xml/json (default: INPUTS/conference.yaml, else "
+                                                      "America/Toronto).")] = None,
+    title: Annotated[str | None, typer.Option(help="Conference name shown in the pages and calendars (default: "
+                                                   "INPUTS/conference.yaml, else 'Programme').")] = None,
+    acronym: Annotated[str | None, typer.Option(help="Short name for schedule.xml/json and calendar UIDs "
+                                                     "(default: INPUTS/conference.yaml, else from the title).")]
+    = None,
     base_url: Annotated[str | None, typer.Option(help="Where the files will be online (links in "
-                                                      "schedule.xml/json).")] = None,
+                                                      "schedule.xml/json; default: INPUTS/conference.yaml).")]
+    = None,
     constraints: Annotated[list[Path] | None, typer.Option(
         "--constraints", "-c", help="Constraint YAML file(s) the schedule is judged against before publishing "
-        "(default: constraints/default.yaml if present, else built-in defaults).")] = None,
+        "(default: constraints/default.yaml, then INPUTS/constraints.yaml when present).")] = None,
     force: Annotated[bool, typer.Option("--force", help="Publish even when the schedule breaks a hard rule.")]
     = False,
     locale: Annotated[str | None, typer.Option(help="Language of the pages and calendars: fr_CA, en… (default: "
-                                                    "from the sessions' language, else the titles).")] = None,
+                                                    "INPUTS/conference.yaml, else the sessions' language, else the "
+                                                    "titles).")] = None,
 ) -> None:
     """Publish a schedule: timetable.html, programme.html, calendars, schedule.xml/json/xlsx, door lists.
 
     The schedule is judged first: one that breaks a hard rule is refused (exit 2) unless --force."""
-    from solver.app import check_locale
+    from solver.app import check_locale, resolve_constraints, with_conference
     from solver.config import load_config
     from solver.inputs import load_problem
     from solver.inputs.assignments import read_schedule
+    from solver.inputs.conference import DEFAULT_TIMEZONE
     from solver.judge import judge
     from solver.outputs.atomic import check_out_folder, write_atomically
     from solver.outputs.summary import constraint_files_line
@@ -84,8 +85,10 @@ def export(
 
     missed: list[str] = []
     try:
-        config = load_config(_constraints(constraints))
-        check_locale(locale)
+        conf = with_conference(inputs, timezone=timezone, locale=locale, title=title, acronym=acronym,
+                               base_url=base_url)
+        config = load_config(resolve_constraints(constraints, inputs))
+        check_locale(conf.locale)
         check_out_folder(out_dir, [inputs], writes=[])  # a file, or the inputs folder: refused before any work
         problem = load_problem(inputs)
         solved = read_schedule(schedule, problem)
@@ -100,8 +103,9 @@ def export(
                 _warn("Nothing was published; fix the schedule (salle check says the same), or publish it anyway "
                       "with --force.")
                 raise typer.Exit(EXIT_BROKEN)
-        files = render_publications(problem, solved, timezone=timezone, title=title, acronym=acronym,
-                                    base_url=base_url, failures=missed, locale=locale)
+        files = render_publications(problem, solved, timezone=conf.timezone or DEFAULT_TIMEZONE,
+                                    title=conf.title or "Programme", acronym=conf.acronym or "",
+                                    base_url=conf.base_url, failures=missed, locale=conf.locale)
         targets = {out_dir / name: content for name, content in files.items()}
         check_out_folder(out_dir, [schedule, *config.files], writes=targets)
         written = write_atomically(targets)
@@ -140,8 +144,8 @@ def import_frab_command(
     for note in done.notes:
         _say(f"note: {note}")
     _say(f"the published assignment is {out_dir / 'assignments.csv'}; audit it with: "
-         f"salle check {out_dir} --schedule {out_dir / 'assignments.csv'} "
-         f"--constraints constraints/default.yaml --constraints {out_dir / 'constraints.yaml'}")
+         f"salle check {out_dir} --schedule {out_dir / 'assignments.csv'} (its constraints.yaml and "
+         "conference.yaml are applied by themselves)")
 
 
 @import_cli.command("xlsx")

@@ -21,11 +21,15 @@ import html
 import json
 import re
 import xml.etree.ElementTree as ET
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from solver.errors import InputError, Issue, clip, shown
 from solver.importers.folder import ASSIGNMENTS, CONTRACT, Imported, Table, write_inputs
+from solver.inputs.conference import CONFERENCE, ConferenceFile, conference_yaml
 from solver.inputs.table import BAD_CHAR, MAX_FILE_BYTES
 from solver.inputs.values import MAX_SEATS, format_time
 from solver.outputs.atomic import write_atomically
@@ -64,6 +68,7 @@ class Published:
     events: list[Event]
     rooms: list[str] = field(default_factory=list)
     capacities: dict[str, int] = field(default_factory=dict)
+    conference: dict[str, str] = field(default_factory=dict)  # title, acronym, time_zone_name, base_url, venue…
 
 
 # -- reading ----------------------------------------------------------------------------------------------------
@@ -141,7 +146,9 @@ def read_xml(path: Path) -> Published:
                     extra={"type": text("type"), "language": text("language"), "subtitle": text("subtitle"),
                            "slug": text("slug"), "url": text("url")},
                 ))
-    return Published(events, rooms)
+    head = root.find("conference")
+    meta = {} if head is None else {tag: _clean(head.findtext(tag) or "") for tag in CONFERENCE_KEYS}
+    return Published(events, rooms, conference=meta)
 
 
 def read_json(path: Path) -> Published:
@@ -194,7 +201,10 @@ def _json_events(conference: dict) -> Published:
                     persons=persons, abstract=_plain(str(e.get("abstract") or e.get("description") or "")),
                     extra={k: _clean(str(e.get(k) or "")) for k in ("type", "language", "subtitle", "slug", "url")},
                 ))
-    return Published(events, rooms, capacities)
+    meta = {k: _clean(str(conference.get(k) or "")) for k in CONFERENCE_KEYS if isinstance(conference.get(k), str)}
+    if "base_url" not in meta and isinstance(conference.get("url"), str):
+        meta["base_url"] = _clean(conference["url"])
+    return Published(events, rooms, capacities, conference=meta)
 
 
 def read_published(path: Path) -> Published:
@@ -289,9 +299,46 @@ def import_frab(path: Path, out: Path, pin: bool = False, capacity: int = DEFAUL
     tables, notes = to_tables(published, pin, capacity)
     done = write_inputs(tables, out, where=lambda f: f"{path.name} (as {f})", notes=notes, source=path)
     # frab publishes no audiences or room sizes: empty-seat counts would be noise, so the folder carries a
-    # constraint file that switches them off (layer it with --constraints)
-    done.written += write_atomically({out / CONSTRAINTS: FRAB_CONSTRAINTS})
+    # constraint file that switches them off (salle layers INPUTS/constraints.yaml by itself); and the
+    # conference's name, time zone and language go to conference.yaml, so publishing keeps its clocks
+    conf, dropped = conference_of(published)
+    done.notes += dropped
+    done.written += write_atomically({
+        out / CONSTRAINTS: FRAB_CONSTRAINTS,
+        out / CONFERENCE: conference_yaml(conf, f"written by salle import frab from {path.name}"),
+    })
     return done
+
+
+CONFERENCE_KEYS = ("title", "acronym", "time_zone_name", "base_url", "venue", "city")
+
+
+def conference_of(published: Published) -> tuple[ConferenceFile, list[str]]:
+    """The schedule's conference (title, acronym, time zone, base URL, venue, and the locale of most events'
+    language) and a note for each published value salle cannot use (it is left out of conference.yaml)."""
+    meta = published.conference
+    venue = ", ".join(v for v in (meta.get("venue"), meta.get("city")) if v)
+    spoken = Counter(e.extra.get("language", "").strip().lower()[:2] for e in published.events)
+    spoken.pop("", None)
+    top = spoken.most_common(1)[0][0] if spoken else ""
+    wanted = {"title": meta.get("title"), "acronym": meta.get("acronym"), "timezone": meta.get("time_zone_name"),
+              "base_url": meta.get("base_url"), "venue": venue, "locale": top if top in ("en", "fr") else None}
+    kept: dict[str, str] = {}
+    notes: list[str] = []
+    for key, value in wanted.items():
+        if not value:
+            continue
+        try:
+            ConferenceFile.model_validate({key: value})
+        except ValidationError as exc:
+            reason = str(exc.errors()[0]["msg"]).removeprefix("Value error, ")
+            notes.append(f"conference {key} {shown(value)} left out of {CONFERENCE}: {reason}")
+            continue
+        kept[key] = value
+    if "timezone" not in kept:
+        notes.append(f"the schedule gives no usable time zone: add 'timezone:' to {CONFERENCE} (else "
+                     "America/Toronto is assumed when publishing)")
+    return ConferenceFile.model_validate(kept), notes
 
 
 CONSTRAINTS = "constraints.yaml"

@@ -9,6 +9,7 @@ from pathlib import Path
 from solver.config import Config
 from solver.engine import Result
 from solver.inputs import Problem
+from solver.inputs.conference import ConferenceFile
 from solver.judge import Judgement
 from solver.outputs.atomic import check_out_folder, write_atomically
 from solver.outputs.report import report_csv, report_markdown, report_rows
@@ -21,11 +22,12 @@ def write_outputs(problem: Problem, schedule: Schedule, out: Path, config: Confi
                   objective: int | None = None, bound: float | None = None,
                   timezone: str = "America/Toronto", failures: list[str] | None = None,
                   locale: str | None = None, result: Result | None = None, unscheduled: Iterable[str] = (),
-                  moved: Iterable[str] = (), conference: object | None = None) -> list[Path]:
+                  moved: Iterable[str] = (), conference: ConferenceFile | None = None) -> list[Path]:
     """Write every output of a run into `out` atomically (all renamed together at the end); return the paths.
 
     assignments.csv, programme.md, report.md, report.csv, summary.json (solver.outputs.summary: `result`,
-    `unscheduled` and `moved` feed it), and the publications (timetable, calendars, frab
+    `unscheduled` and `moved` feed it), and the publications (named after `conference`: its title, acronym
+    and base URL) (timetable, calendars, frab
     schedule, workbook, door lists: see solver.publish). `out` is refused (OutputError) when it holds the
     inputs (solver.outputs.atomic.check_out_folder). A publication whose renderer fails is left out, the rest
     is written, and a sentence naming it goes to `failures` (or, without that list, to the `salle` logger,
@@ -40,12 +42,15 @@ def write_outputs(problem: Problem, schedule: Schedule, out: Path, config: Confi
         out / "report.csv": report_csv(config, verdict),
     }
     missed: list[str] = []
+    conf = conference or ConferenceFile()
     published = render_publications(problem, schedule, timezone=timezone, report=report_rows(config, verdict),
-                                    failures=missed, locale=locale, previous=problem.previous or None)
+                                    failures=missed, locale=locale, previous=problem.previous or None,
+                                    title=conf.title or "Programme", acronym=conf.acronym or "",
+                                    base_url=conf.base_url)
     files.update({out / name: content for name, content in published.items()})
     files[out / SUMMARY] = summary_json(command="solve", problem=problem, schedule=schedule, config=config,
                                         verdict=verdict, out=out, files=list(files), result=result,
-                                        unscheduled=unscheduled, moved=moved)
+                                        unscheduled=unscheduled, moved=moved, conference=conference)
     written = write_atomically(files)
     for sentence in missed:
         if failures is not None:

@@ -24,6 +24,7 @@ from typing import Any
 from solver.config import Config
 from solver.engine import Result
 from solver.inputs import Problem
+from solver.inputs.conference import ConferenceFile
 from solver.judge import Judgement
 from solver.schedule import Schedule
 
@@ -50,7 +51,8 @@ def _relative(paths: Iterable[Path], out: Path) -> list[str]:
 
 def summary_json(*, command: str, problem: Problem, schedule: Schedule, config: Config, verdict: Judgement,
                  out: Path, files: Iterable[Path], result: Result | None = None,
-                 unscheduled: Iterable[str] = (), moved: Iterable[str] = (), status: str | None = None) -> str:
+                 unscheduled: Iterable[str] = (), moved: Iterable[str] = (), status: str | None = None,
+                 conference: ConferenceFile | None = None) -> str:
     """summary.json's text for one run; `files` are the other files written in the same atomic write."""
     placed = {a.session_id for a in schedule.assignments}
     left_out = sorted(set(unscheduled) | {s.session_id for s in problem.sessions if s.session_id not in placed})
@@ -75,6 +77,7 @@ def summary_json(*, command: str, problem: Problem, schedule: Schedule, config: 
         "engine": None,
         "seconds": None,
         "constraint_files": list(config.files),
+        "conference": {k: v for k, v in conference.model_dump().items() if v is not None} if conference else {},
         "inputs": str(problem.source) if problem.source is not None else None,
         "out": str(out),
         "files": _relative([*files, out / SUMMARY], out),
