@@ -26,7 +26,8 @@ from solver.errors import Issue, OutputError
 # inside --out would be overwritten
 OUTPUT_NAMES = frozenset({
     "assignments.csv", "programme.md", "programme.html", "report.md", "report.csv", "timetable.html",
-    "calendar.ics", "schedule.xml", "schedule.json", "schedule.xlsx", "speakers.csv", "changes.csv",
+    "calendar.ics", "schedule.xml", "schedule.json", "schedule.xlsx", "speakers.csv", "changes.csv", "summary.json",
+    "timetable-organizers.html",
 })
 PER_ITEM_FOLDERS = ("rooms", "speakers")
 
