@@ -28,6 +28,7 @@ from solver.engine.cpsat import run_cpsat
 from solver.engine.model import build_model
 from solver.engine.price import penalties_of, price, score
 from solver.inputs import Problem
+from solver.rules.base import Placement
 
 DEBUG = bool(os.environ.get("SALLE_DEBUG_LNS"))  # one line per neighbourhood on stdout (for bench/ analysis)
 PAIRS_PER_SESSION = 300  # most places offered to one freed session in a neighbourhood model
@@ -86,6 +87,32 @@ class LargeNeighbourhoodSearch:
         self.scores = [1.0] * len(self.kinds)
         self.stats = Stats()
         self.current: dict[str, Key] = {}
+        # when every rule that links sessions says through what (`links`), a neighbourhood's model holds only the
+        # freed sessions and the fixed ones linked to them; its objective then differs from the conference's by
+        # a constant, so steps are compared by the change they bring
+        self.linking = [rc for rc in config.enabled if rc.rule.add is not None]
+        self.local = all(rc.rule.links is not None for rc in self.linking)
+        self._keys: dict[Key, set] = {}
+
+    def keys(self, key: Key, placement: Placement) -> set:
+        """(rule, link) pairs of a placement: two placements sharing none never meet in a rule's terms."""
+        if key not in self._keys:
+            if len(self._keys) > 200_000:
+                self._keys.clear()
+            self._keys[key] = {(rc.name, link) for rc in self.linking
+                               for link in rc.rule.links(self.problem, placement)}  # type: ignore[misc]
+        return self._keys[key]
+
+    def members(self, board: Board, freed: set[str], only: dict[str, list[tuple[str, str]]]) -> set[str]:
+        """The freed sessions and every fixed session linked to one of their possible placements."""
+        if not self.local:
+            return {s.session_id for s in self.problem.sessions}
+        wanted: set = set()
+        for sid in freed:
+            opts = self.candidates.of(self.problem.session[sid])
+            for room_id, slot_id in only[sid]:
+                wanted |= self.keys((sid, room_id, slot_id), opts.pair(self.problem, room_id, slot_id)[0])
+        return set(freed) | {sid for sid, key in board.chosen.items() if self.keys(key, board.placement[sid]) & wanted}
 
     # -- neighbourhoods: each returns the session ids to free ---------------------------------------------------
     def _rooms_day(self, rng: random.Random, n: int) -> set[str]:
@@ -208,13 +235,19 @@ class LargeNeighbourhoodSearch:
                 board.remove(sid)
         try:
             t_build = time.perf_counter()
-            only: dict[str, Iterable[tuple[str, str]]] = {sid: [key[1:]] for sid, key in self.current.items()  # type: ignore[misc]
-                                                     if sid not in freed}
-            only.update(self.places(board, freed))
-            for s in self.problem.sessions:
-                only.setdefault(s.session_id, [])  # unscheduled and not freed: stays unscheduled
-            fixed = [sid for sid in only if sid not in freed and sid in self.current]
-            built = build_model(self.problem, self.config, candidates=self.candidates, only=only, fixed=fixed)
+            places = self.places(board, freed)
+            members = self.members(board, freed, places)
+            problem = self.problem.restricted(members) if self.local else self.problem
+            only: dict[str, Iterable[tuple[str, str]]] = {
+                sid: places[sid] if sid in freed else ([self.current[sid][1:]] if sid in self.current else [])
+                for sid in members}
+            fixed = [sid for sid in members if sid not in freed and sid in self.current]
+            before = {sid: self.current[sid] for sid in members if sid in self.current}
+            old = price(problem, self.config, self.candidates, before, stop)
+            if old is None:  # cannot happen for a valid incumbent; a step is skipped rather than risked
+                return incumbent, False, False
+            old_score = score(self.config, old[1])
+            built = build_model(problem, self.config, candidates=self.candidates, only=only, fixed=fixed)
             for key, lit in built.literals.items():
                 built.cp.add_hint(lit, self.current.get(key[0]) == key)
             solver = cp_model.CpSolver()
@@ -235,15 +268,18 @@ class LargeNeighbourhoodSearch:
                       f"cur={incumbent.objective}")
             proven = code == cp_model.OPTIMAL
             better = code in (cp_model.OPTIMAL, cp_model.FEASIBLE) and (
-                round(solver.objective_value) < incumbent.score if built.penalties else False)
+                round(solver.objective_value) < old_score if built.penalties else False)
             if better:
-                chosen = built.chosen(solver)
+                after = built.chosen(solver)
                 penalties = penalties_of(built, solver)
                 if not proven:  # auxiliary literals may be left on: price the placements exactly
-                    penalties = (price(self.problem, self.config, self.candidates, chosen, stop) or (0, penalties))[1]
+                    penalties = (price(problem, self.config, self.candidates, after, stop) or (0, penalties))[1]
                 new = score(self.config, penalties)
-                if new < incumbent.score:
-                    incumbent = Incumbent(chosen, sum(penalties.values()), new)
+                if new < old_score:
+                    chosen = {sid: key for sid, key in self.current.items() if sid not in freed}
+                    chosen.update(after)
+                    incumbent = Incumbent(chosen, incumbent.objective + sum(penalties.values()) - old[0],
+                                          incumbent.score + new - old_score)
                     self.stats.improvements += 1
                 else:
                     better = False

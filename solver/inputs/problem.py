@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
@@ -104,6 +104,14 @@ class Problem:
     @cached_property
     def languages(self) -> set[str]:
         return {s.language for s in self.sessions if s.language}
+
+    def restricted(self, session_ids: Iterable[str]) -> Problem:
+        """The same conference with only these sessions (a neighbourhood of the large neighbourhood search);
+        conference-wide facts (the languages spoken) keep the whole conference's values."""
+        keep = set(session_ids)
+        sub = replace(self, sessions=tuple(s for s in self.sessions if s.session_id in keep))
+        sub.__dict__["languages"] = self.languages  # a cached_property: set once, as the whole conference's
+        return sub
 
     @cached_property
     def features(self) -> set[str]:

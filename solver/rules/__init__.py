@@ -91,6 +91,10 @@ class Rule:
     owners: Callable[[Placement], Iterable[str]] | None = None
     # a lower bound on the rule's amount in any schedule placing every session (for the reported bound)
     bound: Callable[..., int] | None = None
+    # what links a placement to others through this rule's `add` (a room on a day, a speaker, a track…): two
+    # placements sharing no key are never in one of its constraints or terms (large neighbourhood search uses
+    # it to leave unrelated sessions out of a neighbourhood's model)
+    links: Callable[..., Iterable] | None = None
 
     @property
     def unary(self) -> bool:
@@ -117,6 +121,7 @@ def _rule(module: ModuleType) -> Rule:
         relevant=getattr(module, "relevant", lambda problem, session: True),
         owners=getattr(module, "owners", None),
         bound=getattr(module, "bound", None),
+        links=getattr(module, "links", None),
     )
 
 

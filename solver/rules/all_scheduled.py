@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
-from solver.rules.base import BuildContext, JudgeView, Params, RuleSettings, Violation
+from solver.inputs import Problem
+from solver.rules.base import BuildContext, JudgeView, Params, Placement, RuleSettings, Violation
 
 NAME = "all_scheduled"
 DEFAULTS = RuleSettings(hard=True, weight=1000)
 MODES = ("hard", "soft")
 UNIT = "unscheduled session, per expected attendee + 1"
+
+
+def links(problem: Problem, p: Placement) -> list:
+    """Each session on its own: nothing links sessions."""
+    return []
 
 
 def add(ctx: BuildContext) -> None:

@@ -9,7 +9,7 @@ from collections import defaultdict
 from itertools import combinations
 
 from solver.inputs import Problem
-from solver.rules.base import BuildContext, JudgeView, Params, RuleSettings, Violation
+from solver.rules.base import BuildContext, JudgeView, Params, Placement, RuleSettings, Violation
 from solver.rules.clock import describe, overlaps
 
 NAME = "attendee_conflicts"
@@ -28,6 +28,27 @@ def wanted_pairs(problem: Problem) -> dict[tuple[str, str], int]:
         for a, b in combinations(sorted(sessions), 2):
             pairs[(a, b)] += min(sessions[a], sessions[b])
     return {k: v for k, v in pairs.items() if v > 0}
+
+
+_PARTNERS: dict[int, tuple[Problem, dict[str, set[str]]]] = {}
+
+
+def _partners(problem: Problem) -> dict[str, set[str]]:
+    """Each session's wanted partners, computed once per problem."""
+    cached = _PARTNERS.get(id(problem))
+    if cached is None or cached[0] is not problem:
+        out: dict[str, set[str]] = defaultdict(set)
+        for a, b in wanted_pairs(problem):
+            out[a].add(b)
+            out[b].add(a)
+        _PARTNERS.clear()
+        cached = _PARTNERS[id(problem)] = (problem, out)
+    return cached[1]
+
+
+def links(problem: Problem, p: Placement) -> list:
+    """Sessions are linked through each pair some attendee wants both of."""
+    return [tuple(sorted((p.session.session_id, other))) for other in _partners(problem).get(p.session.session_id, ())]
 
 
 def add(ctx: BuildContext) -> None:

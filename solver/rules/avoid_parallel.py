@@ -22,6 +22,11 @@ def bound(problem: Problem, params: Params) -> int:
     return overlap_bound(problem, lambda s: s.tags)
 
 
+def links(problem: Problem, p: Placement) -> list:
+    """Sessions are linked through a tag."""
+    return list(p.session.tags)
+
+
 def add(ctx: BuildContext) -> None:
     ctx.once_at_a_time(owners)
 

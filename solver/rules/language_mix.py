@@ -8,14 +8,20 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+from solver.inputs import Problem
 from solver.inputs.values import format_time_fr
-from solver.rules.base import BuildContext, Instant, JudgeView, Params, RuleSettings, Violation
+from solver.rules.base import BuildContext, Instant, JudgeView, Params, Placement, RuleSettings, Violation
 from solver.rules.clock import grid_instants
 
 NAME = "language_mix"
 DEFAULTS = RuleSettings(hard=False, weight=2)
 MODES = ("hard", "soft")
 UNIT = "instant offering one language only"
+
+
+def links(problem: Problem, p: Placement) -> list:
+    """Sessions with a language are linked through their day."""
+    return [p.day] if p.session.language else []
 
 
 def add(ctx: BuildContext) -> None:

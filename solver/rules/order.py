@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from solver.inputs import Problem
-from solver.rules.base import BuildContext, JudgeView, Params, Placed, RuleSettings, Violation
+from solver.rules.base import BuildContext, JudgeView, Params, Placed, Placement, RuleSettings, Violation
 
 NAME = "order"
 DEFAULTS = RuleSettings(hard=False, weight=20)
@@ -13,6 +13,11 @@ UNIT = "session starting before one it must follow has ended"
 
 def _minute(problem: Problem, day_index: dict, day, minute: int) -> int:
     return day_index[day] * 24 * 60 + minute
+
+
+def links(problem: Problem, p: Placement) -> list:
+    """A session is linked to those it must follow (and they to it, by its id)."""
+    return [p.session.session_id, *p.session.after]
 
 
 def add(ctx: BuildContext) -> None:

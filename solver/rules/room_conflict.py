@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from solver.inputs import Problem
 from solver.rules.base import BuildContext, JudgeView, Params, Placement, RuleSettings, Violation
 from solver.rules.clock import describe, double_bookings
 
@@ -14,6 +15,11 @@ UNIT = "extra session in a room, per instant"
 def owners(p: Placement) -> list[str]:
     """What a session holds exclusively while it runs: its room."""
     return [p.room.room_id]
+
+
+def links(problem: Problem, p: Placement) -> list:
+    """Sessions are linked through a room on a day."""
+    return [(p.room.room_id, p.day)]
 
 
 def add(ctx: BuildContext) -> None:

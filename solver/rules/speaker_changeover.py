@@ -7,6 +7,7 @@ from itertools import combinations
 
 from pydantic import Field
 
+from solver.inputs import Problem
 from solver.rules.base import BuildContext, JudgeView, Placed, Placement, RuleSettings, Violation
 from solver.rules.base import Params as BaseParams
 
@@ -23,6 +24,11 @@ class Params(BaseParams):
 
 def _needed(params: Params, building_a: str | None, building_b: str | None) -> int:
     return params.travel_minutes if building_a and building_b and building_a != building_b else params.minutes
+
+
+def links(problem: Problem, p: Placement) -> list:
+    """Sessions are linked through a speaker."""
+    return list(p.session.speakers)
 
 
 def add(ctx: BuildContext) -> None:

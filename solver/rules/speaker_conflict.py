@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from solver.inputs import Problem
 from solver.rules.base import BuildContext, JudgeView, Params, Placement, RuleSettings, Violation
 from solver.rules.clock import describe, double_bookings
 
@@ -14,6 +15,11 @@ UNIT = "extra session for a speaker, per instant"
 def owners(p: Placement) -> tuple[str, ...]:
     """What a session holds exclusively while it runs: its speakers."""
     return p.session.speakers
+
+
+def links(problem: Problem, p: Placement) -> list:
+    """Sessions are linked through a speaker."""
+    return list(p.session.speakers)
 
 
 def add(ctx: BuildContext) -> None:

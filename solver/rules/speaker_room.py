@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from solver.rules.base import BuildContext, JudgeView, Params, RuleSettings, Violation
+from solver.inputs import Problem
+from solver.rules.base import BuildContext, JudgeView, Params, Placement, RuleSettings, Violation
 from solver.rules.clock import by_speaker
 
 NAME = "speaker_room"
 DEFAULTS = RuleSettings(hard=False, weight=2)
 MODES = ("hard", "soft")
 UNIT = "extra room for a speaker"
+
+
+def links(problem: Problem, p: Placement) -> list:
+    """Sessions are linked through a speaker."""
+    return list(p.session.speakers)
 
 
 def add(ctx: BuildContext) -> None:

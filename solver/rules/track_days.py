@@ -4,12 +4,18 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from solver.rules.base import BuildContext, JudgeView, Params, Placed, RuleSettings, Violation
+from solver.inputs import Problem
+from solver.rules.base import BuildContext, JudgeView, Params, Placed, Placement, RuleSettings, Violation
 
 NAME = "track_days"
 DEFAULTS = RuleSettings(hard=False, weight=1)
 MODES = ("hard", "soft")
 UNIT = "extra day for a track"
+
+
+def links(problem: Problem, p: Placement) -> list:
+    """Sessions are linked through their track."""
+    return [p.session.track] if p.session.track else []
 
 
 def add(ctx: BuildContext) -> None:

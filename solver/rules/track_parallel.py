@@ -22,6 +22,11 @@ def bound(problem: Problem, params: Params) -> int:
     return overlap_bound(problem, lambda s: [s.track] if s.track else [])
 
 
+def links(problem: Problem, p: Placement) -> list:
+    """Sessions are linked through their track."""
+    return [p.session.track] if p.session.track else []
+
+
 def add(ctx: BuildContext) -> None:
     ctx.once_at_a_time(owners)
 

@@ -4,13 +4,19 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from solver.inputs import Problem
 from solver.inputs.values import format_time_fr
-from solver.rules.base import BuildContext, JudgeView, Params, Placed, RuleSettings, Violation
+from solver.rules.base import BuildContext, JudgeView, Params, Placed, Placement, RuleSettings, Violation
 
 NAME = "track_room"
 DEFAULTS = RuleSettings(hard=False, weight=5)
 MODES = ("hard", "soft")
 UNIT = "extra room for a track on a day"
+
+
+def links(problem: Problem, p: Placement) -> list:
+    """Sessions are linked through their track."""
+    return [p.session.track] if p.session.track else []
 
 
 def add(ctx: BuildContext) -> None:
