@@ -340,6 +340,8 @@ def rules(
     except InputError as exc:
         raise _fail_input(exc) from None
     out.print(rules_table(config))
+    if config is not None:
+        out.print(constraint_files_line(config.files), markup=False)
 
 
 def rules_table(config: Config | None = None) -> Table:

@@ -77,4 +77,4 @@ def test_rules_shows_your_weights_and_parameters(tmp_path: Path) -> None:
     assert "soft (default hard)" in row and re.search(r"│ +7 │", row)
     assert "minutes=25" in text and "minutes=15" not in text.replace("travel_minutes=", "")
     r = runner.invoke(cli, ["rules", "--constraints", str(mine)])
-    assert r.exit_code == 0 and "minutes=25" in r.output
+    assert r.exit_code == 0 and "minutes=25" in r.output and f"constraints: {mine}" in r.output
