@@ -1,7 +1,8 @@
 """`salle import xlsx`: a workbook with one sheet per input table, as an inputs folder.
 
 Sheets are matched by name, ignoring case and a `.csv` suffix: rooms, slots, sessions, speakers (required),
-unavailability and assignments (optional); other sheets (salle's own grids and lists) are ignored. Row 1 holds
+unavailability, assignments and conference (optional: columns key and value, written as conference.yaml);
+other sheets (salle's own grids and lists) are ignored. Row 1 holds
 the column names, as in the CSV files; dates, times and numbers typed as such in the spreadsheet are read as
 the contract writes them. Problems are reported like the CSV reader's, naming the workbook and sheet:
 `orga.xlsx [rooms]:4: capacity: expected a whole number, got 'many'`.
@@ -16,10 +17,13 @@ from typing import Any
 
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
+from pydantic import ValidationError
 
-from solver.errors import InputError, Issue, clip
+from solver.errors import InputError, Issue, clip, shown
 from solver.importers.folder import ASSIGNMENTS, CONTRACT, Imported, Table, write_inputs
+from solver.inputs.conference import CONFERENCE, ConferenceFile, conference_yaml
 from solver.inputs.values import format_time
+from solver.outputs.atomic import write_atomically
 
 REQUIRED = ("rooms", "slots", "sessions", "speakers")
 MAX_WORKBOOK_BYTES = 20 * 1024 * 1024
@@ -27,7 +31,7 @@ MAX_INFLATED_BYTES = 200 * 1024 * 1024  # what the XML inside may inflate to
 MAX_ENTRIES = 1_000
 MAX_ROWS = 100_000  # per sheet
 MAX_COLUMNS = 200
-OPTIONAL = ("unavailability", "assignments")
+OPTIONAL = ("unavailability", "assignments", "conference")
 
 
 def cell_text(value: object) -> str:
@@ -119,7 +123,8 @@ def read_sheets(path: Path) -> dict[str, tuple[str, Table]]:
 def import_xlsx(path: Path, out: Path) -> Imported:
     """Write the workbook's tables into `out` as CSV files, once the same reader as CSV files accepts them."""
     sheets = read_sheets(path)
-    tables = {f"{k}.csv": t for k, (_, t) in sheets.items() if k != "assignments"}
+    conference = _conference(sheets["conference"], path.name) if "conference" in sheets else None
+    tables = {f"{k}.csv": t for k, (_, t) in sheets.items() if k not in ("assignments", "conference")}
     if "assignments" in sheets:
         tables[ASSIGNMENTS] = sheets["assignments"][1]
     names = {f"{k}.csv": f"{path.name} [{title}]" for k, (title, _) in sheets.items()}
@@ -127,5 +132,41 @@ def import_xlsx(path: Path, out: Path) -> Imported:
                                                      " list written empty"]
     if "unavailability" not in sheets and (out / "unavailability.csv").is_file():
         notes = []
-    return write_inputs(tables, out, where=lambda f: names.get(f, f), notes=notes, source=path,
+    done = write_inputs(tables, out, where=lambda f: names.get(f, f), notes=notes, source=path,
                         keep_unavailability=True)
+    if conference is not None:
+        done.written += write_atomically({out / CONFERENCE: conference_yaml(
+            conference, f"written by salle import xlsx from {path.name}")})
+    return done
+
+
+def _conference(sheet: tuple[str, Table], workbook: str) -> ConferenceFile:
+    """A `conference` sheet (columns key and value: title, acronym, timezone, locale, base_url, venue) as the
+    conference file, checked row by row: `orga.xlsx [Conference]:3: timezone: unknown time zone …`."""
+    title, table = sheet
+    where = f"{workbook} [{title}]"
+    if [c.strip().lower() for c in table.columns[:2]] != ["key", "value"]:
+        raise InputError([Issue(where, "row 1 must name the columns key and value (e.g. timezone | "
+                                       "Europe/Brussels on the rows below)")])
+    allowed = list(ConferenceFile.model_fields)
+    values: dict[str, str] = {}
+    issues: list[Issue] = []
+    for number, row in enumerate(table.rows, start=2):
+        if row is None:
+            continue
+        key = row.get(table.columns[0], "").strip().lower()
+        value = row.get(table.columns[1], "").strip()
+        if key not in allowed:
+            issues.append(Issue(where, f"unknown key {shown(key)}; allowed: {', '.join(allowed)}", number, "key"))
+            continue
+        if not value:
+            continue
+        try:
+            ConferenceFile.model_validate({key: value})
+        except ValidationError as exc:
+            issues.append(Issue(where, str(exc.errors()[0]["msg"]).removeprefix("Value error, "), number, key))
+            continue
+        values[key] = value
+    if issues:
+        raise InputError(issues)
+    return ConferenceFile.model_validate(values)
