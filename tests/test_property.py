@@ -18,7 +18,7 @@ from tests.planted import planted_conference
 runner = CliRunner()
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(seed=st.integers(min_value=0, max_value=10**9))
 def test_every_written_schedule_passes_check(seed: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
