@@ -207,7 +207,7 @@ def _lns(problem: Problem, config: Config, candidates: Candidates, board: Board,
     incumbent = Incumbent(dict(board.chosen), priced[0], score(config, priced[1]))
     # the room relaxation may take a while on the biggest conferences: a sixth of the time limit at most, else
     # the bound falls back to each session's cheapest room
-    budget = time.perf_counter() + max(1.0, min(clock.left(), options.time_limit) / 6)
+    budget = time.perf_counter() + max(2.0, min(clock.left(), options.time_limit) / 6)
     bound, covers = lower_bound(problem, config, candidates, deadline=budget)
     clock.progress(incumbent.objective, bound)
     clock.phase("improve", len(board.chosen), total)
