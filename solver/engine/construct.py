@@ -55,7 +55,8 @@ def construct(problem: Problem, candidates: Candidates, config: Config, seconds:
     return board
 
 
-def _place_cheapest(problem: Problem, board: Board, opts: SessionOptions) -> bool:
+def _place_cheapest(problem: Problem, board: Board, opts: SessionOptions, avoid: Key | None = None) -> bool:
+    """Place the session in its cheapest free place (other than `avoid`); False when there is none."""
     sid = opts.session.session_id
     days = opts.days()
     for room_id in opts.rooms:
@@ -65,7 +66,7 @@ def _place_cheapest(problem: Problem, board: Board, opts: SessionOptions) -> boo
             if board.full(room_id, day):
                 continue
             for slot_id in slot_ids:
-                if board.room_taken(room_id, opts.runs[slot_id].placement.slots):
+                if (sid, room_id, slot_id) == avoid or board.room_taken(room_id, opts.runs[slot_id].placement.slots):
                     continue
                 p, against, _ = opts.pair(problem, room_id, slot_id)
                 if not against and board.free(p):
@@ -96,7 +97,7 @@ def _eject(problem: Problem, board: Board, options: dict[str, SessionOptions], s
                 continue  # pinned where it is
             old = board.remove(other)
             board.place((sid, room_id, slot_id), p)
-            if _place_cheapest_except(problem, board, options[other], old) or (
+            if _place_cheapest(problem, board, options[other], avoid=old) or (
                     depth > 1 and _eject(problem, board, options, other, depth - 1, started, seconds,
                                          banned | {sid})):
                 return True
@@ -104,17 +105,3 @@ def _eject(problem: Problem, board: Board, options: dict[str, SessionOptions], s
             board.place(old, options[other].pair(problem, old[1], old[2])[0])
     return False
 
-
-def _place_cheapest_except(problem: Problem, board: Board, opts: SessionOptions, old: Key) -> bool:
-    sid = opts.session.session_id
-    for room_id in opts.rooms:
-        if board.full(room_id):
-            continue
-        for slot_id, day in opts.run_days:
-            if (sid, room_id, slot_id) == old or board.full(room_id, day):
-                continue
-            p, against, _ = opts.pair(problem, room_id, slot_id)
-            if not against and board.free(p):
-                board.place((sid, room_id, slot_id), p)
-                return True
-    return False
