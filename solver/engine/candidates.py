@@ -85,6 +85,7 @@ class Candidates:
         self.guards = guards
         self.unary = [rc for rc in config.enabled if rc.rule.unary]
         self._cache: dict[str, SessionOptions] = {}
+        self._runs: dict[int, list[tuple[Slot, ...]]] = {}
 
     def of(self, session: Session) -> SessionOptions:
         if session.session_id not in self._cache:
@@ -94,7 +95,9 @@ class Candidates:
     def _compute(self, session: Session) -> SessionOptions:
         problem = self.problem
         rules = [rc for rc in self.unary if rc.rule.relevant(problem, session)]
-        runs = candidate_runs(problem, session)
+        if session.slots_needed not in self._runs:  # runs depend on the length only
+            self._runs[session.slots_needed] = candidate_runs(problem, session)
+        runs = self._runs[session.slots_needed]
         if not runs:
             return SessionOptions(session, {}, {}, [])
         rooms = self._scoped(rules, "room", [(r.room_id, Placement(session, r, runs[0])) for r in problem.rooms])
