@@ -62,6 +62,14 @@ def events(problem: Problem, items: list[Entry], conf: Conference) -> list[Event
     return out
 
 
+def _by_day_and_room(evs: list[Event]) -> dict[tuple[dt.date, str], list[Event]]:
+    """(day, room_id) -> its events, in the order of `evs`."""
+    out: dict[tuple[dt.date, str], list[Event]] = {}
+    for ev in evs:
+        out.setdefault((ev.entry.day, ev.entry.room.room_id), []).append(ev)
+    return out
+
+
 def _timeslot(problem: Problem) -> str:
     """The coarsest step all slot times fall on (e.g. `00:15` for 13:30–14:45), as frab's timeslot_duration."""
     step = 0
@@ -131,16 +139,15 @@ def schedule_xml(problem: Problem, items: list[Entry], conf: Conference) -> str:
     _sub(c, "time_zone_name", tz.key)
     for track in _tracks(problem):
         _sub(c, "track", track, name=track)
-    evs = events(problem, items, conf)
+    placed = _by_day_and_room(events(problem, items, conf))
     labels = room_labels(problem)
     for index, day in enumerate(problem.days, start=1):
         start, end = _day_span(problem, day, tz)
         d = _sub(root, "day", date=day.isoformat(), start=start, end=end, index=str(index))
         for room in problem.rooms:
             r = _sub(d, "room", name=labels[room.room_id])
-            for ev in evs:
-                if ev.entry.day == day and ev.entry.room.room_id == room.room_id:
-                    _event_xml(r, ev, conf, labels[room.room_id])
+            for ev in placed.get((day, room.room_id), ()):
+                _event_xml(r, ev, conf, labels[room.room_id])
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 
@@ -176,14 +183,14 @@ def _event_xml(parent: ET.Element, ev: Event, conf: Conference, room: str) -> No
 def schedule_json(problem: Problem, items: list[Entry], conf: Conference) -> str:
     """The voc schedule.json (validates against schema.json)."""
     tz = conf.tz
-    evs = events(problem, items, conf)
+    placed = _by_day_and_room(events(problem, items, conf))
     labels = room_labels(problem)
     days = []
     for index, day in enumerate(problem.days, start=1):
         start, end = _day_span(problem, day, tz)
         rooms = {
-            labels[room.room_id]: [_event_json(ev, conf, labels[room.room_id]) for ev in evs
-                        if ev.entry.day == day and ev.entry.room.room_id == room.room_id]
+            labels[room.room_id]: [_event_json(ev, conf, labels[room.room_id])
+                                   for ev in placed.get((day, room.room_id), ())]
             for room in problem.rooms
         }
         days.append({"index": index, "date": day.isoformat(), "day_start": start, "day_end": end, "rooms": rooms})

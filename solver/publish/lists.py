@@ -8,7 +8,7 @@ from __future__ import annotations
 from solver.inputs import Problem
 from solver.inputs.values import format_time
 from solver.outputs.tables import to_csv
-from solver.publish.view import Entry
+from solver.publish.view import Entry, by_room_id, by_speaker_id
 
 DOOR_COLUMNS = ("day", "start", "end", "session_id", "title", "speakers", "track", "attendance", "capacity")
 SPEAKER_COLUMNS = ("speaker_id", "name", "day", "start", "end", "session_id", "title", "room_id", "room_name",
@@ -30,25 +30,23 @@ def door_rows(items: list[Entry]) -> list[dict[str, str]]:
 
 def door_lists(problem: Problem, items: list[Entry], names: dict[str, str]) -> dict[str, str]:
     """`rooms/<room>.csv` for every room (an unused room gets a header-only list)."""
-    return {
-        f"rooms/{names[r.room_id]}.csv": to_csv(door_rows([e for e in items if e.room.room_id == r.room_id]),
-                                                DOOR_COLUMNS)
-        for r in problem.rooms
-    }
+    by_room = by_room_id(items)
+    return {f"rooms/{names[r.room_id]}.csv": to_csv(door_rows(by_room.get(r.room_id, [])), DOOR_COLUMNS)
+            for r in problem.rooms}
 
 
 def speaker_rows(problem: Problem, items: list[Entry]) -> list[dict[str, str]]:
     """Each speaker's sessions with room and time, speakers in speakers.csv order."""
+    mine = by_speaker_id(items)
     rows = []
     for speaker in problem.speakers:
-        for e in items:
-            if speaker.speaker_id in e.session.speakers:
-                rows.append({
-                    "speaker_id": speaker.speaker_id, "name": speaker.name, "day": e.day.isoformat(),
-                    "start": format_time(e.start), "end": format_time(e.end), "session_id": e.session.session_id,
-                    "title": e.session.title, "room_id": e.room.room_id, "room_name": e.room.name,
-                    "building": e.room.building or "",
-                })
+        for e in mine.get(speaker.speaker_id, ()):
+            rows.append({
+                "speaker_id": speaker.speaker_id, "name": speaker.name, "day": e.day.isoformat(),
+                "start": format_time(e.start), "end": format_time(e.end), "session_id": e.session.session_id,
+                "title": e.session.title, "room_id": e.room.room_id, "room_name": e.room.name,
+                "building": e.room.building or "",
+            })
     return rows
 
 

@@ -23,7 +23,7 @@ from solver.publish.ical import Calendars, calendar_domain
 from solver.publish.locale import resolve_locale
 from solver.publish.programme import programme_html, programme_markdown, unscheduled
 from solver.publish.timetable import PAGED_ABOVE, page_name, timetable_pages
-from solver.publish.view import Conference, Entry, file_names
+from solver.publish.view import Conference, Entry, by_room_id, by_speaker_id, file_names
 
 
 def render_pages(problem: Problem, items: list[Entry], conf: Conference, *, locale: str | None = None,
@@ -53,11 +53,13 @@ def render_pages(problem: Problem, items: list[Entry], conf: Conference, *, loca
                      previous=previous, sequences=sequences, link=link)
     files["calendar.ics"] = cals.calendar(items, conf.title)
     rooms = file_names([r.room_id for r in problem.rooms])
+    by_room = by_room_id(items)
     for room in problem.rooms:
-        mine = [e for e in items if e.room.room_id == room.room_id]
+        mine = by_room.get(room.room_id, [])
         files[f"rooms/{rooms[room.room_id]}.ics"] = cals.calendar(mine, f"{conf.title} – {room.name}")
     people = file_names([p.speaker_id for p in problem.speakers])
+    by_speaker = by_speaker_id(items)
     for speaker in problem.speakers:
-        mine = [e for e in items if speaker.speaker_id in e.session.speakers]
+        mine = by_speaker.get(speaker.speaker_id, [])
         files[f"speakers/{people[speaker.speaker_id]}.ics"] = cals.calendar(mine, f"{conf.title} – {speaker.name}")
     return files

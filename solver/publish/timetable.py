@@ -124,8 +124,11 @@ def day_table(problem: Problem, day: dt.date, shown: list[Shown], texts: Texts, 
     unit = _unit(times, origin)
     marks = {s.start for s in slots} | {s.entry.start for s in shown} | {t for t in times if t % 60 == 0}
     rows = [Row(t, texts.time(t), t in marks) for t in range(origin, last, unit)]
+    in_room: dict[str, list[Shown]] = {}
+    for s in shown:
+        in_room.setdefault(s.entry.room.room_id, []).append(s)
     for room in rooms:
-        mine = [s for s in shown if s.entry.room.room_id == room.room_id]
+        mine = in_room.get(room.room_id, [])
         taken: list[Cell] = []
         for group in _clusters(mine):
             start = min(s.entry.start for s in group)

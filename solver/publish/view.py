@@ -79,6 +79,23 @@ def entries(problem: Problem, schedule: Schedule) -> list[Entry]:
     return sorted(out.values(), key=lambda e: (e.day, e.start, rooms[e.room.room_id], e.session.session_id))
 
 
+def by_room_id(items: list[Entry]) -> dict[str, list[Entry]]:
+    """room_id -> its entries, in the order of `items`."""
+    out: dict[str, list[Entry]] = {}
+    for e in items:
+        out.setdefault(e.room.room_id, []).append(e)
+    return out
+
+
+def by_speaker_id(items: list[Entry]) -> dict[str, list[Entry]]:
+    """speaker_id -> the entries of the sessions that speaker presents (listed once each), in `items` order."""
+    out: dict[str, list[Entry]] = {}
+    for e in items:
+        for sid in dict.fromkeys(e.session.speakers):
+            out.setdefault(sid, []).append(e)
+    return out
+
+
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 MAX_STEM = 80  # with `-` and a hash, and `.ics`, far below the 255 bytes file systems allow
 
