@@ -32,6 +32,7 @@ from solver.rules.base import Placement
 
 DEBUG = bool(os.environ.get("SALLE_DEBUG_LNS"))  # one line per neighbourhood on stdout (for bench/ analysis)
 PAIRS_PER_SESSION = 300  # most places offered to one freed session in a neighbourhood model
+LOCAL_SHARE = 0.5  # a neighbourhood model holds only the linked sessions when they are fewer than this share
 ROOMS_IN_PLAY = 8  # of the rooms the freed sessions hold, how many each freed session may move to
 
 
@@ -237,16 +238,24 @@ class LargeNeighbourhoodSearch:
             t_build = time.perf_counter()
             places = self.places(board, freed)
             members = self.members(board, freed, places)
-            problem = self.problem.restricted(members) if self.local else self.problem
+            # a neighbourhood linked to most of the conference is cheaper as the whole conference (its current
+            # cost is then the incumbent's, no pricing needed)
+            local = len(members) < LOCAL_SHARE * len(self.problem.sessions)
+            if not local:
+                members = {s.session_id for s in self.problem.sessions}
+            problem = self.problem.restricted(members) if local else self.problem
             only: dict[str, Iterable[tuple[str, str]]] = {
                 sid: places[sid] if sid in freed else ([self.current[sid][1:]] if sid in self.current else [])
                 for sid in members}
             fixed = [sid for sid in members if sid not in freed and sid in self.current]
-            before = {sid: self.current[sid] for sid in members if sid in self.current}
-            old = price(problem, self.config, self.candidates, before, stop)
-            if old is None:  # cannot happen for a valid incumbent; a step is skipped rather than risked
-                return incumbent, False, False
-            old_score = score(self.config, old[1])
+            if local:
+                before = {sid: self.current[sid] for sid in members if sid in self.current}
+                old = price(problem, self.config, self.candidates, before, stop)
+                if old is None:  # cannot happen for a valid incumbent; a step is skipped rather than risked
+                    return incumbent, False, False
+            else:
+                old = (incumbent.objective, {})
+            old_score = score(self.config, old[1]) if local else incumbent.score
             built = build_model(problem, self.config, candidates=self.candidates, only=only, fixed=fixed)
             for key, lit in built.literals.items():
                 built.cp.add_hint(lit, self.current.get(key[0]) == key)
