@@ -152,3 +152,32 @@ def test_a_complete_constructed_schedule_is_never_thrown_away(generated, engine:
     assert result.schedule is not None and len(result.schedule.assignments) == len(problem.sessions)
     verdict = judge(problem, result.schedule, config)
     assert verdict.ok and verdict.total == result.objective
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(min_value=0, max_value=10**9))
+def test_neighbourhood_models_of_linked_sessions_only_keep_the_objective_exact(seed: int) -> None:
+    """Every rule's `links` is complete: with neighbourhood models holding only the freed sessions and the fixed
+    ones linked to them, the objective the search keeps is the conference's, step after step (every rule on:
+    tags, languages, order, interests, preferences)."""
+    import solver.engine.lns as lns_module
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder, _ = planted_conference(Path(tmp) / "in", seed, rich=True)
+        problem, config = load_problem(folder), load_config([DEFAULT])
+        candidates = Candidates(problem, config)
+        board = construct(problem, candidates, config)
+        if len(board.chosen) < len(problem.sessions):
+            return  # a planted conference construction could not complete: nothing to search from
+        objective, _ = price(problem, config, candidates, board.chosen)  # type: ignore[misc]
+        incumbent = Incumbent(dict(board.chosen), objective, objective)
+        search = LargeNeighbourhoodSearch(problem, config, candidates, seed=seed % 97)
+        assert search.local
+        share, lns_module.LOCAL_SHARE = lns_module.LOCAL_SHARE, 2.0  # always the linked sessions only
+        try:
+            for _ in range(5):
+                incumbent, _, _ = search.step(incumbent, board, 3, 0.2, lambda: False)
+                exact = price(problem, config, candidates, incumbent.chosen)
+                assert exact is not None and exact[0] == incumbent.objective
+        finally:
+            lns_module.LOCAL_SHARE = share
