@@ -181,3 +181,17 @@ def test_neighbourhood_models_of_linked_sessions_only_keep_the_objective_exact(s
                 assert exact is not None and exact[0] == incumbent.objective
         finally:
             lns_module.LOCAL_SHARE = share
+
+
+def test_a_hard_rule_every_schedule_breaks_is_reported_at_once(tmp_path: Path) -> None:
+    from tests.conftest import make_conference
+
+    folder = make_conference(
+        tmp_path, rooms=[{"room_id": f"R{i}", "name": f"Salle {i}", "capacity": 50} for i in range(3)],
+        slots=[{"slot_id": f"T{i}", "day": "2027-05-13", "start": f"{9 + i}h", "end": f"{10 + i}h"} for i in range(2)],
+        sessions=[{"session_id": f"S{i}", "title": "t", "attendance": 10, "track": "Santé"} for i in range(5)])
+    (tmp_path / "hard.yaml").write_text("track_parallel:\n  hard: true\n", encoding="utf-8")
+    result = solve(load_problem(folder), load_config([DEFAULT, tmp_path / "hard.yaml"]), SolveOptions(time_limit=5))
+    assert result.status is Status.INFEASIBLE
+    assert result.reasons == ["track_parallel is hard, but every schedule breaks it at least 3 time(s) (sessions of "
+                              "one track never overlap in time): make it soft, or give the conference more time slots"]

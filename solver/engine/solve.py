@@ -84,9 +84,9 @@ def solve(problem: Problem, config: Config, options: SolveOptions | None = None)
     options = options or SolveOptions()
     clock = _Clock(options)
     must_schedule = config.is_hard("all_scheduled")
-    found = precheck(problem, config)
+    found = [f.sentence for f in precheck(problem, config)] or _unavoidable(problem, config)
     if found:
-        return Result(Status.INFEASIBLE, reasons=[f.sentence for f in found], build_seconds=clock.elapsed())
+        return Result(Status.INFEASIBLE, reasons=found, build_seconds=clock.elapsed())
 
     clock.phase("construct", 0, len(problem.sessions))
     candidates = Candidates(problem, config)
@@ -221,6 +221,21 @@ def _lns(problem: Problem, config: Config, candidates: Candidates, board: Board,
                   first_solution_seconds=first_seconds, solve_seconds=clock.elapsed() - first_seconds,
                   bound_covers=covers, interrupted=clock.stopped(), iterations=search.stats.iterations,
                   variables=0, **common)  # type: ignore[arg-type]
+
+
+def _unavoidable(problem: Problem, config: Config) -> list[str]:
+    """Hard rules that every schedule placing all sessions breaks, by their own lower bound."""
+    if not config.is_hard("all_scheduled"):
+        return []
+    out = []
+    for rc in config.enabled:
+        if rc.settings.hard and rc.rule.bound is not None:
+            n = rc.rule.bound(problem, rc.params)
+            if n > 0:
+                what = rc.rule.summary.split(": ", 1)[-1].split(" (")[0].rstrip(".")
+                out.append(f"{rc.name} is hard, but every schedule breaks it at least {n} time(s) ({what}): "
+                           "make it soft, or give the conference more time slots")
+    return out
 
 
 def _rebuild(problem: Problem, config: Config, candidates: Candidates, chosen: dict[str, Key]) -> Board:
