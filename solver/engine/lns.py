@@ -1,12 +1,13 @@
 """Large neighbourhood search: free a few sessions, fix the rest where they are, let CP-SAT re-place the few.
 
-Each step picks a neighbourhood (rooms of similar size on one day, one track, one speaker's sessions, a time
-window, a random set), builds the model of the whole conference in which every other session has exactly its
-current placement (so every rule counts exactly as in the full model: the sub-model's objective *is* the
-conference's), gives the freed sessions the places that are free for them, and solves it briefly from the
-current schedule. Better schedules are kept. The neighbourhood size adapts: it grows while CP-SAT proves the
-sub-problems optimal quickly and shrinks when it runs out of time. Model size and memory are proportional to
-the freed sessions' places plus one literal per fixed session, never to sessions × rooms × slots.
+Each step picks a neighbourhood (neighbourhoods.py), gives the freed sessions the places that are free for them,
+and builds a model in which every other session has exactly its current placement: the whole conference, or,
+when every rule linking sessions says through what (`links`) and few are linked, only the freed sessions and
+the fixed ones linked to them (its objective then differs from the conference's by a constant, and steps are
+compared by the change they bring). Either way every rule counts exactly as in the full model. CP-SAT solves it
+briefly from the current schedule; better schedules are kept. The neighbourhood size adapts: it grows while
+CP-SAT proves the sub-problems optimal and shrinks when it runs out of time. Model size and memory follow the
+freed sessions' places, never sessions × rooms × slots.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ import math
 import os
 import random
 import time
-from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -26,6 +26,7 @@ from solver.engine.board import Board
 from solver.engine.candidates import Candidates, Key
 from solver.engine.cpsat import run_cpsat
 from solver.engine.model import build_model
+from solver.engine.neighbourhoods import Neighbourhoods
 from solver.engine.price import penalties_of, price, score
 from solver.inputs import Problem
 from solver.rules.base import Placement
@@ -53,9 +54,6 @@ class Stats:
     size: int = 0
 
 
-Neighbourhood = Callable[[random.Random, int], set[str]]
-
-
 class LargeNeighbourhoodSearch:
     def __init__(self, problem: Problem, config: Config, candidates: Candidates, seed: int = 0,
                  rooms_per_session: int = 4) -> None:
@@ -65,26 +63,8 @@ class LargeNeighbourhoodSearch:
         self.rng = random.Random(seed)
         self.seed = seed
         self.rooms_per_session = rooms_per_session or len(problem.rooms)
-        self.by_track: dict[str, list[str]] = defaultdict(list)
-        self.by_speaker: dict[str, list[str]] = defaultdict(list)
-        for s in problem.sessions:
-            if s.track:
-                self.by_track[s.track].append(s.session_id)
-            for who in s.speakers:
-                self.by_speaker[who].append(s.session_id)
-        self.tracks = sorted(t for t, v in self.by_track.items() if len(v) > 1)
-        self.speakers = sorted(w for w, v in self.by_speaker.items() if len(v) > 1)
-        rooms = sorted(problem.rooms, key=lambda r: (r.capacity, r.room_id))
-        self.rooms_by_size = [r.room_id for r in rooms]
-        self.kinds: list[tuple[str, Neighbourhood]] = [
-            ("rooms of a size on a day", self._rooms_day),
-            ("time window", self._window),
-            ("random", self._random),
-        ]
-        if self.tracks:
-            self.kinds.append(("track", self._track))
-        if self.speakers:
-            self.kinds.append(("speakers", self._speakers))
+        self.hoods = Neighbourhoods(problem, candidates)
+        self.kinds = self.hoods.kinds
         self.scores = [1.0] * len(self.kinds)
         self.stats = Stats()
         self.current: dict[str, Key] = {}
@@ -114,79 +94,6 @@ class LargeNeighbourhoodSearch:
             for room_id, slot_id in only[sid]:
                 wanted |= self.keys((sid, room_id, slot_id), opts.pair(self.problem, room_id, slot_id)[0])
         return set(freed) | {sid for sid, key in board.chosen.items() if self.keys(key, board.placement[sid]) & wanted}
-
-    # -- neighbourhoods: each returns the session ids to free ---------------------------------------------------
-    def _rooms_day(self, rng: random.Random, n: int) -> set[str]:
-        day = rng.choice(self.problem.days)
-        i = rng.randrange(len(self.rooms_by_size))
-        per_room = max(1, len(self.problem.slots_by_day[day]))
-        k = max(2, n // per_room + 1)
-        lo = max(0, min(i - k // 2, len(self.rooms_by_size) - k))
-        rooms = set(self.rooms_by_size[lo: lo + k])
-        return {sid for sid, key in self.current.items() if key[1] in rooms
-                and self.problem.slot[key[2]].day == day}
-
-    def _window(self, rng: random.Random, n: int) -> set[str]:
-        day = rng.choice(self.problem.days)
-        slots = self.problem.slots_by_day[day]
-        on_day = [sid for sid, key in self.current.items() if self.problem.slot[key[2]].day == day]
-        per_slot = max(1, len(on_day) // max(1, len(slots)))
-        width = max(2, n // per_slot)
-        first = rng.randrange(max(1, len(slots) - width + 1))
-        window = {s.slot_id for s in slots[first: first + width]}
-        chosen = [sid for sid in on_day if self.current[sid][2] in window]
-        if len(chosen) > n:  # a wide conference: the window's sessions in a band of room sizes
-            chosen.sort(key=lambda sid: self.rooms_by_size.index(self.current[sid][1]))
-            start = rng.randrange(len(chosen) - n + 1)
-            chosen = chosen[start: start + n]
-        return set(chosen)
-
-    def _random(self, rng: random.Random, n: int) -> set[str]:
-        ids = sorted(self.current)
-        return set(rng.sample(ids, min(n, len(ids))))
-
-    def _track(self, rng: random.Random, n: int) -> set[str]:
-        out: set[str] = set()
-        while len(out) < n and len(out) < len(self.current):
-            out |= set(self.by_track[rng.choice(self.tracks)][: max(1, n - len(out))])
-            if len(out) >= n // 2:
-                break
-        return self._with_neighbours(rng, out, n)
-
-    def _speakers(self, rng: random.Random, n: int) -> set[str]:
-        out: set[str] = set()
-        for _ in range(len(self.speakers)):
-            out |= set(self.by_speaker[rng.choice(self.speakers)])
-            if len(out) >= n // 2:
-                break
-        return self._with_neighbours(rng, out, n)
-
-    def _around(self, rng: random.Random, n: int, sid: str, board: Board) -> set[str]:
-        """A session left out, its speakers' other sessions, and on one of its days the sessions holding a few
-        of the rooms it could use and a few rooms with free time, so that a chain of moves can make room."""
-        problem = self.problem
-        session = problem.session[sid]
-        opts = self.candidates.of(session)
-        days = sorted({day for _, day in opts.run_days})
-        day = rng.choice(days)
-        per_room = max(1, len(problem.slots_by_day[day]))
-        k = max(2, n // (2 * per_room))
-        rooms = list(opts.rooms)
-        first = rng.randrange(max(1, min(len(rooms), 3 * k) - k + 1))
-        chosen = set(rooms[first: first + k])
-        roomy = [r for r in rooms if r not in chosen and not board.full(r, day)]
-        chosen |= set(roomy[:k])
-        mates = {other for who in session.speakers for other in self.by_speaker[who] if other in self.current}
-        return {sid} | mates | {other for other, key in self.current.items() if key[1] in chosen
-                                and problem.slot[key[2]].day == day}
-
-    def _with_neighbours(self, rng: random.Random, core: set[str], n: int) -> set[str]:
-        """`core` plus sessions sharing its rooms and days, so the freed sessions can trade places."""
-        cells = {(self.current[s][1], self.problem.slot[self.current[s][2]].day) for s in core if s in self.current}
-        others = [sid for sid, key in self.current.items()
-                  if sid not in core and (key[1], self.problem.slot[key[2]].day) in cells]
-        rng.shuffle(others)
-        return {s for s in core if s in self.current} | set(others[: max(0, n - len(core))])
 
     # -- one step --------------------------------------------------------------------------------------------
     def places(self, board: Board, freed: set[str]) -> dict[str, list[tuple[str, str]]]:
@@ -220,13 +127,13 @@ class LargeNeighbourhoodSearch:
              stop: Callable[[], bool], deadline: float = math.inf) -> tuple[Incumbent, bool, bool]:
         """One neighbourhood, searched for `seconds` of CP-SAT's deterministic time (and never past `deadline`):
         (the incumbent, improved?, proven optimal within the neighbourhood?)."""
-        self.current = incumbent.chosen
+        self.current = self.hoods.current = incumbent.chosen
         rng = self.rng
         unplaced = sorted(s.session_id for s in self.problem.sessions if s.session_id not in self.current
                           and self.candidates.of(s).rooms)
         k = rng.choices(range(len(self.kinds)), weights=self.scores)[0]
         if unplaced and rng.random() < 0.8:  # repairing: make room for a session left out
-            k, freed = -1, self._around(rng, size, rng.choice(unplaced), board)
+            k, freed = -1, self.hoods.around(rng, size, rng.choice(unplaced), board)
         else:
             freed = self.kinds[k][1](rng, size)
         if not freed:

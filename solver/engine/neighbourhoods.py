@@ -1,0 +1,117 @@
+"""Which sessions to free: the neighbourhoods of the large neighbourhood search.
+
+Each kind returns a set of session ids to free around the current schedule: rooms of a similar size on one day,
+a time window, a random set, one track (with the sessions sharing its rooms and days), some speakers' sessions,
+and, while repairing, the rooms and speakers around a session left out.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+from collections.abc import Callable
+
+from solver.engine.board import Board
+from solver.engine.candidates import Candidates, Key
+from solver.inputs import Problem
+
+Neighbourhood = Callable[[random.Random, int], set[str]]
+
+
+class Neighbourhoods:
+    def __init__(self, problem: Problem, candidates: Candidates) -> None:
+        self.problem = problem
+        self.candidates = candidates
+        self.current: dict[str, Key] = {}  # the schedule the neighbourhoods are drawn around
+        self.by_track: dict[str, list[str]] = defaultdict(list)
+        self.by_speaker: dict[str, list[str]] = defaultdict(list)
+        for s in problem.sessions:
+            if s.track:
+                self.by_track[s.track].append(s.session_id)
+            for who in s.speakers:
+                self.by_speaker[who].append(s.session_id)
+        self.tracks = sorted(t for t, v in self.by_track.items() if len(v) > 1)
+        self.speakers = sorted(w for w, v in self.by_speaker.items() if len(v) > 1)
+        rooms = sorted(problem.rooms, key=lambda r: (r.capacity, r.room_id))
+        self.rooms_by_size = [r.room_id for r in rooms]
+        self.kinds: list[tuple[str, Neighbourhood]] = [
+            ("rooms of a size on a day", self._rooms_day),
+            ("time window", self._window),
+            ("random", self._random),
+        ]
+        if self.tracks:
+            self.kinds.append(("track", self._track))
+        if self.speakers:
+            self.kinds.append(("speakers", self._speakers))
+
+    def _rooms_day(self, rng: random.Random, n: int) -> set[str]:
+        day = rng.choice(self.problem.days)
+        i = rng.randrange(len(self.rooms_by_size))
+        per_room = max(1, len(self.problem.slots_by_day[day]))
+        k = max(2, n // per_room + 1)
+        lo = max(0, min(i - k // 2, len(self.rooms_by_size) - k))
+        rooms = set(self.rooms_by_size[lo: lo + k])
+        return {sid for sid, key in self.current.items() if key[1] in rooms
+                and self.problem.slot[key[2]].day == day}
+
+    def _window(self, rng: random.Random, n: int) -> set[str]:
+        day = rng.choice(self.problem.days)
+        slots = self.problem.slots_by_day[day]
+        on_day = [sid for sid, key in self.current.items() if self.problem.slot[key[2]].day == day]
+        per_slot = max(1, len(on_day) // max(1, len(slots)))
+        width = max(2, n // per_slot)
+        first = rng.randrange(max(1, len(slots) - width + 1))
+        window = {s.slot_id for s in slots[first: first + width]}
+        chosen = [sid for sid in on_day if self.current[sid][2] in window]
+        if len(chosen) > n:  # a wide conference: the window's sessions in a band of room sizes
+            chosen.sort(key=lambda sid: self.rooms_by_size.index(self.current[sid][1]))
+            start = rng.randrange(len(chosen) - n + 1)
+            chosen = chosen[start: start + n]
+        return set(chosen)
+
+    def _random(self, rng: random.Random, n: int) -> set[str]:
+        ids = sorted(self.current)
+        return set(rng.sample(ids, min(n, len(ids))))
+
+    def _track(self, rng: random.Random, n: int) -> set[str]:
+        out: set[str] = set()
+        while len(out) < n and len(out) < len(self.current):
+            out |= set(self.by_track[rng.choice(self.tracks)][: max(1, n - len(out))])
+            if len(out) >= n // 2:
+                break
+        return self._with_neighbours(rng, out, n)
+
+    def _speakers(self, rng: random.Random, n: int) -> set[str]:
+        out: set[str] = set()
+        for _ in range(len(self.speakers)):
+            out |= set(self.by_speaker[rng.choice(self.speakers)])
+            if len(out) >= n // 2:
+                break
+        return self._with_neighbours(rng, out, n)
+
+    def around(self, rng: random.Random, n: int, sid: str, board: Board) -> set[str]:
+        """A session left out, its speakers' other sessions, and on one of its days the sessions holding a few
+        of the rooms it could use and a few rooms with free time, so that a chain of moves can make room."""
+        problem = self.problem
+        session = problem.session[sid]
+        opts = self.candidates.of(session)
+        days = sorted({day for _, day in opts.run_days})
+        day = rng.choice(days)
+        per_room = max(1, len(problem.slots_by_day[day]))
+        k = max(2, n // (2 * per_room))
+        rooms = list(opts.rooms)
+        first = rng.randrange(max(1, min(len(rooms), 3 * k) - k + 1))
+        chosen = set(rooms[first: first + k])
+        roomy = [r for r in rooms if r not in chosen and not board.full(r, day)]
+        chosen |= set(roomy[:k])
+        mates = {other for who in session.speakers for other in self.by_speaker[who] if other in self.current}
+        return {sid} | mates | {other for other, key in self.current.items() if key[1] in chosen
+                                and problem.slot[key[2]].day == day}
+
+    def _with_neighbours(self, rng: random.Random, core: set[str], n: int) -> set[str]:
+        """`core` plus sessions sharing its rooms and days, so the freed sessions can trade places."""
+        cells = {(self.current[s][1], self.problem.slot[self.current[s][2]].day) for s in core if s in self.current}
+        others = [sid for sid, key in self.current.items()
+                  if sid not in core and (key[1], self.problem.slot[key[2]].day) in cells]
+        rng.shuffle(others)
+        return {s for s in core if s in self.current} | set(others[: max(0, n - len(core))])
