@@ -2,7 +2,7 @@
 
 construct.py   a complete first schedule, fast (board.py: who holds which room and speaker when)
 model.py       the CP-SAT model over allowed placements (candidates.py: where each session may go, at what cost)
-lns.py         large neighbourhood search over sub-models of freed sessions
+lns.py         large neighbourhood search over sub-models of freed sessions (neighbourhoods.py: which to free)
 bounds.py      the room relaxation and per-scope lower bounds, each saying what it covers
 price.py       the exact cost of a schedule as the model counts it
 solve.py       chooses and runs them; cpsat.py runs CP-SAT so that Ctrl-C always stops it
