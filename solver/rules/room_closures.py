@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from solver.inputs import Problem
+from solver.inputs import Problem, Unavailability
 from solver.inputs.values import format_time_fr
 from solver.rules.base import JudgeView, Params, Placement, RuleSettings, Violation
 
@@ -26,10 +26,11 @@ def entities(problem: Problem, params: Params, p: Placement) -> list[str]:
 
 def judge(view: JudgeView, params: Params) -> list[Violation]:
     out = []
+    closures: dict[tuple[str, object], list[Unavailability]] = {}  # (who, day) -> its rows, in file order
+    for u in view.problem.unavailability:
+        closures.setdefault((u.who, u.day), []).append(u)
     for p in view.placed:
-        for u in view.problem.unavailability:
-            if u.who != p.room.room_id or u.day != p.day:
-                continue
+        for u in closures.get((p.room.room_id, p.day), ()):
             _, start, end = u.window
             if any(a < end and start < b for a, b in p.intervals):
                 window = "all day" if u.start is None else f"{format_time_fr(start)}–{format_time_fr(end)}"

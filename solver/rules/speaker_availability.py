@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from solver.inputs import Problem
+from solver.inputs import Problem, Unavailability
 from solver.inputs.values import format_time_fr
 from solver.rules.base import JudgeView, Params, Placement, RuleSettings, Violation
 
@@ -32,11 +32,12 @@ def entities(problem: Problem, params: Params, p: Placement) -> list[str]:
 
 def judge(view: JudgeView, params: Params) -> list[Violation]:
     out = []
+    absences: dict[tuple[str, object], list[Unavailability]] = {}  # (who, day) -> its rows, in file order
+    for u in view.problem.unavailability:
+        absences.setdefault((u.who, u.day), []).append(u)
     for p in view.placed:
         for who in p.session.speakers:
-            for u in view.problem.unavailability:
-                if u.who != who or u.day != p.day:
-                    continue
+            for u in absences.get((who, p.day), ()):
                 day, start, end = u.window
                 if any(a < end and start < b for a, b in p.intervals):
                     name = view.problem.speaker[who].name
