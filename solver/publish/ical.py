@@ -160,10 +160,9 @@ class Calendars:
 
 
 def _calendar_line(name: str, value: str) -> bytes:
-    """The content line (folded, with its CRLF) icalendar writes for a VCALENDAR property."""
-    cal = Calendar()
-    cal.add(name, value)
-    return cal.to_ical()[len(b"BEGIN:VCALENDAR\r\n"): -len(END)]
+    """The content line (folded, with its CRLF) icalendar writes for a VCALENDAR property (of a type without
+    parameters, such as X-WR-CALNAME)."""
+    return _line(name.upper(), "", Calendar.types_factory.for_property(name)(value).to_ical().decode())
 
 
 def _text(value: str) -> str:
@@ -190,7 +189,7 @@ def _line(name: str, params: str, value: str) -> bytes:
     """One content line with its CRLF, folded at 75 octets by icalendar when longer."""
     line = f"{name}{params}:{value}"
     data = line.encode()
-    if len(data) < 75:
+    if len(data) < 75 and "\n" not in line:  # shorter lines are not folded (a line break is refused below)
         return data + b"\r\n"
     return bytes(Contentline(line).to_ical()) + b"\r\n"
 

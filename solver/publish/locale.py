@@ -157,15 +157,11 @@ class Texts:
 
     def time(self, minutes: int) -> str:
         """`13 h 30`, `8 h 00`, `1:30 PM` (24:00 is written as midnight). French hours take no leading zero."""
-        return _narrow(format_time(_clock(minutes), _short_time(self.locale), locale=self.locale))
+        return _time(self.locale, minutes)
 
     def hours(self, start: int, end: int) -> str:
         """`13 h 30 – 14 h 45`, `1:30 – 2:45 PM`."""
-        if end >= 24 * 60 or end <= start:
-            return f"{self.time(start)} – {self.time(end)}"
-        skeleton = "hm" if "a" in get_time_format("short", locale=self.locale).pattern else "Hm"
-        text = _narrow(format_interval(_clock(start), _clock(end), skeleton, locale=self.locale))
-        return re.sub(r"\s*[–-]\s*", " – ", text, count=1)
+        return _hours(self.locale, start, end)
 
     def names(self, names: list[str]) -> str:
         """`Ana, Bob et Carl`, `Ana, Bob, and Carl`."""
@@ -179,6 +175,22 @@ class Texts:
             return get_timezone_location(tz, locale=self.locale, return_city=True)
         except (LookupError, ValueError):
             return tz.rsplit("/", 1)[-1].replace("_", " ")
+
+
+@cache
+def _time(locale: Locale, minutes: int) -> str:
+    """`Texts.time`, computed once per locale and minute (a conference has few distinct times)."""
+    return _narrow(format_time(_clock(minutes), _short_time(locale), locale=locale))
+
+
+@cache
+def _hours(locale: Locale, start: int, end: int) -> str:
+    """`Texts.hours`, computed once per locale and span."""
+    if end >= 24 * 60 or end <= start:
+        return f"{_time(locale, start)} – {_time(locale, end)}"
+    skeleton = "hm" if "a" in get_time_format("short", locale=locale).pattern else "Hm"
+    text = _narrow(format_interval(_clock(start), _clock(end), skeleton, locale=locale))
+    return re.sub(r"\s*[–-]\s*", " – ", text, count=1)
 
 
 def _clock(minutes: int) -> dt.time:
