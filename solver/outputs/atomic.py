@@ -17,6 +17,7 @@ import signal
 import tempfile
 import threading
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -99,19 +100,61 @@ def check_out_folder(out: Path, inputs: Iterable[Path | str | None], writes: Ite
                                                "choose another --out or copy that file elsewhere first")])
 
 
-def _stage(path: Path, content: str | bytes, mode: int) -> Path:
-    """`content` in a hidden temp file beside `path`, flushed to disk; returns its path."""
+SYNC_THREADS = 8  # fsyncs in flight at once: the file system commits them together instead of one by one
+OPEN_AT_MOST = 1024  # staged files kept open (to be flushed by the descriptor that wrote them) before a flush
+
+
+def _stage(path: Path, content: str | bytes, mode: int) -> tuple[Path, int]:
+    """`content` in a hidden temp file beside `path`; returns its path and its still open descriptor, to be
+    flushed to disk and closed by `_flush`."""
     fd, name = tempfile.mkstemp(prefix=f".{path.name[:40]}.", suffix=".salle-tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(content.encode("utf-8") if isinstance(content, str) else content)
-            fh.flush()
-            os.fsync(fh.fileno())
+        data = memoryview(content.encode("utf-8") if isinstance(content, str) else content)
+        while data:
+            data = data[os.write(fd, data):]
         os.chmod(name, mode)
     except BaseException:
+        os.close(fd)
         Path(name).unlink(missing_ok=True)
         raise
-    return Path(name)
+    return Path(name), fd
+
+
+class _Unflushed(Exception):
+    """A staged file could not be flushed to disk."""
+
+    def __init__(self, target: Path, error: OSError) -> None:
+        super().__init__(target, error)
+        self.target, self.error = target, error
+
+
+def _sync(fd: int) -> OSError | None:
+    """fsync and close `fd` (the descriptor that wrote the file, so no write error goes unseen); the error, if any."""
+    try:
+        os.fsync(fd)
+    except OSError as exc:
+        return exc
+    finally:
+        os.close(fd)
+    return None
+
+
+def _flush(pending: list[tuple[Path, int]]) -> None:
+    """Flush every staged file of `pending` (target, open descriptor) to disk and close it, emptying the list.
+
+    Several fsyncs run at once, in threads, after the files are written: the file system then commits them
+    together (one by one, interleaved with the writes, they cost a journal commit each). Raises `_Unflushed`
+    for the first file, in order, that could not be flushed; every descriptor is closed in any case."""
+    batch = list(pending)
+    pending.clear()  # from here on the descriptors belong to this call, which closes each exactly once
+    if len(batch) == 1:
+        errors = [_sync(batch[0][1])]
+    else:
+        with ThreadPoolExecutor(SYNC_THREADS, thread_name_prefix="salle-fsync") as pool:
+            errors = list(pool.map(_sync, [fd for _, fd in batch]))
+    for (target, _), error in zip(batch, errors, strict=True):
+        if error is not None:
+            raise _Unflushed(target, error)
 
 
 def _remove(paths: Iterable[Path]) -> None:
@@ -124,20 +167,38 @@ def write_atomically(files: dict[Path, str | bytes]) -> list[Path]:
     """Write every `path: content` all-or-nothing; return the paths written.
 
     Raises `OutputError` (one sentence naming the file) on any operating-system error; the targets then hold
-    exactly what they held before, and no temp file is left behind."""
+    exactly what they held before, and no temp file is left behind. Every file is flushed to disk (fsync)
+    before any is renamed into place."""
     mode = 0o666 & ~_umask()
     staged: list[tuple[Path, Path]] = []  # (temp, target)
     created: list[Path] = []  # folders this call created, removed again on failure
+    folders: set[Path] = set()  # folders known to exist
+    pending: list[tuple[Path, int]] = []  # (target, open descriptor of its temp file): written, not yet flushed
     current = Path()
     try:
-        for path, content in files.items():
-            current = Path(path)
-            if current.is_dir():
-                raise IsADirectoryError(errno.EISDIR, "is a folder", str(current))
-            missing = [p for p in (current.parent, *current.parent.parents) if not p.exists()]
-            current.parent.mkdir(parents=True, exist_ok=True)
-            created += reversed(missing)
-            staged.append((_stage(current, content, mode), current))
+        try:
+            for path, content in files.items():
+                current = Path(path)
+                if current.is_dir():
+                    raise IsADirectoryError(errno.EISDIR, "is a folder", str(current))
+                if current.parent not in folders:
+                    missing = [p for p in (current.parent, *current.parent.parents) if not p.exists()]
+                    current.parent.mkdir(parents=True, exist_ok=True)
+                    created += reversed(missing)
+                    folders.add(current.parent)
+                tmp, fd = _stage(current, content, mode)
+                staged.append((tmp, current))
+                pending.append((current, fd))
+                if len(pending) >= OPEN_AT_MOST:
+                    _flush(pending)
+            _flush(pending)
+        except _Unflushed as failed:
+            current = failed.target
+            raise failed.error from None
+        finally:
+            for _, fd in pending:  # written but not flushed when something else failed
+                with contextlib.suppress(OSError):
+                    os.close(fd)
     except OSError as exc:
         _remove(t for t, _ in staged)
         _remove_folders(created)
