@@ -42,6 +42,7 @@ class ToolRun:
     objective_set: str = "seats"  # which constraint file (bench/common.py OBJECTIVES)
     load_avg: float | None = None  # the machine's 1-minute load average when the run started (2 cores, shared)
     penalties: dict[str, int] = field(default_factory=dict)  # the judge's weighted penalty per soft rule (non-zero)
+    commit: str = ""  # the repository's commit when the run started ('+dirty': uncommitted changes in solver/)
 
     @property
     def gap(self) -> float | None:

@@ -74,7 +74,7 @@ def run_tool(name: str, instance: Path, time_limit: float, seed: int, workdir: P
            "--seed", str(seed), "--workdir", str(workdir), "--objective", objective]
     env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
     cap = wall * time_limit + 150
-    load = os.getloadavg()[0]
+    load, commit = os.getloadavg()[0], _commit()
     started = time.perf_counter()
     with (workdir / "stdout.log").open("wb") as so, (workdir / "stderr.log").open("wb") as se:
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=so, stderr=se, start_new_session=True)
@@ -100,7 +100,7 @@ def run_tool(name: str, instance: Path, time_limit: float, seed: int, workdir: P
                       note=f"killed after {elapsed:.0f} s (wall cap {cap:.0f} s)" if killed
                       else _last_line(workdir / "stderr.log"))
     out.instance = label
-    out.load_avg = load
+    out.load_avg, out.commit = load, commit
     out.peak_mb = usage.ru_maxrss / 1024
     judge_run(out, instance, workdir)
     out.save(result_file)
@@ -419,8 +419,9 @@ def render(runs: dict[Key, ToolRun], planted: dict[tuple[str, str], int | None],
         except metadata.PackageNotFoundError:
             versions.append(f"{dist} not installed")
     mem_gb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    commit = _commit()
-    commit = f"salle at {commit.replace('+dirty', ' with uncommitted changes in solver/')}" if commit else "salle"
+    commits = sorted({r.commit for r in runs.values() if r.commit}) or [c for c in [_commit()] if c]
+    commit = ("salle at " + ", ".join(c.replace("+dirty", " (uncommitted changes in solver/)") for c in commits)
+              + (" (when the runs started)" if len(commits) > 1 else "")) if commits else "salle"
     apis = sorted({n.split(";")[0].removeprefix("API ") for r in runs.values() if r.tool == "salle"
                    for n in [r.note] if n.startswith("API ")})
     limits = sorted({k[3] for k in runs})
