@@ -14,7 +14,7 @@ import datetime as dt
 import re
 from collections import Counter
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_interval, format_time, get_date_format, get_time_format
@@ -145,7 +145,7 @@ class Texts:
 
     def number(self, n: int) -> str:
         """`10 000` in French, `10,000` in English (no-break spaces)."""
-        return _narrow(format_decimal(n, locale=self.locale)).replace(" ", "\u00a0")
+        return _number(self.locale, n)
 
     def day(self, day: dt.date) -> str:
         """The day without its year: `jeudi 13 mai`, `Thursday, May 13`."""
@@ -175,6 +175,12 @@ class Texts:
             return get_timezone_location(tz, locale=self.locale, return_city=True)
         except (LookupError, ValueError):
             return tz.rsplit("/", 1)[-1].replace("_", " ")
+
+
+@lru_cache(maxsize=4096)
+def _number(locale: Locale, n: int) -> str:
+    """`Texts.number`, computed once per locale and number (seats and attendances repeat)."""
+    return _narrow(format_decimal(n, locale=locale)).replace(" ", "\u00a0")
 
 
 @cache
