@@ -24,10 +24,14 @@ from solver.inputs import Problem
 SECONDS_PER_VARIABLE = 2e-5
 
 
-def lower_bound(problem: Problem, config: Config, candidates: Candidates,
-                deadline: float | None = None) -> tuple[float, tuple[str, ...]]:
-    """(bound, the rules it covers). Every session with no room or run makes the bound 0 (nothing to say)."""
-    rooms_share = room_relaxation(problem, config, candidates, deadline)
+def lower_bound(problem: Problem, config: Config, candidates: Candidates, deadline: float | None = None,
+                suggested: dict[str, list[str]] | None = None) -> tuple[float, tuple[str, ...]]:
+    """(bound, the rules it covers). With a `suggested` dict, the room relaxation's choice of rooms for each
+    session (most first) is put there, when it was solved."""
+    relaxation = room_relaxation(problem, config, candidates, deadline)
+    rooms_share = None if relaxation is None else relaxation[0]
+    if relaxation is not None and suggested is not None:
+        suggested.update(relaxation[1])
     if rooms_share is None:  # no time, or the relaxation would not be valid: each session's cheapest room
         rooms_share = float(sum(min((o.cost for o in candidates.of(s).rooms.values()), default=0)
                                 for s in problem.sessions))
@@ -44,9 +48,9 @@ def lower_bound(problem: Problem, config: Config, candidates: Candidates,
 
 
 def room_relaxation(problem: Problem, config: Config, candidates: Candidates,
-                    deadline: float | None = None) -> float | None:
-    """The relaxation's optimum; None when it would not be valid (sessions may stay unscheduled, rooms may
-    clash) or was not solved in the time left."""
+                    deadline: float | None = None) -> tuple[float, dict[str, list[str]]] | None:
+    """The relaxation's optimum and the rooms it gives each session (most first); None when it would not be
+    valid (sessions may stay unscheduled, rooms may clash) or was not solved in the time left."""
     if not (config.is_hard("all_scheduled") and config.is_hard("room_conflict")):
         return None
     by_kind = config.is_hard("slot_kind")
@@ -60,13 +64,16 @@ def room_relaxation(problem: Problem, config: Config, candidates: Candidates,
         return None
     usage: dict[tuple[str, str | None], list] = defaultdict(list)
     objective = lp.Objective()
+    chosen: dict[str, list[tuple[str, pywraplp.Variable]]] = {}
     for s in problem.sessions:
         rooms = candidates.of(s).rooms
         row = lp.Constraint(1.0, 1.0)
+        mine = chosen[s.session_id] = []
         for room_id, option in rooms.items():
             if pins and s.room and room_id != s.room:
                 continue
             z = lp.NumVar(0.0, 1.0, "")
+            mine.append((room_id, z))
             objective.SetCoefficient(z, float(option.cost))
             row.SetCoefficient(z, 1.0)
             usage[(room_id, s.kind if by_kind else None)].append((z, s.slots_needed))
@@ -89,4 +96,6 @@ def room_relaxation(problem: Problem, config: Config, candidates: Candidates,
         lp.SetTimeLimit(int(1000 * left))
     if lp.Solve() != pywraplp.Solver.OPTIMAL:
         return None
-    return float(objective.Value())
+    rooms_of = {sid: [r for r, z in sorted(mine, key=lambda m: -m[1].solution_value()) if z.solution_value() > 1e-6]
+                for sid, mine in chosen.items()}
+    return float(objective.Value()), rooms_of

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from solver.config import Config
 from solver.engine.board import Board
@@ -25,8 +25,9 @@ MAX_ROOMS_TRIED = 40  # per session and ejection attempt: the cheapest rooms are
 
 def construct(problem: Problem, candidates: Candidates, config: Config, seconds: float = 10.0,
               start: dict[str, Key] | None = None, seed: int = 0,
-              stop: Callable[[], bool] = lambda: False) -> Board:
-    """A board holding every session it could place (`start`'s placements first, where still allowed)."""
+              stop: Callable[[], bool] = lambda: False, prefer: dict[str, list[str]] | None = None) -> Board:
+    """A board holding every session it could place (`start`'s placements first, where still allowed); with
+    `prefer`, each session tries those rooms first (e.g. the room relaxation's), then its cheapest."""
     started = time.perf_counter()
     board = Board(problem, config)
     rng = random.Random(seed)
@@ -44,7 +45,8 @@ def construct(problem: Problem, candidates: Candidates, config: Config, seconds:
         return (not pinned, -o.session.slots_needed, len(o.rooms) * len(o.runs), -o.session.attendance, sid)
 
     order = sorted((sid for sid in options if sid not in board.chosen and options[sid].rooms), key=difficulty)
-    left = [sid for sid in order if not _place_cheapest(problem, board, options[sid])]
+    left = [sid for sid in order if not _place_cheapest(problem, board, options[sid],
+                                                        first=(prefer or {}).get(sid, ()))]
     for depth in (1, 2):
         while left and time.perf_counter() - started < seconds and not stop():
             rng.shuffle(left)
@@ -55,11 +57,14 @@ def construct(problem: Problem, candidates: Candidates, config: Config, seconds:
     return board
 
 
-def _place_cheapest(problem: Problem, board: Board, opts: SessionOptions, avoid: Key | None = None) -> bool:
-    """Place the session in its cheapest free place (other than `avoid`); False when there is none."""
+def _place_cheapest(problem: Problem, board: Board, opts: SessionOptions, avoid: Key | None = None,
+                    first: Iterable[str] = ()) -> bool:
+    """Place the session in its cheapest free place (other than `avoid`; in the rooms `first` before the
+    others); False when there is none."""
     sid = opts.session.session_id
     days = opts.days()
-    for room_id in opts.rooms:
+    rooms = [r for r in first if r in opts.rooms]
+    for room_id in [*rooms, *(r for r in opts.rooms if r not in rooms)] if rooms else opts.rooms:
         if board.full(room_id):
             continue
         for day, slot_ids in days:

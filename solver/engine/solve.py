@@ -208,7 +208,16 @@ def _lns(problem: Problem, config: Config, candidates: Candidates, board: Board,
     # the room relaxation may take a while on the biggest conferences: a sixth of the time limit at most, else
     # the bound falls back to each session's cheapest room
     budget = time.perf_counter() + max(2.0, min(clock.left(), options.time_limit) / 6)
-    bound, covers = lower_bound(problem, config, candidates, deadline=budget)
+    suggested: dict[str, list[str]] = {}
+    bound, covers = lower_bound(problem, config, candidates, deadline=budget, suggested=suggested)
+    if suggested and not clock.stopped():  # a second construction, in the relaxation's rooms first
+        start = {sid: (sid, room, slot) for sid, (room, slot) in problem.previous.items()}
+        second = construct(problem, candidates, config, seconds=max(0.5, clock.left() / 8), start=start,
+                           seed=options.seed, stop=clock.stopped, prefer=suggested)
+        priced = price(problem, config, candidates, second.chosen) if len(second.chosen) == len(board.chosen) \
+            else None
+        if priced is not None and score(config, priced[1]) < incumbent.score:
+            board, incumbent = second, Incumbent(dict(second.chosen), priced[0], score(config, priced[1]))
     clock.progress(incumbent.objective, bound)
     clock.phase("improve", len(board.chosen), total)
     search = LargeNeighbourhoodSearch(problem, config, candidates, **lns_options)  # type: ignore[arg-type]
