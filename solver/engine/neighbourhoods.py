@@ -75,7 +75,7 @@ class Neighbourhoods:
 
     def _track(self, rng: random.Random, n: int) -> set[str]:
         out: set[str] = set()
-        while len(out) < n and len(out) < len(self.current):
+        for _ in range(len(self.tracks)):  # a few tracks at most: small ones may never add up to n
             out |= set(self.by_track[rng.choice(self.tracks)][: max(1, n - len(out))])
             if len(out) >= n // 2:
                 break
