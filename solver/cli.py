@@ -144,73 +144,74 @@ def solve(
     options = SolveOptions(time_limit=time_limit, seed=seed, workers=workers, log=log,
                            explain_time_limit=explain_time_limit, rooms_per_session=rooms_per_session,
                            on_progress=progress.update, on_phase=progress.phase, stop=stop)
-    try:
-        before = service.parse_moment(freeze_before) if freeze_before else None
-    except ValueError as exc:
-        err.print(f"--freeze-before: {exc}", markup=False)
-        raise typer.Exit(EXIT_INPUT) from None
-    frozen = service.Freeze(tuple(x.strip() for x in (freeze or "").split(",") if x.strip()), before)
-    try:
-        if (frozen.sessions or frozen.before) and previous is None:
-            raise InputError([Issue("--freeze", "needs --previous (the schedule to keep)")])
-        with interrupts(stop), progress:
-            run = service.run_solve(inputs, constraints, out_dir, options, allow_unscheduled, previous, frozen,
-                                    timezone, locale)
-    except InputError as exc:
-        raise _fail_input(exc) from None
-    except SalleError as exc:
-        err.print(str(exc), markup=False)
-        raise typer.Exit(EXIT_INPUT) from None
-    except KeyboardInterrupt:  # a second Ctrl-C: stop at once, write nothing
-        err.print("Interrupted twice: stopped at once. Nothing was written; the previous outputs are untouched.")
-        raise typer.Exit(EXIT_INTERRUPTED) from None
-    for w in run.warnings:
-        err.print(f"warning: {w}", markup=False)
-    out.print(constraint_files_line(run.config.files), markup=False)
-    r = run.result
-    if r.status is Status.INFEASIBLE:
-        out.print("[bold red]No schedule exists[/bold red] that meets every hard rule. Nothing was written.")
-        for reason in r.reasons:
-            out.print(f"  - {reason}", markup=False)
-        raise typer.Exit(EXIT_NO_SCHEDULE)
-    if r.status is Status.INTERRUPTED:
-        out.print("[bold yellow]Interrupted[/bold yellow] before any schedule was found. Nothing was written; the "
-                  "previous outputs are untouched.")
-        raise typer.Exit(EXIT_INTERRUPTED)
-    if r.status is Status.TIMEOUT:
-        out.print(f"[bold yellow]Time limit reached[/bold yellow] ({time_limit:g} s) before any schedule was "
-                  "found. Nothing was written; try a longer --time-limit.")
-        for reason in r.reasons:
-            out.print(f"  - {reason}", markup=False)
-        raise typer.Exit(EXIT_TIMEOUT)
+    with interrupts(stop):  # until the very end: an interrupt after the files are written changes nothing
+        try:
+            before = service.parse_moment(freeze_before) if freeze_before else None
+        except ValueError as exc:
+            err.print(f"--freeze-before: {exc}", markup=False)
+            raise typer.Exit(EXIT_INPUT) from None
+        frozen = service.Freeze(tuple(x.strip() for x in (freeze or "").split(",") if x.strip()), before)
+        try:
+            if (frozen.sessions or frozen.before) and previous is None:
+                raise InputError([Issue("--freeze", "needs --previous (the schedule to keep)")])
+            with progress:
+                run = service.run_solve(inputs, constraints, out_dir, options, allow_unscheduled, previous, frozen,
+                                        timezone, locale)
+        except InputError as exc:
+            raise _fail_input(exc) from None
+        except SalleError as exc:
+            err.print(str(exc), markup=False)
+            raise typer.Exit(EXIT_INPUT) from None
+        except KeyboardInterrupt:  # a second Ctrl-C: stop at once, write nothing
+            err.print("Interrupted twice: stopped at once. Nothing was written; the previous outputs are untouched.")
+            raise typer.Exit(EXIT_INTERRUPTED) from None
+        for w in run.warnings:
+            err.print(f"warning: {w}", markup=False)
+        out.print(constraint_files_line(run.config.files), markup=False)
+        r = run.result
+        if r.status is Status.INFEASIBLE:
+            out.print("[bold red]No schedule exists[/bold red] that meets every hard rule. Nothing was written.")
+            for reason in r.reasons:
+                out.print(f"  - {reason}", markup=False)
+            raise typer.Exit(EXIT_NO_SCHEDULE)
+        if r.status is Status.INTERRUPTED:
+            out.print("[bold yellow]Interrupted[/bold yellow] before any schedule was found. Nothing was written; the "
+                      "previous outputs are untouched.")
+            raise typer.Exit(EXIT_INTERRUPTED)
+        if r.status is Status.TIMEOUT:
+            out.print(f"[bold yellow]Time limit reached[/bold yellow] ({time_limit:g} s) before any schedule was "
+                      "found. Nothing was written; try a longer --time-limit.")
+            for reason in r.reasons:
+                out.print(f"  - {reason}", markup=False)
+            raise typer.Exit(EXIT_TIMEOUT)
 
-    if r.interrupted:
-        out.print("[bold yellow]Interrupted[/bold yellow]: the best schedule found so far was written.")
-    for line in summary_lines(run):
-        out.print(line)
-    if r.penalties:
-        out.print("penalties: " + ", ".join(f"{k} {v}" for k, v in sorted(r.penalties.items()) if v), markup=False)
-    rows = assignment_rows(run.problem, r.schedule)  # type: ignore[arg-type]
-    out.print(assignments_table(rows[:TABLE_ROWS]))
-    if len(rows) > TABLE_ROWS:
-        out.print(f"… and {len(rows) - TABLE_ROWS} more sessions: see {out_dir / 'assignments.csv'} or "
-                  f"{out_dir / 'timetable.html'}", markup=False)
-    if run.written:
-        shown = [p for p in run.written if p.parent == out_dir][:6]
-        out.print(f"wrote {len(run.written)} files to {out_dir}: " + ", ".join(p.name for p in shown)
-                  + (", …" if len(run.written) > len(shown) else ""), markup=False)
-    if run.moved:
-        forced = sum(1 for why in run.moved.values() if not why.startswith("moved to make room"))
-        out.print(f"[bold]{len(run.moved)} session(s) moved[/bold] from the previous schedule ({forced} because "
-                  f"their place now breaks a hard rule):")
-        for sid, why in list(run.moved.items())[:TABLE_ROWS]:
-            out.print(f"  - {sid}: {why}", markup=False)
-    if run.unscheduled:
-        out.print(f"[bold yellow]{len(run.unscheduled)} session(s) left unscheduled[/bold yellow]:")
-        for sid, reasons in run.unscheduled.items():
-            s = run.problem.session[sid]
-            out.print(f"  - {sid} « {s.title} » ({s.attendance} expected): " + "; ".join(reasons), markup=False)
-        raise typer.Exit(EXIT_NO_SCHEDULE)
+        if r.interrupted:
+            out.print("[bold yellow]Interrupted[/bold yellow]: the best schedule found so far was written.")
+        for line in summary_lines(run):
+            out.print(line)
+        if r.penalties:
+            out.print("penalties: " + ", ".join(f"{k} {v}" for k, v in sorted(r.penalties.items()) if v), markup=False)
+        rows = assignment_rows(run.problem, r.schedule)  # type: ignore[arg-type]
+        out.print(assignments_table(rows[:TABLE_ROWS]))
+        if len(rows) > TABLE_ROWS:
+            out.print(f"… and {len(rows) - TABLE_ROWS} more sessions: see {out_dir / 'assignments.csv'} or "
+                      f"{out_dir / 'timetable.html'}", markup=False)
+        if run.written:
+            shown = [p for p in run.written if p.parent == out_dir][:6]
+            out.print(f"wrote {len(run.written)} files to {out_dir}: " + ", ".join(p.name for p in shown)
+                      + (", …" if len(run.written) > len(shown) else ""), markup=False)
+        if run.moved:
+            forced = sum(1 for why in run.moved.values() if not why.startswith("moved to make room"))
+            out.print(f"[bold]{len(run.moved)} session(s) moved[/bold] from the previous schedule ({forced} because "
+                      f"their place now breaks a hard rule):")
+            for sid, why in list(run.moved.items())[:TABLE_ROWS]:
+                out.print(f"  - {sid}: {why}", markup=False)
+        if run.unscheduled:
+            out.print(f"[bold yellow]{len(run.unscheduled)} session(s) left unscheduled[/bold yellow]:")
+            for sid, reasons in run.unscheduled.items():
+                s = run.problem.session[sid]
+                out.print(f"  - {sid} « {s.title} » ({s.attendance} expected): " + "; ".join(reasons), markup=False)
+            raise typer.Exit(EXIT_NO_SCHEDULE)
 
 
 @cli.command("diff")
