@@ -55,6 +55,8 @@ def main() -> None:
     except KeyboardInterrupt:  # outside `solve`'s own handling: nothing half-written to keep
         print("Interrupted.", file=sys.stderr)
         code = 130
+    for sig in previous:  # the work is done (or abandoned): an interrupt while the process exits changes nothing
+        signal.signal(sig, signal.SIG_IGN)
     sys.exit(code)
 
 
