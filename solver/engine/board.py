@@ -33,8 +33,7 @@ class Board:
         self.placement: dict[str, Placement] = {}
         # when rooms are exclusive (a hard rule owns them), how many instants of each (room, day) are taken: lets
         # a search skip a full room-day without trying each of its runs
-        self.rooms_exclusive: bool | None = None
-        self.room_rule = ""  # the hard rule whose owners include the room
+        self.room_rule: str | None = None  # the hard rule whose owners include the room ("": none; None: not known yet)
         self.load: dict[tuple[str, dt.date | None], int] = defaultdict(int)
         self.instants_in_all_days = sum(len(v) for v in self.grid.values())
 
@@ -77,7 +76,7 @@ class Board:
 
     def full(self, room_id: str, day: dt.date | None = None) -> bool:
         """True when rooms are exclusive and `room_id` is taken at every instant of `day` (of every day)."""
-        if not self.rooms_exclusive:
+        if not self.room_rule:
             return False
         if day is None:
             return self.load[(room_id, None)] >= self.instants_in_all_days
@@ -88,17 +87,17 @@ class Board:
             self.at[c] = key[0]
         self.chosen[key[0]] = key
         self.placement[key[0]] = p
-        if self.rooms_exclusive is None:
+        if self.room_rule is None:
             owning = [rc.name for rc in self.rules if p.room.room_id in rc.rule.owners(p)]  # type: ignore[misc]
-            self.rooms_exclusive, self.room_rule = bool(owning), (owning[0] if owning else "")
-        if self.rooms_exclusive:
+            self.room_rule = owning[0] if owning else ""
+        if self.room_rule:
             self.load[(p.room.room_id, p.day)] += len(self.instants(p))
             self.load[(p.room.room_id, None)] += len(self.instants(p))
 
     def remove(self, session_id: str) -> Key:
         key = self.chosen.pop(session_id)
         p = self.placement.pop(session_id)
-        if self.rooms_exclusive:
+        if self.room_rule:
             self.load[(p.room.room_id, p.day)] -= len(self.instants(p))
             self.load[(p.room.room_id, None)] -= len(self.instants(p))
         for c in self.cells(p):

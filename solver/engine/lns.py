@@ -50,8 +50,6 @@ class Incumbent:
 @dataclass
 class Stats:
     iterations: int = 0
-    improvements: int = 0
-    size: int = 0
 
 
 class LargeNeighbourhoodSearch:
@@ -196,7 +194,6 @@ class LargeNeighbourhoodSearch:
                     chosen.update(after)
                     incumbent = Incumbent(chosen, incumbent.objective + sum(penalties.values()) - old[0],
                                           incumbent.score + new - old_score)
-                    self.stats.improvements += 1
                 else:
                     better = False
             if k >= 0:
@@ -224,7 +221,6 @@ def run_lns(lns: LargeNeighbourhoodSearch, incumbent: Incumbent, board: Board, d
         left = deadline - time.perf_counter()
         if left < 0.05:
             break
-        lns.stats.size = size
         incumbent, better, proven = lns.step(incumbent, board, size, sub_seconds, stop, deadline)
         if better:
             on_better(incumbent)

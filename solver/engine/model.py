@@ -57,7 +57,6 @@ class BuiltModel:
     literals: dict[Key, cp_model.IntVar]
     penalties: list[Penalty] = field(default_factory=list)
     unplaceable: list[Unplaceable] = field(default_factory=list)
-    unit_costs: dict[Key, int] = field(default_factory=dict)  # soft per-placement cost of each literal
     index: ModelIndex | None = None
 
     @property
@@ -130,7 +129,6 @@ def build_model(problem: Problem, config: Config, guards: Guards | None = None,
                 if weight and name in counted:
                     soft_terms[name][0].append(lit)
                     soft_terms[name][1].append(weight)
-            built.unit_costs[key] = sum(w for name, w in costs if name in counted)
         if not mine and must_schedule and sid not in fixed:
             hard = [rc for rc in candidates.unary if rc.settings.hard and rc.rule.relevant(problem, session)]
             reasons = why_not(problem, session, hard) if only is None or sid not in only else []

@@ -54,7 +54,6 @@ class Result:
     reasons: list[str] = field(default_factory=list)
     variables: int = 0
     first_solution_seconds: float | None = None  # since the solve started (reading the model included)
-    restricted: bool = False  # kept for callers of the earlier engine: the bound is the room relaxation's
     workers: int = 1
     engine: str = EXACT  # "exact" or "large neighbourhood search"
     bound_covers: tuple[str, ...] = ()  # the rules the bound accounts for (empty: every rule, CP-SAT's bound)

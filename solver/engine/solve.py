@@ -23,7 +23,7 @@ from solver.engine.candidates import Candidates, Key
 from solver.engine.construct import construct
 from solver.engine.cpsat import run_cpsat
 from solver.engine.lns import Incumbent, LargeNeighbourhoodSearch, run_lns
-from solver.engine.model import BuiltModel, build_model, levelled, why_not
+from solver.engine.model import BuiltModel, Unplaceable, build_model, levelled, why_not
 from solver.engine.price import price, repair_config, score
 from solver.engine.result import EXACT, LNS, Result, SolveOptions, Status
 from solver.inputs import Problem
@@ -98,12 +98,9 @@ def solve(problem: Problem, config: Config, options: SolveOptions | None = None)
             return Result(Status.INTERRUPTED, build_seconds=clock.elapsed(), interrupted=True)
         if must_schedule and not (opts.rooms and opts.runs):
             hard = [rc for rc in candidates.unary if rc.settings.hard and rc.rule.relevant(problem, s)]
-            head = f"Session {s.session_id} « {s.title} » has no room and slot that meets every hard rule"
-            reasons = why_not(problem, s, hard)
             return Result(Status.INFEASIBLE, build_seconds=clock.elapsed(),
-                          reasons=[head + (": " + "; ".join(reasons) if reasons else "") + "."])
-    start: dict[str, Key] = {sid: (sid, room, slot) for sid, (room, slot) in problem.previous.items()}
-    board = construct(problem, candidates, config, seconds=max(0.5, clock.left() / 4), start=start,
+                          reasons=[Unplaceable(s, why_not(problem, s, hard)).sentence()])
+    board = construct(problem, candidates, config, seconds=max(0.5, clock.left() / 4), start=_start(problem),
                       seed=options.seed, stop=clock.stopped)
     placed = len(board.chosen)
     first_seconds = clock.elapsed()
@@ -211,8 +208,7 @@ def _lns(problem: Problem, config: Config, candidates: Candidates, board: Board,
     suggested: dict[str, list[str]] = {}
     bound, covers = lower_bound(problem, config, candidates, deadline=budget, suggested=suggested)
     if suggested and not clock.stopped():  # a second construction, in the relaxation's rooms first
-        start = {sid: (sid, room, slot) for sid, (room, slot) in problem.previous.items()}
-        second = construct(problem, candidates, config, seconds=max(0.5, clock.left() / 8), start=start,
+        second = construct(problem, candidates, config, seconds=max(0.5, clock.left() / 8), start=_start(problem),
                            seed=options.seed, stop=clock.stopped, prefer=suggested)
         priced = price(problem, config, candidates, second.chosen) if len(second.chosen) == len(board.chosen) \
             else None
@@ -230,6 +226,11 @@ def _lns(problem: Problem, config: Config, candidates: Candidates, board: Board,
                   first_solution_seconds=first_seconds, solve_seconds=clock.elapsed() - first_seconds,
                   bound_covers=covers, interrupted=clock.stopped(), iterations=search.stats.iterations,
                   variables=0, **common)  # type: ignore[arg-type]
+
+
+def _start(problem: Problem) -> dict[str, Key]:
+    """The previous schedule (--previous) as placements to start from."""
+    return {sid: (sid, room, slot) for sid, (room, slot) in problem.previous.items()}
 
 
 def _unavoidable(problem: Problem, config: Config) -> list[str]:
