@@ -95,15 +95,17 @@ def _session_checks(problem: Problem, config: Config, s: Session, cache: dict) -
             out.append(Finding(f"{s.session_id} expects {s.attendance}; {among}, {largest.name}, seats "
                                f"{largest.capacity}", ids, "room_capacity"))
     runs = candidate_runs(problem, s)
-    if runs and config.is_hard("slot_kind") and not any(all(slot.kind == s.kind for slot in r) for r in runs):
-        what = f"is of kind {s.kind} but no slot has that kind" if s.kind else \
-            "has no kind but every slot is reserved for a kind"
-        out.append(Finding(f"{s.session_id} {what}", ids, "slot_kind"))
-        return out
+    if runs and config.is_hard("slot_kind"):  # before closures: a kind no slot has is the first thing to say
+        kinds = [r for r in runs if all(slot.kind == s.kind for slot in r)]
+        if not kinds:
+            what = f"is of kind {s.kind} but no slot has that kind" if s.kind else \
+                "has no kind but every slot is reserved for a kind"
+            out.append(Finding(f"{s.session_id} {what}", ids, "slot_kind"))
+            return out
+        runs = kinds
     fitting = _usable(problem, config, s)
     if config.is_hard("room_closures") and fitting and runs and all(
-            problem.unavailable_during(r.room_id, run) for r in fitting for run in runs
-            if not (config.is_hard("slot_kind") and any(t.kind != s.kind for t in run))):
+            problem.unavailable_during(r.room_id, run) for r in fitting for run in runs):  # runs of its kind
         closed = "; ".join(f"{r.name} ({r.capacity}) is closed " + ", ".join(
             _window(u) for u in problem.unavailability if u.who == r.room_id) for r in fitting)
         out.append(Finding(f"{s.session_id} needs {s.attendance} seats" + (f" with {' and '.join(s.requires)}"
@@ -114,14 +116,6 @@ def _session_checks(problem: Problem, config: Config, s: Session, cache: dict) -
         out.append(Finding(f"{s.session_id} lasts {s.slots_needed} slots but no day has that many slots",
                            ids, "all_scheduled"))
         return out
-    if config.is_hard("slot_kind"):
-        kinds = [r for r in runs if all(slot.kind == s.kind for slot in r)]
-        if not kinds:
-            what = f"is of kind {s.kind} but no slot has that kind" if s.kind else \
-                "has no kind but every slot is reserved for a kind"
-            out.append(Finding(f"{s.session_id} {what}", ids, "slot_kind"))
-            return out
-        runs = kinds
     if s.slot:
         runs = [r for r in runs if r[0].slot_id == s.slot] or runs
     if config.is_hard("speaker_availability") and s.speakers:
