@@ -138,3 +138,78 @@ def test_import_writes_a_constraint_file_without_empty_seat_costs(tmp_path: Path
     import_frab(path, tmp_path / "in")
     config = load_config([tmp_path / "in" / "constraints.yaml"])
     assert config["capacity_fit"].mode == "off" and config["room_conflict"].mode == "hard"
+
+
+# -- what an event says: texts, language, biographies ---------------------------------------------------------
+ONE_EVENT_XML = """<?xml version="1.0" encoding="UTF-8"?>
+<schedule><version>1</version>
+<conference><acronym>demo_2027</acronym><title>Demo</title><time_zone_name>Europe/Paris</time_zone_name>
+</conference>
+<day date="2027-05-13" start="2027-05-13T09:00:00+02:00" end="2027-05-13T18:00:00+02:00" index="1">
+<room name="Hall">
+<event id="7" guid="2b1e1a4e-3c5d-4f6a-8b9c-0d1e2f3a4b5c">
+<date>2027-05-13T09:00:00+02:00</date><start>09:00</start><duration>00:30</duration><room>Hall</room>
+<title>Lists</title><track>Web</track><type>talk</type><language>fr</language>
+<abstract>&lt;p&gt;Two points:&lt;/p&gt;&lt;ul&gt;&lt;li&gt;one&lt;/li&gt;&lt;li&gt;&lt;em&gt;two&lt;/em&gt;&lt;/li&gt;&lt;/ul&gt;</abstract>
+<description>Longer text.
+
+Second paragraph.</description>
+<persons><person id="3">Ana</person></persons>
+</event>
+</room></day></schedule>
+"""
+
+ONE_EVENT_JSON = """{"schedule": {"version": "1", "conference": {"acronym": "demo", "title": "Demo",
+ "days": [{"index": 1, "date": "2027-05-13", "rooms": {"Hall": [{"id": 7, "guid": "g", "date":
+ "2027-05-13T09:00:00+02:00", "start": "09:00", "duration": "00:30", "room": "Hall", "title": "Only a description",
+ "language": "en", "abstract": "", "description": "**Markdown** as pretalx writes it",
+ "persons": [{"code": "ABC123", "public_name": "Ana", "biography": "<p>Ana builds <b>things</b>.</p>"}]}]}}]}}}
+"""
+
+
+def test_abstract_and_description_are_both_kept_as_markdown(tmp_path: Path) -> None:
+    """The abstract's HTML list becomes a Markdown list in `description`; frab's description goes to `details`;
+    `language` is one column, filled."""
+    source = tmp_path / "one.xml"
+    source.write_text(ONE_EVENT_XML, encoding="utf-8")
+    done = import_frab(source, tmp_path / "in")
+    session = done.problem.session["7"]
+    assert session.description == "Two points:\n\n- one\n- *two*"
+    assert session.extra["details"] == "Longer text.\n\nSecond paragraph."
+    assert session.language == "fr"
+    with (tmp_path / "in" / "sessions.csv").open(encoding="utf-8") as fh:
+        header = next(csv.reader(fh))
+    assert header.count("language") == 1 and header.count("description") == 1 and "details" in header
+
+
+def test_description_alone_and_biographies(tmp_path: Path) -> None:
+    """Without an abstract the description is the session's; a biography lands in speakers.csv (as Markdown)."""
+    source = tmp_path / "one.json"
+    source.write_text(ONE_EVENT_JSON, encoding="utf-8")
+    done = import_frab(source, tmp_path / "in")
+    session = done.problem.session["7"]
+    assert (session.description, session.extra["details"]) == ("**Markdown** as pretalx writes it", "")
+    assert _rows(tmp_path / "in" / "speakers.csv") == [
+        {"speaker_id": "ABC123", "name": "Ana", "affiliation": "", "needs": "", "biography": "Ana builds **things**."}]
+
+
+def test_real_schedules_keep_paragraphs_details_and_biographies(tmp_path: Path) -> None:
+    """FOSDEM's HTML paragraphs stay paragraphs; 31C3's descriptions and pretalx's biographies are kept."""
+    require_shared()
+    fosdem = import_frab(FRAB / "fosdem-2025.xml", tmp_path / "fosdem").problem
+    assert fosdem.session["6600"].description == (
+        "The IR passes of LLVM are a happy place. Easy to reason about, easy to test, easy to debug. SSA form is a "
+        "really great idea.\n\nThis talk sketches the (positive!) experience of writing a couple of classically "
+        "back end tasks in the middle end instead of their proper place. One is a variant on register allocation "
+        "- assigning variables to offsets in some buffer. The other is the ABI themed challenge of eliminating "
+        "variadic functions. Maybe time will allow for an example of pulling work out of clang.\n\nMore "
+        "speculatively, what else could be lifted to IR?")
+    assert sum("\n- " in (s.description or "") for s in fosdem.sessions) >= 70  # 77 abstracts hold a <ul>
+    assert not any("<p>" in (s.description or "") for s in fosdem.sessions)
+    keynote = import_frab(FRAB / "31c3-schedule.xml", tmp_path / "31c3").problem.session["6571"]
+    assert (keynote.description, keynote.extra["details"], keynote.language) == ("The 31C3 Keynote", "A New Dawn",
+                                                                                 "en")
+    democon = import_frab(VOC / "pretalx-democon.json", tmp_path / "democon").problem
+    assert democon.session["25"].description == "Brand back-end models!"
+    assert democon.session["25"].extra["details"].startswith("Station provide certain mean.")
+    assert democon.speaker["NQTF8Y"].extra["biography"].startswith("Break through direction.")

@@ -1,15 +1,16 @@
 """`salle import frab`: a published frab/pretalx schedule (schedule.xml or schedule.json) as an inputs folder.
 
-What the published schedule becomes:
+What the published schedule becomes (reading it is solver.importers.frab_read):
 - rooms.csv: one room per room name; capacity from schedule.json's rooms when given, else DEFAULT_CAPACITY
   (frab does not publish seats: a large number, so no session is ever "short of seats");
 - slots.csv: one slot per distinct (day, start, end) of the events, so every event keeps its own clock times
   and `room_conflict` / `speaker_conflict` compare real overlaps (events of different lengths get different
   slots; the rules compare clock times, never slot ids). An event running past midnight ends at 24:00;
-- sessions.csv: one session per event (id, title, speakers, track, abstract as description), attendance
-  DEFAULT_ATTENDANCE (frab does not publish it), length 1 (its own slot); frab's id, guid, type, language,
-  subtitle, slug and url are kept as extra columns (and reused by schedule.xml/json);
-- speakers.csv: one speaker per person id (or name when there is none);
+- sessions.csv: one session per event (id, title, speakers, track, language), attendance DEFAULT_ATTENDANCE
+  (frab does not publish it), length 1 (its own slot); `description` is the abstract (else the description)
+  and `details` the description when the event has both, each as Markdown (HTML converted); frab's id, guid,
+  type, subtitle, slug and url are kept as extra columns (and reused by schedule.xml/json);
+- speakers.csv: one speaker per person id (or name when there is none), with their `biography` (Markdown);
 - assignments.csv: the published room and slot of every event, for `salle check --schedule` and as a
   previous schedule; with `pin=True` sessions.csv also pins each session there (columns room, slot).
 """
@@ -17,206 +18,26 @@ What the published schedule becomes:
 from __future__ import annotations
 
 import datetime as dt
-import html
-import json
 import re
-import xml.etree.ElementTree as ET
 from collections import Counter
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydantic import ValidationError
 
-from solver.errors import InputError, Issue, clip, shown
+from solver.errors import InputError, Issue, shown
 from solver.importers.folder import ASSIGNMENTS, CONTRACT, Imported, Table, write_inputs
+from solver.importers.frab_read import CONFERENCE_KEYS, Event, Person, Published, read_published
 from solver.inputs.conference import CONFERENCE, ConferenceFile, conference_yaml
-from solver.inputs.table import BAD_CHAR, MAX_FILE_BYTES
-from solver.inputs.values import MAX_SEATS, format_time
+from solver.inputs.values import format_time
 from solver.outputs.atomic import write_atomically
+
+__all__ = ["CONFERENCE_KEYS", "DEFAULT_ATTENDANCE", "DEFAULT_CAPACITY", "import_frab", "read_published",
+           "to_tables"]
 
 DEFAULT_CAPACITY = 10_000
 DEFAULT_ATTENDANCE = 0
-EXTRA = ("frab_id", "guid", "type", "language", "subtitle", "slug", "url")
-
-
-@dataclass
-class Person:
-    id: str
-    name: str
-
-
-@dataclass
-class Event:
-    """One published event, times as the conference's wall clock."""
-
-    id: str
-    guid: str
-    title: str
-    room: str
-    start: dt.datetime
-    minutes: int
-    track: str = ""
-    persons: list[Person] = field(default_factory=list)
-    abstract: str = ""
-    extra: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass
-class Published:
-    """Every event, and every room the schedule lists (some hold no event), with seats when published."""
-
-    events: list[Event]
-    rooms: list[str] = field(default_factory=list)
-    capacities: dict[str, int] = field(default_factory=dict)
-    conference: dict[str, str] = field(default_factory=dict)  # title, acronym, time_zone_name, base_url, venue…
-
-
-# -- reading ----------------------------------------------------------------------------------------------------
-def _minutes(text: str) -> int:
-    """`00:25`, `01:30:00` → minutes (ValueError for anything else)."""
-    text = (text or "").strip()
-    if not text:
-        return 0
-    if not re.fullmatch(r"\d{1,4}(:\d{1,2}){0,2}", text):
-        raise ValueError(f"duration/start {shown(text)} is not HH:MM")
-    parts = [int(p) for p in text.split(":")]
-    return parts[0] * 60 + (parts[1] if len(parts) > 1 else 0)
-
-
-def _plain(text: str | None) -> str:
-    """An abstract as plain text: tags dropped, entities decoded, blank runs collapsed."""
-    text = re.sub(r"<[^>]+>", " ", text or "")
-    return _clean(re.sub(r"\s+", " ", html.unescape(text)))
-
-
-def _clean(text: str) -> str:
-    """A published value without the control characters and non-characters the CSV reader refuses."""
-    return BAD_CHAR.sub("", text).strip()
-
-
-def _wall_clock(date_text: str | None, day: str, start: str, day_start: str | None) -> dt.datetime:
-    """The event's local start: its ISO `date` when given (kept in its own offset), else day + start time."""
-    try:
-        if date_text:
-            when = dt.datetime.fromisoformat(str(date_text).strip()).replace(tzinfo=None)
-        else:
-            when = dt.datetime.combine(dt.date.fromisoformat(str(day)), dt.time(0)) + dt.timedelta(
-                minutes=_minutes(start))
-            if day_start and when.time() < dt.datetime.fromisoformat(str(day_start)).time():
-                when += dt.timedelta(days=1)  # after midnight, still the same conference day
-    except OverflowError:
-        raise ValueError(f"date {shown(date_text or day)} is out of range") from None
-    except ValueError as exc:
-        if "HH:MM" in str(exc):
-            raise
-        raise ValueError(f"date {shown(date_text or day)} is not an ISO date (2027-05-13T13:30:00+02:00)") from None
-    return when
-
-
-def _bad_event(path: Path, ident: object, exc: Exception) -> InputError:
-    reason = str(exc) if isinstance(exc, ValueError) else f"unexpected structure ({type(exc).__name__})"
-    return InputError([Issue(path.name, f"event {shown(str(ident or '?'))}: {reason}")])
-
-
-def read_xml(path: Path) -> Published:
-    try:
-        root = ET.parse(path).getroot()
-    except ET.ParseError as exc:
-        raise InputError([Issue(path.name, f"not well-formed XML ({exc})")]) from None
-    if root.tag != "schedule":
-        raise InputError([Issue(path.name, f"not a frab schedule.xml (root element <{root.tag}>)")])
-    events, rooms = [], []
-    for day in root.findall("day"):
-        for room in day.findall("room"):
-            rooms.append(_clean(room.get("name", "")))
-            for e in room.findall("event"):
-                text = lambda tag, e=e: _clean(e.findtext(tag) or "")  # noqa: E731
-                persons = [Person(_clean(p.get("id") or p.get("guid") or ""), _clean(p.text or ""))
-                           for p in e.iter("person")]
-                try:
-                    start = _wall_clock(text("date"), day.get("date", ""), text("start"), day.get("start"))
-                    minutes = _minutes(text("duration"))
-                except ValueError as exc:
-                    raise _bad_event(path, e.get("id"), exc) from None
-                events.append(Event(
-                    id=_clean(e.get("id", "")), guid=_clean(e.get("guid", "")), title=text("title"),
-                    room=text("room") or _clean(room.get("name", "")),
-                    start=start, minutes=minutes, track=text("track"), persons=persons,
-                    abstract=_plain(text("abstract") or text("description")),
-                    extra={"type": text("type"), "language": text("language"), "subtitle": text("subtitle"),
-                           "slug": text("slug"), "url": text("url")},
-                ))
-    head = root.find("conference")
-    meta = {} if head is None else {tag: _clean(head.findtext(tag) or "") for tag in CONFERENCE_KEYS}
-    return Published(events, rooms, conference=meta)
-
-
-def read_json(path: Path) -> Published:
-    try:
-        doc = json.loads(path.read_text(encoding="utf-8-sig"))
-        conference = doc["schedule"]["conference"]
-        if not isinstance(conference, dict):
-            raise TypeError("conference is not an object")
-    except (json.JSONDecodeError, UnicodeDecodeError, KeyError, TypeError, RecursionError) as exc:
-        reason = clip(str(exc), 120) if not isinstance(exc, RecursionError) else "nested too deeply"
-        raise InputError([Issue(path.name, f"not a frab/pretalx schedule.json ({reason})")]) from None
-    try:
-        return _json_events(conference)
-    except _EventError as exc:
-        raise _bad_event(path, exc.ident, exc.cause) from None
-    except (AttributeError, TypeError, KeyError, ValueError) as exc:
-        raise InputError([Issue(path.name, f"not a frab/pretalx schedule.json (unexpected structure: "
-                                           f"{type(exc).__name__})")]) from None
-
-
-class _EventError(Exception):
-    def __init__(self, ident: object, cause: Exception) -> None:
-        super().__init__(str(cause))
-        self.ident, self.cause = ident, cause
-
-
-def _json_events(conference: dict) -> Published:
-    capacities = {_clean(str(r["name"])): int(r["capacity"]) for r in conference.get("rooms", [])
-                  if isinstance(r, dict) and isinstance(r.get("capacity"), int | float)
-                  and not isinstance(r.get("capacity"), bool) and 1 <= r["capacity"] <= MAX_SEATS}
-    events: list[Event] = []
-    rooms = [_clean(str(r.get("name"))) for r in conference.get("rooms", []) if isinstance(r, dict) and r.get("name")]
-    for day in conference.get("days", []):
-        for room_name, items in (day.get("rooms") or {}).items():
-            rooms.append(_clean(str(room_name)))
-            for e in items:
-                persons = [Person(_clean(str(p.get("code") or p.get("id") or p.get("guid") or "")),
-                                  _clean(str(p.get("public_name") or p.get("name") or "")))
-                           for p in e.get("persons") or []]
-                try:
-                    start = _wall_clock(e.get("date"), day.get("date", ""), str(e.get("start") or ""),
-                                        day.get("day_start"))
-                    minutes = _minutes(str(e.get("duration") or ""))
-                except ValueError as exc:
-                    raise _EventError(e.get("id"), exc) from None
-                events.append(Event(
-                    id=_clean(str(e.get("id") or "")), guid=_clean(str(e.get("guid") or "")),
-                    title=_clean(str(e.get("title") or "")), room=_clean(str(e.get("room") or room_name)),
-                    start=start, minutes=minutes, track=_clean(str(e.get("track") or "")),
-                    persons=persons, abstract=_plain(str(e.get("abstract") or e.get("description") or "")),
-                    extra={k: _clean(str(e.get(k) or "")) for k in ("type", "language", "subtitle", "slug", "url")},
-                ))
-    meta = {k: _clean(str(conference.get(k) or "")) for k in CONFERENCE_KEYS if isinstance(conference.get(k), str)}
-    if "base_url" not in meta and isinstance(conference.get("url"), str):
-        meta["base_url"] = _clean(conference["url"])
-    return Published(events, rooms, capacities, conference=meta)
-
-
-def read_published(path: Path) -> Published:
-    """schedule.xml or schedule.json, by extension (or by the first character when it has none)."""
-    if not path.is_file():
-        raise InputError([Issue(str(path), "no such file")])
-    if path.stat().st_size > MAX_FILE_BYTES:
-        raise InputError([Issue(path.name, f"is {path.stat().st_size:,} bytes: a schedule is limited to "
-                                           f"{MAX_FILE_BYTES:,}")])
-    if path.suffix.lower() == ".json" or path.read_bytes().lstrip()[:1] in (b"{", b"["):
-        return read_json(path)
-    return read_xml(path)
+EXTRA = ("details", "frab_id", "guid", "type", "subtitle", "slug", "url")
+SPEAKER_EXTRA = ("biography",)
 
 
 # -- converting -------------------------------------------------------------------------------------------------
@@ -231,6 +52,13 @@ def _unique(base: str, taken: set[str]) -> str:
 
 def _room_id(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-.") or "room"
+
+
+def _texts(e: Event) -> dict[str, str]:
+    """`description`: the abstract, else the description; `details`: the description too when both differ."""
+    if not e.abstract or e.description == e.abstract:
+        return {"description": e.abstract or e.description, "details": ""}
+    return {"description": e.abstract, "details": e.description}
 
 
 def _person_id(p: Person) -> str:
@@ -249,7 +77,7 @@ def to_tables(published: Published, pin: bool = False, capacity: int = DEFAULT_C
         if name and name not in rooms:
             rooms[name] = _unique(_room_id(name), taken)
     slots: dict[tuple[dt.date, int, int], str] = {}
-    speakers: dict[str, str] = {}
+    speakers: dict[str, Person] = {}
     sessions, assignments = [], []
     session_ids: set[str] = set()
     clipped = 0
@@ -264,13 +92,14 @@ def to_tables(published: Published, pin: bool = False, capacity: int = DEFAULT_C
         people = []
         for p in e.persons:
             pid = _person_id(p)
-            speakers.setdefault(pid, p.name or pid)
+            known = speakers.setdefault(pid, Person(pid, p.name or pid, p.biography))
+            known.biography = known.biography or p.biography
             people.append(pid)
         sessions.append({
             "session_id": sid, "title": e.title or sid, "speakers": ";".join(dict.fromkeys(people)),
-            "attendance": str(DEFAULT_ATTENDANCE), "track": e.track, "description": e.abstract,
+            "attendance": str(DEFAULT_ATTENDANCE), "track": e.track, **_texts(e),
             "room": rooms[e.room] if pin else "", "slot": slot_id if pin else "",
-            "frab_id": e.id, "guid": e.guid, **{k: e.extra.get(k, "") for k in EXTRA[2:]},
+            "frab_id": e.id, "guid": e.guid, **{k: e.extra.get(k, "") for k in ("language", *EXTRA[3:])},
         })
         assignments.append({"session_id": sid, "room_id": rooms[e.room], "slot_id": slot_id})
     if clipped:
@@ -285,7 +114,9 @@ def to_tables(published: Published, pin: bool = False, capacity: int = DEFAULT_C
             {"slot_id": sid, "day": d.isoformat(), "start": format_time(a), "end": format_time(b)}
             for (d, a, b), sid in sorted(slots.items())]),
         "sessions.csv": Table(tuple(dict.fromkeys((*CONTRACT["sessions.csv"], *EXTRA))), sessions),
-        "speakers.csv": Table(CONTRACT["speakers.csv"], [{"speaker_id": k, "name": v} for k, v in speakers.items()]),
+        "speakers.csv": Table((*CONTRACT["speakers.csv"], *SPEAKER_EXTRA),
+                              [{"speaker_id": k, "name": p.name, "biography": p.biography}
+                               for k, p in speakers.items()]),
         ASSIGNMENTS: Table(("session_id", "room_id", "slot_id"), assignments),
     }
     return tables, notes
@@ -308,9 +139,6 @@ def import_frab(path: Path, out: Path, pin: bool = False, capacity: int = DEFAUL
         out / CONFERENCE: conference_yaml(conf, f"written by salle import frab from {path.name}"),
     })
     return done
-
-
-CONFERENCE_KEYS = ("title", "acronym", "time_zone_name", "base_url", "venue", "city")
 
 
 def conference_of(published: Published) -> tuple[ConferenceFile, list[str]]:

@@ -59,8 +59,9 @@ def render_publications(
     conf = Conference(title=title, acronym=acronym, timezone=check_timezone(timezone), base_url=base_url)
     items = entries(problem, schedule)
     makers: dict[str, Callable[[], Mapping[str, str | bytes]]] = {
-        "schedule.xml": lambda: {"schedule.xml": schedule_xml(problem, items, conf)},
-        "schedule.json": lambda: {"schedule.json": schedule_json(problem, items, conf)},
+        "schedule.xml": lambda: {"schedule.xml": schedule_xml(problem, items, conf, locale=locale, pending=pending)},
+        "schedule.json": lambda: {"schedule.json": schedule_json(problem, items, conf, locale=locale,
+                                                                pending=pending)},
         "schedule.xlsx": lambda: {"schedule.xlsx": schedule_xlsx(problem, schedule, items, report)},
         "speakers.csv": lambda: {"speakers.csv": speakers_csv(problem, items)},
         "rooms/*.csv": lambda: door_lists(problem, items, file_names([r.room_id for r in problem.rooms])),

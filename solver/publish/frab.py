@@ -3,6 +3,16 @@ apps (Giggity, EventFahrplan, Engelsystem, info-beamer…) load.
 
 Ids: an imported schedule keeps its event ids and guids (columns `frab_id` and `guid` of sessions.csv);
 otherwise events are numbered in sessions.csv order and get a guid derived from the acronym and session id.
+
+Texts: an event's `abstract` is the session's `description` and its `description` the `details` column (both
+Markdown, as pretalx publishes them); its `language` is the session's, else the publication's; a person's
+`biography` (speakers.csv) is in schedule.json (the XML schema has no place for it).
+
+Sessions without a time (left out with `--allow-unscheduled`): frab has no such thing, and apps show only events
+with a date, room and duration, so they are in no day. schedule.json lists them under `x-unscheduled` at the
+schedule level (the schema allows extra keys there, not in `conference`), each an event without date, room or
+duration and with a `note` « Horaire à venir » / "Time to be announced"; schedule.xml, whose schema allows no
+extra element, names them in an XML comment after the last day. Both still validate.
 """
 
 from __future__ import annotations
@@ -14,11 +24,14 @@ import math
 import re
 import uuid
 import xml.etree.ElementTree as ET
+from collections.abc import Iterable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from solver.inputs import Problem, Session
+from solver.inputs import Problem, Session, Speaker
 from solver.inputs.values import format_time
+from solver.publish.locale import Texts, resolve_locale
+from solver.publish.programme import Pending, unscheduled
 from solver.publish.view import Conference, Entry, at, slugify
 
 _UUID = re.compile(r"^[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}$")
@@ -101,8 +114,14 @@ def _tracks(problem: Problem) -> list[str]:
     return list(dict.fromkeys(s.track for s in problem.sessions if s.track))
 
 
-def _language(e: Entry) -> str | None:
-    return e.session.extra.get("language") or None
+def _language(s: Session, texts: Texts) -> str:
+    """The session's `language` column (an older inputs folder may have it as an extra one), else the
+    publication's language."""
+    return s.language or s.extra.get("language") or texts.language
+
+
+def _details(s: Session) -> str:
+    return s.extra.get("details", "")
 
 
 def _person_id(speaker_id: str) -> int | None:
@@ -121,9 +140,13 @@ def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) ->
     return node
 
 
-def schedule_xml(problem: Problem, items: list[Entry], conf: Conference) -> str:
-    """The frab schedule.xml (validates against schedule.xml.xsd)."""
+def schedule_xml(problem: Problem, items: list[Entry], conf: Conference, *, locale: str | None = None,
+                 pending: Iterable[str] | None = None) -> str:
+    """The frab schedule.xml (validates against schedule.xml.xsd). `locale` and `pending` as for the pages
+    (solver.publish.pages.render_pages): the sessions without a time are named in a comment."""
     tz = conf.tz
+    texts = resolve_locale(problem, locale)
+    waiting = unscheduled(problem, items, pending)
     root = ET.Element("schedule")
     _sub(root, "generator", name="salle", version="0.1")
     _sub(root, "version", _version(items))
@@ -147,12 +170,22 @@ def schedule_xml(problem: Problem, items: list[Entry], conf: Conference) -> str:
         for room in problem.rooms:
             r = _sub(d, "room", name=labels[room.room_id])
             for ev in placed.get((day, room.room_id), ()):
-                _event_xml(r, ev, conf, labels[room.room_id])
+                _event_xml(r, ev, conf, labels[room.room_id], texts)
+    if waiting:
+        root.append(ET.Comment(pending_comment(waiting, texts)))
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 
 
-def _event_xml(parent: ET.Element, ev: Event, conf: Conference, room: str) -> None:
+def pending_comment(pending: list[Pending], texts: Texts) -> str:
+    """` Time to be announced: 2 sessions are not in the timetable yet.` then `S5: Title`, one per line
+    (a comment may not hold `--`: it is written `- -`)."""
+    lines = [texts("tba_count", n=len(pending)),
+             *(f"{p.session.session_id}: {p.session.title}" for p in pending)]
+    return " " + "\n  ".join(re.sub(r"-(?=-)", "- ", line) for line in lines) + " "
+
+
+def _event_xml(parent: ET.Element, ev: Event, conf: Conference, room: str, texts: Texts) -> None:
     e, s = ev.entry, ev.entry.session
     node = _sub(parent, "event", id=str(ev.id), guid=ev.guid)
     _sub(node, "date", e.starts_at(conf.tz).isoformat())
@@ -166,10 +199,11 @@ def _event_xml(parent: ET.Element, ev: Event, conf: Conference, room: str) -> No
     _sub(node, "subtitle", s.extra.get("subtitle", ""))
     _sub(node, "track", s.track or "")
     _sub(node, "type", s.kind or "talk")
-    if _language(e):
-        _sub(node, "language", _language(e))
+    language = _language(s, texts)
+    if language:
+        _sub(node, "language", language)
     _sub(node, "abstract", s.description or "")
-    _sub(node, "description", "")
+    _sub(node, "description", _details(s))
     persons = _sub(node, "persons")
     for p in e.speakers:
         attrs = {"guid": _person_guid(conf, p.speaker_id)}
@@ -180,16 +214,20 @@ def _event_xml(parent: ET.Element, ev: Event, conf: Conference, room: str) -> No
 
 
 # -- schedule.json --------------------------------------------------------------------------------------------
-def schedule_json(problem: Problem, items: list[Entry], conf: Conference) -> str:
-    """The voc schedule.json (validates against schema.json)."""
+def schedule_json(problem: Problem, items: list[Entry], conf: Conference, *, locale: str | None = None,
+                  pending: Iterable[str] | None = None) -> str:
+    """The voc schedule.json (validates against schema.json); `locale` and `pending` as for the pages: the
+    sessions without a time are listed under `x-unscheduled`."""
     tz = conf.tz
+    texts = resolve_locale(problem, locale)
+    waiting = unscheduled(problem, items, pending)
     placed = _by_day_and_room(events(problem, items, conf))
     labels = room_labels(problem)
     days = []
     for index, day in enumerate(problem.days, start=1):
         start, end = _day_span(problem, day, tz)
         rooms = {
-            labels[room.room_id]: [_event_json(ev, conf, labels[room.room_id])
+            labels[room.room_id]: [_event_json(ev, conf, labels[room.room_id], texts)
                                    for ev in placed.get((day, room.room_id), ())]
             for room in problem.rooms
         }
@@ -215,6 +253,9 @@ def schedule_json(problem: Problem, items: list[Entry], conf: Conference) -> str
     schedule: dict[str, object] = {"version": _version(items), "conference": conference}
     if conf.base_url:
         schedule["base_url"] = conf.base_url
+    if waiting:
+        ids, guids = _ids(problem.sessions, conf.short)
+        schedule["x-unscheduled"] = [_pending_json(p, ids, guids, conf, texts) for p in waiting]
     doc = {
         "$schema": "https://c3voc.de/schedule/schema.json",
         "generator": {"name": "salle", "version": "0.1"},
@@ -223,14 +264,32 @@ def schedule_json(problem: Problem, items: list[Entry], conf: Conference) -> str
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
 
 
-def _event_json(ev: Event, conf: Conference, room: str) -> dict[str, object]:
-    e, s = ev.entry, ev.entry.session
+def _persons_json(speakers: tuple[Speaker, ...], conf: Conference) -> list[dict[str, object]]:
     persons: list[dict[str, object]] = []
-    for p in e.speakers:
+    for p in speakers:
         person: dict[str, object] = {"name": p.name, "guid": _person_guid(conf, p.speaker_id)}
         if _person_id(p.speaker_id) is not None:
             person["id"] = _person_id(p.speaker_id)
+        if p.extra.get("biography"):
+            person["biography"] = p.extra["biography"]
         persons.append(person)
+    return persons
+
+
+def _texts_json(s: Session, texts: Texts) -> dict[str, object]:
+    return {
+        "title": s.title,
+        "subtitle": s.extra.get("subtitle", ""),
+        "track": s.track,
+        "type": s.kind or "talk",
+        "language": _language(s, texts),
+        "abstract": s.description or "",
+        "description": _details(s) or None,
+    }
+
+
+def _event_json(ev: Event, conf: Conference, room: str, texts: Texts) -> dict[str, object]:
+    e = ev.entry
     return {
         "id": ev.id,
         "guid": ev.guid,
@@ -241,13 +300,16 @@ def _event_json(ev: Event, conf: Conference, room: str) -> dict[str, object]:
         "room": room,
         "slug": ev.slug,
         "url": ev.url,
-        "title": s.title,
-        "subtitle": s.extra.get("subtitle", ""),
-        "track": s.track,
-        "type": s.kind or "talk",
-        "language": _language(e),
-        "abstract": s.description or "",
-        "description": None,
-        "persons": persons,
+        **_texts_json(e.session, texts),
+        "persons": _persons_json(e.speakers, conf),
         "links": [],
     }
+
+
+def _pending_json(p: Pending, ids: dict[str, int], guids: dict[str, str], conf: Conference,
+                  texts: Texts) -> dict[str, object]:
+    """A session without a time: an event without date, room or duration, with a note saying so."""
+    sid = p.session.session_id
+    return {"id": ids[sid], "guid": guids[sid], **_texts_json(p.session, texts),
+            "persons": _persons_json(p.speakers, conf), "links": [],
+            "note": texts("tba")}

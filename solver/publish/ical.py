@@ -25,8 +25,10 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar, Event, Parameters, Timezone, vCategory, vText, vUri
 from icalendar.parser import Contentline
 
+from solver.inputs import Session
 from solver.publish.locale import Texts
 from solver.publish.view import Entry, slugify
+from solver.richtext import joined, to_text
 
 END = b"END:VCALENDAR\r\n"
 
@@ -137,8 +139,8 @@ class Calendars:
         zone = _params("TZID", self.tz.key)
         names = [p.name for p in e.speakers]
         lines = [self.texts.names(names) if self.texts else ", ".join(names)] if names else []
-        if e.session.description:
-            lines.append(e.session.description)
+        if plain_about(e.session):
+            lines.append(plain_about(e.session))
         out = [
             b"BEGIN:VEVENT\r\n",
             _line("SUMMARY", lang, _text(e.session.title)),
@@ -194,6 +196,11 @@ def _line(name: str, params: str, value: str) -> bytes:
     return bytes(Contentline(line).to_ical()) + b"\r\n"
 
 
+def plain_about(session: Session) -> str:
+    """The session's description and details (Markdown) as plain text: calendars show no markup."""
+    return to_text(joined(session.description, session.extra.get("details")))
+
+
 def event(e: Entry, tz: ZoneInfo, domain: str, stamp: dt.datetime, *, sequence: int = 0,
           texts: Texts | None = None, url: str | None = None) -> Event:
     """A VEVENT: local start and end with TZID, room as location, speakers and description as text."""
@@ -209,8 +216,8 @@ def event(e: Entry, tz: ZoneInfo, domain: str, stamp: dt.datetime, *, sequence: 
     ev.add("location", ", ".join(x for x in (e.room.name, e.room.building) if x), parameters=place)
     names = [p.name for p in e.speakers]
     lines = [texts.names(names) if texts else ", ".join(names)] if names else []
-    if e.session.description:
-        lines.append(e.session.description)
+    if plain_about(e.session):
+        lines.append(plain_about(e.session))
     if lines:
         ev.add("description", "\n\n".join(lines), parameters=lang)
     if e.session.track:

@@ -13,10 +13,13 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from markupsafe import Markup
+
 from solver.inputs import Problem, Session, Speaker
 from solver.publish.locale import Texts
 from solver.publish.render import render
 from solver.publish.view import Conference, Entry, md_text
+from solver.richtext import joined, to_html, to_safe_markdown
 
 
 @dataclass
@@ -71,7 +74,17 @@ def programme_days(problem: Problem, items: list[Entry], texts: Texts) -> list[P
 def programme_html(problem: Problem, items: list[Entry], conf: Conference, texts: Texts,
                    pending: list[Pending] | None = None) -> str:
     return render("programme.html.j2", conf=conf, days=programme_days(problem, items, texts), t=texts,
-                  pending=pending or [])
+                  pending=pending or [], about=about_html)
+
+
+def about(session: Session) -> str:
+    """The session's `description` and `details` (imported schedules) as one Markdown text."""
+    return joined(session.description, session.extra.get("details"))
+
+
+def about_html(session: Session) -> Markup:
+    """`about` rendered: Markdown to HTML by markdown-it-py, sanitized by nh3 (solver.richtext.to_html)."""
+    return Markup(to_html(about(session)))  # sanitized by nh3: safe to insert as is
 
 
 def _person(p: Speaker) -> str:
@@ -81,8 +94,9 @@ def _person(p: Speaker) -> str:
 def programme_markdown(problem: Problem, items: list[Entry], conf: Conference, texts: Texts,
                        pending: list[Pending] | None = None) -> str:
     """Days, then time blocks with their label, then each session: title, room, speakers, description;
-    then the sessions whose time is to be announced. The organizers' texts are literal (`md_text`): a title
-    cannot make a link, a heading or raw HTML."""
+    then the sessions whose time is to be announced. Titles and names are literal (`md_text`): a title
+    cannot make a link, a heading or raw HTML; descriptions are Markdown, re-written from their sanitized
+    rendering (paragraphs, lists, emphasis and links kept; no raw HTML, no heading)."""
     lines = [f"# {md_text(conf.title)}", ""]
     for d in programme_days(problem, items, texts):
         lines += [f"## {d.title}", ""]
@@ -93,13 +107,13 @@ def programme_markdown(problem: Problem, items: list[Entry], conf: Conference, t
             for e in b.items:
                 lines += [f"#### {md_text(e.session.title)}", "", f"*{md_text(e.room.name)}*", ""]
                 lines += [line for p in e.speakers for line in (_person(p), "")]
-                if e.session.description:
-                    lines += [md_text(e.session.description), ""]
+                if about(e.session):
+                    lines += [to_safe_markdown(about(e.session)), ""]
     if pending:
         lines += [f"## {texts('tba')}", "", texts("tba_note"), ""]
         for item in pending:
             lines += [f"#### {md_text(item.session.title)}", "", f"*{texts('tba')}*", ""]
             lines += [line for p in item.speakers for line in (_person(p), "")]
-            if item.session.description:
-                lines += [md_text(item.session.description), ""]
+            if about(item.session):
+                lines += [to_safe_markdown(about(item.session)), ""]
     return "\n".join(lines).rstrip() + "\n"
