@@ -9,13 +9,25 @@ from pydantic import ValidationError
 
 from solver.errors import InputError, Issue, shown
 from solver.inputs.problem import Problem
-from solver.inputs.records import Interest, Preference, Record, Room, Session, Slot, Speaker, Unavailability
+from solver.inputs.records import (
+    Interest,
+    PenaltyCell,
+    Preference,
+    Record,
+    Room,
+    Session,
+    Slot,
+    Speaker,
+    Track,
+    Unavailability,
+)
 from solver.inputs.table import Table, TableError, read_table
+from solver.inputs.timezones import parse_timezone
 
 R = TypeVar("R", bound=Record)
 
-OPTIONAL_FILES = {Unavailability.FILE, Interest.FILE, Preference.FILE}
-NOT_UNIQUE = (Unavailability, Interest, Preference)
+OPTIONAL_FILES = {Unavailability.FILE, Interest.FILE, Preference.FILE, Track.FILE, PenaltyCell.FILE}
+NOT_UNIQUE = (Unavailability, Interest, Preference, PenaltyCell)
 
 
 def _locate(error: dict, fields: list[str]) -> tuple[str | None, str]:
@@ -122,6 +134,41 @@ def check_references(problem: Problem) -> list[Issue]:
                 Issue(Unavailability.FILE, f"{shown(u.who)} is both a speaker_id and a room_id: rename one", u.row,
                       "who")
             )
+    return issues + block_references(problem)
+
+
+def block_references(problem: Problem) -> list[Issue]:
+    """Time zones read, blocks hold consecutive slots of one day, and penalty tables name what exists."""
+    issues: list[Issue] = []
+    for s in problem.sessions:
+        if s.timezone:
+            try:
+                parse_timezone(s.timezone)
+            except ValueError as exc:
+                issues.append(Issue(Session.FILE, str(exc), s.row, "timezone"))
+    for block, slots in problem.block_slots.items():
+        days = {s.day for s in slots}
+        if slots[0].block and len(days) > 1:
+            issues.append(Issue(Slot.FILE, f"block {shown(block)} spans several days: a block is one run of slots",
+                                slots[-1].row, "block"))
+    tracks = {s.track for s in problem.sessions if s.track} | {t.track for t in problem.tracks}
+    blocks = {s.block for s in problem.slots if s.block}
+    known = {"track": (tracks, "a track of sessions.csv or tracks.csv"), "block": (blocks, "a block of slots.csv"),
+             "room": (set(problem.room), "a room_id"), "session": (set(problem.session), "a session_id")}
+    sides = {"track_block": ("track", "block"), "track_room": ("track", "room"), "block_room": ("block", "room"),
+             "session_block": ("session", "block"), "session_room": ("session", "room"),
+             "similar_tracks": ("track", "track")}
+    seen: dict[tuple[str, str, str], int] = {}
+    for cell in problem.penalties:
+        for column, side in zip(("a", "b"), sides[cell.kind], strict=True):
+            values, what = known[side]
+            value = getattr(cell, column)
+            if value not in values:
+                issues.append(Issue(PenaltyCell.FILE, f"{shown(value)} is not {what} ({cell.kind})", cell.row, column))
+        key = (cell.kind, cell.a, cell.b)
+        if key in seen:
+            issues.append(Issue(PenaltyCell.FILE, f"the same cell again (first on row {seen[key]})", cell.row, "b"))
+        seen[key] = cell.row
     return issues
 
 
@@ -162,6 +209,8 @@ def load_problem_with_warnings(folder: Path | str) -> tuple[Problem, list[Issue]
         interests=tuple(_read(folder, Interest, issues, warnings)),
         preferences=tuple(_read(folder, Preference, issues, warnings)),
         source=folder,
+        tracks=tuple(_read(folder, Track, issues, warnings)),
+        penalties=tuple(_read(folder, PenaltyCell, issues, warnings)),
     )
     if not issues:
         issues = check_references(problem)

@@ -9,7 +9,17 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
-from solver.inputs.records import Interest, Preference, Room, Session, Slot, Speaker, Unavailability
+from solver.inputs.records import (
+    Interest,
+    PenaltyCell,
+    Preference,
+    Room,
+    Session,
+    Slot,
+    Speaker,
+    Track,
+    Unavailability,
+)
 
 
 @dataclass(frozen=True)
@@ -27,6 +37,8 @@ class Problem:
     previous: dict[str, tuple[str, str]] = field(default_factory=dict, compare=False)
     source: Path | None = None
     extra_tables: dict[str, object] = field(default_factory=dict, compare=False)
+    tracks: tuple[Track, ...] = ()  # tracks.csv (optional): chairs
+    penalties: tuple[PenaltyCell, ...] = ()  # penalties.csv (optional): penalty tables
 
     # -- index maps -------------------------------------------------------------------------------------------
     @cached_property
@@ -112,6 +124,53 @@ class Problem:
         sub = replace(self, sessions=tuple(s for s in self.sessions if s.session_id in keep))
         sub.__dict__["languages"] = self.languages  # a cached_property: set once, as the whole conference's
         return sub
+
+    # -- blocks, tracks and penalty tables (academic conferences) ------------------------------------------------
+    @cached_property
+    def blocks(self) -> list[str]:
+        """The blocks of slots.csv in time order (by their first slot); a slot without a block is its own."""
+        first: dict[str, tuple[dt.date, int]] = {}
+        for s in self.slots:
+            key = self.block_of(s)
+            first[key] = min(first.get(key, (s.day, s.start)), (s.day, s.start))
+        return sorted(first, key=lambda b: (first[b], b))
+
+    def block_of(self, slot: Slot) -> str:
+        """The block a slot belongs to (its own id when slots.csv gives none)."""
+        return slot.block if slot.block else f"slot:{slot.slot_id}"
+
+    @cached_property
+    def block_index(self) -> dict[str, int]:
+        return {b: i for i, b in enumerate(self.blocks)}
+
+    @cached_property
+    def block_slots(self) -> dict[str, list[Slot]]:
+        """Each block's slots in start-time order."""
+        out: dict[str, list[Slot]] = defaultdict(list)
+        for s in sorted(self.slots, key=lambda s: (s.day, s.start, s.end, s.slot_id)):
+            out[self.block_of(s)].append(s)
+        return dict(out)
+
+    @cached_property
+    def room_index(self) -> dict[str, int]:
+        """Rooms in the order of rooms.csv."""
+        return {r.room_id: i for i, r in enumerate(self.rooms)}
+
+    @cached_property
+    def chairs(self) -> dict[str, tuple[str, ...]]:
+        """Each track's chairs (tracks.csv)."""
+        return {t.track: t.chairs for t in self.tracks}
+
+    def penalty_table(self, kind: str) -> dict[tuple[str, str], int]:
+        """The cells of one kind of penalties.csv: (a, b) -> penalty (absent: 0)."""
+        return self._penalty_tables.get(kind, {})
+
+    @cached_property
+    def _penalty_tables(self) -> dict[str, dict[tuple[str, str], int]]:
+        out: dict[str, dict[tuple[str, str], int]] = defaultdict(dict)
+        for cell in self.penalties:
+            out[cell.kind][(cell.a, cell.b)] = cell.penalty
+        return dict(out)
 
     @cached_property
     def features(self) -> set[str]:

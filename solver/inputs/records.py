@@ -61,6 +61,7 @@ class Slot(Record):
     end: Time
     kind: OptionalText = None
     label: OptionalText = None
+    block: OptionalText = None  # a block of consecutive slots (a multi-slot session stays within one)
 
     @model_validator(mode="after")
     def _ends_after_start(self) -> Slot:
@@ -95,6 +96,8 @@ class Session(Record):
     avoids_rooms: IdList = ()
     prefers_slots: IdList = ()
     avoids_slots: IdList = ()
+    timezone: OptionalText = None  # where its presenter joins from: GMT+2, UTC-05:30 or an IANA name
+    position: OptionalInt = Field(default=None, ge=0, le=MAX_WEIGHT)  # its place in its track (0: any)
 
     @property
     def id(self) -> str:
@@ -185,3 +188,43 @@ def _check_window(start: int | None, end: int | None) -> None:
 
 def _window(day: dt.date, start: int | None, end: int | None) -> tuple[dt.date, int, int]:
     return day, start if start is not None else 0, end if end is not None else 24 * 60
+
+
+MAX_PENALTY = 1_000_000  # one cell of a penalty table
+
+
+class Track(Record):
+    """A track and the people who chair it (tracks.csv, optional)."""
+
+    FILE: ClassVar[str] = "tracks.csv"
+    REQUIRED: ClassVar[tuple[str, ...]] = ("track",)
+    track: Text
+    chairs: IdList = ()
+
+    @property
+    def id(self) -> str:
+        return self.track
+
+
+PENALTY_KINDS = ("track_block", "track_room", "block_room", "session_block", "session_room", "similar_tracks")
+
+
+class PenaltyCell(Record):
+    """One cell of a penalty table (penalties.csv, optional): what placing `a` with `b` costs."""
+
+    FILE: ClassVar[str] = "penalties.csv"
+    REQUIRED: ClassVar[tuple[str, ...]] = ("kind", "a", "b", "penalty")
+    kind: Text
+    a: Text
+    b: Text
+    penalty: Int = Field(ge=0, le=MAX_PENALTY)
+
+    @model_validator(mode="after")
+    def _known_kind(self) -> PenaltyCell:
+        if self.kind not in PENALTY_KINDS:
+            raise ValueError(f"kind: must be one of {', '.join(PENALTY_KINDS)}, got {self.kind!r}")
+        return self
+
+    @property
+    def id(self) -> str:
+        return f"{self.kind}/{self.a}/{self.b}"

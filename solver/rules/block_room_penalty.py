@@ -1,0 +1,47 @@
+"""Soft: rooms stay empty in the blocks penalties.csv gives a cost (kind block_room); using one costs it.
+
+A room used in a block (by any number of sessions) costs once. Off by default.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from solver.inputs import Problem
+from solver.rules.base import BuildContext, JudgeView, Params, Placed, Placement, RuleSettings, Violation
+from solver.rules.blocks import block_of, indicators
+
+NAME = "block_room_penalty"
+DEFAULTS = RuleSettings(enabled=False, hard=False, weight=1)
+MODES = ("soft",)
+UNIT = "penalties.csv cost of using a room in a block"
+
+
+def links(problem: Problem, p: Placement) -> list:
+    return [(block_of(problem, p), p.room.room_id)]
+
+
+def add(ctx: BuildContext) -> None:
+    problem = ctx.problem
+    table = problem.penalty_table("block_room")
+    if not table:
+        return
+    used = indicators(ctx, "room_used", lambda p: [(block_of(problem, p), p.room.room_id)])
+    for (block, room), y in used.items():
+        cost = table.get((block, room), 0)
+        if cost:
+            ctx.penalize(y, cost)
+
+
+def judge(view: JudgeView, params: Params) -> list[Violation]:
+    table = view.problem.penalty_table("block_room")
+    used: dict[tuple[str, str], list[Placed]] = defaultdict(list)
+    for p in view.placed:
+        used[(block_of(view.problem, p), p.room.room_id)].append(p)
+    out = []
+    for (block, room), placed in sorted(used.items()):
+        cost = table.get((block, room), 0)
+        if cost:
+            out.append(Violation(NAME, cost, f"{placed[0].room.name} is used in block {block}, which costs {cost}",
+                                 tuple(p.session.session_id for p in placed)))
+    return out

@@ -1,0 +1,41 @@
+"""Hard: in each block a room hosts one track: sessions of one room and block share their track (off by default).
+
+Sessions without a track are not counted. Each extra track in a room during a block is one violation.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from solver.inputs import Problem
+from solver.rules.base import BuildContext, JudgeView, Params, Placement, RuleSettings, Violation
+from solver.rules.blocks import block_of
+
+NAME = "block_room_track"
+DEFAULTS = RuleSettings(enabled=False, hard=True, weight=100)
+MODES = ("hard", "soft")
+UNIT = "extra track in a room during a block"
+
+
+def links(problem: Problem, p: Placement) -> list:
+    """Sessions are linked through the room and block they share."""
+    return [(block_of(problem, p), p.room.room_id)] if p.session.track else []
+
+
+def add(ctx: BuildContext) -> None:
+    problem = ctx.problem
+    ctx.spread(lambda p: [(f"{block_of(problem, p)}@{p.room.room_id}", p.session.track)] if p.session.track else [])
+
+
+def judge(view: JudgeView, params: Params) -> list[Violation]:
+    tracks: dict[tuple[str, str], dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for p in view.placed:
+        if p.session.track:
+            tracks[(block_of(view.problem, p), p.room.name)][p.session.track].append(p.session.session_id)
+    out = []
+    for (block, room), here in sorted(tracks.items()):
+        if len(here) > 1:
+            out.append(Violation(NAME, len(here) - 1, f"{room} hosts {len(here)} tracks in block {block}: "
+                                                      + "; ".join(f"{t} ({', '.join(s)})" for t, s in here.items()),
+                                 tuple(sorted(s for ss in here.values() for s in ss))))
+    return out
