@@ -80,6 +80,7 @@ def export(
     from solver.inputs.conference import DEFAULT_TIMEZONE
     from solver.judge import judge
     from solver.outputs.atomic import check_out_folder, write_atomically
+    from solver.outputs.report import report_rows
     from solver.outputs.summary import constraint_files_line
     from solver.publish import render_publications
 
@@ -105,7 +106,8 @@ def export(
                 raise typer.Exit(EXIT_BROKEN)
         files = render_publications(problem, solved, timezone=conf.timezone or DEFAULT_TIMEZONE,
                                     title=conf.title or "Programme", acronym=conf.acronym or "",
-                                    base_url=conf.base_url, failures=missed, locale=conf.locale)
+                                    base_url=conf.base_url, failures=missed, locale=conf.locale,
+                                    report=report_rows(config, verdict), config=config)
         targets = {out_dir / name: content for name, content in files.items()}
         check_out_folder(out_dir, [schedule, *config.files], writes=targets)
         written = write_atomically(targets)

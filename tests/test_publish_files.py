@@ -227,15 +227,15 @@ def test_workbook_sheets_and_no_formulas(tmp_path: Path) -> None:
                "sessions": "S1", "message": "S1 expects 40 in Salle 1 (50 seats): 10 empty"}]
     data = render_publications(problem, schedule, report=report)["schedule.xlsx"]
     wb = load_workbook(io.BytesIO(data))  # type: ignore[arg-type]
-    assert wb.sheetnames == ["Assignments", "Grid 2027-05-13", "Grid 2027-12-02", "By room", "By speaker", "Score",
-                             "rooms", "slots", "sessions", "speakers", "unavailability"]
+    assert wb.sheetnames == ["Assignments", "Thursday, May 13", "Thursday, December 2", "By room", "By speaker",
+                             "Score", "Rules", "rooms", "slots", "sessions", "speakers", "unavailability"]
     rows = list(wb["Assignments"].iter_rows(values_only=True))
-    assert rows[0][:3] == ("session_id", "title", "kind") and len(rows) == 5
+    assert rows[0][:3] == ("session", "title", "kind") and len(rows) == 5
     hostile = next(c for row in wb["Assignments"].iter_rows() for c in row if str(c.value).startswith("=HYPER"))
     assert hostile.data_type == "s"  # stored as text: Excel shows it, never runs it
-    grid = list(wb["Grid 2027-05-13"].iter_rows(values_only=True))
+    grid = list(wb["Thursday, May 13"].iter_rows(values_only=True))
     assert grid[0] == ("time", "Salle 1", "Salle 2", "Salle 3")
-    assert grid[1][0] == "09:00" and grid[1][1] == grid[2][1] == "Atelier long (Ana, ../Bob)"
+    assert grid[1][0] == dt.time(9, 0) and grid[1][1] == "Atelier long\nAna, ../Bob" and grid[2][1] is None  # merged
     assert list(wb["Score"].iter_rows(values_only=True))[1][0] == "capacity_fit"
     assert "Score" not in load_workbook(io.BytesIO(render_publications(problem, schedule)["schedule.xlsx"])).sheetnames
 

@@ -1,10 +1,12 @@
 """`salle import xlsx`: a workbook with one sheet per input table, as an inputs folder.
 
 Sheets are matched by name, ignoring case and a `.csv` suffix: rooms, slots, sessions, speakers (required),
-unavailability, assignments and conference (optional: columns key and value, written as conference.yaml);
-other sheets (salle's own grids and lists) are ignored. Row 1 holds
-the column names, as in the CSV files; dates, times and numbers typed as such in the spreadsheet are read as
-the contract writes them. Problems are reported like the CSV reader's, naming the workbook and sheet:
+unavailability, assignments (or « Affectations »: salle's column names in French or English are read back),
+conference (optional: columns key and value, written as conference.yaml) and « Règles » / Rules (optional: each
+rule's mode, weight, level and parameters, written as constraints.yaml: solver.importers.xlsx_rules); other
+sheets (salle's own grids and lists) are ignored. Row 1 holds the column names, as in the CSV files; dates,
+times and numbers typed as such in the spreadsheet are read as the contract writes them. Problems are reported
+like the CSV reader's, naming the workbook and sheet:
 `orga.xlsx [rooms]:4: capacity: expected a whole number, got 'many'`.
 """
 
@@ -21,6 +23,8 @@ from pydantic import ValidationError
 
 from solver.errors import InputError, Issue, clip, shown
 from solver.importers.folder import ASSIGNMENTS, CONTRACT, Imported, Table, write_inputs
+from solver.importers.labels import column_key, sheet_key
+from solver.importers.xlsx_rules import rules_yaml
 from solver.inputs.conference import CONFERENCE, ConferenceFile, conference_yaml
 from solver.inputs.values import format_time
 from solver.outputs.atomic import write_atomically
@@ -31,7 +35,8 @@ MAX_INFLATED_BYTES = 200 * 1024 * 1024  # what the XML inside may inflate to
 MAX_ENTRIES = 1_000
 MAX_ROWS = 100_000  # per sheet
 MAX_COLUMNS = 200
-OPTIONAL = ("unavailability", "assignments", "conference")
+OPTIONAL = ("unavailability", "assignments", "conference", "rules")
+CONSTRAINTS = "constraints.yaml"
 
 
 def cell_text(value: object) -> str:
@@ -106,6 +111,7 @@ def read_sheets(path: Path) -> dict[str, tuple[str, Table]]:
     try:
         for ws in wb.worksheets:
             key = ws.title.strip().lower().removesuffix(".csv")
+            key = key if key in (*REQUIRED, *OPTIONAL) else sheet_key(key) or key
             if key in (*REQUIRED, *OPTIONAL) and key not in tables:
                 tables[key] = (ws.title, _sheet_table(_rows(ws, ws.title, path.name)))
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, EOFError) as exc:
@@ -124,9 +130,16 @@ def import_xlsx(path: Path, out: Path) -> Imported:
     """Write the workbook's tables into `out` as CSV files, once the same reader as CSV files accepts them."""
     sheets = read_sheets(path)
     conference = _conference(sheets["conference"], path.name) if "conference" in sheets else None
-    tables = {f"{k}.csv": t for k, (_, t) in sheets.items() if k not in ("assignments", "conference")}
+    rules = None
+    if "rules" in sheets:
+        title, table = sheets["rules"]
+        rules = rules_yaml(table, f"{path.name} [{title}]", path.name, title)
+    tables = {f"{k}.csv": t for k, (_, t) in sheets.items() if k not in ("assignments", "conference", "rules")}
     if "assignments" in sheets:
-        tables[ASSIGNMENTS] = sheets["assignments"][1]
+        table = sheets["assignments"][1]  # salle's own headers (« salle », "room") as the contract's keys
+        keys = [column_key(c) for c in table.columns]
+        tables[ASSIGNMENTS] = Table(keys, [None if r is None else {column_key(c): v for c, v in r.items()}
+                                           for r in table.rows])
     names = {f"{k}.csv": f"{path.name} [{title}]" for k, (title, _) in sheets.items()}
     notes = [] if "unavailability" in sheets else [f"no unavailability sheet: {CONTRACT['unavailability.csv'][0]}"
                                                      " list written empty"]
@@ -137,6 +150,10 @@ def import_xlsx(path: Path, out: Path) -> Imported:
     if conference is not None:
         done.written += write_atomically({out / CONFERENCE: conference_yaml(
             conference, f"written by salle import xlsx from {path.name}")})
+    if rules is not None:
+        done.written += write_atomically({out / CONSTRAINTS: rules})
+        done.notes.append(f"the {sheets['rules'][0]} sheet is {out / CONSTRAINTS}, applied after "
+                          "constraints/default.yaml by every command reading that folder")
     return done
 
 

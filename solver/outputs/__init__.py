@@ -46,7 +46,7 @@ def write_outputs(problem: Problem, schedule: Schedule, out: Path, config: Confi
     published = render_publications(problem, schedule, timezone=timezone, report=report_rows(config, verdict),
                                     failures=missed, locale=locale, previous=problem.previous or None,
                                     title=conf.title or "Programme", acronym=conf.acronym or "",
-                                    base_url=conf.base_url)
+                                    base_url=conf.base_url, config=config)
     files.update({out / name: content for name, content in published.items()})
     files[out / SUMMARY] = summary_json(command="solve", problem=problem, schedule=schedule, config=config,
                                         verdict=verdict, out=out, files=list(files), result=result,

@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 
+from solver.config import Config
 from solver.errors import clip
 from solver.inputs import Problem
 from solver.publish.frab import schedule_json, schedule_xml
@@ -46,6 +47,7 @@ def render_publications(
     sequences: Mapping[str, int] | None = None,
     stamp: dt.datetime | None = None,
     failures: list[str] | None = None,
+    config: Config | None = None,
 ) -> dict[str, str | bytes]:
     """Every publication of `schedule`, keyed by its path relative to the output folder.
 
@@ -54,7 +56,8 @@ def render_publications(
     conference in the HTML pages, calendars and frab files. `locale`, `pending`, `previous`, `sequences` and
     `stamp` go to solver.publish.pages.render_pages (language, sessions announced without a time, calendar
     SEQUENCE and DTSTAMP). Raises ValueError for an unknown time zone or locale. With a `failures` list, a
-    format whose renderer fails is left out and named there, and every other file is still returned.
+    format whose renderer fails is left out and named there, and every other file is still returned. `config`
+    (the rules applied) fills the workbook's Rules sheet (default: the catalogue's defaults).
     """
     conf = Conference(title=title, acronym=acronym, timezone=check_timezone(timezone), base_url=base_url)
     items = entries(problem, schedule)
@@ -62,7 +65,8 @@ def render_publications(
         "schedule.xml": lambda: {"schedule.xml": schedule_xml(problem, items, conf, locale=locale, pending=pending)},
         "schedule.json": lambda: {"schedule.json": schedule_json(problem, items, conf, locale=locale,
                                                                 pending=pending)},
-        "schedule.xlsx": lambda: {"schedule.xlsx": schedule_xlsx(problem, schedule, items, report)},
+        "schedule.xlsx": lambda: {"schedule.xlsx": schedule_xlsx(problem, schedule, items, report, conf=conf,
+                                                                 locale=locale, config=config, pending=pending)},
         "speakers.csv": lambda: {"speakers.csv": speakers_csv(problem, items)},
         "rooms/*.csv": lambda: door_lists(problem, items, file_names([r.room_id for r in problem.rooms])),
         "pages and calendars": lambda: render_pages(problem, items, conf, locale=locale, pending=pending,

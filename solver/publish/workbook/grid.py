@@ -1,0 +1,101 @@
+"""One sheet per day: rooms across, time down, each session one cell (merged over the rows it spans).
+
+A row starts at each distinct time of the day (its slots' starts and ends, the sessions' starts and ends); the
+time column holds real times. A session the judge penalizes is coloured (red: a hard rule broken, amber: a
+soft rule's penalty) and carries a comment with the judge's sentences about it. Two sessions in one room at
+once (a hard violation) share their cells, written one after the other, unmerged.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.comments import Comment
+from openpyxl.styles import PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from solver.inputs import Problem
+from solver.publish.view import Entry
+from solver.publish.workbook.cells import Sheets, clock
+
+HARD = PatternFill("solid", fgColor="FFC7CE")  # Excel's "bad" red
+SOFT = PatternFill("solid", fgColor="FFEB9C")  # Excel's "neutral" amber
+AUTHOR = "salle"
+Report = Sequence[Mapping[str, object]]
+
+
+def faults(report: Report | None) -> dict[str, list[tuple[str, str, str]]]:
+    """session_id -> (mode, rule, sentence) for each violation of the score report naming that session."""
+    out: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
+    for row in report or ():
+        sessions = str(row.get("sessions") or "")
+        for sid in filter(None, sessions.split(";")):
+            out[sid].append((str(row.get("mode", "")), str(row.get("rule", "")), str(row.get("message", ""))))
+    return out
+
+
+def comment_text(found: Sequence[tuple[str, str, str]]) -> str:
+    """`room_capacity (hard): S12 expects 550 …`, one line per violation, hard ones first."""
+    ordered = sorted(found, key=lambda f: f[0] != "hard")
+    return "\n".join(f"{rule} ({mode}): {sentence}" for mode, rule, sentence in ordered)
+
+
+def _times(problem: Problem, day: dt.date, items: Sequence[Entry]) -> list[int]:
+    """The start of each row: every time at which something of the day starts or ends, but the last."""
+    times = {t for s in problem.slots if s.day == day for t in (s.start, s.end)}
+    times |= {t for e in items for t in (e.start, e.end)}
+    return sorted(times)[:-1]
+
+
+def write_grid(sheets: Sheets, ws: Worksheet, problem: Problem, day: dt.date, items: Sequence[Entry],
+               found: Mapping[str, list[tuple[str, str, str]]], time_header: str) -> int:
+    """The day's grid; returns how many rows it has below the header."""
+    rooms = list(problem.rooms)
+    column = {r.room_id: i for i, r in enumerate(rooms, start=2)}
+    times = _times(problem, day, items)
+    row_of = {t: i for i, t in enumerate(times, start=2)}
+    covers: dict[str, list[int]] = {}
+    at: dict[tuple[int, int], list[Entry]] = defaultdict(list)
+    for e in items:
+        rows = [row_of[t] for t in times if e.start <= t < e.end]
+        covers[e.session.session_id] = rows
+        for r in rows:
+            at[(r, column[e.room.room_id])].append(e)
+    ws.column_dimensions["A"].width = 10
+    for room in rooms:
+        ws.column_dimensions[get_column_letter(column[room.room_id])].width = 28
+    ws.freeze_panes = "B2"
+    ws.append([sheets.cell(ws, time_header, bold=True), *(sheets.cell(ws, r.name, bold=True, wrap=True)
+                                                         for r in rooms)])
+    merged: set[tuple[int, int]] = set()  # cells below the top of a merged session: left empty
+    for e in items:
+        rows, c = covers[e.session.session_id], column[e.room.room_id]
+        if len(rows) > 1 and all(len(at[(r, c)]) == 1 for r in rows):
+            ws.merged_cells.add(f"{get_column_letter(c)}{rows[0]}:{get_column_letter(c)}{rows[-1]}")
+            merged.update((r, c) for r in rows[1:])
+    for t in times:
+        r = row_of[t]
+        cells: list[WriteOnlyCell | None] = [sheets.cell(ws, clock(t))]
+        for room in rooms:
+            c = column[room.room_id]
+            here = at.get((r, c), [])
+            cells.append(None if (r, c) in merged or not here else _session_cell(sheets, ws, here, found))
+        ws.append(cells)
+    return len(times)
+
+
+def _session_cell(sheets: Sheets, ws: Worksheet, here: Sequence[Entry],
+                  found: Mapping[str, list[tuple[str, str, str]]]) -> WriteOnlyCell:
+    text = " / ".join(f"{e.session.title}\n{e.speaker_names}" if e.speakers else e.session.title for e in here)
+    cell = sheets.cell(ws, text, wrap=True)
+    mine = [f for e in here for f in found.get(e.session.session_id, [])]
+    if mine:
+        cell.fill = HARD if any(mode == "hard" for mode, _, _ in mine) else SOFT
+        text = comment_text(mine)
+        lines = text.count("\n") + 1 + len(text) // 60
+        cell.comment = Comment(text[:30000], AUTHOR, height=min(400, 20 + 15 * lines), width=360)
+    return cell
