@@ -56,6 +56,7 @@ from solver.rules import (
     within_block,
 )
 from solver.rules.base import Params, Placement, RuleSettings
+from solver.rules.findings import Finding
 
 MODULES: tuple[ModuleType, ...] = (
     # Hard by default
@@ -132,6 +133,15 @@ class Rule:
     # placements sharing no key are never in one of its constraints or terms (large neighbourhood search uses
     # it to leave unrelated sessions out of a neighbourhood's model)
     links: Callable[..., Iterable] | None = None
+    # explanations (solver/explain.py names no rule): see solver/rules/base.py for what each hook does
+    specificity: int = 500
+    precheck_order: int = 100
+    precheck: Callable[..., list[Finding]] | None = None  # (check: SessionCheck, params) when the rule is hard
+    precheck_all: Callable[..., list[Finding]] | None = None  # (check: ProblemCheck, params) when the rule is hard
+    core_sentence: Callable[..., Finding | None] | None = None  # (problem, params, entity) for a guard of a core
+    fold_core: Callable[[list[Finding]], list[Finding]] | None = None  # the rule's findings in a core, folded
+    headline: str = ""  # when set, the run's summary line gives the rule's penalty as "N {headline}"
+    every_session: bool = False  # when hard, every session is placed (what --allow-unscheduled relaxes)
 
     @property
     def unary(self) -> bool:
@@ -159,6 +169,14 @@ def _rule(module: ModuleType) -> Rule:
         owners=getattr(module, "owners", None),
         bound=getattr(module, "bound", None),
         links=getattr(module, "links", None),
+        specificity=getattr(module, "SPECIFICITY", 500),
+        precheck_order=getattr(module, "PRECHECK_ORDER", 100),
+        precheck=getattr(module, "precheck", None),
+        precheck_all=getattr(module, "precheck_all", None),
+        core_sentence=getattr(module, "core_sentence", None),
+        fold_core=getattr(module, "fold_core", None),
+        headline=getattr(module, "HEADLINE", ""),
+        every_session=getattr(module, "EVERY_SESSION", False),
     )
 
 
@@ -167,6 +185,14 @@ def _the_session(problem: object, params: object, placement: Placement) -> list[
 
 
 REGISTRY: dict[str, Rule] = {m.NAME: _rule(m) for m in MODULES}
+# the rules that, when hard, place every session (all_scheduled): pre-checks assume them, --allow-unscheduled
+# makes them soft, and a previous schedule is judged without them
+EVERY_SESSION: tuple[str, ...] = tuple(name for name, rule in REGISTRY.items() if rule.every_session)
+
+
+def places_every_session(is_hard: Callable[[str], bool]) -> bool:
+    """Whether a hard rule asks for every session to be placed (`is_hard` is `Config.is_hard`)."""
+    return any(is_hard(name) for name in EVERY_SESSION)
 
 
 def get_rule(name: str) -> Rule:

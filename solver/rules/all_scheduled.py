@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from solver.inputs import Problem
 from solver.rules.base import BuildContext, JudgeView, Params, Placement, RuleSettings, Violation
+from solver.rules.findings import Finding, SessionCheck
 
 NAME = "all_scheduled"
 DEFAULTS = RuleSettings(hard=True, weight=1000)
 MODES = ("hard", "soft")
 UNIT = "unscheduled session, per expected attendee + 1"
+EVERY_SESSION = True  # when hard, every session is placed: the pre-checks assume it, --allow-unscheduled relaxes it
+SPECIFICITY = 1000  # the least specific reason: "must be scheduled" closes an explanation
+PRECHECK_ORDER = 50  # after the rooms (features, capacity), the kinds and the closures
 
 
 def links(problem: Problem, p: Placement) -> list:
@@ -30,3 +34,25 @@ def judge(view: JudgeView, params: Params) -> list[Violation]:
         for s in view.problem.sessions
         if s.session_id not in placed
     ]
+
+
+def precheck(check: SessionCheck, params: Params) -> list[Finding]:
+    """A session longer than every day cannot be placed at all."""
+    if check.runs:
+        return []
+    check.stop = True
+    s = check.session
+    return [Finding(f"{s.session_id} lasts {s.slots_needed} slots but no day has that many slots", check.ids, NAME)]
+
+
+def core_sentence(problem: Problem, params: Params, entity: str) -> Finding | None:
+    s = problem.session.get(entity)
+    return Finding(f"{s.session_id} « {s.title} » must be scheduled", (entity,), NAME) if s else None
+
+
+def fold_core(findings: list[Finding]) -> list[Finding]:
+    """Several "must be scheduled" guards in a core make one closing sentence."""
+    if len(findings) < 2:
+        return findings
+    ids = tuple(i for f in findings for i in f.sessions)
+    return [Finding(f"…and sessions {', '.join(ids)} must all be scheduled", ids, NAME)]

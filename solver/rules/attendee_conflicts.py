@@ -16,6 +16,7 @@ NAME = "attendee_conflicts"
 DEFAULTS = RuleSettings(hard=False, weight=1)
 MODES = ("hard", "soft")
 UNIT = "attendee missing one of two sessions they want"
+SPECIFICITY = 130
 
 
 def wanted_pairs(problem: Problem) -> dict[tuple[str, str], int]:

@@ -10,6 +10,7 @@ NAME = "avoid_parallel"
 DEFAULTS = RuleSettings(hard=False, weight=10)
 MODES = ("hard", "soft")
 UNIT = "extra parallel session sharing a tag, per instant"
+SPECIFICITY = 120
 
 
 def owners(p: Placement) -> tuple[str, ...]:

@@ -17,6 +17,7 @@ NAME = "keep_previous"
 DEFAULTS = RuleSettings(hard=False, weight=1, level=1)  # stability first: the other soft rules come second
 MODES = ("hard", "soft")
 UNIT = "change to the published schedule, by its parameter"
+SPECIFICITY = 15  # after pins: like a pin, one session an organizer can let move
 
 
 class Params(BaseParams):

@@ -17,6 +17,7 @@ NAME = "language_mix"
 DEFAULTS = RuleSettings(hard=False, weight=2)
 MODES = ("hard", "soft")
 UNIT = "instant offering one language only"
+SPECIFICITY = 210
 
 
 def links(problem: Problem, p: Placement) -> list:

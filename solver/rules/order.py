@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from solver.inputs import Problem
 from solver.rules.base import BuildContext, JudgeView, Params, Placed, Placement, RuleSettings, Violation
+from solver.rules.findings import Finding
 
 NAME = "order"
 DEFAULTS = RuleSettings(hard=False, weight=20)
 MODES = ("hard", "soft")
 UNIT = "session starting before one it must follow has ended"
+SPECIFICITY = 80
 
 
 def _minute(problem: Problem, day_index: dict, day, minute: int) -> int:
@@ -53,3 +55,10 @@ def judge(view: JudgeView, params: Params) -> list[Violation]:
                 out.append(Violation(NAME, 1, f"{p.session.session_id} ({p.when()}) must come after {before}, "
                                               f"which ends later ({q.when()})", (p.session.session_id, before)))
     return out
+
+
+def core_sentence(problem: Problem, params: Params, entity: str) -> Finding | None:
+    s = problem.session.get(entity)
+    if s is None:
+        return None
+    return Finding(f"{s.session_id} must start after {', '.join(s.after)} ended", (entity, *s.after), NAME)

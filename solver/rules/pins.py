@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from solver.inputs import Problem
 from solver.rules.base import JudgeView, Params, Placement, RuleSettings, Violation
+from solver.rules.findings import Finding, SessionCheck, when, window
+from solver.rules.room_capacity import NAME as ROOM_CAPACITY
+from solver.rules.room_closures import NAME as ROOM_CLOSURES
+from solver.rules.speaker_availability import NAME as SPEAKER_AVAILABILITY
 
 NAME = "pins"
 DEFAULTS = RuleSettings(hard=True, weight=100)
 MODES = ("hard", "soft")
 UNIT = "pin not kept"
+SPECIFICITY = 10  # the most specific reason: an organizer can move one pin
+PRECHECK_ORDER = 70
 
 
 def relevant(problem: Problem, session) -> bool:
@@ -32,3 +38,38 @@ def judge(view: JudgeView, params: Params) -> list[Violation]:
                                  f"{s.session_id} is pinned to slot {s.slot} but starts in {p.slots[0].slot_id}",
                                  (s.session_id,)))
     return out
+
+
+def precheck(check: SessionCheck, params: Params) -> list[Finding]:
+    """A pin against the room's size, a closure, a speaker's absence or the end of the day."""
+    s, problem, ids = check.session, check.problem, check.ids
+    if not (s.room or s.slot):
+        return []
+    out: list[Finding] = []
+    room = problem.room.get(s.room or "")
+    run = problem.run(s.slot, s.slots_needed) if s.slot else None
+    if room and check.hard(ROOM_CAPACITY) and room.capacity < s.attendance:
+        out.append(Finding(f"{s.session_id} is pinned to {room.name}, which seats {room.capacity}, but expects "
+                           f"{s.attendance}", ids, NAME))
+    if room and run and check.hard(ROOM_CLOSURES):
+        for u in problem.unavailable_during(room.room_id, run):
+            out.append(Finding(f"{s.session_id} is pinned to {room.name} at {s.slot} "
+                               f"({when(run[0].day, run[0].start, run[-1].end)}), but the room is closed "
+                               f"{window(u)}", (s.session_id, room.room_id), NAME))
+    if run and check.hard(SPEAKER_AVAILABILITY):
+        for who in s.speakers:
+            for u in problem.unavailable_during(who, run):
+                out.append(Finding(f"{s.session_id} is pinned to slot {s.slot}, but {problem.speaker[who].name} is "
+                                   f"unavailable {window(u)}", (s.session_id, who), NAME))
+    if s.slot and run is None:
+        out.append(Finding(f"{s.session_id} is pinned to slot {s.slot}, but its {s.slots_needed} slots do not fit "
+                           "before the day ends", ids, NAME))
+    return out
+
+
+def core_sentence(problem: Problem, params: Params, entity: str) -> Finding | None:
+    s = problem.session.get(entity)
+    if s is None:
+        return None
+    pins = " and ".join(x for x in (f"room {s.room}" if s.room else "", f"slot {s.slot}" if s.slot else "") if x)
+    return Finding(f"{s.session_id} is pinned to {pins}", (entity,), NAME)

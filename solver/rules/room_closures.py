@@ -5,11 +5,14 @@ from __future__ import annotations
 from solver.inputs import Problem, Unavailability
 from solver.inputs.values import format_time_fr
 from solver.rules.base import JudgeView, Params, Placement, RuleSettings, Violation
+from solver.rules.findings import Finding, SessionCheck, windows
 
 NAME = "room_closures"
 DEFAULTS = RuleSettings(hard=True, weight=50)
 MODES = ("hard", "soft")
 UNIT = "session in a closed room"
+SPECIFICITY = 20
+PRECHECK_ORDER = 40  # after the rooms and runs are narrowed by features, capacity and kind
 
 
 def relevant(problem: Problem, session) -> bool:
@@ -43,3 +46,22 @@ def judge(view: JudgeView, params: Params) -> list[Violation]:
                 ))
                 break
     return out
+
+
+def precheck(check: SessionCheck, params: Params) -> list[Finding]:
+    """Every room the session may use is closed whenever it could run."""
+    s, problem, fitting = check.session, check.problem, check.rooms
+    if not (fitting and check.runs and all(problem.unavailable_during(r.room_id, run)
+                                           for r in fitting for run in check.runs)):
+        return []
+    check.stop = True
+    closed = "; ".join(f"{r.name} ({r.capacity}) is closed " + windows(problem, r.room_id) for r in fitting)
+    return [Finding(f"{s.session_id} needs {s.attendance} seats" + (f" with {' and '.join(s.requires)}"
+                    if s.requires else "") + f", and every such room is closed when it could run: {closed}",
+                    (s.session_id, *(r.room_id for r in fitting)), NAME)]
+
+
+def core_sentence(problem: Problem, params: Params, entity: str) -> Finding | None:
+    if entity not in problem.room:
+        return None
+    return Finding(f"{problem.room[entity].name} is closed {windows(problem, entity)}", (), NAME)

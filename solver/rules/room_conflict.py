@@ -5,11 +5,13 @@ from __future__ import annotations
 from solver.inputs import Problem
 from solver.rules.base import BuildContext, JudgeView, Params, Placement, RuleSettings, Violation
 from solver.rules.clock import describe, double_bookings
+from solver.rules.findings import Finding
 
 NAME = "room_conflict"
 DEFAULTS = RuleSettings(hard=True, weight=100)
 MODES = ("hard", "soft")
 UNIT = "extra session in a room, per instant"
+SPECIFICITY = 140
 
 
 def owners(p: Placement) -> list[str]:
@@ -32,3 +34,8 @@ def judge(view: JudgeView, params: Params) -> list[Violation]:
         lambda room, when, placed: f"{view.problem.room[room].name} holds {len(placed)} sessions at once on "
         f"{when}: " + "; ".join(describe(p) for p in placed),
     )
+
+
+def core_sentence(problem: Problem, params: Params, entity: str) -> Finding | None:
+    return Finding(f"{problem.room[entity].name} holds one session at a time", (), NAME) \
+        if entity in problem.room else None

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from solver.inputs import Problem
 from solver.rules.base import JudgeView, Params, Placement, RuleSettings, Violation
+from solver.rules.findings import Finding, SessionCheck
 
 NAME = "room_features"
 DEFAULTS = RuleSettings(hard=True, weight=10)
 MODES = ("hard", "soft")
 SCOPE = "room"  # the cost depends on the session and the room only
 UNIT = "missing feature"
+SPECIFICITY = 50
+PRECHECK_ORDER = 10  # first: the rooms with the features are those the capacity check looks at
 
 
 def relevant(problem: Problem, session) -> bool:
@@ -32,3 +35,23 @@ def judge(view: JudgeView, params: Params) -> list[Violation]:
                 (p.session.session_id,),
             ))
     return out
+
+
+def precheck(check: SessionCheck, params: Params) -> list[Finding]:
+    """Narrow the rooms to those with every required feature; none is a reason of its own."""
+    s = check.session
+    if not s.requires:
+        return []
+    check.rooms = [r for r in check.rooms if set(s.requires) <= set(r.features)]
+    if check.rooms:
+        return []
+    check.stop = True
+    have = {f: [r.room_id for r in check.problem.rooms if f in r.features] for f in s.requires}
+    detail = "; ".join(f"{f}: {', '.join(v) if v else 'no room'}" for f, v in have.items())
+    return [Finding(f"{s.session_id} requires {' and '.join(s.requires)}, but no room has all of them ({detail})",
+                    check.ids, NAME)]
+
+
+def core_sentence(problem: Problem, params: Params, entity: str) -> Finding | None:
+    s = problem.session.get(entity)
+    return Finding(f"{s.session_id} requires {', '.join(s.requires)}", (entity,), NAME) if s else None

@@ -13,6 +13,7 @@ DEFAULTS = RuleSettings(hard=False, weight=5)
 MODES = ("hard", "soft")
 SCOPE = "room"  # the cost depends on the session and the room only
 UNIT = "room preference not met"
+SPECIFICITY = 190
 
 
 def _words(room: Room) -> set[str]:

@@ -13,6 +13,7 @@ DEFAULTS = RuleSettings(hard=False, weight=5)
 MODES = ("hard", "soft")
 SCOPE = "time"  # the cost depends on the session and its slots only
 UNIT = "slot preference not met"
+SPECIFICITY = 200
 
 
 def _words(slot: Slot) -> set[str]:

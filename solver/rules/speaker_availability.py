@@ -5,12 +5,15 @@ from __future__ import annotations
 from solver.inputs import Problem, Unavailability
 from solver.inputs.values import format_time_fr
 from solver.rules.base import JudgeView, Params, Placement, RuleSettings, Violation
+from solver.rules.findings import Finding, SessionCheck, windows
 
 NAME = "speaker_availability"
 DEFAULTS = RuleSettings(hard=True, weight=50)
 MODES = ("hard", "soft")
 SCOPE = "time"  # the cost depends on the session and its slots only
 UNIT = "speaker presenting while unavailable"
+SPECIFICITY = 30
+PRECHECK_ORDER = 60  # on the runs of the session's kind
 
 
 def _busy(problem: Problem, who: str, p: Placement) -> bool:
@@ -51,3 +54,26 @@ def judge(view: JudgeView, params: Params) -> list[Violation]:
                     ))
                     break
     return out
+
+
+def precheck(check: SessionCheck, params: Params) -> list[Finding]:
+    """No run the session may take (its pinned slot's, when it has one) has all its speakers free."""
+    s, problem = check.session, check.problem
+    if not s.speakers:
+        return []
+    runs = check.runs
+    if s.slot:
+        runs = [r for r in runs if r[0].slot_id == s.slot] or runs
+    if any(not any(problem.unavailable_during(who, r) for who in s.speakers) for r in runs):
+        return []
+    blockers = sorted({who for r in runs for who in s.speakers if problem.unavailable_during(who, r)})
+    said = "; ".join(f"{problem.speaker[w].name}: {windows(problem, w)}" for w in blockers)
+    return [Finding(f"{s.session_id} has no slot its speakers can all attend ({said})",
+                    (s.session_id, *blockers), NAME)]
+
+
+def core_sentence(problem: Problem, params: Params, entity: str) -> Finding | None:
+    if entity not in problem.speaker:
+        return None
+    theirs = tuple(x.session_id for x in problem.sessions_of(entity))
+    return Finding(f"{problem.speaker[entity].name} is unavailable {windows(problem, entity)}", theirs, NAME)

@@ -15,6 +15,7 @@ NAME = "speaker_changeover"
 DEFAULTS = RuleSettings(hard=False, weight=5)
 MODES = ("hard", "soft")
 UNIT = "pair of a speaker's sessions too close"
+SPECIFICITY = 90
 
 
 class Params(BaseParams):

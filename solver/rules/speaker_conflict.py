@@ -5,11 +5,13 @@ from __future__ import annotations
 from solver.inputs import Problem
 from solver.rules.base import BuildContext, JudgeView, Params, Placement, RuleSettings, Violation
 from solver.rules.clock import describe, double_bookings
+from solver.rules.findings import Finding
 
 NAME = "speaker_conflict"
 DEFAULTS = RuleSettings(hard=True, weight=100)
 MODES = ("hard", "soft")
 UNIT = "extra session for a speaker, per instant"
+SPECIFICITY = 100
 
 
 def owners(p: Placement) -> tuple[str, ...]:
@@ -32,3 +34,11 @@ def judge(view: JudgeView, params: Params) -> list[Violation]:
         lambda who, when, placed: f"{view.problem.speaker[who].name} is in {len(placed)} sessions at once on "
         f"{when}: " + "; ".join(describe(p) for p in placed),
     )
+
+
+def core_sentence(problem: Problem, params: Params, entity: str) -> Finding | None:
+    if entity not in problem.speaker:
+        return None
+    mine = [x.session_id for x in problem.sessions_of(entity)]
+    return Finding(f"{problem.speaker[entity].name} cannot be in two sessions at once ({', '.join(mine)})",
+                   tuple(mine), NAME)

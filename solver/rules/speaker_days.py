@@ -10,6 +10,7 @@ NAME = "speaker_days"
 DEFAULTS = RuleSettings(hard=False, weight=3)
 MODES = ("hard", "soft")
 UNIT = "extra day for a speaker"
+SPECIFICITY = 170
 
 
 def links(problem: Problem, p: Placement) -> list:

@@ -10,6 +10,7 @@ DEFAULTS = RuleSettings(hard=True, weight=50)
 MODES = ("hard", "soft")
 SCOPE = "room"  # the cost depends on the session and the room only
 UNIT = "feature a speaker needs missing from the room"
+SPECIFICITY = 60
 
 
 def _needs(problem: Problem, speaker_id: str) -> list[str]:

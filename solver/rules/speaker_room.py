@@ -10,6 +10,7 @@ NAME = "speaker_room"
 DEFAULTS = RuleSettings(hard=False, weight=2)
 MODES = ("hard", "soft")
 UNIT = "extra room for a speaker"
+SPECIFICITY = 160
 
 
 def links(problem: Problem, p: Placement) -> list:

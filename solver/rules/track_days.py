@@ -11,6 +11,7 @@ NAME = "track_days"
 DEFAULTS = RuleSettings(hard=False, weight=1)
 MODES = ("hard", "soft")
 UNIT = "extra day for a track"
+SPECIFICITY = 180
 
 
 def links(problem: Problem, p: Placement) -> list:

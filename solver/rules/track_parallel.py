@@ -10,6 +10,7 @@ NAME = "track_parallel"
 DEFAULTS = RuleSettings(hard=False, weight=10)
 MODES = ("hard", "soft")
 UNIT = "extra parallel session of a track, per instant"
+SPECIFICITY = 110
 
 
 def owners(p: Placement) -> list[str]:

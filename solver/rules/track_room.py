@@ -12,6 +12,7 @@ NAME = "track_room"
 DEFAULTS = RuleSettings(hard=False, weight=5)
 MODES = ("hard", "soft")
 UNIT = "extra room for a track on a day"
+SPECIFICITY = 150
 
 
 def links(problem: Problem, p: Placement) -> list:
