@@ -226,8 +226,13 @@ def diff_command(
 
     try:
         problem = load_problem_with_warnings(inputs)[0] if inputs.is_dir() else None
-    except InputError:
-        problem = None  # names are a courtesy: the CSV files carry the rest
+    except InputError as exc:  # names and contacts are a courtesy: say why they are missing, and go on
+        err.print(f"warning: {inputs} cannot be read ({exc.issues[0]}): changes.csv names speakers by id only, "
+                  "without their contact columns", markup=False)
+        problem = None
+    if problem is None and not inputs.is_dir():
+        err.print(f"warning: no inputs folder {inputs} (--inputs): changes.csv names speakers by id only, "
+                  "without their contact columns", markup=False)
     try:
         title = service.with_conference(inputs if inputs.is_dir() else None).title
     except InputError as exc:  # a courtesy too: say what is wrong with it, and go on
@@ -484,6 +489,30 @@ def assignments_table(rows: list[dict[str, str]], width: int | None = None) -> T
             c[4] = c[4][: widths[4] - 1] + "…"
         table.add_row(*c)
     return table
+
+
+@cli.command()
+def serve(
+    inputs: InputsArg = Path("inputs"),
+    schedule: Annotated[Path | None, typer.Option("--schedule", "-s", help="Assignments CSV to start from "
+                                                   "(default: OUT/assignments.csv when it exists).")] = None,
+    constraints: ConstraintsOpt = None,
+    out_dir: Annotated[Path, typer.Option("--out", "-o", help="Where Save writes assignments.csv and the "
+                                          "publications.")] = Path("outputs"),
+    port: Annotated[int, typer.Option(help="Port to listen on.", min=1, max=65535)] = 8737,
+    host: Annotated[str, typer.Option(help="Address to listen on; any other than 127.0.0.1 needs the access "
+                                      "token printed at start.")] = "127.0.0.1",
+) -> None:
+    """Open the organizers' desk: a local web page to move, pin, re-plan and save the schedule (Ctrl-C stops)."""
+    from solver.serve import serve as run_desk
+
+    try:
+        run_desk(inputs, schedule, constraints, out_dir, host, port, say=lambda line: out.print(line, markup=False))
+    except InputError as exc:
+        raise _fail_input(exc) from None
+    except SalleError as exc:
+        err.print(str(exc), markup=False)
+        raise typer.Exit(EXIT_INPUT) from None
 
 
 cli.registered_commands.extend(publish_cli.registered_commands)

@@ -1,0 +1,65 @@
+"""`salle serve`: the organizers' desk, a local web page where each drag is judged at once and the solver
+re-plans around the sessions the organizer fixed. Routes call the service and the judge, never the model."""
+
+from __future__ import annotations
+
+import ipaddress
+import secrets
+from collections.abc import Callable
+from pathlib import Path
+
+from solver.serve.state import Shared
+
+LOOPBACK = "127.0.0.1"
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def make_app(inputs: Path, schedule: Path | None = None, constraints: list[Path] | None = None,
+             out: Path = Path("outputs"), token: str | None = None, allowed_hosts: set[str] | None = None,
+             replan_limit: float | None = None):  # type: ignore[no-untyped-def]
+    """The ASGI application (Starlette) for these files; raises InputError on bad inputs."""
+    from solver.serve.web import DeskApp
+
+    shared = Shared(inputs, schedule, constraints, out)
+    return DeskApp(shared, token, allowed_hosts, replan_limit).app()
+
+
+def _check_port(host: str, port: int) -> None:
+    import socket
+
+    from solver.errors import SalleError
+
+    try:
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind((host, port))
+    except OSError as exc:
+        raise SalleError(f"cannot listen on {host}:{port}: {exc.strerror or exc} (another server there? try "
+                         "--port with another number)") from None
+
+
+def serve(inputs: Path, schedule: Path | None, constraints: list[Path] | None, out: Path, host: str, port: int,
+          say: Callable[[str], None] = print) -> None:
+    """Load everything (InputError on bad input, before listening), print the address, serve until Ctrl-C."""
+    import uvicorn
+
+    _check_port(host, port)
+    token = None if is_loopback(host) else secrets.token_urlsafe(24)
+    shown = f"[{host}]" if ":" in host else host
+    allowed = {f"{shown}:{port}"} | ({f"localhost:{port}", f"127.0.0.1:{port}"} if is_loopback(host) else set())
+    app = make_app(inputs, schedule, constraints, out, token, allowed)
+    address = f"http://{shown}:{port}/" + (f"?token={token}" if token else "")
+    say(f"salle serve: open {address}")
+    if token:
+        say("anyone who can reach this host and has this address can edit and save the schedule: share it with care")
+    say(f"saves go to {out}/ (assignments.csv and every publication); Ctrl-C stops the server")
+    uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -1,0 +1,150 @@
+"""One tab's editing session: its working schedule (judged live), pins, undo/redo, rule settings and re-plan.
+
+Every tab starts from the schedule last saved; its changes stay its own until it saves (a version check then
+refuses to overwrite a save made meanwhile by another tab).
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+import time
+from dataclasses import dataclass, field
+
+from solver.config import Config
+from solver.serve.incremental import Change, LiveJudge, MoveRefused, Place
+from solver.serve.replan import Replan
+from solver.serve.state import Shared
+
+Move = tuple[str, Place | None, Place | None]  # (session, before, after)
+
+
+@dataclass
+class Step:
+    """One gesture, undone and redone as a whole: a drag, a dialog choice, an accepted re-plan."""
+
+    label: str
+    moves: list[Move] = field(default_factory=list)
+
+
+class Desk:
+    def __init__(self, shared: Shared) -> None:
+        self.id = secrets.token_urlsafe(16)
+        self.csrf = secrets.token_urlsafe(24)
+        self.shared = shared
+        self.lock = threading.RLock()
+        self.base_version = shared.saved.version
+        self.initial: dict[str, Place] = dict(shared.saved.places)
+        self.config: Config = shared.config
+        self.live = LiveJudge(shared.problem, self.config, self._ordered(self.initial))
+        self.pinned: set[str] = set()
+        self.undo_stack: list[Step] = []
+        self.redo_stack: list[Step] = []
+        self.replan: Replan | None = None
+        self.touched = time.monotonic()
+
+    def _ordered(self, places: dict[str, Place]) -> dict[str, Place]:
+        """As assignments.csv orders them (day, start, room), so sentences read as `salle check` on that file."""
+        slot = self.shared.problem.slot
+
+        def key(item: tuple[str, Place]) -> tuple:
+            sid, (room, first) = item
+            return (slot[first].day, slot[first].start, room, sid)
+
+        return dict(sorted(places.items(), key=key))
+
+    # ---- moving
+    def frozen(self) -> set[str]:
+        """Pinned sessions and those moved by hand from the schedule this tab started from."""
+        moved = {sid for sid, place in self.live.places.items() if self.initial.get(sid) != place}
+        return self.pinned | moved
+
+    def move(self, session_id: str, place: Place | None, label: str = "move") -> Change:
+        with self.lock:
+            before = self.live.places.get(session_id)
+            change = self.live.move(session_id, place)
+            self.undo_stack.append(Step(label, [(session_id, before, place)]))
+            self.redo_stack.clear()
+            return change
+
+    def apply(self, moves: list[tuple[str, Place | None]], label: str) -> Step:
+        """Several moves as one step (an accepted re-plan); the verdict is then recomputed whole."""
+        with self.lock:
+            step = Step(label)
+            for sid, place in moves:
+                step.moves.append((sid, self.live.places.get(sid), place))
+            self._replay([(sid, place) for sid, _, place in step.moves])
+            self.undo_stack.append(step)
+            self.redo_stack.clear()
+            return step
+
+    def _replay(self, moves: list[tuple[str, Place | None]]) -> None:
+        if len(moves) <= 3:
+            for sid, place in moves:
+                self.live.move(sid, place)
+            return
+        places = dict(self.live.places)
+        for sid, place in moves:
+            if place is None:
+                places.pop(sid, None)
+            else:
+                places[sid] = place
+        self.live = LiveJudge(self.shared.problem, self.config, places)
+
+    def undo(self) -> Step | None:
+        with self.lock:
+            if not self.undo_stack:
+                return None
+            step = self.undo_stack.pop()
+            self._replay([(sid, before) for sid, before, _ in reversed(step.moves)])
+            self.redo_stack.append(step)
+            return step
+
+    def redo(self) -> Step | None:
+        with self.lock:
+            if not self.redo_stack:
+                return None
+            step = self.redo_stack.pop()
+            self._replay([(sid, after) for sid, _, after in step.moves])
+            self.undo_stack.append(step)
+            return step
+
+    def pin(self, session_id: str, pinned: bool) -> None:
+        if session_id not in self.shared.problem.session:
+            raise MoveRefused(f"unknown session '{session_id}'")
+        with self.lock:
+            (self.pinned.add if pinned else self.pinned.discard)(session_id)
+
+    # ---- rules
+    def set_rule(self, name: str, mode: str, weight: int | None) -> None:
+        rc = self.config[name]
+        if mode not in ("off", *rc.rule.modes):
+            raise MoveRefused(f"{name} can be {' or '.join(('off', *rc.rule.modes))}, not {mode}")
+        changes: dict[str, object] = {"enabled": mode != "off"}
+        if mode != "off":
+            changes["hard"] = mode == "hard"
+        if weight is not None:
+            changes["weight"] = weight
+        with self.lock:
+            self.config = self.config.with_settings(name, **changes)
+            self.live.set_config(self.config)
+
+    def changed_rules(self) -> dict[str, dict[str, object]]:
+        """The settings this tab changed from the files' (what the rules panel writes into constraints.yaml)."""
+        out: dict[str, dict[str, object]] = {}
+        for rc in self.config.rules:
+            old = self.shared.config[rc.name].settings
+            diff = {k: v for k, v in rc.settings.model_dump().items() if getattr(old, k) != v}
+            if diff:
+                out[rc.name] = diff
+        return out
+
+    # ---- saving
+    def save(self) -> list[str]:
+        with self.lock:
+            verdict = self.live.judgement()
+            version, written = self.shared.save(self.base_version, self.live.schedule(), self.config, verdict,
+                                                verdict.total, self.changed_rules())
+            self.base_version = version
+            self.config = self.shared.config if not self.changed_rules() else self.config
+            return [str(p) for p in written]

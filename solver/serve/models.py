@@ -1,0 +1,64 @@
+"""Everything the browser may send, validated (pydantic): unknown fields, wrong types and out-of-range values
+are refused with one sentence per field."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from solver.inputs.values import MAX_WEIGHT
+
+Id = Field(min_length=1, max_length=200)
+
+
+class Body(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class MoveBody(Body):
+    """A session to a room and first slot; both null: to "unscheduled"."""
+
+    session: str = Id
+    room: str | None = Field(default=None, min_length=1, max_length=200)
+    slot: str | None = Field(default=None, min_length=1, max_length=200)
+
+    @model_validator(mode="after")
+    def _both_or_neither(self) -> MoveBody:
+        if (self.room is None) != (self.slot is None):
+            raise ValueError("give both room and slot, or neither (to unschedule the session)")
+        return self
+
+
+class PinBody(Body):
+    session: str = Id
+    pinned: bool
+
+
+class RuleBody(Body):
+    rule: str = Id
+    mode: Literal["off", "soft", "hard"]
+    weight: int | None = Field(default=None, ge=0, le=MAX_WEIGHT)
+
+
+class ReplanBody(Body):
+    time_limit: float = Field(default=10.0, gt=0, le=3600)
+
+
+class SaveBody(Body):
+    version: int = Field(ge=1)
+    force: bool = False  # save although the schedule breaks hard rules
+
+
+class Empty(Body):
+    pass
+
+
+def messages(exc: ValidationError) -> list[str]:
+    """One sentence per field: `weight: Input should be greater than or equal to 0`."""
+    out = []
+    for e in exc.errors():
+        where = ".".join(str(p) for p in e["loc"]) or "body"
+        text = e["msg"].removeprefix("Value error, ")
+        out.append(f"{where}: {text}")
+    return out

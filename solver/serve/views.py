@@ -1,0 +1,117 @@
+"""What the page reads, as JSON-ready dicts: the conference (once), a tab's state, a move's sentences, and the
+cells where a session would break a hard rule."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from solver.inputs import Problem
+from solver.inputs.values import format_time
+from solver.rules.base import Placement, Violation
+from solver.serve.desk import Desk
+from solver.serve.incremental import Change, Place
+
+MAX_SENTENCES = 200  # per rule in the page's list (the counts and penalties are always complete)
+
+
+def conference(problem: Problem, title: str) -> dict:
+    speakers = problem.speaker
+    return {
+        "title": title,
+        "days": [d.isoformat() for d in problem.days],
+        "rooms": [{"id": r.room_id, "name": r.name, "capacity": r.capacity, "features": list(r.features)}
+                  for r in problem.rooms],
+        "slots": [{"id": s.slot_id, "day": s.day.isoformat(), "start": s.start, "end": s.end,
+                   "label": f"{format_time(s.start)}–{format_time(s.end)}", "kind": s.kind or ""}
+                  for s in sorted(problem.slots, key=lambda s: (s.day, s.start, s.end, s.slot_id))],
+        "sessions": [{"id": s.session_id, "title": s.title, "track": s.track or "", "attendance": s.attendance,
+                      "length": s.length or 1, "kind": s.kind or "",
+                      "speakers": [speakers[p].name if p in speakers else p for p in s.speakers]}
+                     for s in problem.sessions],
+    }
+
+
+def _place(place: Place | None) -> list[str] | None:
+    return None if place is None else [place[0], place[1]]
+
+
+def sentence(v: Violation, hard: bool) -> dict:
+    return {"rule": v.rule, "hard": hard, "message": v.message, "sessions": list(v.sessions)}
+
+
+def state(desk: Desk) -> dict:
+    live, config = desk.live, desk.config
+    total, hard = live.totals()
+    per_rule = []
+    hard_sentences = [sentence(v, True) for v in live.structure]
+    for rc in config.rules:
+        found = live.found.get(rc.name, []) if rc.settings.enabled else []
+        amount = sum(v.amount for v in found)
+        per_rule.append({
+            "rule": rc.name, "summary": rc.rule.summary, "modes": ["off", *rc.rule.modes], "mode": rc.mode,
+            "weight": rc.settings.weight, "count": len(found), "amount": amount, "unit": rc.rule.unit,
+            "penalty": rc.settings.weight * amount if rc.mode == "soft" else 0,
+            "sentences": [sentence(v, rc.mode == "hard") for v in found[:MAX_SENTENCES]],
+        })
+        if rc.mode == "hard":
+            hard_sentences += [sentence(v, True) for v in found]
+    return {
+        "version": desk.base_version, "saved_version": desk.shared.saved.version,
+        "places": {sid: _place(p) for sid, p in live.places.items()},
+        "pinned": sorted(desk.pinned), "frozen": sorted(desk.frozen()),
+        "score": {"total": total, "hard": hard}, "rules": per_rule, "hard": hard_sentences,
+        "undo": desk.undo_stack[-1].label if desk.undo_stack else None,
+        "redo": desk.redo_stack[-1].label if desk.redo_stack else None,
+        "changed_rules": sorted(desk.changed_rules()),
+        "replan": desk.replan.payload() if desk.replan else None,
+    }
+
+
+def change(ch: Change, desk: Desk) -> dict:
+    return {
+        "new": [sentence(v, desk.config.is_hard(v.rule) or v.rule not in _names(desk)) for v in ch.new],
+        "resolved": [sentence(v, desk.config.is_hard(v.rule) or v.rule not in _names(desk)) for v in ch.resolved],
+        "delta": ch.total_after - ch.total_before, "hard_delta": ch.hard_after - ch.hard_before,
+        "total": ch.total_after, "hard": ch.hard_after,
+    }
+
+
+def _names(desk: Desk) -> set[str]:
+    return {rc.name for rc in desk.config.rules}
+
+
+def blocked(desk: Desk, session_id: str, day: str) -> list[dict]:
+    """Every (room, first slot) of `day` where the session would break a hard rule that decides per placement
+    (its `cost`) or holds something exclusively (`owners`: a room, a speaker busy then), with those rules.
+    Rules linking sessions in other ways are judged after the drop."""
+    problem, live, config = desk.shared.problem, desk.live, desk.config
+    session = problem.session[session_id]
+    hard = [rc for rc in config.enabled if rc.settings.hard]
+    unary = [rc for rc in hard if rc.rule.cost is not None]
+    exclusive = [rc for rc in hard if rc.rule.owners is not None]
+    busy: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)  # (rule, owner) -> intervals
+    for sid, p in live.placed.items():
+        if sid == session_id or p.day.isoformat() != day:
+            continue
+        for rc in exclusive:
+            assert rc.rule.owners is not None
+            for owner in rc.rule.owners(Placement(p.session, p.room, p.slots)):
+                busy[(rc.name, owner)] += [(s.start, s.end) for s in p.slots]
+    out = []
+    length = session.length or 1
+    for slot in problem.slots_by_day.get(next(d for d in problem.days if d.isoformat() == day), []):
+        run = live.run(slot.slot_id, length)
+        for room in problem.rooms:
+            if run is None:
+                out.append({"room": room.room_id, "slot": slot.slot_id, "rules": ["the day ends first"]})
+                continue
+            placement = Placement(session, room, run)
+            rules = [rc.name for rc in unary if rc.rule.cost(problem, rc.params, placement) > 0]  # type: ignore[misc]
+            for rc in exclusive:
+                assert rc.rule.owners is not None
+                if any(a < e and s < b for owner in rc.rule.owners(placement)
+                       for a, b in busy.get((rc.name, owner), ()) for s, e in ((x.start, x.end) for x in run)):
+                    rules.append(rc.name)
+            if rules:
+                out.append({"room": room.room_id, "slot": slot.slot_id, "rules": rules})
+    return out
