@@ -1,4 +1,9 @@
-"""`salle diff OLD NEW`: what moved between two schedules, per session and per speaker (who must be told)."""
+"""`salle diff OLD NEW`: what moved between two schedules, per session and per speaker (who must be told).
+
+changes.csv, for a mail merge: one row per (speaker, changed session) with the speaker's contact columns (every
+column of speakers.csv beyond speaker_id, name, affiliation and needs, such as email or phone, in the file's
+order; `biography` is content, not a contact, and is left out), then the session and its old and new place.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +17,7 @@ from solver.outputs.tables import to_csv
 
 CHANGE_COLUMNS = ("speaker_id", "name", "session_id", "title", "old_day", "old_time", "old_room", "new_day",
                   "new_time", "new_room")
+NOT_CONTACT = ("biography",)
 
 
 @dataclass(frozen=True)
@@ -67,13 +73,29 @@ def diff(old_file: Path, new_file: Path, problem: Problem | None = None) -> list
     return moves
 
 
+def contact_columns(problem: Problem | None) -> tuple[str, ...]:
+    """speakers.csv's extra columns (email, phone…) in the file's order, `biography` left out."""
+    if problem is None:
+        return ()
+    seen = dict.fromkeys(c for p in problem.speakers for c in p.extra if c not in NOT_CONTACT)
+    return tuple(c for c in seen if c not in CHANGE_COLUMNS)
+
+
+def changes_columns(problem: Problem | None) -> tuple[str, ...]:
+    """speaker_id, name, the contact columns, then the session and its old and new place."""
+    return (*CHANGE_COLUMNS[:2], *contact_columns(problem), *CHANGE_COLUMNS[2:])
+
+
 def changes_rows(moves: list[Move], problem: Problem | None) -> list[dict[str, str]]:
-    """One row per (speaker, moved session): what a mail merge needs."""
+    """One row per (speaker, moved session): what a mail merge needs, the speaker's contact columns included."""
+    contacts = contact_columns(problem)
     rows = []
     for m in moves:
         for who in m.speakers or ("",):
-            name = problem.speaker[who].name if problem and who in problem.speaker else who
-            rows.append({"speaker_id": who, "name": name, "session_id": m.session_id, "title": m.title,
+            speaker = problem.speaker.get(who) if problem else None
+            name = speaker.name if speaker else who
+            reach = {c: speaker.extra.get(c, "") if speaker else "" for c in contacts}
+            rows.append({"speaker_id": who, "name": name, **reach, "session_id": m.session_id, "title": m.title,
                          "old_day": m.old.day, "old_time": m.old.time, "old_room": m.old.room,
                          "new_day": m.new.day, "new_time": m.new.time, "new_room": m.new.room})
     rows.sort(key=lambda r: (r["name"], r["session_id"]))
@@ -81,4 +103,4 @@ def changes_rows(moves: list[Move], problem: Problem | None) -> list[dict[str, s
 
 
 def changes_csv(moves: list[Move], problem: Problem | None) -> str:
-    return to_csv(changes_rows(moves, problem), CHANGE_COLUMNS)
+    return to_csv(changes_rows(moves, problem), changes_columns(problem))
