@@ -491,6 +491,30 @@ def assignments_table(rows: list[dict[str, str]], width: int | None = None) -> T
     return table
 
 
+@cli.command()
+def serve(
+    inputs: InputsArg = Path("inputs"),
+    schedule: Annotated[Path | None, typer.Option("--schedule", "-s", help="Assignments CSV to start from "
+                                                   "(default: OUT/assignments.csv when it exists).")] = None,
+    constraints: ConstraintsOpt = None,
+    out_dir: Annotated[Path, typer.Option("--out", "-o", help="Where Save writes assignments.csv and the "
+                                          "publications.")] = Path("outputs"),
+    port: Annotated[int, typer.Option(help="Port to listen on.", min=1, max=65535)] = 8737,
+    host: Annotated[str, typer.Option(help="Address to listen on; any other than 127.0.0.1 needs the access "
+                                      "token printed at start.")] = "127.0.0.1",
+) -> None:
+    """Open the organizers' desk: a local web page to move, pin, re-plan and save the schedule (Ctrl-C stops)."""
+    from solver.serve import serve as run_desk
+
+    try:
+        run_desk(inputs, schedule, constraints, out_dir, host, port, say=lambda line: out.print(line, markup=False))
+    except InputError as exc:
+        raise _fail_input(exc) from None
+    except SalleError as exc:
+        err.print(str(exc), markup=False)
+        raise typer.Exit(EXIT_INPUT) from None
+
+
 cli.registered_commands.extend(publish_cli.registered_commands)
 cli.registered_groups.extend(publish_cli.registered_groups)
 
