@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 
 from openpyxl import Workbook
 
 from solver.publish.workbook import Sheets, _cell, reproducible
+from solver.publish.workbook.cells import ENGLISH, FRENCH, Formats
 
 TRICKY: list[object] = [
     "plain", "", "   ", " lead", "trail ", "\ttab", "a\nb", "=SUM(A1)", "+33 1", "-x", "@here", "#N/A", "<b>&amp;</b>",
     "a > b & c < d", "Études « à » l’été", "ctrl\x01\x0bchar", "x" * 40000, "💡 emoji", 0, 7, -3, 10**15, 10**17,
-    1.5, 2.0, True, False, None,
+    1.5, 2.0, True, False, None, dt.date(2027, 5, 13), dt.time(13, 30), dt.time(0, 0), dt.date(2027, 5, 13),
+    dt.time(13, 30),  # typed values go through openpyxl once, their XML reused (the repeats check that)
 ]
 
 
@@ -20,14 +23,15 @@ def _rows() -> list[dict[str, object]]:
     return [{"a": "first", "b": 1, "c": "x"}, *rows, {"a": "missing b"}]
 
 
-def _by_openpyxl(columns: Sequence[str], rows: Sequence[Mapping[str, object]], wrap: bool) -> bytes:
+def _by_openpyxl(columns: Sequence[str], rows: Sequence[Mapping[str, object]], wrap: bool,
+                 formats: Formats | None = None) -> bytes:
     wb = Workbook(write_only=True)
     for name in ("One", "Two"):
         ws = wb.create_sheet(name)
         ws.freeze_panes = "A2"
-        ws.append([_cell(ws, c, bold=True) for c in columns])
+        ws.append([_cell(ws, c, bold=True, formats=formats) for c in columns])
         for row in rows:
-            ws.append([_cell(ws, row.get(c, ""), wrap=wrap and name == "Two") for c in columns])
+            ws.append([_cell(ws, row.get(c, ""), wrap=wrap and name == "Two", formats=formats) for c in columns])
     import io
 
     buffer = io.BytesIO()
@@ -35,9 +39,10 @@ def _by_openpyxl(columns: Sequence[str], rows: Sequence[Mapping[str, object]], w
     return reproducible(buffer.getvalue(), "2027-05-13")
 
 
-def _by_sheets(columns: Sequence[str], rows: Sequence[Mapping[str, object]], wrap: bool) -> bytes:
+def _by_sheets(columns: Sequence[str], rows: Sequence[Mapping[str, object]], wrap: bool,
+               formats: Formats | None = None) -> bytes:
     wb = Workbook(write_only=True)
-    sheets = Sheets(wb)
+    sheets = Sheets(wb, formats)
     for name in ("One", "Two"):
         ws = wb.create_sheet(name)
         sheets.write(ws, columns, rows, wrap=wrap and name == "Two")
@@ -58,7 +63,8 @@ def _without_widths(data: bytes) -> bytes:
 
 
 def test_rows_are_written_as_openpyxl_writes_them() -> None:
-    for wrap in (False, True):
-        for rows in (_rows(), _rows()[:1], _rows()[:2], []):
-            expected = _by_openpyxl(("a", "b", "c"), rows, wrap)
-            assert _without_widths(_by_sheets(("a", "b", "c"), rows, wrap)) == _without_widths(expected)
+    for formats in (None, FRENCH, ENGLISH):
+        for wrap in (False, True):
+            for rows in (_rows(), _rows()[:1], _rows()[:2], []):
+                expected = _by_openpyxl(("a", "b", "c"), rows, wrap, formats)
+                assert _without_widths(_by_sheets(("a", "b", "c"), rows, wrap, formats)) == _without_widths(expected)

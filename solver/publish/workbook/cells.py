@@ -121,6 +121,7 @@ class Sheets:
         self.formats = formats
         self.rest: dict[int, list[str]] = {}  # id(worksheet) -> XML of its rows from row 3
         self._made: dict[tuple[type, object, bool], str] = {}  # a typed value's XML, its coordinate as \0
+        self.styles: dict[str, object] = {}  # styles made once per workbook, by name (solver.publish.workbook.grid)
 
     def cell(self, ws: Worksheet, value: object, bold: bool = False, wrap: bool = False) -> WriteOnlyCell:
         return _cell(ws, value, bold=bold, wrap=wrap, formats=self.formats)
@@ -132,7 +133,7 @@ class Sheets:
         `columns` are the keys of `rows`; `headers` (default: the keys) are what row 1 shows."""
         shown = list(headers) if headers is not None else list(columns)
         for i, (column, header) in enumerate(zip(columns, shown, strict=True), start=1):
-            longest = max([len(str(header)), *(len(_shown(r.get(column, ""))) for r in rows)])
+            longest = max([len(str(header)), *(_width(r.get(column, "")) for r in rows)])
             ws.column_dimensions[get_column_letter(i)].width = min(40 if wrap else 60, max(8, longest + 2))
         ws.freeze_panes = "A2"
         ws.append([self.cell(ws, c, bold=True) for c in shown])
@@ -176,11 +177,11 @@ class Sheets:
         return reproducible(buffer.getvalue(), day, extra)
 
 
-def _shown(value: object) -> str:
-    """About what a cell shows, for its column's width."""
-    if isinstance(value, dt.time):
-        return "00:00 PM"
-    return str(value)
+def _width(value: object) -> int:
+    """About how many characters a cell shows, for its column's width."""
+    if type(value) is str:
+        return len(value)
+    return 8 if isinstance(value, dt.time) else len(str(value))
 
 
 def _openpyxl_xml(ws: Worksheet, value: object, wrap: bool, letter: str, number: int,

@@ -11,10 +11,13 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
+from copy import copy
 
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.comments import Comment
 from openpyxl.styles import PatternFill
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -91,11 +94,24 @@ def write_grid(sheets: Sheets, ws: Worksheet, problem: Problem, day: dt.date, it
 def _session_cell(sheets: Sheets, ws: Worksheet, here: Sequence[Entry],
                   found: Mapping[str, list[tuple[str, str, str]]]) -> WriteOnlyCell:
     text = " / ".join(f"{e.session.title}\n{e.speaker_names}" if e.speakers else e.session.title for e in here)
-    cell = sheets.cell(ws, text, wrap=True)
     mine = [f for e in here for f in found.get(e.session.session_id, [])]
+    fill = (HARD if any(mode == "hard" for mode, _, _ in mine) else SOFT) if mine else None
+    cell = WriteOnlyCell(ws, value=ILLEGAL_CHARACTERS_RE.sub("", text))
+    cell.data_type = "s"  # text, never a formula
+    cell._style = copy(_style(sheets, ws, fill))  # one style per colour, registered once (thousands of cells)
     if mine:
-        cell.fill = HARD if any(mode == "hard" for mode, _, _ in mine) else SOFT
         text = comment_text(mine)
         lines = text.count("\n") + 1 + len(text) // 60
         cell.comment = Comment(text[:30000], AUTHOR, height=min(400, 20 + 15 * lines), width=360)
     return cell
+
+
+def _style(sheets: Sheets, ws: Worksheet, fill: PatternFill | None) -> StyleArray:
+    """The style of a session cell (wrapped text, `fill`), made once per workbook."""
+    key = f"grid:{None if fill is None else fill.fgColor.rgb}"
+    if key not in sheets.styles:
+        template = sheets.cell(ws, "", wrap=True)
+        if fill is not None:
+            template.fill = fill
+        sheets.styles[key] = template._style
+    return sheets.styles[key]
