@@ -18,6 +18,7 @@ from solver.outputs import write_outputs
 from solver.outputs.atomic import check_out_folder, write_atomically
 from solver.outputs.report import report_csv, report_markdown
 from solver.outputs.summary import SUMMARY, summary_json
+from solver.rules import EVERY_SESSION
 from solver.schedule import Assignment, Schedule
 
 DEFAULT_CONSTRAINTS = Path("constraints/default.yaml")
@@ -162,7 +163,7 @@ def run_solve(inputs: Path, constraints: list[Path] | None, out: Path, options: 
         warnings += notes
     strict = config
     if allow_unscheduled:
-        config = config.with_settings("all_scheduled", enabled=True, hard=False)
+        config = _every_session(config, enabled=True, hard=False)
     result = solve(problem, config, options)
     run = SolveRun(problem, config, result, warnings=warnings, conference=conf)
     if result.schedule is None:
@@ -170,8 +171,7 @@ def run_solve(inputs: Path, constraints: list[Path] | None, out: Path, options: 
     placed = {a.session_id for a in result.schedule.assignments}
     missing = [s.session_id for s in problem.sessions if s.session_id not in placed]
     if missing:
-        why = explain(problem, strict.with_settings("all_scheduled", enabled=True, hard=True),
-                      options.explain_time_limit)
+        why = explain(problem, _every_session(strict, enabled=True, hard=True), options.explain_time_limit)
         run.unscheduled = {
             sid: why.for_session(sid) or ["every room and slot it could use is taken by sessions with more "
                                           "attendees, or clashes with its speakers' other sessions"]
@@ -194,6 +194,13 @@ def run_solve(inputs: Path, constraints: list[Path] | None, out: Path, options: 
     return run
 
 
+def _every_session(config: Config, **changes: bool) -> Config:
+    """`config` with the rules that place every session (all_scheduled, as they say) changed as given."""
+    for name in EVERY_SESSION:
+        config = config.with_settings(name, **changes)
+    return config
+
+
 def moved_sessions(problem: Problem, schedule: Schedule, config: Config) -> dict[str, str]:
     """Sessions placed elsewhere than in the previous schedule, each with why: the hard rule its old place now
     breaks (as the judge says it), or that it made room for those."""
@@ -206,7 +213,7 @@ def moved_sessions(problem: Problem, schedule: Schedule, config: Config) -> dict
         return {}
     old = Schedule(tuple(Assignment(sid, room, slot) for sid, (room, slot) in sorted(problem.previous.items())
                          if sid in problem.session and room in problem.room and slot in problem.slot))
-    verdict = judge(problem, old, config.with_settings("all_scheduled", enabled=False))
+    verdict = judge(problem, old, _every_session(config, enabled=False))
     broken: dict[str, str] = {}
     for v in verdict.hard:
         for sid in v.sessions:

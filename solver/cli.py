@@ -431,14 +431,16 @@ def summary_lines(run: service.SolveRun) -> list[str]:
     covers = (f" (the bound counts {', '.join(r.bound_covers)} only)" if r.bound_covers else "")
     how = r.engine + (f", {r.iterations} neighbourhoods" if r.iterations else "")
     first = "" if r.first_solution_seconds is None else f"first schedule at {r.first_solution_seconds:.1f} s, "
-    seats = r.penalties.get("capacity_fit")
+    # each rule's headline figure ("1,234 empty seats"), when it has one and it is not zero
+    figures = "".join(f"; {r.penalties[name]:,} {rule.headline}" for name, rule in REGISTRY.items()
+                      if rule.headline and r.penalties.get(name))
     if r.status.value == "optimal":
         verdict = "no better schedule exists"
     elif r.interrupted:
         verdict = "interrupted: a longer run may find a better one"
     else:
         verdict = "may improve with a longer --time-limit"
-    plain = f"{placed} of {total} sessions placed" + (f"; {seats:,} empty seats" if seats else "") + f"; {verdict}"
+    plain = f"{placed} of {total} sessions placed{figures}; {verdict}"
     return [
         f"[bold green]{label}[/bold green]: {plain}",
         f"objective {r.objective:,} by the judge, bound {bound}, gap {gap}{covers}; {how}",

@@ -12,7 +12,7 @@ of a core reads (`core_sentence`, `fold_core`) and how specific it is (`SPECIFIC
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import groupby
 
 from ortools.sat.python import cp_model
@@ -21,11 +21,9 @@ from solver.config import Config, RuleConfig
 from solver.engine.candidates import candidate_runs
 from solver.engine.model import build_model
 from solver.inputs import Problem
-from solver.rules import REGISTRY, places_every_session
+from solver.rules import places_every_session
 from solver.rules.base import Guards
 from solver.rules.findings import Finding, ProblemCheck, SessionCheck
-
-UNRANKED = 500  # the specificity of a guard whose rule is not in the registry
 
 
 @dataclass
@@ -68,27 +66,22 @@ def precheck(problem: Problem, config: Config) -> list[Finding]:
 
 
 # -- the CP-SAT core --------------------------------------------------------------------------------------------
-def _specificity(rule: str) -> int:
-    """Lower is more specific: what an organizer can change for one session or one person comes first."""
-    known = REGISTRY.get(rule)
-    return known.specificity if known is not None else UNRANKED
-
-
-def _say(problem: Problem, config: Config, rule: str, entity: str) -> Finding:
+def _say(rc: RuleConfig, problem: Problem, entity: str) -> Finding:
     """A guard of the core as a sentence: the rule's own when it has one, else its summary."""
-    rc: RuleConfig | None = next((rc for rc in config.rules if rc.name == rule), None)
-    if rc is not None and rc.rule.core_sentence is not None:
+    if rc.rule.core_sentence is not None:
         found = rc.rule.core_sentence(problem, rc.params, entity)
         if found is not None:
-            return found
-    summary = rc.rule.summary if rc is not None else rule
-    return Finding(f"{rule} ({entity}): {summary.split(':', 1)[-1].strip()}", (entity,), rule)
+            return found if found.rule == rc.name else replace(found, rule=rc.name)
+    return Finding(f"{rc.name} ({entity}): {rc.rule.summary.split(':', 1)[-1].strip()}", (entity,), rc.name)
 
 
 def core(problem: Problem, config: Config, time_limit: float = 10.0) -> Explanation:
     """A small set of hard-rule instances that cannot hold together, or an empty one if none is found."""
     t0 = time.perf_counter()
     hard = Config(tuple(rc for rc in config.rules if rc.settings.enabled and rc.settings.hard), config.files)
+    rules = {rc.name: rc for rc in hard.rules}
+    # lower is more specific: what an organizer can change for one session or one person comes first
+    rank = {name: rc.rule.specificity for name, rc in rules.items()}
     guards = Guards(cp_model.CpModel())
     build_model(problem, hard, guards)
     keys = list(guards.literals)
@@ -113,7 +106,7 @@ def core(problem: Problem, config: Config, time_limit: float = 10.0) -> Explanat
         return Explanation([], "none", time.perf_counter() - t0, complete=verdict is not None)
     complete = True
     # deletion: try dropping each guard, least specific first; keep the drop when still infeasible
-    order = sorted(kernel, key=lambda i: -_specificity(keys[i][0]))
+    order = sorted(kernel, key=lambda i: -rank[keys[i][0]])
     for i in order:
         if i not in kernel:
             continue
@@ -125,20 +118,20 @@ def core(problem: Problem, config: Config, time_limit: float = 10.0) -> Explanat
         still, smaller = infeasible(trial, min(left, max(0.5, time_limit / 10)))
         if still:
             kernel = smaller
-    findings = [_say(problem, config, *keys[i]) for i in kernel]
-    findings.sort(key=lambda f: (_specificity(f.rule), f.rule))
-    findings = _fold(findings)
+    findings = [_say(rules[keys[i][0]], problem, keys[i][1]) for i in kernel]
+    findings.sort(key=lambda f: (rank[f.rule], f.rule))
+    findings = _fold(findings, rules)
     return Explanation(findings, "core", time.perf_counter() - t0, complete)
 
 
-def _fold(findings: list[Finding]) -> list[Finding]:
+def _fold(findings: list[Finding], rules: dict[str, RuleConfig]) -> list[Finding]:
     """Each rule's findings, sorted together, folded by the rule's own `fold_core` when it has one (several
     "must be scheduled" guards make one closing sentence)."""
     out: list[Finding] = []
-    for rule, group in groupby(findings, key=lambda f: f.rule):
-        known = REGISTRY.get(rule)
+    for name, group in groupby(findings, key=lambda f: f.rule):
         mine = list(group)
-        out += known.fold_core(mine) if known is not None and known.fold_core is not None else mine
+        fold = rules[name].rule.fold_core if name in rules else None
+        out += fold(mine) if fold is not None else mine
     return out
 
 

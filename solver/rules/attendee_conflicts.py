@@ -11,6 +11,7 @@ from itertools import combinations
 from solver.inputs import Problem
 from solver.rules.base import BuildContext, JudgeView, Params, Placement, RuleSettings, Violation
 from solver.rules.clock import describe, overlaps
+from solver.rules.findings import Finding
 
 NAME = "attendee_conflicts"
 DEFAULTS = RuleSettings(hard=False, weight=1)
@@ -72,3 +73,11 @@ def judge(view: JudgeView, params: Params) -> list[Violation]:
             out.append(Violation(NAME, weight, f"{weight} attendee(s) want both {describe(pa)} and {describe(pb)}, "
                                                "which overlap", (a, b)))
     return out
+
+
+def core_sentence(problem: Problem, params: Params, entity: str) -> Finding | None:
+    """A guard per pair of sessions wanted together (`A_B`)."""
+    for (a, b), weight in wanted_pairs(problem).items():
+        if f"{a}_{b}" == entity:
+            return Finding(f"{weight} attendee(s) want both {a} and {b}: they cannot overlap", (a, b), NAME)
+    return None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from solver.inputs import Problem
 from solver.rules.base import BuildContext, JudgeView, Params, Placement, RuleSettings, Violation, overlap_bound
 from solver.rules.clock import describe, double_bookings
+from solver.rules.findings import Finding
 
 NAME = "avoid_parallel"
 DEFAULTS = RuleSettings(hard=False, weight=10)
@@ -38,3 +39,11 @@ def judge(view: JudgeView, params: Params) -> list[Violation]:
         lambda tag, when, placed: f"{len(placed)} sessions tagged « {tag} » run in parallel on {when}: "
         + "; ".join(describe(p) for p in placed),
     )
+
+
+def core_sentence(problem: Problem, params: Params, entity: str) -> Finding | None:
+    """A guard per tag."""
+    tagged = tuple(s.session_id for s in problem.sessions if entity in s.tags)
+    if not tagged:
+        return None
+    return Finding(f"sessions tagged « {entity} » never run in parallel ({', '.join(tagged)})", tagged, NAME)

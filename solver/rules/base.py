@@ -8,6 +8,28 @@ A rule module defines:
   `add(ctx)` for rules that link several sessions;
 - for the judge, `judge(view, params) -> list[Violation]`: the same rule checked on a finished schedule with
   plain Python, sharing no code with the model.
+Optional, each with a default, so that nothing outside the module names the rule:
+- for the engine: `SCOPE` ("room", "time" or "both": what `cost` reads besides the session), `entities(problem,
+  params, placement)` (who is at fault when `cost` > 0; the session by default), `relevant(problem, session)`,
+  `owners(placement)`, `links(problem, placement)` and `bound(problem, params)` (see `Rule` in __init__.py);
+- for explanations (solver/explain.py, with the types of solver/rules/findings.py), called only while the rule
+  is enabled and hard:
+  - `precheck(check: SessionCheck, params) -> list[Finding]`: cheap reasons one session cannot be placed. Rules
+    run in `PRECHECK_ORDER` (default 100; features 10, capacity 20, kind 30, closures 40, length 50, speakers
+    60, pins 70); each may narrow `check.rooms` and `check.runs` for the next and set `check.stop` when the
+    rest would be moot. Pre-checks run only while a rule with `EVERY_SESSION` is hard;
+  - `precheck_all(check: ProblemCheck, params) -> list[Finding]`: reasons across sessions, after every session's;
+  - `core_sentence(problem, params, entity) -> Finding | None`: one guard (rule, entity) of an infeasible core as
+    a sentence, `entity` being what the rule guards (a session, a speaker, a room, a track…, or the `name` given
+    to `BuildContext.violation`); None falls back to "<rule> (<entity>): <summary>";
+  - `fold_core(findings) -> list[Finding]`: the rule's own findings in a core, merged (all_scheduled folds its
+    "must be scheduled" into one sentence);
+  - `SPECIFICITY` (default 500): lower is more specific. Core sentences are sorted by it and the core is shrunk
+    dropping the least specific guards first: pins 10 … language_mix 210, all_scheduled 1000 (last);
+- elsewhere: `EVERY_SESSION = True` (when hard, every session is placed: pre-checks assume it, `--allow-unscheduled`
+  makes the rule soft; all_scheduled) and `HEADLINE` (the run's summary line gives the rule's penalty as
+  "1,234 {HEADLINE}" when not zero; capacity_fit: "empty seats").
+Adding a rule is its module (with these), its line in `MODULES`, its defaults and its tests: nothing else.
 Whether a rule is hard or soft, and its weight, comes from the constraint file: rules never branch on it.
 """
 

@@ -10,6 +10,7 @@ DEFAULTS = RuleSettings(hard=False, weight=1)
 MODES = ("soft",)
 SCOPE = "room"  # the cost depends on the session and the room only
 UNIT = "empty seat"
+HEADLINE = "empty seats"  # the run's summary line says how many
 
 
 def cost(problem: Problem, params: Params, p: Placement) -> int:

@@ -12,6 +12,7 @@ from pydantic import Field
 from solver.inputs import Problem
 from solver.rules.base import JudgeView, Placement, RuleSettings, Violation
 from solver.rules.base import Params as BaseParams
+from solver.rules.findings import Finding
 
 NAME = "keep_previous"
 DEFAULTS = RuleSettings(hard=False, weight=1, level=1)  # stability first: the other soft rules come second
@@ -61,3 +62,11 @@ def judge(view: JudgeView, params: Params) -> list[Violation]:  # type: ignore[o
                                  f"at {old_slot}, now {p.room.room_id} at {p.slots[0].slot_id}",
                                  (p.session.session_id,)))
     return out
+
+
+def core_sentence(problem: Problem, params: Params, entity: str) -> Finding | None:
+    """A guard per session of the previous schedule."""
+    if entity not in problem.previous:
+        return None
+    room, slot = problem.previous[entity]
+    return Finding(f"{entity} stays where it was published: {room} at {slot}", (entity,), NAME)

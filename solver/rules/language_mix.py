@@ -12,6 +12,7 @@ from solver.inputs import Problem
 from solver.inputs.values import format_time_fr
 from solver.rules.base import BuildContext, Instant, JudgeView, Params, Placement, RuleSettings, Violation
 from solver.rules.clock import grid_instants
+from solver.rules.findings import Finding
 
 NAME = "language_mix"
 DEFAULTS = RuleSettings(hard=False, weight=2)
@@ -66,3 +67,12 @@ def judge(view: JudgeView, params: Params) -> list[Violation]:
                                               f"{format_time_fr(t)}, all in {languages.pop()}",
                                      tuple(sorted(p.session.session_id for p in running))))
     return out
+
+
+def core_sentence(problem: Problem, params: Params, entity: str) -> Finding | None:
+    """A guard per instant (`2027-05-13_540`: a day and a slot start in minutes)."""
+    day, _, minute = entity.rpartition("_")
+    if not (day and minute.isdigit()):
+        return None
+    return Finding(f"the sessions running on {day} at {format_time_fr(int(minute))} offer more than one language",
+                   (), NAME)

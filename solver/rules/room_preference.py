@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from solver.inputs import Problem, Room
 from solver.rules.base import JudgeView, Params, Placement, RuleSettings, Violation
+from solver.rules.findings import Finding
 
 NAME = "room_preference"
 DEFAULTS = RuleSettings(hard=False, weight=5)
@@ -45,3 +46,13 @@ def judge(view: JudgeView, params: Params) -> list[Violation]:
             out.append(Violation(NAME, 1, f"{s.session_id} avoids {', '.join(hit)} but is in {p.room.name}",
                                  (s.session_id,)))
     return out
+
+
+def core_sentence(problem: Problem, params: Params, entity: str) -> Finding | None:
+    """A guard per session."""
+    s = problem.session.get(entity)
+    if s is None or not (s.prefers_rooms or s.avoids_rooms):
+        return None
+    wants = [f"goes only in {' or '.join(s.prefers_rooms)}" if s.prefers_rooms else "",
+             f"never goes in {', '.join(s.avoids_rooms)}" if s.avoids_rooms else ""]
+    return Finding(f"{s.session_id} " + " and ".join(w for w in wants if w), (entity,), NAME)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from solver.inputs import Problem, Slot
 from solver.rules.base import JudgeView, Params, Placement, RuleSettings, Violation
+from solver.rules.findings import Finding
 
 NAME = "slot_preference"
 DEFAULTS = RuleSettings(hard=False, weight=5)
@@ -44,3 +45,13 @@ def judge(view: JudgeView, params: Params) -> list[Violation]:
             out.append(Violation(NAME, 1, f"{s.session_id} avoids {', '.join(hit)} but runs {p.when()}",
                                  (s.session_id,)))
     return out
+
+
+def core_sentence(problem: Problem, params: Params, entity: str) -> Finding | None:
+    """A guard per session."""
+    s = problem.session.get(entity)
+    if s is None or not (s.prefers_slots or s.avoids_slots):
+        return None
+    wants = [f"starts only in {' or '.join(s.prefers_slots)}" if s.prefers_slots else "",
+             f"never runs in {', '.join(s.avoids_slots)}" if s.avoids_slots else ""]
+    return Finding(f"{s.session_id} " + " and ".join(w for w in wants if w), (entity,), NAME)

@@ -10,6 +10,7 @@ from pydantic import Field
 from solver.inputs import Problem
 from solver.rules.base import BuildContext, JudgeView, Placed, Placement, RuleSettings, Violation
 from solver.rules.base import Params as BaseParams
+from solver.rules.findings import Finding
 
 NAME = "speaker_changeover"
 DEFAULTS = RuleSettings(hard=False, weight=5)
@@ -85,3 +86,16 @@ def judge(view: JudgeView, params: Params) -> list[Violation]:  # type: ignore[o
 
 def _say(p: Placed) -> str:
     return f"{p.session.session_id} ({p.room.name}, {p.when()})"
+
+
+def core_sentence(problem: Problem, params: Params, entity: str) -> Finding | None:
+    """A guard per pair of sessions sharing a speaker (`A_B`)."""
+    for who in problem.speaker:
+        ids = sorted(s.session_id for s in problem.sessions_of(who))
+        for a, b in combinations(ids, 2):
+            if f"{a}_{b}" == entity:
+                names = [problem.speaker[w].name for w in problem.speaker
+                         if {a, b} <= {s.session_id for s in problem.sessions_of(w)}]
+                return Finding(f"{' and '.join(names)} need{'' if len(names) > 1 else 's'} {params.minutes} min "
+                               f"between {a} and {b} ({params.travel_minutes} min across buildings)", (a, b), NAME)
+    return None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from solver.inputs import Problem
 from solver.rules.base import JudgeView, Params, Placement, RuleSettings, Violation
+from solver.rules.findings import Finding
 
 NAME = "speaker_needs"
 DEFAULTS = RuleSettings(hard=True, weight=50)
@@ -39,3 +40,12 @@ def judge(view: JudgeView, params: Params) -> list[Violation]:
                                      f"{', '.join(missing)}, which {p.room.name} ({p.session.session_id}) lacks",
                                      (p.session.session_id,)))
     return out
+
+
+def core_sentence(problem: Problem, params: Params, entity: str) -> Finding | None:
+    """A guard per speaker."""
+    if entity not in problem.speaker:
+        return None
+    theirs = tuple(s.session_id for s in problem.sessions_of(entity))
+    return Finding(f"{problem.speaker[entity].name} needs {', '.join(_needs(problem, entity))} in every room they "
+                   f"present in ({', '.join(theirs)})", theirs, NAME)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from solver.inputs import Problem
 from solver.rules.base import BuildContext, JudgeView, Params, Placement, RuleSettings, Violation
 from solver.rules.clock import by_speaker
+from solver.rules.findings import Finding
 
 NAME = "speaker_room"
 DEFAULTS = RuleSettings(hard=False, weight=2)
@@ -31,3 +32,11 @@ def judge(view: JudgeView, params: Params) -> list[Violation]:
             out.append(Violation(NAME, len(rooms) - 1, f"{name} presents in {len(rooms)} rooms: " + ", ".join(rooms),
                                  tuple(sorted(p.session.session_id for p in placed))))
     return out
+
+
+def core_sentence(problem: Problem, params: Params, entity: str) -> Finding | None:
+    """A guard per speaker."""
+    if entity not in problem.speaker:
+        return None
+    theirs = tuple(s.session_id for s in problem.sessions_of(entity))
+    return Finding(f"{problem.speaker[entity].name} presents in one room only ({', '.join(theirs)})", theirs, NAME)

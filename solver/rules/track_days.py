@@ -6,6 +6,7 @@ from collections import defaultdict
 
 from solver.inputs import Problem
 from solver.rules.base import BuildContext, JudgeView, Params, Placed, Placement, RuleSettings, Violation
+from solver.rules.findings import Finding
 
 NAME = "track_days"
 DEFAULTS = RuleSettings(hard=False, weight=1)
@@ -35,3 +36,9 @@ def judge(view: JudgeView, params: Params) -> list[Violation]:
             out.append(Violation(NAME, len(days) - 1, f"Track {track} spreads over {len(days)} days: "
                                  + ", ".join(days), tuple(sorted(p.session.session_id for p in placed))))
     return out
+
+
+def core_sentence(problem: Problem, params: Params, entity: str) -> Finding | None:
+    """A guard per track."""
+    ids = tuple(s.session_id for s in problem.sessions if s.track == entity)
+    return Finding(f"Track {entity} fits in one day ({', '.join(ids)})", ids, NAME) if ids else None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from solver.inputs import Problem
 from solver.rules.base import BuildContext, JudgeView, Params, Placement, RuleSettings, Violation, overlap_bound
 from solver.rules.clock import describe, double_bookings
+from solver.rules.findings import Finding
 
 NAME = "track_parallel"
 DEFAULTS = RuleSettings(hard=False, weight=10)
@@ -38,3 +39,9 @@ def judge(view: JudgeView, params: Params) -> list[Violation]:
         lambda track, when, placed: f"Track {track} runs {len(placed)} sessions in parallel on {when}: "
         + "; ".join(describe(p) for p in placed),
     )
+
+
+def core_sentence(problem: Problem, params: Params, entity: str) -> Finding | None:
+    """A guard per track."""
+    ids = tuple(s.session_id for s in problem.sessions if s.track == entity)
+    return Finding(f"Track {entity} runs one session at a time ({', '.join(ids)})", ids, NAME) if ids else None

@@ -7,6 +7,7 @@ from collections import defaultdict
 from solver.inputs import Problem
 from solver.inputs.values import format_time_fr
 from solver.rules.base import BuildContext, JudgeView, Params, Placed, Placement, RuleSettings, Violation
+from solver.rules.findings import Finding
 
 NAME = "track_room"
 DEFAULTS = RuleSettings(hard=False, weight=5)
@@ -40,3 +41,10 @@ def judge(view: JudgeView, params: Params) -> list[Violation]:
                                  f"Track {track} uses {len(first_use)} rooms on {day}: " + ", ".join(rooms),
                                  tuple(sorted(p.session.session_id for p in placed))))
     return out
+
+
+def core_sentence(problem: Problem, params: Params, entity: str) -> Finding | None:
+    """A guard per track and day (`Track@2027-05-13`)."""
+    track, _, day = entity.rpartition("@")
+    ids = tuple(s.session_id for s in problem.sessions if s.track == track)
+    return Finding(f"Track {track} stays in one room on {day} ({', '.join(ids)})", ids, NAME) if ids else None
