@@ -142,3 +142,16 @@ def test_a_parameter_the_reader_refuses_is_placed_on_its_row(tmp_path: Path) -> 
     assert (issue.file, issue.row, issue.column) == ("schedule.xlsx [Règles]", row_of(path, "presenter_timezone"),
                                                      "paramètres")
     assert issue.message.startswith("span: ") and "'slot'" in issue.message
+
+
+def test_assignments_sheet_errors_name_its_own_headers(tmp_path: Path) -> None:
+    """« Affectations » is read back by its French headers; a bad id is reported under the header shown."""
+    path = written_book(tmp_path / "schedule.xlsx")
+    wb = load_workbook(path)
+    ws = wb["Affectations"]
+    assert [c.value for c in ws[1]][9] == "salle"
+    ws.cell(2, 10).value = "Z-999"
+    wb.save(path)
+    with pytest.raises(InputError) as exc:
+        import_xlsx(path, tmp_path / "in")
+    assert [str(i) for i in exc.value.issues] == ["schedule.xlsx [Affectations]:2: salle: unknown id 'Z-999'"]

@@ -237,7 +237,8 @@ def test_workbook_sheets_and_no_formulas(tmp_path: Path) -> None:
     assert grid[0] == ("time", "Salle 1", "Salle 2", "Salle 3")
     assert grid[1][0] == dt.time(9, 0) and grid[1][1] == "Atelier long\nAna, ../Bob" and grid[2][1] is None  # merged
     assert list(wb["Score"].iter_rows(values_only=True))[1][0] == "capacity_fit"
-    assert "Score" not in load_workbook(io.BytesIO(render_publications(problem, schedule)["schedule.xlsx"])).sheetnames
+    plain = render_publications(problem, schedule)["schedule.xlsx"]
+    assert isinstance(plain, bytes) and "Score" not in load_workbook(io.BytesIO(plain)).sheetnames
 
 
 def test_door_lists_and_speakers_csv_neutralize_formulas(tmp_path: Path) -> None:

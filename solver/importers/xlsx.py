@@ -145,8 +145,11 @@ def import_xlsx(path: Path, out: Path) -> Imported:
                                                      " list written empty"]
     if "unavailability" not in sheets and (out / "unavailability.csv").is_file():
         notes = []
-    done = write_inputs(tables, out, where=lambda f: names.get(f, f), notes=notes, source=path,
-                        keep_unavailability=True)
+    try:
+        done = write_inputs(tables, out, where=lambda f: names.get(f, f), notes=notes, source=path,
+                            keep_unavailability=True)
+    except InputError as exc:
+        raise InputError(_as_headed(exc.issues, sheets, names.get(ASSIGNMENTS))) from None
     if conference is not None:
         done.written += write_atomically({out / CONFERENCE: conference_yaml(
             conference, f"written by salle import xlsx from {path.name}")})
@@ -155,6 +158,15 @@ def import_xlsx(path: Path, out: Path) -> Imported:
         done.notes.append(f"the {sheets['rules'][0]} sheet is {out / CONSTRAINTS}, applied after "
                           "constraints/default.yaml by every command reading that folder")
     return done
+
+
+def _as_headed(issues: list[Issue], sheets: dict[str, tuple[str, Table]], where: str | None) -> list[Issue]:
+    """Issues of the assignments sheet name its own headers (« salle »), not the keys they were read as."""
+    if "assignments" not in sheets or where is None:
+        return issues
+    headers = {column_key(c): c for c in sheets["assignments"][1].columns}
+    return [Issue(i.file, i.message, i.row, headers.get(i.column or "", i.column)) if i.file == where else i
+            for i in issues]
 
 
 def _conference(sheet: tuple[str, Table], workbook: str) -> ConferenceFile:
