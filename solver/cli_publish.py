@@ -69,10 +69,17 @@ def export(
     locale: Annotated[str | None, typer.Option(help="Language of the pages and calendars: fr_CA, en… (default: "
                                                     "INPUTS/conference.yaml, else the sessions' language, else the "
                                                     "titles).")] = None,
+    inputs_folder: Annotated[Path | None, typer.Option("--inputs", help="With `salle export cosplib`: the inputs "
+                                                       "folder (default: the schedule's folder when it holds "
+                                                       "sessions.csv, else inputs/).")] = None,
 ) -> None:
     """Publish a schedule: timetable.html, programme.html, calendars, schedule.xml/json/xlsx, door lists.
 
-    The schedule is judged first: one that breaks a hard rule is refused (exit 2) unless --force."""
+    The schedule is judged first: one that breaks a hard rule is refused (exit 2) unless --force.
+    `salle export cosplib --schedule FILE --out X.xlsx` writes CoSPLib's solution workbook instead."""
+    if inputs == Path("cosplib") and not inputs.is_dir():
+        _export_cosplib(schedule, out_dir, inputs_folder, constraints, force)
+        return
     from solver.app import check_locale, resolve_constraints, with_conference
     from solver.config import load_config
     from solver.inputs import load_problem
@@ -148,6 +155,65 @@ def import_frab_command(
     _say(f"the published assignment is {out_dir / 'assignments.csv'}; audit it with: "
          f"salle check {out_dir} --schedule {out_dir / 'assignments.csv'} (its constraints.yaml and "
          "conference.yaml are applied by themselves)")
+
+
+@import_cli.command("cosplib")
+def import_cosplib_command(
+    file: Annotated[Path, typer.Argument(help="A CoSPLib conference workbook (sheets parameters, submissions, "
+                                              "tracks, sessions, rooms and the penalty tables).")],
+    out_dir: Annotated[Path, typer.Option("--out", "-o", help="Folder to write the inputs into.")],
+    schedule: Annotated[Path | None, typer.Option("--schedule", "-s", help="A published solution workbook (sheet "
+                                                  "sol), written as OUT/assignments.csv.")] = None,
+) -> None:
+    """Import a CoSPLib conference (and a published schedule): inputs, constraints.yaml with its weights."""
+    from solver.importers.cosplib import import_cosplib
+
+    try:
+        done = import_cosplib(file, out_dir, schedule)
+    except InputError as exc:
+        raise _fail(exc) from None
+    p = done.problem
+    _say(f"{file}: {len(p.sessions)} submissions, {len(p.rooms)} rooms, {len(p.blocks)} blocks ({len(p.slots)} "
+         f"slots), {len(p.speakers)} people written to {out_dir}" + (" (with assignments.csv)" if done.schedule
+                                                                     else ""))
+    for note in done.notes:
+        _say(f"note: {note}")
+
+
+def _export_cosplib(schedule: Path, out: Path, inputs: Path | None, constraints: list[Path] | None,
+                    force: bool) -> None:
+    """`salle export cosplib`: the schedule judged, its score in the library's terms, then sheet `sol` written."""
+    from solver.app import resolve_constraints
+    from solver.config import load_config
+    from solver.importers.cosplib import library_names, library_terms
+    from solver.inputs import load_problem
+    from solver.inputs.assignments import read_schedule
+    from solver.judge import judge
+    from solver.outputs.atomic import write_atomically
+    from solver.publish.cosplib import solution_workbook
+
+    if inputs is None:
+        inputs = schedule.parent if (schedule.parent / "sessions.csv").is_file() else Path("inputs")
+    target = out if out.suffix.lower() == ".xlsx" else out / "solution.xlsx"
+    try:
+        config = load_config(resolve_constraints(constraints, inputs))
+        problem = load_problem(inputs)
+        solved = read_schedule(schedule, problem)
+        verdict = judge(problem, solved, config)
+        if verdict.hard:
+            _warn(f"{schedule} breaks {len(verdict.hard)} hard rule(s):")
+            for v in verdict.hard[:MAX_SHOWN]:
+                _warn(f"  - {v.rule}: {v.message}")
+            if not force:
+                _warn("Nothing was written; fix the schedule, or write it anyway with --force.")
+                raise typer.Exit(EXIT_BROKEN)
+        content = solution_workbook(problem, solved, library_names(inputs))
+        write_atomically({target: content})
+    except InputError as exc:
+        raise _fail(exc) from None
+    terms = library_terms(verdict.penalties)
+    _say(f"wrote {target}: score {verdict.total:,}" + (" (" + ", ".join(f"{k} {v:,}" for k, v in terms.items())
+                                                       + ")" if terms else ""))
 
 
 @import_cli.command("xlsx")

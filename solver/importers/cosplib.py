@@ -84,10 +84,9 @@ class _Sheet:
     def where(self) -> str:
         return f"{self.workbook} [{self.title}]"
 
-    def issue(self, row: int, column: int | None, message: str) -> Issue:
+    def issue(self, row: int, column: int | None, message: str, name: str | None = None) -> Issue:
         """An issue at spreadsheet row `row` (1-based) and column index `column` (0-based; its header if any)."""
-        name = None
-        if column is not None:
+        if name is None and column is not None:
             header = self.rows[0][column] if self.rows and column < len(self.rows[0]) else None
             name = str(header).strip() if header not in (None, "") else f"column {get_column_letter(column + 1)}"
         return Issue(self.where(), message, row, name)
@@ -113,11 +112,11 @@ def _name(value: Any) -> str:
 
 
 def _int(sheet: _Sheet, row: int, column: int, issues: list[Issue], blank: int | None = 0,
-         low: int = 0, high: int = MAX_PENALTY) -> int:
+         low: int = 0, high: int = MAX_PENALTY, name: str | None = None) -> int:
     value = sheet.cell(row, column)
     if _blank(value):
         if blank is None:
-            issues.append(sheet.issue(row, column, "must not be empty"))
+            issues.append(sheet.issue(row, column, "must not be empty", name))
             return 0
         return blank
     number: int | None = None
@@ -129,10 +128,10 @@ def _int(sheet: _Sheet, row: int, column: int, issues: list[Issue], blank: int |
                                                                 and re.fullmatch(r"\s*-?\d+\s*", value)):
         number = int(value)
     if number is None:
-        issues.append(sheet.issue(row, column, f"expected a whole number, got {shown(str(value))}"))
+        issues.append(sheet.issue(row, column, f"expected a whole number, got {shown(str(value))}", name))
         return 0
     if not low <= number <= high:
-        issues.append(sheet.issue(row, column, f"must be between {low} and {high:,}, got {number:,}"))
+        issues.append(sheet.issue(row, column, f"must be between {low} and {high:,}, got {number:,}", name))
         return 0
     return number
 
@@ -281,8 +280,9 @@ def _table(s: _Sheet, rows_known: dict[str, str], columns_known: dict[str, str],
             if value and not by_position:
                 cells.append((rows_known[a], columns_known[b], value))
     if by_position:  # similar tracks: the library reads, for two tracks listed in rows i < j, row i's column j
+        numbers = [row for row, values in s.body() if _name(values[0]) in rows_known]
         for i, a in enumerate(row_names):
-            row = s.body()[i][0]
+            row = numbers[i]
             for j in range(i + 1, len(row_names)):
                 value = _int(s, row, j + 1, issues)
                 if value:
@@ -295,8 +295,8 @@ def read_conference(path: Path) -> Conference:
     sheets = read_workbook(path)
     missing = [name for name in SHEETS if name not in sheets]
     if missing:
-        raise InputError([Issue(path.name, f"no sheet named {shown(m)} (a CoSPLib workbook has {', '.join(SHEETS)})")
-                          for m in missing])
+        raise InputError([Issue(path.name, f"no sheet named {', '.join(repr(m) for m in missing)} (a CoSPLib "
+                                           f"workbook has the sheets {', '.join(SHEETS)})")])
     issues: list[Issue] = []
     notes: list[str] = []
     ids: dict[str, dict[str, str]] = {k: {} for k in ("room", "block", "session", "person")}
@@ -470,7 +470,7 @@ def _constraints(s: _Sheet, workbook: str, penalties: list[dict[str, str]],
         if found.lower() != label.lower():
             issues.append(s.issue(row, 3, f"expected the weight {shown(label)} here, found {shown(found)}"))
             continue
-        weight = _int(s, row, 4, issues, high=10**9)
+        weight = _int(s, row, 4, issues, high=10**9, name=f"{label} (column E)")
         if not weight:
             rules[rule] = {"enabled": False}
             continue

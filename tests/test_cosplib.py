@@ -1,0 +1,162 @@
+"""CoSPLib: salle's judge scores every published schedule exactly as the library's checker does (its scores are
+in ../shared/data/cosplib/README.md), an import → export round trip gives back the same cells, and a malformed
+workbook is reported by sheet, row and column (exit 1, no traceback)."""
+
+import io
+from collections.abc import Callable
+from pathlib import Path
+
+import openpyxl
+import pytest
+from typer.testing import CliRunner
+
+from solver.cli import cli
+from solver.config import load_config
+from solver.errors import InputError
+from solver.importers.cosplib import import_cosplib, library_names, library_terms
+from solver.importers.folder import Imported
+from solver.judge import judge
+from solver.publish.cosplib import solution_workbook
+from tests.conftest import ROOT
+
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "cosplib"
+needs_shared = pytest.mark.skipif(not (SHARED / "instances").is_dir(),
+                                  reason=f"CoSPLib data not found at {SHARED} (the shared folder beside the repo)")
+runner = CliRunner()
+
+# the library checker's scores of the published schedules: total and non-zero terms (shared README)
+PUBLISHED = {
+    ("N2OR", "exact"): (2, {"Consecutive Tracks": 2}),
+    ("N2OR", "extended"): (2, {"Submissions Order": 1, "Submissions_Sessions|Penalty": 1}),
+    ("GECCO19", "exact"): (1_000_116, {"Tracks_Sessions|Penalty": 1_000_000, "Tracks_Rooms|Penalty": 10,
+                                       "Similar Tracks": 90, "Consecutive Tracks": 16}),
+    ("GECCO19", "extended"): (2_000_007, {"Tracks_Sessions|Penalty": 2_000_000, "Consecutive Tracks": 7}),
+    ("GECCO20", "exact"): (6_298, {"Tracks_Rooms|Penalty": 10, "Similar Tracks": 60, "Consecutive Tracks": 110,
+                                   "Submissions Order": 18, "Submissions_Sessions|Penalty": 6_100}),
+    ("GECCO20", "extended"): (7_768, {"Tracks_Rooms|Penalty": 10, "Consecutive Tracks": 40, "Submissions Order": 18,
+                                      "Submissions_Sessions|Penalty": 7_700}),
+    ("GECCO21", "exact"): (11_280, {"Tracks_Rooms|Penalty": 30, "Similar Tracks": 80, "Consecutive Tracks": 70,
+                                    "Submissions_Timezones": 11_100}),
+    ("GECCO21", "extended"): (11_130, {"Tracks_Rooms|Penalty": 30, "Submissions_Timezones": 11_100}),
+    ("OR60F", "exact"): (1_664, {"Tracks_Sessions|Penalty": 400, "Sessions_Rooms|Penalty": 1_000,
+                                 "Consecutive Tracks": 240, "Submissions_Sessions|Penalty": 24}),
+    ("OR60F", "extended"): (433, {"Tracks_Sessions|Penalty": 400, "Submissions_Sessions|Penalty": 33}),
+}
+
+
+_IMPORTED: dict[tuple[str, str], tuple[Path, Imported]] = {}
+
+
+@pytest.fixture(scope="module")
+def imported(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str, str], tuple[Path, Imported]]:
+    """Each instance imported with one of its published schedules, once per test module."""
+    def get(name: str, model: str) -> tuple[Path, Imported]:
+        if (name, model) not in _IMPORTED:
+            folder = tmp_path_factory.mktemp(f"{name}-{model}")
+            _IMPORTED[(name, model)] = folder, import_cosplib(
+                SHARED / "instances" / f"{name}.xlsx", folder, SHARED / "published" / model / f"{name}Solution.xlsx")
+        return _IMPORTED[(name, model)]
+    return get
+
+
+@needs_shared
+@pytest.mark.parametrize(("name", "model"), list(PUBLISHED), ids=[f"{n}-{m}" for n, m in PUBLISHED])
+def test_judge_scores_published_schedules_as_the_library(imported: Callable, name: str, model: str) -> None:
+    folder, done = imported(name, model)
+    config = load_config([ROOT / "constraints" / "default.yaml", folder / "constraints.yaml"])
+    assert done.schedule is not None
+    verdict = judge(done.problem, done.schedule, config)
+    total, terms = PUBLISHED[(name, model)]
+    assert verdict.ok, [v.message for v in verdict.hard]
+    assert len(done.schedule.assignments) == len(done.problem.sessions)  # every submission placed
+    assert library_terms(verdict.penalties) == terms
+    assert verdict.total == total
+
+
+def _cells(source: Path | io.BytesIO) -> list[list[object]]:
+    """Sheet `sol`'s cells, without trailing empty rows and cells."""
+    wb = openpyxl.load_workbook(source, read_only=True)
+    rows = [list(r) for r in wb["sol"].iter_rows(values_only=True)]
+    wb.close()
+    while rows and all(v is None for v in rows[-1]):
+        rows.pop()
+    for r in rows:
+        while r and r[-1] is None:
+            r.pop()
+    return rows
+
+
+@needs_shared
+@pytest.mark.parametrize("name", ["N2OR", "GECCO19", "GECCO20", "GECCO21", "OR60F"])
+def test_export_gives_back_the_published_cells(imported: Callable, name: str) -> None:
+    folder, done = imported(name, "extended")
+    assert done.schedule is not None
+    exported = solution_workbook(done.problem, done.schedule, library_names(folder))
+    published = _cells(SHARED / "published" / "extended" / f"{name}Solution.xlsx")
+    assert _cells(io.BytesIO(exported)) == published
+    assert len(published) > len(done.problem.blocks)  # the block rows, a blank row, the slot rows
+
+
+@needs_shared
+def test_cli_import_check_export(tmp_path: Path) -> None:
+    folder, out = tmp_path / "or60f", tmp_path / "sol.xlsx"
+    r = runner.invoke(cli, ["import", "cosplib", str(SHARED / "instances" / "OR60F.xlsx"), "--out", str(folder),
+                            "--schedule", str(SHARED / "published" / "extended" / "OR60FSolution.xlsx")])
+    assert r.exit_code == 0, r.output
+    assert "279 submissions, 23 rooms, 8 blocks" in r.output
+    r = runner.invoke(cli, ["check", str(folder), "--schedule", str(folder / "assignments.csv")])
+    assert r.exit_code == 0 and "433" in r.output, r.output
+    r = runner.invoke(cli, ["export", "cosplib", "--schedule", str(folder / "assignments.csv"), "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    assert "score 433 (Tracks_Sessions|Penalty 400, Submissions_Sessions|Penalty 33)" in r.output
+    assert _cells(out) == _cells(SHARED / "published" / "extended" / "OR60FSolution.xlsx")
+
+
+def _edited(tmp_path: Path, sheet: str, cell: str, value: object) -> Path:
+    wb = openpyxl.load_workbook(SHARED / "instances" / "N2OR.xlsx")
+    wb[sheet][cell] = value
+    path = tmp_path / "edited.xlsx"
+    wb.save(path)
+    return path
+
+
+@needs_shared
+@pytest.mark.parametrize(("sheet", "cell", "value", "message"), [
+    ("submissions", "C3", "two", "N2OR.xlsx [submissions]:3: Required Timeslots: expected a whole number, got 'two'"),
+    ("submissions", "E4", "GMT+99", "N2OR.xlsx [submissions]:4: Time Zone: 'GMT+99' is not a UTC offset"),
+    ("submissions", "B5", "Nope", "N2OR.xlsx [submissions]:5: Track: 'Nope' is not a track of the tracks sheet"),
+    ("sessions", "D3", "late", "N2OR.xlsx [sessions]:3: Start Time: expected a time such as 09:30, got 'late'"),
+    ("parameters", "E4", "x", "N2OR.xlsx [parameters]:4: Sessions_Rooms|Penalty (column E): expected a whole"),
+    ("tracks_rooms|penalty", "B2", "-3", "N2OR.xlsx [tracks_rooms|penalty]:2: Steelhouse LT: must be between 0"),
+])
+def test_malformed_workbook_names_sheet_row_and_column(tmp_path: Path, sheet: str, cell: str, value: object,
+                                                        message: str) -> None:
+    path = _edited(tmp_path, sheet, cell, value)
+    with pytest.raises(InputError) as caught:
+        import_cosplib(path, tmp_path / "out")
+    assert any(str(i).replace("edited.xlsx", "N2OR.xlsx").startswith(message) for i in caught.value.issues), \
+        [str(i) for i in caught.value.issues]
+    assert not (tmp_path / "out").exists()
+    r = runner.invoke(cli, ["import", "cosplib", str(path), "--out", str(tmp_path / "out")])
+    assert r.exit_code == 1 and "Traceback" not in r.output and "edited.xlsx [" in r.output
+
+
+def test_not_a_workbook(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.xlsx"
+    bad.write_text("not a zip", encoding="utf-8")
+    r = runner.invoke(cli, ["import", "cosplib", str(bad), "--out", str(tmp_path / "out")])
+    assert r.exit_code == 1 and "cannot be read as an .xlsx workbook" in r.output and "Traceback" not in r.output
+    wb = openpyxl.Workbook()
+    wb.active.title = "parameters"
+    wb.save(tmp_path / "thin.xlsx")
+    r = runner.invoke(cli, ["import", "cosplib", str(tmp_path / "thin.xlsx"), "--out", str(tmp_path / "out")])
+    assert r.exit_code == 1 and "no sheet named 'submissions'" in r.output
+
+
+@needs_shared
+def test_solution_naming_an_unknown_submission(tmp_path: Path) -> None:
+    wb = openpyxl.load_workbook(SHARED / "published" / "exact" / "N2ORSolution.xlsx")
+    wb["sol"]["C8"] = "NOPE"
+    wb.save(tmp_path / "sol.xlsx")
+    with pytest.raises(InputError, match=r"sol\.xlsx \[sol\]:8: Stafford 1: 'NOPE' is not a submission"):
+        import_cosplib(SHARED / "instances" / "N2OR.xlsx", tmp_path / "out", tmp_path / "sol.xlsx")
