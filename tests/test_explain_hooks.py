@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 from ortools.sat.python import cp_model
+from typer.testing import CliRunner
 
+from solver.cli import cli
 from solver.config import Config, RuleConfig, default_config
 from solver.engine.candidates import candidate_runs
 from solver.engine.model import build_model
@@ -143,3 +145,12 @@ def test_explain_app_and_cli_name_no_rule() -> None:
         text = (ROOT / module).read_text(encoding="utf-8")
         named = sorted({m for m in quoted.findall(text) if m in REGISTRY})
         assert not named, f"{module} names {named}"
+
+
+def test_the_solve_summary_gives_a_rules_headline_figure(tmp_path: Path) -> None:
+    """capacity_fit's HEADLINE: the summary line says how many seats stay empty, as the judge counts them."""
+    assert REGISTRY["capacity_fit"].headline == "empty seats"
+    folder = make_conference(tmp_path / "in", sessions=[{"session_id": "S1", "title": "t", "attendance": 10}])
+    r = CliRunner().invoke(cli, ["solve", str(folder), "--out", str(tmp_path / "out"), "--workers", "1"])
+    assert r.exit_code == 0, r.output
+    assert "1 of 1 sessions placed; 40 empty seats; no better schedule exists" in r.output
