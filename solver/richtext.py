@@ -28,6 +28,10 @@ SCHEMES = {"http", "https", "mailto"}
 _VOID = {"br", "hr", "img", "wbr"}
 _LOOKS_HTML = re.compile(r"<(?:p|br|div|ul|ol|li|em|strong|b|i|a|h[1-6]|pre|code|blockquote|span|table|tr|td|"
                          r"font|hr)\b[^>]*>|&(?:lt|gt|amp|quot|nbsp|#\d+|#x[0-9a-f]+);", re.IGNORECASE)
+_SPACES = re.compile(r"\s+")
+_DOUBLE_SPACE = re.compile(r" {2,}")
+_AROUND_BREAK = re.compile(r"[ \t]*\n[ \t]*")
+_BLANK_RUN = re.compile(r"\n{3,}")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
@@ -62,10 +66,11 @@ class _Builder(HTMLParser):
         self.stack[-1].children.append(data)
 
 
-def _tree(html: str) -> Node:
+def _tree(html: str, clean: bool = True) -> Node:
+    """The parsed tree of `html`, sanitized by nh3 first unless it already was (`clean=False`)."""
     builder = _Builder()
     builder.feed(nh3.clean(html, tags=KEPT, attributes={"a": {"href"}, "ol": {"start"}}, url_schemes=SCHEMES,
-                           link_rel=None))
+                           link_rel=None) if clean else html)
     builder.close()
     return builder.root
 
@@ -161,7 +166,7 @@ class _Writer:
         parts: list[str] = []
         for child in children:
             if isinstance(child, str):
-                text = re.sub(r"\s+", " ", child)
+                text = _SPACES.sub(" ", child)
                 parts.append(_escape(text) if self.md else text)
                 continue
             tag = child.tag
@@ -182,8 +187,7 @@ class _Writer:
                 parts.append(self.link(inner, child.attrs["href"]))
             else:
                 parts.append(inner)
-        text = "".join(parts)
-        return re.sub(r"[ \t]*\n[ \t]*", "\n", re.sub(r" {2,}", " ", text))
+        return _AROUND_BREAK.sub("\n", _DOUBLE_SPACE.sub(" ", "".join(parts)))
 
     def link(self, inner: str, href: str) -> str:
         label = inner.strip()
@@ -211,7 +215,7 @@ def _tidy(text: str) -> str:
     """Line ends as `\\n`, no trailing spaces (a `\\` line break stays), at most one blank line in a row."""
     text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
     text = "\n".join(line.rstrip() for line in text.split("\n"))
-    return re.sub(r"\n{3,}", "\n\n", text).strip()
+    return _BLANK_RUN.sub("\n\n", text).strip()
 
 
 def looks_like_html(text: str) -> bool:
@@ -252,14 +256,21 @@ def to_text(text: str | None) -> str:
     paragraphs, list items on their own lines."""
     if not text or not text.strip():
         return ""
-    return _tidy("\n\n".join(_Writer(markdown=False).blocks(_tree(to_html(text)))))
+    return _tidy("\n\n".join(_Writer(markdown=False).blocks(_tree(to_html(text), clean=False))))
+
+
+# what to_safe_markdown must rewrite: raw HTML or an entity, a heading (ATX or setext), an image, a link
+_UNSAFE_MARKDOWN = re.compile(r"[<&]|^ {0,3}(?:#|=+\s*$|-+\s*$)|!\[|\]\(|\]:", re.MULTILINE)
 
 
 @lru_cache(maxsize=8192)
 def to_safe_markdown(text: str | None) -> str:
     """Markdown re-written from its sanitized rendering, for a Markdown page (programme.md): the same
-    paragraphs, lists, emphasis and links, but no raw HTML and no heading."""
-    return to_markdown(to_html(text)) if text else ""
+    paragraphs, lists, emphasis and links, but no raw HTML, no heading and no link but http, https and mailto.
+    Text without any of these is returned as it is (most descriptions: the rewrite costs a millisecond)."""
+    if not text or not text.strip():
+        return ""
+    return to_markdown(to_html(text)) if _UNSAFE_MARKDOWN.search(text) else text.strip()
 
 
 def joined(*texts: str | None) -> str:

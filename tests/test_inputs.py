@@ -117,3 +117,32 @@ def test_unparseable_csv_is_one_clear_line(tmp_path: Path) -> None:
 
 def test_missing_folder(tmp_path: Path) -> None:
     assert _issues(tmp_path / "nope") == [f"{tmp_path / 'nope'}: no such inputs folder"]
+
+
+def test_a_repeated_column_is_refused_with_file_and_column(tmp_path: Path) -> None:
+    """`language` twice (as `salle import frab` once wrote it), ` name` beside `name` (spaces are trimmed), or a
+    DataFrame with a repeated column: the reader sees the header as written (pandas would rename the second
+    `language.1`), so each is one message naming the file and the column, and `salle validate` exits 1."""
+    from typer.testing import CliRunner
+
+    from solver.cli import cli
+
+    folder = make_conference(tmp_path / "in")
+    (folder / "sessions.csv").write_text("session_id,title,attendance,language,language\nS1,Talk,10,fr,en\n",
+                                         encoding="utf-8")
+    (folder / "speakers.csv").write_text("speaker_id,name, name\nana,Ana,Ana\n", encoding="utf-8")
+    assert sorted(_issues(folder)) == ["sessions.csv:1: language: the column appears more than once",
+                                       "speakers.csv:1: name: the column appears more than once"]
+    result = CliRunner().invoke(cli, ["validate", str(folder)])
+    assert result.exit_code == 1 and "sessions.csv:1: language: the column appears more than once" in result.output
+
+    import pandas as pd
+
+    import solver
+
+    frames = {name: pd.read_csv(tmp_path / "in" / f"{name}.csv") for name in ("rooms", "slots")}
+    frames["sessions"] = pd.DataFrame([["S1", "Talk", 10, "fr", "en"]],
+                                      columns=["session_id", "title", "attendance", "language", "language"])
+    frames["speakers"] = pd.DataFrame([["ana", "Ana"]], columns=["speaker_id", "name"])
+    with pytest.raises(InputError, match="sessions.csv:1: language: the column appears more than once"):
+        solver.load(frames)
