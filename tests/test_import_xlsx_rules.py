@@ -124,11 +124,12 @@ def test_english_headers_and_blank_cells(tmp_path: Path) -> None:
     ws.append(["Rule", "Mode", "Weight"])
     ws.append(["track_room", "hard", None])
     ws.append(["capacity_fit", "Soft", 2.0])
+    ws.append(["speaker_days", None, 4])
     wb.save(path)
     import_xlsx(path, tmp_path / "in")
     assert (tmp_path / "in" / "constraints.yaml").read_text(encoding="utf-8").splitlines()[1:] == [
         "track_room:", "  enabled: true", "  hard: true", "capacity_fit:", "  enabled: true", "  hard: false",
-        "  weight: 2"]
+        "  weight: 2", "speaker_days:", "  weight: 4"]
 
 
 def test_a_parameter_the_reader_refuses_is_placed_on_its_row(tmp_path: Path) -> None:

@@ -91,7 +91,9 @@ def rules_yaml(table: Table, where: str, source: str, sheet: str) -> str:
         seen[name] = number
         rule, mine = REGISTRY[name], dict[str, object]()
         mode = cell["mode"].lower()
-        if mode not in MODES:
+        if not mode:
+            pass  # left to the files applied before
+        elif mode not in MODES:
             issues.append(Issue(where, f"expected off, soft or hard, got {shown(cell['mode'])}", number,
                                 header["mode"]))
         elif mode != "off" and mode not in rule.modes:
