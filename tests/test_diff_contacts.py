@@ -32,7 +32,8 @@ def _inputs(tmp_path: Path) -> Path:
 
 def test_changes_csv_carries_every_contact_column(tmp_path: Path) -> None:
     """One row per (speaker, moved session), with email and phone after the name; the biography is not a
-    contact; cells starting like a formula (`+1 514…`, `=bob…`) are neutralized; S2 did not move, so Carl is not written to."""
+    contact; cells starting like a formula (`+1 514…`, `=bob…`) are neutralized; S2 did not move, so Carl is
+    not written to."""
     folder = _inputs(tmp_path)
     old, new = tmp_path / "old.csv", tmp_path / "new.csv"
     old.write_text(HEADER + "S1,R1,T1\nS2,R2,T1\n", encoding="utf-8")

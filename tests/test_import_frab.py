@@ -150,7 +150,8 @@ ONE_EVENT_XML = """<?xml version="1.0" encoding="UTF-8"?>
 <event id="7" guid="2b1e1a4e-3c5d-4f6a-8b9c-0d1e2f3a4b5c">
 <date>2027-05-13T09:00:00+02:00</date><start>09:00</start><duration>00:30</duration><room>Hall</room>
 <title>Lists</title><track>Web</track><type>talk</type><language>fr</language>
-<abstract>&lt;p&gt;Two points:&lt;/p&gt;&lt;ul&gt;&lt;li&gt;one&lt;/li&gt;&lt;li&gt;&lt;em&gt;two&lt;/em&gt;&lt;/li&gt;&lt;/ul&gt;</abstract>
+<abstract>&lt;p&gt;Two points:&lt;/p&gt;
+&lt;ul&gt;&lt;li&gt;one&lt;/li&gt;&lt;li&gt;&lt;em&gt;two&lt;/em&gt;&lt;/li&gt;&lt;/ul&gt;</abstract>
 <description>Longer text.
 
 Second paragraph.</description>

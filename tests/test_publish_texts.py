@@ -99,3 +99,25 @@ def test_pages_render_descriptions_safely_and_calendars_as_plain_text(tmp_path: 
     lists = next(e for e in cal.walk("VEVENT") if str(e["summary"]) == "Lists")
     assert str(lists["description"]) == ("Ana\n\nTwo points:\n\n- one\n- two (https://two.example.org)\n\n"
                                          "<script>alert(1)</script>\n\nMore -- much more.")
+
+
+def test_solve_allow_unscheduled_announces_the_left_out_session_to_apps(tmp_path: Path) -> None:
+    """One room, one slot, two sessions: `salle solve --allow-unscheduled` places the bigger audience and
+    schedule.json lists the other under `x-unscheduled`, schedule.xml names it; both validate."""
+    from typer.testing import CliRunner
+
+    from solver.cli import cli
+
+    folder = make_conference(tmp_path / "in", sessions=[
+        {"session_id": "BIG", "title": "Big talk", "attendance": 40, "speakers": "ana"},
+        {"session_id": "SMALL", "title": "Small talk", "attendance": 5, "speakers": "bob"}])
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["solve", str(folder), "--out", str(out), "--allow-unscheduled",
+                                      "--locale", "en", "--time-limit", "10"])
+    assert result.exit_code == 2, result.output
+    files = {name: (out / name).read_text(encoding="utf-8") for name in ("schedule.xml", "schedule.json")}
+    doc = validate_frab(dict(files))
+    assert list(_events(doc)) == ["Big talk"]
+    assert [(p["title"], p["note"]) for p in doc["schedule"]["x-unscheduled"]] == [("Small talk",
+                                                                                    "Time to be announced")]
+    assert "SMALL: Small talk" in files["schedule.xml"]
