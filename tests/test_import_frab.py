@@ -214,3 +214,21 @@ def test_real_schedules_keep_paragraphs_details_and_biographies(tmp_path: Path) 
     assert democon.session["25"].description == "Brand back-end models!"
     assert democon.session["25"].extra["details"].startswith("Station provide certain mean.")
     assert democon.speaker["NQTF8Y"].extra["biography"].startswith("Break through direction.")
+
+
+def test_sessions_without_a_time_come_back_from_schedule_json(tmp_path: Path) -> None:
+    """salle's schedule.json lists a left-out session under x-unscheduled; importing it gives that session back
+    in sessions.csv (texts and speakers included), with no place in assignments.csv."""
+    from tests.test_publish_texts import texts_conference
+
+    problem, schedule = texts_conference(tmp_path)
+    path = tmp_path / "schedule.json"
+    path.write_text(str(render_publications(problem, schedule)["schedule.json"]), encoding="utf-8")
+    done = import_frab(path, tmp_path / "back")
+    assert done.schedule is not None
+    assert sorted(a.session_id for a in done.schedule.assignments) == ["1", "2"]
+    later = done.problem.session["3"]
+    assert (later.title, later.description, later.speakers) == ("Later -- maybe", "Soon.", ("7",))
+    assert done.problem.speaker["7"].extra["biography"] == "Ana builds **things**."
+    assert done.notes == ["1 session(s) announced without a time (x-unscheduled) are in sessions.csv but not in "
+                          "assignments.csv"]

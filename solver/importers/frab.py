@@ -11,6 +11,7 @@ What the published schedule becomes (reading it is solver.importers.frab_read):
   and `details` the description when the event has both, each as Markdown (HTML converted); frab's id, guid,
   type, subtitle, slug and url are kept as extra columns (and reused by schedule.xml/json);
 - speakers.csv: one speaker per person id (or name when there is none), with their `biography` (Markdown);
+- sessions announced without a time (`x-unscheduled` in salle's schedule.json): sessions.csv rows, no place;
 - assignments.csv: the published room and slot of every event, for `salle check --schedule` and as a
   previous schedule; with `pin=True` sessions.csv also pins each session there (columns room, slot).
 """
@@ -26,7 +27,7 @@ from pydantic import ValidationError
 
 from solver.errors import InputError, Issue, shown
 from solver.importers.folder import ASSIGNMENTS, CONTRACT, Imported, Table, write_inputs
-from solver.importers.frab_read import CONFERENCE_KEYS, Event, Person, Published, read_published
+from solver.importers.frab_read import CONFERENCE_KEYS, Person, Published, Talk, read_published
 from solver.inputs.conference import CONFERENCE, ConferenceFile, conference_yaml
 from solver.inputs.values import format_time
 from solver.outputs.atomic import write_atomically
@@ -54,11 +55,24 @@ def _room_id(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-.") or "room"
 
 
-def _texts(e: Event) -> dict[str, str]:
+def _texts(e: Talk) -> dict[str, str]:
     """`description`: the abstract, else the description; `details`: the description too when both differ."""
     if not e.abstract or e.description == e.abstract:
         return {"description": e.abstract or e.description, "details": ""}
     return {"description": e.abstract, "details": e.description}
+
+
+def _session_row(talk: Talk, sid: str, speakers: dict[str, Person]) -> dict[str, str]:
+    """sessions.csv's row for `talk` (room and slot left to the caller); its people are added to `speakers`."""
+    people = []
+    for p in talk.persons:
+        pid = _person_id(p)
+        known = speakers.setdefault(pid, Person(pid, p.name or pid, p.biography))
+        known.biography = known.biography or p.biography
+        people.append(pid)
+    return {"session_id": sid, "title": talk.title or sid, "speakers": ";".join(dict.fromkeys(people)),
+            "attendance": str(DEFAULT_ATTENDANCE), "track": talk.track, **_texts(talk),
+            "frab_id": talk.id, "guid": talk.guid, **{k: talk.extra.get(k, "") for k in ("language", *EXTRA[3:])}}
 
 
 def _person_id(p: Person) -> str:
@@ -89,22 +103,19 @@ def to_tables(published: Published, pin: bool = False, capacity: int = DEFAULT_C
         slot_id = slots.setdefault((day, start, end), f"{day.isoformat()}-{format_time(start).replace(':', '')}-"
                                                       f"{format_time(end).replace(':', '')}")
         sid = _unique(re.sub(r"[;,\s]+", "-", e.id or e.guid or "event"), session_ids)
-        people = []
-        for p in e.persons:
-            pid = _person_id(p)
-            known = speakers.setdefault(pid, Person(pid, p.name or pid, p.biography))
-            known.biography = known.biography or p.biography
-            people.append(pid)
-        sessions.append({
-            "session_id": sid, "title": e.title or sid, "speakers": ";".join(dict.fromkeys(people)),
-            "attendance": str(DEFAULT_ATTENDANCE), "track": e.track, **_texts(e),
-            "room": rooms[e.room] if pin else "", "slot": slot_id if pin else "",
-            "frab_id": e.id, "guid": e.guid, **{k: e.extra.get(k, "") for k in ("language", *EXTRA[3:])},
-        })
+        sessions.append({**_session_row(e, sid, speakers),
+                         "room": rooms[e.room] if pin else "", "slot": slot_id if pin else ""})
         assignments.append({"session_id": sid, "room_id": rooms[e.room], "slot_id": slot_id})
+    for talk in published.unscheduled:  # announced without a time: a session to schedule, not in assignments.csv
+        sid = _unique(re.sub(r"[;,\s]+", "-", talk.id or talk.guid or "event"), session_ids)
+        sessions.append(_session_row(talk, sid, speakers))
+    if published.unscheduled:
+        notes.append(f"{len(published.unscheduled)} session(s) announced without a time (x-unscheduled) are in "
+                     "sessions.csv but not in assignments.csv")
     if clipped:
         notes.append(f"{clipped} event(s) run past midnight: their slot ends at 24:00")
-    if len(session_ids) != len({e.id or e.guid for e in events}) or any(not e.id for e in events):
+    talks = [*events, *published.unscheduled]
+    if len(session_ids) != len({t.id or t.guid for t in talks}) or any(not t.id for t in talks):
         notes.append("some events share an id (or have none): they were numbered apart (`-2`, `-3`…)")
     tables = {
         "rooms.csv": Table(CONTRACT["rooms.csv"], [

@@ -31,16 +31,13 @@ class Person:
     biography: str = ""  # Markdown
 
 
-@dataclass
-class Event:
-    """One published event, times as the conference's wall clock."""
+@dataclass(kw_only=True)
+class Talk:
+    """What a session is, wherever and whenever it takes place."""
 
     id: str
     guid: str
     title: str
-    room: str
-    start: dt.datetime
-    minutes: int
     track: str = ""
     persons: list[Person] = field(default_factory=list)
     abstract: str = ""  # Markdown, like description
@@ -48,14 +45,25 @@ class Event:
     extra: dict[str, str] = field(default_factory=dict)  # EXTRA_KEYS
 
 
+@dataclass(kw_only=True)
+class Event(Talk):
+    """One published event, times as the conference's wall clock."""
+
+    room: str
+    start: dt.datetime
+    minutes: int
+
+
 @dataclass
 class Published:
-    """Every event, and every room the schedule lists (some hold no event), with seats when published."""
+    """Every event, and every room the schedule lists (some hold no event), with seats when published; and the
+    talks announced without a time (salle's `x-unscheduled` in schedule.json)."""
 
     events: list[Event]
     rooms: list[str] = field(default_factory=list)
     capacities: dict[str, int] = field(default_factory=dict)
     conference: dict[str, str] = field(default_factory=dict)  # title, acronym, time_zone_name, base_url, venue…
+    unscheduled: list[Talk] = field(default_factory=list)
 
 
 # -- reading ----------------------------------------------------------------------------------------------------
@@ -146,7 +154,10 @@ def read_json(path: Path) -> Published:
         reason = clip(str(exc), 120) if not isinstance(exc, RecursionError) else "nested too deeply"
         raise InputError([Issue(path.name, f"not a frab/pretalx schedule.json ({reason})")]) from None
     try:
-        return _json_events(conference)
+        published = _json_events(conference)
+        published.unscheduled = [Talk(**_json_talk(e)) for e in doc["schedule"].get("x-unscheduled") or []
+                                 if isinstance(e, dict)]
+        return published
     except _EventError as exc:
         raise _bad_event(path, exc.ident, exc.cause) from None
     except (AttributeError, TypeError, KeyError, ValueError) as exc:
@@ -170,27 +181,29 @@ def _json_events(conference: dict) -> Published:
         for room_name, items in (day.get("rooms") or {}).items():
             rooms.append(_clean(str(room_name)))
             for e in items:
-                persons = [Person(_clean(str(p.get("code") or p.get("id") or p.get("guid") or "")),
-                                  _clean(str(p.get("public_name") or p.get("name") or "")),
-                                  _rich(p.get("biography")))
-                           for p in e.get("persons") or []]
                 try:
                     start = _wall_clock(e.get("date"), day.get("date", ""), str(e.get("start") or ""),
                                         day.get("day_start"))
                     minutes = _minutes(str(e.get("duration") or ""))
                 except ValueError as exc:
                     raise _EventError(e.get("id"), exc) from None
-                events.append(Event(
-                    id=_clean(str(e.get("id") or "")), guid=_clean(str(e.get("guid") or "")),
-                    title=_clean(str(e.get("title") or "")), room=_clean(str(e.get("room") or room_name)),
-                    start=start, minutes=minutes, track=_clean(str(e.get("track") or "")),
-                    persons=persons, abstract=_rich(e.get("abstract")), description=_rich(e.get("description")),
-                    extra={k: _clean(str(e.get(k) or "")) for k in EXTRA_KEYS},
-                ))
+                events.append(Event(room=_clean(str(e.get("room") or room_name)), start=start, minutes=minutes,
+                                    **_json_talk(e)))
     meta = {k: _clean(str(conference.get(k) or "")) for k in CONFERENCE_KEYS if isinstance(conference.get(k), str)}
     if "base_url" not in meta and isinstance(conference.get("url"), str):
         meta["base_url"] = _clean(conference["url"])
     return Published(events, rooms, capacities, conference=meta)
+
+
+def _json_talk(e: dict) -> dict:
+    """The fields of a `Talk` from one schedule.json event."""
+    persons = [Person(_clean(str(p.get("code") or p.get("id") or p.get("guid") or "")),
+                      _clean(str(p.get("public_name") or p.get("name") or "")), _rich(p.get("biography")))
+               for p in e.get("persons") or []]
+    return {"id": _clean(str(e.get("id") or "")), "guid": _clean(str(e.get("guid") or "")),
+            "title": _clean(str(e.get("title") or "")), "track": _clean(str(e.get("track") or "")),
+            "persons": persons, "abstract": _rich(e.get("abstract")), "description": _rich(e.get("description")),
+            "extra": {k: _clean(str(e.get(k) or "")) for k in EXTRA_KEYS}}
 
 
 def read_published(path: Path) -> Published:
