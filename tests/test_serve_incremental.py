@@ -40,8 +40,10 @@ def test_random_moves_match_the_full_judge(seed: int, moves: int, rich: bool) ->
         path, planted = planted_conference(Path(folder), seed, rich=rich)
         problem = load_problem(path)
     config = _every_rule_on()
-    live = LiveJudge(problem, config, {sid: (room, slot) for sid, room, slot in planted})
-    assert _canon(live.judgement()) == _canon(judge(problem, live.schedule(), config))
+    original = LiveJudge(problem, config, {sid: (room, slot) for sid, room, slot in planted})
+    at_start = _canon(original.judgement())
+    assert at_start == _canon(judge(problem, original.schedule(), config))
+    live = original.copy()  # as a new tab gets it: its moves leave the original as it was
     rng = random.Random(seed)
     rooms, slots = [r.room_id for r in problem.rooms], [s.slot_id for s in problem.slots]
     for _ in range(moves):
@@ -56,6 +58,7 @@ def test_random_moves_match_the_full_judge(seed: int, moves: int, rich: bool) ->
         assert _canon(live.judgement()) == _canon(full)
         assert (change.total_before, change.hard_before) == before
         assert change.total_after == full.total and change.hard_after == len(full.hard)
+    assert _canon(original.judgement()) == at_start
 
 
 def test_a_move_says_what_it_broke_and_what_it_resolved() -> None:

@@ -36,7 +36,7 @@ class Desk:
         self.base_version = shared.saved.version
         self.initial: dict[str, Place] = dict(shared.saved.places)
         self.config: Config = shared.config
-        self.live = LiveJudge(shared.problem, self.config, self._ordered(self.initial))
+        self.live = shared.start(self._ordered)
         self.pinned: set[str] = set()
         self.undo_stack: list[Step] = []
         self.redo_stack: list[Step] = []

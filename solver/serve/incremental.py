@@ -68,6 +68,18 @@ class LiveJudge:
         for rc in config.enabled:
             self._judge_rule(rc)
 
+    def copy(self) -> LiveJudge:
+        """An independent copy (a new tab starts from the saved schedule's verdict without judging it again)."""
+        other = LiveJudge.__new__(LiveJudge)
+        other.problem, other.config, other._runs = self.problem, self.config, self._runs  # the run cache is shared
+        other.places, other.placed, other.structure = dict(self.places), dict(self.placed), list(self.structure)
+        other._rank, other._next = dict(self._rank), self._next
+        other.found = {k: list(v) for k, v in self.found.items()}
+        other._keys = {k: dict(v) for k, v in self._keys.items()}  # lists are replaced, never changed in place
+        other._members = {k: defaultdict(set, {key: set(m) for key, m in v.items()}) for k, v in self._members.items()}
+        other._whole = set(self._whole)
+        return other
+
     # ---- reading
     def run(self, slot_id: str, length: int) -> tuple[Slot, ...] | None:
         key = (slot_id, length)

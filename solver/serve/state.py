@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,7 +23,7 @@ from solver.judge import Judgement
 from solver.outputs import write_outputs
 from solver.outputs.atomic import check_out_folder, write_atomically
 from solver.schedule import Schedule
-from solver.serve.incremental import Place
+from solver.serve.incremental import LiveJudge, Place
 from solver.serve.rulesfile import updated_constraints
 
 ASSIGNMENTS = "assignments.csv"
@@ -71,6 +72,14 @@ class Shared:
         self.source = source if places or schedule is not None else None
         self.saved = Saved(places, digest=_digest(out / ASSIGNMENTS))
         self.lock = threading.Lock()
+        self._start: LiveJudge | None = None  # the saved schedule judged, copied by each new tab
+
+    def start(self, ordered: Callable[[dict[str, Place]], dict[str, Place]]) -> LiveJudge:
+        """The saved schedule's live verdict under the files' rules, for a new tab (a copy of its own)."""
+        with self.lock:
+            if self._start is None or self._start.config is not self.config:
+                self._start = LiveJudge(self.problem, self.config, ordered(self.saved.places))
+            return self._start.copy()
 
     def check_version(self, base: int) -> None:
         """Conflict when a save happened after version `base`, or OUT/assignments.csv changed behind our back."""
@@ -109,6 +118,7 @@ class Shared:
                                      conference=self.conference)
             self.saved = Saved({a.session_id: (a.room_id, a.slot_id) for a in schedule.assignments},
                                self.saved.version + 1, _digest(self.out / ASSIGNMENTS))
+            self._start = None
             return self.saved.version, written
 
 

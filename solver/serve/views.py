@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from solver.inputs import Problem
+from solver.config import RuleConfig
+from solver.inputs import Problem, Slot
 from solver.inputs.values import format_time
 from solver.rules.base import Placement, Violation
 from solver.serve.desk import Desk
@@ -80,10 +81,26 @@ def _names(desk: Desk) -> set[str]:
     return {rc.name for rc in desk.config.rules}
 
 
-def blocked(desk: Desk, session_id: str, day: str) -> list[dict]:
-    """Every (room, first slot) of `day` where the session would break a hard rule that decides per placement
-    (its `cost`) or holds something exclusively (`owners`: a room, a speaker busy then), with those rules.
-    Rules linking sessions in other ways are judged after the drop."""
+def picked_slots(problem: Problem, session_id: str, place: Place | None, day: str) -> list[Slot]:
+    """The slot a drop at each start time of `day` means (as the page's `Desk.slotAt`): among the slots starting
+    then, the first one as long as the session's current slot, else the first one."""
+    now = problem.slot[place[1]] if place else None
+    starts: dict[int, list[Slot]] = defaultdict(list)
+    for slot in sorted(problem.slots, key=lambda s: (s.day, s.start, s.end, s.slot_id)):
+        if slot.day.isoformat() == day:
+            starts[slot.start].append(slot)
+    out = []
+    for here in starts.values():
+        same = [s for s in here if now is not None and s.end - s.start == now.end - now.start]
+        out.append((same or here)[0])
+    return out
+
+
+def blocked(desk: Desk, session_id: str, day: str, only: tuple[str, str] | None = None) -> list[list]:
+    """[room, slot, rules] for each cell of `day` where the session would break a hard rule that decides per
+    placement (its `cost`) or holds something exclusively (`owners`: a room, a speaker busy then): the cells a
+    drop can mean (`picked_slots`), or the one (room, slot) in `only`. Rules linking sessions in other ways are
+    judged after the drop."""
     problem, live, config = desk.shared.problem, desk.live, desk.config
     session = problem.session[session_id]
     hard = [rc for rc in config.enabled if rc.settings.hard]
@@ -94,24 +111,36 @@ def blocked(desk: Desk, session_id: str, day: str) -> list[dict]:
         if sid == session_id or p.day.isoformat() != day:
             continue
         for rc in exclusive:
-            assert rc.rule.owners is not None
-            for owner in rc.rule.owners(Placement(p.session, p.room, p.slots)):
+            for owner in rc.rule.owners(Placement(p.session, p.room, p.slots)):  # type: ignore[misc]
                 busy[(rc.name, owner)] += [(s.start, s.end) for s in p.slots]
-    out = []
+    if only is not None:
+        slots, rooms = [problem.slot[only[1]]], [problem.room[only[0]]]
+    else:
+        slots, rooms = picked_slots(problem, session_id, live.places.get(session_id), day), list(problem.rooms)
+    memo: dict[tuple[str, str], bool] = {}  # (rule, room or slot) for rules whose cost reads one of them only
+
+    def breaks(rc: RuleConfig, placement: Placement) -> bool:
+        key = {"room": placement.room.room_id, "time": placement.slots[0].slot_id}.get(rc.rule.scope)
+        if key is None:
+            return rc.rule.cost(problem, rc.params, placement) > 0  # type: ignore[misc]
+        if (rc.name, key) not in memo:
+            memo[(rc.name, key)] = rc.rule.cost(problem, rc.params, placement) > 0  # type: ignore[misc]
+        return memo[(rc.name, key)]
+
+    out: list[list] = []
     length = session.length or 1
-    for slot in problem.slots_by_day.get(next(d for d in problem.days if d.isoformat() == day), []):
+    for slot in slots:
         run = live.run(slot.slot_id, length)
-        for room in problem.rooms:
+        for room in rooms:
             if run is None:
-                out.append({"room": room.room_id, "slot": slot.slot_id, "rules": ["the day ends first"]})
+                out.append([room.room_id, slot.slot_id, ["the day ends first"]])
                 continue
             placement = Placement(session, room, run)
-            rules = [rc.name for rc in unary if rc.rule.cost(problem, rc.params, placement) > 0]  # type: ignore[misc]
+            rules = [rc.name for rc in unary if breaks(rc, placement)]
             for rc in exclusive:
-                assert rc.rule.owners is not None
-                if any(a < e and s < b for owner in rc.rule.owners(placement)
+                if any(a < e and s < b for owner in rc.rule.owners(placement)  # type: ignore[misc]
                        for a, b in busy.get((rc.name, owner), ()) for s, e in ((x.start, x.end) for x in run)):
                     rules.append(rc.name)
             if rules:
-                out.append({"room": room.room_id, "slot": slot.slot_id, "rules": rules})
+                out.append([room.room_id, slot.slot_id, rules])
     return out

@@ -151,11 +151,19 @@ class DeskApp:
         sid, day = request.query_params.get("session", ""), request.query_params.get("day", "")
         if sid not in self.shared.problem.session:
             raise MoveRefused(f"unknown session '{sid[:80]}'")
+        if "room" in request.query_params or "slot" in request.query_params:
+            day = self.shared.problem.days[0].isoformat()  # replaced by the slot's own day below
         try:
             if dt.date.fromisoformat(day) not in self.shared.problem.days:
                 raise ValueError
         except ValueError:
             raise MoveRefused(f"no day '{day[:20]}' in this conference") from None
+        room, slot = request.query_params.get("room"), request.query_params.get("slot")
+        if room is not None or slot is not None:  # one placement (the keyboard dialog)
+            if room not in self.shared.problem.room or slot not in self.shared.problem.slot:
+                raise MoveRefused("give a known room and slot")
+            day = self.shared.problem.slot[slot].day.isoformat()
+            return {"session": sid, "day": day, "cells": views.blocked(desk, sid, day, (room, slot))}
         return {"session": sid, "day": day, "cells": views.blocked(desk, sid, day)}
 
     def move(self, request: Request, desk: Desk, body: models.MoveBody) -> dict:
@@ -241,4 +249,6 @@ class DeskApp:
             Route("/api/save", e(self.save, models.SaveBody), methods=["POST"]),
             Mount("/static", app=static, name="static"),
         ]
-        return Starlette(routes=routes)
+        app = Starlette(routes=routes)
+        app.state.desk = self  # for benchmarks and tests that look inside a tab
+        return app

@@ -161,7 +161,7 @@
     return Desk.api("GET", "api/blocked?session=" + encodeURIComponent(id) + "&day=" + encodeURIComponent(day))
       .then(function (data) {
         if (dragging !== id || Desk.day !== day) { return; }
-        data.cells.forEach(function (c) { blocked[c.room + "|" + c.slot] = c.rules; });
+        data.cells.forEach(function (c) { blocked[c[0] + "|" + c[1]] = c[2]; });
         markBlocked();
       }).catch(Desk.fail);
   }

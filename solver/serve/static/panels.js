@@ -170,12 +170,13 @@
 
   function warn() {
     var room = document.getElementById("move-room").value, slot = document.getElementById("move-slot").value;
-    var box = document.getElementById("move-warning"), day = Desk.slot[slot].day;
+    var box = document.getElementById("move-warning");
     box.textContent = "";
-    Desk.api("GET", "api/blocked?session=" + encodeURIComponent(dialogSession) + "&day=" + encodeURIComponent(day))
+    Desk.api("GET", "api/blocked?session=" + encodeURIComponent(dialogSession) + "&room=" +
+             encodeURIComponent(room) + "&slot=" + encodeURIComponent(slot))
       .then(function (data) {
-        var hit = data.cells.filter(function (c) { return c.room === room && c.slot === slot; })[0];
-        box.textContent = hit ? "Here it would break: " + hit.rules.join(", ") : "No hard rule is broken here.";
+        var hit = data.cells[0];
+        box.textContent = hit ? "Here it would break: " + hit[2].join(", ") : "No hard rule is broken here.";
         box.className = hit ? "bad" : "";
       }).catch(Desk.fail);
   }
