@@ -22,7 +22,8 @@ from collections.abc import Callable, Iterable, Mapping
 from solver.config import Config
 from solver.errors import clip
 from solver.inputs import Problem
-from solver.publish.frab import schedule_json, schedule_xml
+from solver.publish.frab import schedule_xml
+from solver.publish.frab_json import schedule_json
 from solver.publish.lists import door_lists, speakers_csv
 from solver.publish.pages import render_pages
 from solver.publish.view import Conference, entries, file_names

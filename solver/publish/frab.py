@@ -1,5 +1,5 @@
-"""`schedule.xml` and `schedule.json` in the frab/pretalx shape (the voc schedule schemas) that conference
-apps (Giggity, EventFahrplan, Engelsystem, info-beamer…) load.
+"""`schedule.xml` (here) and `schedule.json` (solver.publish.frab_json) in the frab/pretalx shape (the voc
+schedule schemas) that conference apps (Giggity, EventFahrplan, Engelsystem, info-beamer…) load.
 
 Ids: an imported schedule keeps its event ids and guids (columns `frab_id` and `guid` of sessions.csv);
 otherwise events are numbered in sessions.csv order and get a guid derived from the acronym and session id.
@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import math
 import re
 import uuid
@@ -28,14 +27,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from solver.inputs import Problem, Session, Speaker
+from solver.inputs import Problem, Session
 from solver.inputs.values import format_time
 from solver.publish.locale import Texts, resolve_locale
 from solver.publish.programme import Pending, unscheduled
 from solver.publish.view import Conference, Entry, at, slugify
 
 _UUID = re.compile(r"^[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}$")
-_TZ_NAME = re.compile(r"^([A-Z][a-z]+/[A-Z][a-z]+)|UTC$")
+TZ_NAME = re.compile(r"^([A-Z][a-z]+/[A-Z][a-z]+)|UTC$")
 
 
 @dataclass(frozen=True)
@@ -49,7 +48,7 @@ class Event:
     url: str
 
 
-def _ids(sessions: tuple[Session, ...], short: str) -> tuple[dict[str, int], dict[str, str]]:
+def frab_ids(sessions: tuple[Session, ...], short: str) -> tuple[dict[str, int], dict[str, str]]:
     """Keep imported `frab_id`/`guid` columns when they are valid and unique, else make our own."""
     given = [s.extra.get("frab_id", "") for s in sessions]
     if all(g.isdigit() and int(g) > 0 for g in given) and len(set(given)) == len(given):
@@ -63,7 +62,7 @@ def _ids(sessions: tuple[Session, ...], short: str) -> tuple[dict[str, int], dic
 
 
 def events(problem: Problem, items: list[Entry], conf: Conference) -> list[Event]:
-    ids, guids = _ids(problem.sessions, conf.short)
+    ids, guids = frab_ids(problem.sessions, conf.short)
     out = []
     for e in items:
         sid = e.session.session_id
@@ -75,7 +74,7 @@ def events(problem: Problem, items: list[Entry], conf: Conference) -> list[Event
     return out
 
 
-def _by_day_and_room(evs: list[Event]) -> dict[tuple[dt.date, str], list[Event]]:
+def by_day_and_room(evs: list[Event]) -> dict[tuple[dt.date, str], list[Event]]:
     """(day, room_id) -> its events, in the order of `evs`."""
     out: dict[tuple[dt.date, str], list[Event]] = {}
     for ev in evs:
@@ -83,7 +82,7 @@ def _by_day_and_room(evs: list[Event]) -> dict[tuple[dt.date, str], list[Event]]
     return out
 
 
-def _timeslot(problem: Problem) -> str:
+def timeslot(problem: Problem) -> str:
     """The coarsest step all slot times fall on (e.g. `00:15` for 13:30–14:45), as frab's timeslot_duration."""
     step = 0
     for s in problem.slots:
@@ -91,7 +90,7 @@ def _timeslot(problem: Problem) -> str:
     return format_time(min(step or 60, 60))
 
 
-def _day_span(problem: Problem, day: dt.date, tz: ZoneInfo) -> tuple[str, str]:
+def day_span(problem: Problem, day: dt.date, tz: ZoneInfo) -> tuple[str, str]:
     slots = problem.slots_by_day[day]
     return at(day, slots[0].start, tz).isoformat(), at(day, max(s.end for s in slots), tz).isoformat()
 
@@ -105,30 +104,30 @@ def room_labels(problem: Problem) -> dict[str, str]:
     return {r.room_id: r.name if counts[r.name] == 1 else f"{r.name} ({r.room_id})" for r in problem.rooms}
 
 
-def _version(items: list[Entry]) -> str:
+def schedule_version(items: list[Entry]) -> str:
     text = "\n".join(f"{e.session.session_id},{e.room.room_id},{e.slots[0].slot_id}" for e in items)
     return "salle-" + hashlib.sha1(text.encode()).hexdigest()[:10]
 
 
-def _tracks(problem: Problem) -> list[str]:
+def track_names(problem: Problem) -> list[str]:
     return list(dict.fromkeys(s.track for s in problem.sessions if s.track))
 
 
-def _language(s: Session, texts: Texts) -> str:
+def event_language(s: Session, texts: Texts) -> str:
     """The session's `language` column (an older inputs folder may have it as an extra one), else the
     publication's language."""
     return s.language or s.extra.get("language") or texts.language
 
 
-def _details(s: Session) -> str:
+def event_details(s: Session) -> str:
     return s.extra.get("details", "")
 
 
-def _person_id(speaker_id: str) -> int | None:
+def person_id(speaker_id: str) -> int | None:
     return int(speaker_id) if speaker_id.isdigit() and int(speaker_id) > 0 else None
 
 
-def _person_guid(conf: Conference, speaker_id: str) -> str:
+def person_guid(conf: Conference, speaker_id: str) -> str:
     return str(uuid.uuid5(uuid.NAMESPACE_URL, f"salle:{conf.short}:person:{speaker_id}"))
 
 
@@ -149,23 +148,23 @@ def schedule_xml(problem: Problem, items: list[Entry], conf: Conference, *, loca
     waiting = unscheduled(problem, items, pending)
     root = ET.Element("schedule")
     _sub(root, "generator", name="salle", version="0.1")
-    _sub(root, "version", _version(items))
+    _sub(root, "version", schedule_version(items))
     c = _sub(root, "conference")
     _sub(c, "acronym", conf.short)
     _sub(c, "title", conf.title)
     _sub(c, "start", problem.days[0].isoformat())
     _sub(c, "end", problem.days[-1].isoformat())
     _sub(c, "days", str(len(problem.days)))
-    _sub(c, "timeslot_duration", _timeslot(problem))
+    _sub(c, "timeslot_duration", timeslot(problem))
     if conf.base_url and conf.base_url.startswith(("http://", "https://")):
         _sub(c, "base_url", conf.base_url)
     _sub(c, "time_zone_name", tz.key)
-    for track in _tracks(problem):
+    for track in track_names(problem):
         _sub(c, "track", track, name=track)
-    placed = _by_day_and_room(events(problem, items, conf))
+    placed = by_day_and_room(events(problem, items, conf))
     labels = room_labels(problem)
     for index, day in enumerate(problem.days, start=1):
-        start, end = _day_span(problem, day, tz)
+        start, end = day_span(problem, day, tz)
         d = _sub(root, "day", date=day.isoformat(), start=start, end=end, index=str(index))
         for room in problem.rooms:
             r = _sub(d, "room", name=labels[room.room_id])
@@ -199,117 +198,15 @@ def _event_xml(parent: ET.Element, ev: Event, conf: Conference, room: str, texts
     _sub(node, "subtitle", s.extra.get("subtitle", ""))
     _sub(node, "track", s.track or "")
     _sub(node, "type", s.kind or "talk")
-    language = _language(s, texts)
+    language = event_language(s, texts)
     if language:
         _sub(node, "language", language)
     _sub(node, "abstract", s.description or "")
-    _sub(node, "description", _details(s))
+    _sub(node, "description", event_details(s))
     persons = _sub(node, "persons")
     for p in e.speakers:
-        attrs = {"guid": _person_guid(conf, p.speaker_id)}
-        if _person_id(p.speaker_id) is not None:
+        attrs = {"guid": person_guid(conf, p.speaker_id)}
+        if person_id(p.speaker_id) is not None:
             attrs["id"] = p.speaker_id
         _sub(persons, "person", p.name, **attrs)
     _sub(node, "links")
-
-
-# -- schedule.json --------------------------------------------------------------------------------------------
-def schedule_json(problem: Problem, items: list[Entry], conf: Conference, *, locale: str | None = None,
-                  pending: Iterable[str] | None = None) -> str:
-    """The voc schedule.json (validates against schema.json); `locale` and `pending` as for the pages: the
-    sessions without a time are listed under `x-unscheduled`."""
-    tz = conf.tz
-    texts = resolve_locale(problem, locale)
-    waiting = unscheduled(problem, items, pending)
-    placed = _by_day_and_room(events(problem, items, conf))
-    labels = room_labels(problem)
-    days = []
-    for index, day in enumerate(problem.days, start=1):
-        start, end = _day_span(problem, day, tz)
-        rooms = {
-            labels[room.room_id]: [_event_json(ev, conf, labels[room.room_id], texts)
-                                   for ev in placed.get((day, room.room_id), ())]
-            for room in problem.rooms
-        }
-        days.append({"index": index, "date": day.isoformat(), "day_start": start, "day_end": end, "rooms": rooms})
-    conference: dict[str, object] = {
-        "acronym": conf.short,
-        "title": conf.title,
-        "start": problem.days[0].isoformat(),
-        "end": problem.days[-1].isoformat(),
-        "daysCount": len(problem.days),
-        "timeslot_duration": _timeslot(problem),
-        "rooms": [
-            {"name": labels[r.room_id],
-             "guid": str(uuid.uuid5(uuid.NAMESPACE_URL, f"salle:{conf.short}:room:{r.room_id}")),
-             "capacity": r.capacity}
-            for r in problem.rooms
-        ],
-        "tracks": [{"name": t, "slug": slugify(t)} for t in _tracks(problem)],
-        "days": days,
-    }
-    if _TZ_NAME.match(conf.timezone):
-        conference["time_zone_name"] = conf.timezone
-    schedule: dict[str, object] = {"version": _version(items), "conference": conference}
-    if conf.base_url:
-        schedule["base_url"] = conf.base_url
-    if waiting:
-        ids, guids = _ids(problem.sessions, conf.short)
-        schedule["x-unscheduled"] = [_pending_json(p, ids, guids, conf, texts) for p in waiting]
-    doc = {
-        "$schema": "https://c3voc.de/schedule/schema.json",
-        "generator": {"name": "salle", "version": "0.1"},
-        "schedule": schedule,
-    }
-    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
-
-
-def _persons_json(speakers: tuple[Speaker, ...], conf: Conference) -> list[dict[str, object]]:
-    persons: list[dict[str, object]] = []
-    for p in speakers:
-        person: dict[str, object] = {"name": p.name, "guid": _person_guid(conf, p.speaker_id)}
-        if _person_id(p.speaker_id) is not None:
-            person["id"] = _person_id(p.speaker_id)
-        if p.extra.get("biography"):
-            person["biography"] = p.extra["biography"]
-        persons.append(person)
-    return persons
-
-
-def _texts_json(s: Session, texts: Texts) -> dict[str, object]:
-    return {
-        "title": s.title,
-        "subtitle": s.extra.get("subtitle", ""),
-        "track": s.track,
-        "type": s.kind or "talk",
-        "language": _language(s, texts),
-        "abstract": s.description or "",
-        "description": _details(s) or None,
-    }
-
-
-def _event_json(ev: Event, conf: Conference, room: str, texts: Texts) -> dict[str, object]:
-    e = ev.entry
-    return {
-        "id": ev.id,
-        "guid": ev.guid,
-        "date": e.starts_at(conf.tz).isoformat(),
-        "start": format_time(e.start),
-        "end": e.ends_at(conf.tz).isoformat(),
-        "duration": format_time(e.minutes),
-        "room": room,
-        "slug": ev.slug,
-        "url": ev.url,
-        **_texts_json(e.session, texts),
-        "persons": _persons_json(e.speakers, conf),
-        "links": [],
-    }
-
-
-def _pending_json(p: Pending, ids: dict[str, int], guids: dict[str, str], conf: Conference,
-                  texts: Texts) -> dict[str, object]:
-    """A session without a time: an event without date, room or duration, with a note saying so."""
-    sid = p.session.session_id
-    return {"id": ids[sid], "guid": guids[sid], **_texts_json(p.session, texts),
-            "persons": _persons_json(p.speakers, conf), "links": [],
-            "note": texts("tba")}
