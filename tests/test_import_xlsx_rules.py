@@ -13,13 +13,15 @@ from solver.cli import cli
 from solver.config import load_config
 from solver.errors import InputError
 from solver.importers import import_xlsx
-from solver.publish import render_publications
+from solver.publish.view import entries
+from solver.publish.workbook import schedule_xlsx
 from tests.publish_cases import seed
 
 
 def written_book(path: Path) -> Path:
     """salle's own schedule.xlsx of the bundled conference (French: the sheet is « Règles »)."""
-    path.write_bytes(render_publications(*seed())["schedule.xlsx"])  # type: ignore[arg-type]
+    problem, schedule = seed()
+    path.write_bytes(schedule_xlsx(problem, schedule, entries(problem, schedule), None))
     return path
 
 

@@ -10,8 +10,10 @@ from pathlib import Path
 from openpyxl import Workbook, load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from solver.config import load_config
-from solver.publish import render_publications
+from solver.config import Config, load_config
+from solver.inputs import Problem
+from solver.publish.view import Conference, entries
+from solver.publish.workbook import Report, schedule_xlsx
 from solver.publish.workbook.layout import sheet_title
 from solver.schedule import Assignment, Schedule
 from tests.publish_cases import english, seed
@@ -26,9 +28,11 @@ REPORT = [  # two rows of a score report (solver.outputs.report.report_rows)
 ]
 
 
-def book(problem: object, schedule: Schedule, **options: object) -> Workbook:
-    data = render_publications(problem, schedule, **options)["schedule.xlsx"]  # type: ignore[arg-type]
-    assert isinstance(data, bytes)
+def book(problem: Problem, schedule: Schedule, report: Report | None = None, title: str = "Programme",
+         config: Config | None = None) -> Workbook:
+    """The workbook render_publications would write (only it is rendered: the tests stay fast)."""
+    data = schedule_xlsx(problem, schedule, entries(problem, schedule), report, conf=Conference(title=title),
+                         config=config)
     return load_workbook(io.BytesIO(data))
 
 
