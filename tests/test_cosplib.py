@@ -8,10 +8,12 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from ortools.sat.python import cp_model
 from typer.testing import CliRunner
 
 from solver.cli import cli
 from solver.config import load_config
+from solver.engine.model import build_model
 from solver.errors import InputError
 from solver.importers.cosplib import import_cosplib, library_names, library_terms
 from solver.importers.folder import Imported
@@ -71,6 +73,20 @@ def test_judge_scores_published_schedules_as_the_library(imported: Callable, nam
     assert len(done.schedule.assignments) == len(done.problem.sessions)  # every submission placed
     assert library_terms(verdict.penalties) == terms
     assert verdict.total == total
+
+
+@needs_shared
+@pytest.mark.parametrize(("name", "model"), list(PUBLISHED), ids=[f"{n}-{m}" for n, m in PUBLISHED])
+def test_model_prices_published_schedules_as_the_library(imported: Callable, name: str, model: str) -> None:
+    """CP-SAT's objective with every submission fixed where the published schedule puts it."""
+    folder, done = imported(name, model)
+    config = load_config([ROOT / "constraints" / "default.yaml", folder / "constraints.yaml"])
+    rows = [(a.session_id, a.room_id, a.slot_id) for a in done.schedule.assignments]
+    built = build_model(done.problem, config, only={s: [(r, t)] for s, r, t in rows}, fixed=[s for s, _, _ in rows])
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    assert solver.solve(built.cp) == cp_model.OPTIMAL
+    assert round(solver.objective_value) == PUBLISHED[(name, model)][0]
 
 
 def _cells(source: Path | io.BytesIO) -> list[list[object]]:

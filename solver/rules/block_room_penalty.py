@@ -6,10 +6,11 @@ A room used in a block (by any number of sessions) costs once. Off by default.
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Any
 
 from solver.inputs import Problem
 from solver.rules.base import BuildContext, JudgeView, Params, Placed, Placement, RuleSettings, Violation
-from solver.rules.blocks import block_of, indicators
+from solver.rules.blocks import any_of, block_of, track_uses
 
 NAME = "block_room_penalty"
 DEFAULTS = RuleSettings(enabled=False, hard=False, weight=1)
@@ -26,7 +27,13 @@ def add(ctx: BuildContext) -> None:
     table = problem.penalty_table("block_room")
     if not table:
         return
-    used = indicators(ctx, "room_used", lambda p: [(block_of(problem, p), p.room.room_id)])
+    groups: dict[tuple[str, str], list[Any]] = defaultdict(list)
+    for (_, block, room), y in track_uses(ctx).items():
+        groups[(block, room)].append(y)
+    for key, p in ctx.placements.items():
+        if not p.session.track:
+            groups[(block_of(problem, p), p.room.room_id)].append(ctx.literals[key])
+    used = any_of(ctx, "room_used", groups)
     for (block, room), y in used.items():
         cost = table.get((block, room), 0)
         if cost:

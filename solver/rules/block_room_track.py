@@ -6,10 +6,11 @@ Sessions without a track are not counted. Each extra track in a room during a bl
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Any
 
 from solver.inputs import Problem
 from solver.rules.base import BuildContext, JudgeView, Params, Placement, RuleSettings, Violation
-from solver.rules.blocks import block_of
+from solver.rules.blocks import block_of, track_uses
 
 NAME = "block_room_track"
 DEFAULTS = RuleSettings(enabled=False, hard=True, weight=100)
@@ -23,8 +24,11 @@ def links(problem: Problem, p: Placement) -> list:
 
 
 def add(ctx: BuildContext) -> None:
-    problem = ctx.problem
-    ctx.spread(lambda p: [(f"{block_of(problem, p)}@{p.room.room_id}", p.session.track)] if p.session.track else [])
+    tracks: dict[tuple[str, str], list[Any]] = defaultdict(list)
+    for (_, block, room), y in track_uses(ctx).items():
+        tracks[(block, room)].append(y)
+    for (block, room), used in tracks.items():
+        ctx.at_most(used, 1, entity=f"{block}@{room}")
 
 
 def judge(view: JudgeView, params: Params) -> list[Violation]:

@@ -251,3 +251,39 @@ def pair_links(pairs: set[tuple[str, str]], p: Placement) -> list:
     """A session is linked to each session it forms a pair with."""
     sid = p.session.session_id
     return [(a, b) for a, b in pairs if sid in (a, b)]
+
+
+def any_of(ctx: BuildContext, name: str, groups: dict[Any, list[Any]]) -> dict[Any, Any]:
+    """One boolean per key, true exactly when one of its literals is (cached per model, like `indicators`)."""
+    cache: dict[str, dict[Any, Any]] = ctx.index.__dict__.setdefault("_block_indicators", {})
+    if name not in cache:
+        out: dict[Any, Any] = {}
+        for k, lits in groups.items():
+            if len(lits) == 1:
+                out[k] = lits[0]
+                continue
+            y = ctx.model.new_bool_var(f"{name}[{k}]")
+            for lit in lits:
+                ctx.model.add_implication(lit, y)
+            ctx.model.add_bool_or([y.Not(), *lits])
+            out[k] = y
+        cache[name] = out
+    return cache[name]
+
+
+def track_blocks(ctx: BuildContext) -> dict[Any, Any]:
+    """(track, block) -> true when the track uses some room in that block (from `track_uses`)."""
+    groups: dict[Any, list[Any]] = defaultdict(list)
+    for (track, block, _), y in track_uses(ctx).items():
+        groups[(track, block)].append(y)
+    return any_of(ctx, "track_blocks", groups)
+
+
+def excess_over_one(ctx: BuildContext, groups: dict[Any, list[Any]], amount: int, name: str) -> None:
+    """Soft: each group costs `amount` per literal true beyond the first."""
+    for k, lits in groups.items():
+        if len(lits) < 2:
+            continue
+        extra = ctx.model.new_int_var(0, len(lits) - 1, f"{name}[{k}]")
+        ctx.model.add(extra >= sum(lits) - 1)
+        ctx.penalize(extra, amount)

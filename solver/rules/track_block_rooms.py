@@ -6,10 +6,11 @@ Off by default; `track_parallel` asks the same per instant.
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Any
 
 from solver.inputs import Problem
 from solver.rules.base import BuildContext, JudgeView, Placement, RuleSettings, Violation
-from solver.rules.blocks import Scaled, block_of
+from solver.rules.blocks import Scaled, block_of, excess_over_one, track_uses
 
 NAME = "track_block_rooms"
 DEFAULTS = RuleSettings(enabled=False, hard=False, weight=1)
@@ -23,10 +24,10 @@ def links(problem: Problem, p: Placement) -> list:
 
 
 def add(ctx: BuildContext) -> None:
-    problem = ctx.problem
-    for _ in range(ctx.params.multiplier):  # type: ignore[attr-defined]
-        ctx.spread(lambda p: [(f"{p.session.track}@{block_of(problem, p)}", p.room.room_id)]
-                   if p.session.track else [])
+    rooms: dict[tuple[str, str], list[Any]] = defaultdict(list)
+    for (track, block, _), y in track_uses(ctx).items():
+        rooms[(track, block)].append(y)
+    excess_over_one(ctx, rooms, ctx.params.multiplier, "block_rooms")  # type: ignore[attr-defined]
 
 
 def judge(view: JudgeView, params: Scaled) -> list[Violation]:

@@ -10,7 +10,7 @@ from typing import Any
 
 from solver.inputs import Problem
 from solver.rules.base import BuildContext, JudgeView, Placement, RuleSettings, Violation
-from solver.rules.blocks import Scaled, block_of, indicators
+from solver.rules.blocks import Scaled, block_of, track_blocks
 
 NAME = "track_consecutive"
 DEFAULTS = RuleSettings(enabled=False, hard=False, weight=1)
@@ -25,8 +25,7 @@ def links(problem: Problem, p: Placement) -> list:
 
 def add(ctx: BuildContext) -> None:
     problem, model = ctx.problem, ctx.model
-    used = indicators(ctx, "track_block", lambda p: [(p.session.track, block_of(problem, p))]
-                      if p.session.track else [])
+    used = track_blocks(ctx)
     by_track: dict[str, dict[int, Any]] = defaultdict(dict)
     for (track, block), y in used.items():
         by_track[track][problem.block_index[block]] = y

@@ -6,10 +6,11 @@ Off by default; `track_room` asks the same per day.
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Any
 
 from solver.inputs import Problem
 from solver.rules.base import BuildContext, JudgeView, Placement, RuleSettings, Violation
-from solver.rules.blocks import Scaled
+from solver.rules.blocks import Scaled, any_of, excess_over_one, track_uses
 
 NAME = "track_hopping"
 DEFAULTS = RuleSettings(enabled=False, hard=False, weight=1)
@@ -23,8 +24,13 @@ def links(problem: Problem, p: Placement) -> list:
 
 
 def add(ctx: BuildContext) -> None:
-    for _ in range(ctx.params.multiplier):  # type: ignore[attr-defined]
-        ctx.spread(lambda p: [(p.session.track, p.room.room_id)] if p.session.track else [])
+    groups: dict[tuple[str, str], list[Any]] = defaultdict(list)
+    for (track, _, room), y in track_uses(ctx).items():
+        groups[(track, room)].append(y)
+    rooms: dict[str, list[Any]] = defaultdict(list)
+    for (track, _), y in any_of(ctx, "track_rooms", groups).items():
+        rooms[track].append(y)
+    excess_over_one(ctx, rooms, ctx.params.multiplier, "hopping")  # type: ignore[attr-defined]
 
 
 def judge(view: JudgeView, params: Scaled) -> list[Violation]:
