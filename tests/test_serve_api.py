@@ -180,3 +180,54 @@ def test_replan_keeps_pinned_sessions_and_the_result_passes_the_judge(folder: Pa
     tab.post("/api/save", {"version": 1})
     problem = load_problem(folder / "inputs")
     assert judge(problem, read_schedule(folder / "out" / "assignments.csv", problem), load_config([])).ok
+
+
+def test_replan_without_a_schedule_explains_and_offers_the_rules(folder: Path) -> None:
+    """A hand-moved session frozen in a room too small: no schedule; the page gets the explanation's sentences,
+    each with its rule, to relax from there."""
+    tab = Tab(client_for(folder))
+    tab.post("/api/move", {"session": "EC-CNR", "room": "C-010", "slot": "J1-1330"})
+    tab.post("/api/replan", {"time_limit": 3})
+    for _ in range(100):
+        run = tab.get("/api/replan/status")["replan"]
+        if not run["running"]:
+            break
+        time.sleep(0.1)
+    assert run["status"] == "infeasible" and run["changes"] == []
+    assert run["findings"] and all(f["sentence"] for f in run["findings"])
+    assert any("C-010" in f["sentence"] or "EC-CNR" in f["sentence"] for f in run["findings"])
+    assert "no finished re-plan" in tab.post("/api/replan/accept", {}, 400)["error"]
+    rule = next(f["rule"] for f in run["findings"] if f["rule"])
+    tab.post("/api/rules", {"rule": rule, "mode": "soft"})
+
+
+def test_another_host_prints_an_address_with_a_token(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from solver.serve import serve
+
+    said: list[str] = []
+    monkeypatch.setattr("uvicorn.run", lambda app, **options: said.append(f"ran on {options['host']}"))
+    serve(folder / "inputs", folder / "start.csv", None, folder / "out", "0.0.0.0", 0, say=said.append)
+    assert re.search(r"open http://0\.0\.0\.0:0/\?token=[\w-]{20,}", said[0]) and said[-1] == "ran on 0.0.0.0"
+    said.clear()
+    serve(folder / "inputs", folder / "start.csv", None, folder / "out", "127.0.0.1", 0, say=said.append)
+    assert said[0] == "salle serve: open http://127.0.0.1:0/"
+
+
+def test_the_command_refuses_bad_inputs_and_a_taken_port(folder: Path) -> None:
+    """`salle serve` loads everything before listening: bad inputs or a port in use exit 1 with a sentence."""
+    import socket
+
+    from typer.testing import CliRunner
+
+    from solver.cli import cli
+
+    runner = CliRunner()
+    missing = runner.invoke(cli, ["serve", str(folder / "nowhere"), "--out", str(folder / "out")])
+    assert missing.exit_code == 1 and "nowhere" in missing.output and "Traceback" not in missing.output
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        busy = runner.invoke(cli, ["serve", str(folder / "inputs"), "--schedule", str(folder / "start.csv"),
+                                   "--out", str(folder / "out"), "--port", str(port)])
+    assert busy.exit_code == 1 and f"cannot listen on 127.0.0.1:{port}" in busy.output

@@ -84,7 +84,7 @@ class Replan:
         result = solve(frozen_problem, config, options)
         self.status = str(result.status)
         if result.schedule is None:
-            self.phase = "explaining"
+            self.phase = "explaining"  # then "no schedule" below
             if result.status == Status.INFEASIBLE:
                 why = explain(frozen_problem, config, min(10.0, self.time_limit))
                 self.findings = [(f.sentence, f.rule) for f in why.findings]
@@ -93,6 +93,7 @@ class Replan:
                 self.message = f"The time limit ({self.time_limit:g} s) ran out before any schedule was found."
             else:
                 self.message = "Stopped before any schedule was found."
+            self.phase = "no schedule"
             return
         self.proposal = {a.session_id: (a.room_id, a.slot_id) for a in result.schedule.assignments}
         verdict = judge(problem, result.schedule, config)

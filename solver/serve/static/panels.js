@@ -2,7 +2,7 @@
 "use strict";
 
 (function () {
-  var polling = null, dialogSession = null;
+  var polling = null, dialogSession = null, shownRule = null;
 
   function sentenceItem(v, kind) {
     var li = Desk.el("li", {"class": kind + (v.hard ? " hard" : " soft")});
@@ -82,7 +82,16 @@
       td = Desk.el("td");
       td.appendChild(weight);
       tr.appendChild(td);
-      tr.appendChild(Desk.el("td", {title: r.unit}, String(r.count)));
+      var count = Desk.el("td", {title: r.unit});
+      if (r.count) {
+        var show = Desk.el("button", {type: "button", "class": "count", "aria-label": "show " + r.rule + "'s " +
+          r.count + " sentence(s)"}, String(r.count));
+        show.addEventListener("click", function () { showSentences(r); });
+        count.appendChild(show);
+      } else {
+        count.textContent = "0";
+      }
+      tr.appendChild(count);
       tr.appendChild(Desk.el("td", {"class": "penalty"}, r.mode === "soft" ? String(r.penalty) : "—"));
       body.appendChild(tr);
     });
@@ -90,6 +99,20 @@
       var again = body.querySelector((focusKind === "SELECT" ? "select" : "input") + '[data-rule="' + focused + '"]');
       if (again) { again.focus(); }
     }
+  }
+
+  function showSentences(r) {
+    var box = document.getElementById("rule-sentences");
+    shownRule = r.rule;
+    box.textContent = "";
+    box.hidden = false;
+    box.appendChild(Desk.el("h2", {}, r.rule + ": " + r.count + " × " + r.unit + (r.mode === "soft" ?
+      ", penalty " + r.penalty : "")));
+    var list = Desk.el("ul", {"class": "sentences"});
+    r.sentences.forEach(function (v) { list.appendChild(sentenceItem(v, v.hard ? "hard" : "soft")); });
+    if (r.count > r.sentences.length) { list.appendChild(Desk.el("li", {}, "… and " + (r.count - r.sentences.length) +
+      " more (report.md has them all after Save)")); }
+    box.appendChild(list);
   }
 
   function renderReplan(run) {
@@ -239,5 +262,7 @@
     renderScore(state);
     renderRules(state);
     if (state.replan) { renderReplan(state.replan); }
+    var shown = state.rules.filter(function (r) { return r.rule === shownRule; })[0];
+    if (shown) { showSentences(shown); }
   });
 })();
