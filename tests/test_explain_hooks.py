@@ -24,7 +24,8 @@ from solver.rules.findings import Finding, SessionCheck
 from tests.conftest import ROOT, make_conference, write_csv
 
 D1, D2 = "2027-05-13", "2027-05-14"
-# rules that may be hard but whose guards still read "<rule> (<entity>): <summary>" (block rules, issue 10)
+# rules that may be hard and were written before their module could say its guards (block rules, issue 10): an
+# expected failure while the module has no `core_sentence`, checked like every other rule once it has one
 WITHOUT_A_CORE_SENTENCE_YET = {"within_block", "block_room_track"}
 HARDABLE = [name for name, rule in REGISTRY.items() if "hard" in rule.modes]
 
@@ -33,11 +34,11 @@ def _everything(tmp_path: Path) -> Problem:
     """A small conference giving every rule that can be hard something to guard."""
     rooms = [{"room_id": "R1", "name": "Salle 1", "capacity": 50, "features": "projecteur", "building": "A"},
              {"room_id": "R2", "name": "Salle 2", "capacity": 20, "building": "B"}]
-    slots = [{"slot_id": "T1", "day": D1, "start": "9h", "end": "10h", "kind": "atelier"},
-             {"slot_id": "T2", "day": D1, "start": "10h", "end": "11h"},
-             {"slot_id": "T3", "day": D1, "start": "11h", "end": "12h"},
-             {"slot_id": "U1", "day": D2, "start": "9h", "end": "10h"},
-             {"slot_id": "U2", "day": D2, "start": "10h", "end": "11h"}]
+    slots = [{"slot_id": "T1", "day": D1, "start": "9h", "end": "10h", "kind": "atelier", "block": "B1"},
+             {"slot_id": "T2", "day": D1, "start": "10h", "end": "11h", "block": "B1"},
+             {"slot_id": "T3", "day": D1, "start": "11h", "end": "12h", "block": "B2"},
+             {"slot_id": "U1", "day": D2, "start": "9h", "end": "10h", "block": "B3"},
+             {"slot_id": "U2", "day": D2, "start": "10h", "end": "11h", "block": "B3"}]
     common = {"title": "t", "attendance": 15, "tags": "ia", "track": "Santé"}
     sessions = [
         {**common, "session_id": "S1", "speakers": "ana", "attendance": 40, "requires": "projecteur",
@@ -46,6 +47,7 @@ def _everything(tmp_path: Path) -> Problem:
          "avoids_rooms": "R1", "prefers_slots": "U1"},
         {**common, "session_id": "S3", "speakers": "bo", "language": "en", "kind": "atelier", "slot": "T1"},
         {**common, "session_id": "S4", "speakers": "bo", "language": "fr"},
+        {**common, "session_id": "S5", "track": "Ville", "tags": "", "length": 2},
     ]
     speakers = [{"speaker_id": "ana", "name": "Ana", "needs": "accessible"}, {"speaker_id": "bo", "name": "Bo"}]
     folder = make_conference(tmp_path, rooms=rooms, slots=slots, sessions=sessions, speakers=speakers,
@@ -61,7 +63,7 @@ def _everything(tmp_path: Path) -> Problem:
 def test_every_rule_that_can_be_hard_says_its_guards_in_its_own_words(name: str, tmp_path: Path) -> None:
     """Each guard of an explaining model reads as its rule's own sentence (not the generic summary), naming the
     rule, with the ids it is about."""
-    if name in WITHOUT_A_CORE_SENTENCE_YET:
+    if name in WITHOUT_A_CORE_SENTENCE_YET and REGISTRY[name].core_sentence is None:
         pytest.xfail(f"{name} has no core_sentence yet")
     problem = _everything(tmp_path)
     base = default_config()
