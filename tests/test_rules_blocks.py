@@ -10,6 +10,7 @@ from ortools.sat.python import cp_model
 from solver.config import Config
 from solver.engine.model import build_model
 from solver.errors import InputError
+from solver.explain import explain
 from solver.inputs import Problem, load_problem
 from solver.judge import judge
 from solver.schedule import Assignment, Schedule
@@ -231,3 +232,12 @@ def test_penalty_tables_name_what_exists(tmp_path: Path) -> None:
     assert [str(i) for i in caught.value.issues] == [
         "penalties.csv:2: b: 'B9' is not a block of slots.csv (track_block)",
         "penalties.csv:4: b: the same cell again (first on row 3)"]
+
+
+def test_explain_names_the_room_and_block(tmp_path: Path) -> None:
+    """Two tracks, one room, one block: the core reads as block_room_track's own sentence."""
+    p = load_problem(make_conference(tmp_path / "in", rooms=ROOMS[:1], slots=SLOTS[:2],
+                                     sessions=[_session("A1", "A"), _session("B1", "B")]))
+    why = explain(p, config_with(tmp_path, "block_room_track: {enabled: true, hard: true}\ncapacity_fit: false\n"))
+    assert why.method == "core"
+    assert [f.sentence for f in why.findings if f.rule == "block_room_track"] == ["Room R1 hosts one track in block B1"]

@@ -11,6 +11,7 @@ from typing import Any
 from solver.inputs import Problem
 from solver.rules.base import BuildContext, JudgeView, Params, Placement, RuleSettings, Violation
 from solver.rules.blocks import block_of, track_uses
+from solver.rules.findings import Finding
 
 NAME = "block_room_track"
 DEFAULTS = RuleSettings(enabled=False, hard=True, weight=100)
@@ -43,3 +44,11 @@ def judge(view: JudgeView, params: Params) -> list[Violation]:
                                                       + "; ".join(f"{t} ({', '.join(s)})" for t, s in here.items()),
                                  tuple(sorted(s for ss in here.values() for s in ss))))
     return out
+
+
+def core_sentence(problem: Problem, params: Params, entity: str) -> Finding | None:
+    """A guard per room and block (`B1@R2`)."""
+    block, _, room = entity.partition("@")
+    if room not in problem.room:
+        return None
+    return Finding(f"{problem.room[room].name} hosts one track in block {block}", (), NAME)

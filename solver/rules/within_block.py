@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from solver.inputs import Problem
 from solver.rules.base import JudgeView, Params, Placement, RuleSettings, Violation
+from solver.rules.findings import Finding
 
 NAME = "within_block"
 DEFAULTS = RuleSettings(hard=True, weight=100)
@@ -32,3 +33,11 @@ def judge(view: JudgeView, params: Params) -> list[Violation]:
             out.append(Violation(NAME, 1, f"{p.session.session_id} ({p.when()}) runs across blocks "
                                           f"{', '.join(b or '—' for b in blocks)}", (p.session.session_id,)))
     return out
+
+
+def core_sentence(problem: Problem, params: Params, entity: str) -> Finding | None:
+    """A guard per session: it must fit in one block."""
+    s = problem.session.get(entity)
+    if s is None:
+        return None
+    return Finding(f"{s.session_id} lasts {s.slots_needed} slots and must fit within one block", (entity,), NAME)
