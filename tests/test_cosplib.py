@@ -176,3 +176,14 @@ def test_solution_naming_an_unknown_submission(tmp_path: Path) -> None:
     wb.save(tmp_path / "sol.xlsx")
     with pytest.raises(InputError, match=r"sol\.xlsx \[sol\]:8: Stafford 1: 'NOPE' is not a submission"):
         import_cosplib(SHARED / "instances" / "N2OR.xlsx", tmp_path / "out", tmp_path / "sol.xlsx")
+
+
+@needs_shared
+def test_solution_with_more_rows_than_the_block_has_slots(tmp_path: Path) -> None:
+    wb = openpyxl.load_workbook(SHARED / "published" / "exact" / "N2ORSolution.xlsx")
+    wb["sol"].insert_rows(8)
+    wb["sol"]["A8"] = "Wed1"
+    wb.save(tmp_path / "sol.xlsx")
+    with pytest.raises(InputError, match=r"sol\.xlsx \[sol\]:9: column A: block 'Wed1' has 2 time slots; this is "
+                                         r"row 3 of it"):
+        import_cosplib(SHARED / "instances" / "N2OR.xlsx", tmp_path / "out", tmp_path / "sol.xlsx")

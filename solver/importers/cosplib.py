@@ -514,7 +514,8 @@ def _constraints(s: _Sheet, workbook: str, penalties: list[dict[str, str]],
 
 
 # -- published solutions -------------------------------------------------------------------------------------
-def read_solution(path: Path, names: dict[str, Any], lengths: dict[str, int]) -> tuple[Table, list[str]]:
+def read_solution(path: Path, names: dict[str, Any], lengths: dict[str, int],
+                  sizes: dict[str, int]) -> tuple[Table, list[str]]:
     """A solution workbook's sheet `sol` as assignments (session_id, room_id, slot_id), and notes."""
     sheets = read_workbook(path)
     if "sol" not in sheets:
@@ -559,6 +560,10 @@ def read_solution(path: Path, names: dict[str, Any], lengths: dict[str, int]) ->
         bid = block_of[block]
         k = index[bid]
         index[bid] += 1
+        if k >= sizes.get(bid, 0):
+            issues.append(s.issue(row, 0, f"block {shown(block)} has {sizes.get(bid, 0)} time slots; this is row "
+                                          f"{k + 1} of it"))
+            continue
         for column, room in enumerate(rooms, start=1):
             value = s.cell(row, column)
             if room is None or _blank(value):
@@ -598,7 +603,11 @@ def import_cosplib(path: Path, out: Path, solution: Path | None = None) -> Impor
     notes = list(conference.notes)
     if solution is not None:
         lengths = {row["session_id"]: int(row["length"]) for row in tables["sessions.csv"].rows if row}
-        table, more = read_solution(solution, conference.names, lengths)
+        sizes: dict[str, int] = defaultdict(int)
+        for row in tables["slots.csv"].rows:
+            if row:
+                sizes[row["block"]] += 1
+        table, more = read_solution(solution, conference.names, lengths, sizes)
         tables[ASSIGNMENTS] = table
         notes += more
     done = write_inputs(tables, out, where=lambda f: f"{path.name} (as {f})", notes=notes, source=path)
