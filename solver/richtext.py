@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from html import escape
 from html.parser import HTMLParser
 
 import nh3
@@ -26,6 +27,7 @@ BLOCKS = {"p", "div", "ul", "ol", "li", "blockquote", "pre", "hr", "h1", "h2", "
 KEPT = BLOCKS | {"br", "a", "em", "i", "strong", "b", "code", "td", "th"}
 SCHEMES = {"http", "https", "mailto"}
 _VOID = {"br", "hr", "img", "wbr"}
+MAX_DEPTH = 40  # elements nested deeper than this (only a hostile file does) are flattened: no RecursionError
 _LOOKS_HTML = re.compile(r"<(?:p|br|div|ul|ol|li|em|strong|b|i|a|h[1-6]|pre|code|blockquote|span|table|tr|td|"
                          r"font|hr)\b[^>]*>|&(?:lt|gt|amp|quot|nbsp|#\d+|#x[0-9a-f]+);", re.IGNORECASE)
 _SPACES = re.compile(r"\s+")
@@ -51,6 +53,8 @@ class _Builder(HTMLParser):
         self.stack = [self.root]
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if len(self.stack) > MAX_DEPTH:  # deeper elements keep their text, not their markup
+            return
         node = Node(tag, {k: v or "" for k, v in attrs})
         self.stack[-1].children.append(node)
         if tag not in _VOID:
@@ -66,13 +70,32 @@ class _Builder(HTMLParser):
         self.stack[-1].children.append(data)
 
 
-def _tree(html: str, clean: bool = True) -> Node:
-    """The parsed tree of `html`, sanitized by nh3 first unless it already was (`clean=False`)."""
+def _parse(html: str) -> Node:
     builder = _Builder()
-    builder.feed(nh3.clean(html, tags=KEPT, attributes={"a": {"href"}, "ol": {"start"}}, url_schemes=SCHEMES,
-                           link_rel=None) if clean else html)
+    builder.feed(html)
     builder.close()
     return builder.root
+
+
+def _html(node: Node | str) -> str:
+    """A parsed tree written back as HTML (text escaped, attributes quoted)."""
+    if isinstance(node, str):
+        return escape(node, quote=False)
+    inner = "".join(_html(c) for c in node.children)
+    if not node.tag:
+        return inner
+    attrs = "".join(f' {k}="{escape(v)}"' for k, v in node.attrs.items())
+    return f"<{node.tag}{attrs}>" if node.tag in _VOID else f"<{node.tag}{attrs}>{inner}</{node.tag}>"
+
+
+def _tree(html: str, clean: bool = True) -> Node:
+    """The parsed tree of `html`, sanitized by nh3 first unless it already was (`clean=False`). Nesting is
+    capped first (nh3 slows down sharply on thousands of nested elements)."""
+    if not clean:
+        return _parse(html)
+    capped = _html(_parse(html))
+    return _parse(nh3.clean(capped, tags=KEPT, attributes={"a": {"href"}, "ol": {"start"}}, url_schemes=SCHEMES,
+                            link_rel=None))
 
 
 _ESCAPE = re.compile(r"([\\`*\[\]<]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])|&(?=#?\w+;))")

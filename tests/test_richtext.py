@@ -68,3 +68,14 @@ def test_safe_markdown_for_programme_md() -> None:
 
 def test_joined_skips_empty_texts() -> None:
     assert joined("Abstract.", None, "  ", "More.\n") == "Abstract.\n\nMore."
+
+
+def test_deep_nesting_is_flattened_not_a_crash() -> None:
+    """Thousands of nested elements (a hostile file) keep their text; no RecursionError, no minute-long wait."""
+    import time
+
+    started = time.perf_counter()
+    assert to_markdown("<ul><li>" * 5000 + "deep").endswith("- deep")
+    assert to_markdown("<blockquote>" * 5000 + "deep").endswith("deep")
+    assert to_text(to_markdown("<b>" * 5000 + "deep")) == "deep"
+    assert time.perf_counter() - started < 5
