@@ -43,6 +43,7 @@ class RuleBody(Body):
 
 class ReplanBody(Body):
     time_limit: float = Field(default=10.0, gt=0, le=3600)
+    stability: bool = True  # keep the other sessions where they are first (keep_previous at level 1), or trade
 
 
 class SaveBody(Body):

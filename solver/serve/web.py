@@ -195,7 +195,10 @@ class DeskApp:
             raise MoveRefused("a re-plan is already running in this tab")
         limit = min(body.time_limit, self.replan_limit) if self.replan_limit else body.time_limit
         desk.replan = Replan(dict(desk.live.places), tuple(sorted(desk.frozen())), limit)
-        desk.replan.start(self.shared.problem, desk.config)
+        config = desk.config
+        if not body.stability and config["keep_previous"].settings.enabled:  # let the rest trade stability
+            config = config.with_settings("keep_previous", level=0)
+        desk.replan.start(self.shared.problem, config)
         return {"replan": desk.replan.payload()}
 
     def replan_status(self, request: Request, desk: Desk) -> dict:

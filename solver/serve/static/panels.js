@@ -222,7 +222,8 @@
     document.getElementById("save").addEventListener("click", function () { save(false); });
     document.getElementById("replan").addEventListener("click", function () {
       var limit = Number(document.getElementById("replan-limit").value) || 10;
-      Desk.api("POST", "api/replan", {time_limit: limit}).then(function (data) {
+      var stable = document.getElementById("replan-stable").checked;
+      Desk.api("POST", "api/replan", {time_limit: limit, stability: stable}).then(function (data) {
         renderReplan(data.replan);
         if (!polling) { polling = setTimeout(poll, 300); }
       }).catch(Desk.fail);
