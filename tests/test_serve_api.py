@@ -117,12 +117,21 @@ def test_cross_site_posts_are_refused(folder: Path) -> None:
 
 
 def test_another_host_needs_the_token(folder: Path) -> None:
-    client = client_for(folder, token="s3cret", allowed_hosts={"testserver"})
+    client = client_for(folder, token="s3cret")
     refused = client.get("/")
     assert refused.status_code == 403 and "access token" in refused.json()["error"]
     tab = Tab(client, "?token=s3cret")  # sets the cookie, as the printed address does
     assert tab.get("/api/state")["state"]["version"] == 1
-    assert client.get("/", headers={"Host": "evil.example"}).status_code == 400
+    assert client.get("/api/state", headers={"X-Salle-Desk": tab.desk, "Cookie": "salle_token=guess"}).status_code \
+        == 403
+
+
+def test_on_loopback_another_host_name_is_refused(folder: Path) -> None:
+    """Without a token (127.0.0.1), a request naming another Host (DNS rebinding) is refused."""
+    client = client_for(folder, allowed_hosts={"testserver"})
+    assert client.get("/").status_code == 200
+    refused = client.get("/", headers={"Host": "evil.example"})
+    assert refused.status_code == 400 and "unexpected Host" in refused.json()["error"]
 
 
 def test_undo_redo_and_the_rules_panel(folder: Path) -> None:

@@ -55,7 +55,9 @@ def serve(inputs: Path, schedule: Path | None, constraints: list[Path] | None, o
     _check_port(host, port)
     token = None if is_loopback(host) else secrets.token_urlsafe(24)
     shown = f"[{host}]" if ":" in host else host
-    allowed = {f"{shown}:{port}"} | ({f"localhost:{port}", f"127.0.0.1:{port}"} if is_loopback(host) else set())
+    # on the loopback address (no token), a request must name it as its Host: a page of another site whose name
+    # points at 127.0.0.1 (DNS rebinding) is refused; elsewhere the token guards, whatever name reaches the host
+    allowed = {f"{shown}:{port}", f"localhost:{port}", f"127.0.0.1:{port}"} if token is None else None
     app = make_app(inputs, schedule, constraints, out, token, allowed)
     address = f"http://{shown}:{port}/" + (f"?token={token}" if token else "")
     say(f"salle serve: open {address}")

@@ -102,10 +102,7 @@ class Shared:
             if changed_rules:
                 text = self.rules_file.read_text(encoding="utf-8") if self.rules_file.is_file() else ""
                 written += write_atomically({self.rules_file: updated_constraints(text, changed_rules)})
-                if self.constraints_given is not None:
-                    self.applied = resolve_constraints(self.constraints_given, self.inputs)
-                else:
-                    self.applied = resolve_constraints(None, self.inputs)
+                self.applied = resolve_constraints(self.constraints_given, self.inputs)
                 try:
                     check = load_config(self.applied)
                 except InputError as exc:  # a bug in the file's update: say so, keep the config in memory
