@@ -24,9 +24,6 @@ from solver.rules.findings import Finding, SessionCheck
 from tests.conftest import ROOT, make_conference, write_csv
 
 D1, D2 = "2027-05-13", "2027-05-14"
-# rules that may be hard and were written before their module could say its guards (block rules, issue 10): an
-# expected failure while the module has no `core_sentence`, checked like every other rule once it has one
-WITHOUT_A_CORE_SENTENCE_YET = {"within_block", "block_room_track"}
 HARDABLE = [name for name, rule in REGISTRY.items() if "hard" in rule.modes]
 
 
@@ -63,8 +60,6 @@ def _everything(tmp_path: Path) -> Problem:
 def test_every_rule_that_can_be_hard_says_its_guards_in_its_own_words(name: str, tmp_path: Path) -> None:
     """Each guard of an explaining model reads as its rule's own sentence (not the generic summary), naming the
     rule, with the ids it is about."""
-    if name in WITHOUT_A_CORE_SENTENCE_YET and REGISTRY[name].core_sentence is None:
-        pytest.xfail(f"{name} has no core_sentence yet")
     problem = _everything(tmp_path)
     base = default_config()
     rc = next(rc for rc in base.rules if rc.name == name)
