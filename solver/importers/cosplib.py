@@ -380,8 +380,8 @@ def read_conference(path: Path) -> Conference:
         presenters = _list(values[5] if len(values) > 5 else None)
         for p in presenters:
             people.setdefault(p, _safe_id(p, ids["person"]))
-        for a in dict.fromkeys(_list(values[6] if len(values) > 6 else None)):
-            interests.append({"attendee_id": a, "session_id": sid})
+        for a in dict.fromkeys(_list(values[6] if len(values) > 6 else None)):  # the same ids as presenters
+            interests.append({"attendee_id": people.setdefault(a, _safe_id(a, ids["person"])), "session_id": sid})
         sessions.append({"session_id": sid, "title": name, "speakers": ";".join(people[p] for p in presenters),
                          "attendance": "0", "track": track_id[track], "length": str(length),
                          "position": str(order) if order else "", "timezone": zone})
@@ -414,7 +414,9 @@ def read_conference(path: Path) -> Conference:
     constraints, zone = _constraints(sheets["parameters"], path.name, penalties, issues)
     if issues:
         raise InputError(issues)
-    speakers = [{"speaker_id": pid, "name": name} for name, pid in people.items()]
+    presenting = {p for row in sessions for p in row["speakers"].split(";") if p}
+    chairing = {c for row in tracks for c in row["chairs"].split(";") if c}
+    speakers = [{"speaker_id": pid, "name": name} for name, pid in people.items() if pid in presenting | chairing]
     tables = {
         "rooms.csv": Table(("room_id", "name", "capacity"),
                            [{"room_id": room_id[n], "name": n.strip() or room_id[n], "capacity": str(CAPACITY)}
