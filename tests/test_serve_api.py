@@ -216,7 +216,7 @@ def test_another_host_prints_an_address_with_a_token(folder: Path, monkeypatch: 
     said: list[str] = []
     monkeypatch.setattr("uvicorn.run", lambda app, **options: said.append(f"ran on {options['host']}"))
     serve(folder / "inputs", folder / "start.csv", None, folder / "out", "0.0.0.0", 0, say=said.append)
-    assert re.search(r"open http://0\.0\.0\.0:0/\?token=[\w-]{20,}", said[0]) and said[-1] == "ran on 0.0.0.0"
+    assert re.search(r"open http://0\.0\.0\.0:0/\?token=[\w-]{20,}", said[0]) and "ran on 0.0.0.0" in said
     said.clear()
     serve(folder / "inputs", folder / "start.csv", None, folder / "out", "127.0.0.1", 0, say=said.append)
     assert said[0] == "salle serve: open http://127.0.0.1:0/"

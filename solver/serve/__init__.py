@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ipaddress
 import secrets
+import signal
 from collections.abc import Callable
 from pathlib import Path
 
@@ -64,4 +65,23 @@ def serve(inputs: Path, schedule: Path | None, constraints: list[Path] | None, o
     if token:
         say("anyone who can reach this host and has this address can edit and save the schedule: share it with care")
     say(f"saves go to {out}/ (assignments.csv and every publication); Ctrl-C stops the server")
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    held = (signal.SIGINT, signal.SIGTERM)
+    previous = {sig: signal.signal(sig, _stop) for sig in held} if _main_thread() else {}
+    try:  # uvicorn stops gracefully on either signal, then raises it again: it lands in `_stop`
+        uvicorn.run(app, host=host, port=port, log_level="warning")
+    except KeyboardInterrupt:
+        pass
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    say("salle serve: stopped (changes not saved from a tab are gone)")
+
+
+def _stop(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _main_thread() -> bool:
+    import threading
+
+    return threading.current_thread() is threading.main_thread()

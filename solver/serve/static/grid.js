@@ -104,6 +104,7 @@
     });
     var column = {};
     rooms.forEach(function (r, i) { column[r.id] = i + 2; });
+    var stacked = {};
     var loose = document.getElementById("unscheduled-cards");
     loose.textContent = "";
     Desk.conf.sessions.forEach(function (s) {
@@ -114,7 +115,12 @@
       var last = first, n = s.length, same = Desk.conf.slots.filter(function (x) { return x.day === day; });
       var i = same.indexOf(first);
       if (n > 1 && i >= 0 && i + n - 1 < same.length) { last = same[i + n - 1]; }
-      var c = card(s, place, bad);
+      var c = card(s, place, bad), here = place[0] + "|" + first.start;
+      stacked[here] = (stacked[here] || 0) + 1;
+      if (stacked[here] > 1) {  // two sessions in one room at once (a conflict): keep both in sight
+        c.style.marginLeft = c.style.marginTop = (stacked[here] - 1) * 1.2 + "em";
+        c.style.zIndex = String(stacked[here]);
+      }
       c.style.gridColumn = String(column[place[0]]);
       c.style.gridRow = row[first.start] + " / " + row[last.end];
       grid.appendChild(c);
