@@ -38,6 +38,7 @@ class Desk:
         self.config: Config = shared.config
         self.live = shared.start(self._ordered)
         self.pinned: set[str] = set()
+        self.released: set[str] = set()  # hand-moved sessions the organizer let the re-plan move again
         self.undo_stack: list[Step] = []
         self.redo_stack: list[Step] = []
         self.replan: Replan | None = None
@@ -57,10 +58,11 @@ class Desk:
     def frozen(self) -> set[str]:
         """Pinned sessions and those moved by hand from the schedule this tab started from."""
         moved = {sid for sid, place in self.live.places.items() if self.initial.get(sid) != place}
-        return self.pinned | moved
+        return self.pinned | (moved - self.released)
 
     def move(self, session_id: str, place: Place | None, label: str = "move") -> Change:
         with self.lock:
+            self.released.discard(session_id)  # moved by hand again: frozen again
             before = self.live.places.get(session_id)
             change = self.live.move(session_id, place)
             self.undo_stack.append(Step(label, [(session_id, before, place)]))
@@ -113,7 +115,12 @@ class Desk:
         if session_id not in self.shared.problem.session:
             raise MoveRefused(f"unknown session '{session_id}'")
         with self.lock:
-            (self.pinned.add if pinned else self.pinned.discard)(session_id)
+            if pinned:
+                self.pinned.add(session_id)
+                self.released.discard(session_id)
+            else:  # unpinned, and not frozen either when it was moved by hand
+                self.pinned.discard(session_id)
+                self.released.add(session_id)
 
     # ---- rules
     def set_rule(self, name: str, mode: str, weight: int | None) -> None:

@@ -44,7 +44,7 @@ class Replan:
     proposal: dict[str, Place] | None = None
     score: int | None = None  # the proposal's soft penalty total, judged with the tab's rules
     hard: int = 0
-    findings: list[tuple[str, str]] = field(default_factory=list)  # (sentence, rule) when none exists
+    findings: list[tuple[str, str, tuple[str, ...]]] = field(default_factory=list)  # (sentence, rule, sessions)
 
     def changes(self) -> list[tuple[str, Place | None, Place | None]]:
         if self.proposal is None:
@@ -87,7 +87,7 @@ class Replan:
             self.phase = "explaining"  # then "no schedule" below
             if result.status == Status.INFEASIBLE:
                 why = explain(frozen_problem, config, min(10.0, self.time_limit))
-                self.findings = [(f.sentence, f.rule) for f in why.findings]
+                self.findings = [(f.sentence, f.rule, tuple(f.sessions)) for f in why.findings]
                 self.message = "No schedule keeps the frozen sessions in place and meets every hard rule."
             elif result.status == Status.TIMEOUT:
                 self.message = f"The time limit ({self.time_limit:g} s) ran out before any schedule was found."
@@ -108,7 +108,8 @@ class Replan:
             "status": self.status, "message": self.message, "score": self.score, "hard": self.hard,
             "frozen": list(self.frozen),
             "changes": [{"session": sid, "from": _place(a), "to": _place(b)} for sid, a, b in self.changes()],
-            "findings": [{"sentence": s, "rule": r} for s, r in self.findings],
+            "findings": [{"sentence": s, "rule": r, "sessions": [x for x in ids if x in self.frozen]}
+                         for s, r, ids in self.findings],
         }
 
 

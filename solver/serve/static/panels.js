@@ -148,6 +148,15 @@
           li.appendChild(b);
         });
       }
+      f.sessions.forEach(function (id) {  // a frozen session it names: let the re-plan move it
+        var b = Desk.el("button", {type: "button"}, "let " + id + " move");
+        b.addEventListener("click", function () {
+          Desk.api("POST", "api/pin", {session: id, pinned: false}).then(function () {
+            Desk.say(id + " is no longer frozen: re-plan again.");
+          }).catch(Desk.fail);
+        });
+        li.appendChild(b);
+      });
       findings.appendChild(li);
     });
     document.getElementById("replan-accept").hidden = run.running || !run.changes.length && run.score === null;
