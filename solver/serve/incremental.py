@@ -171,10 +171,16 @@ class LiveJudge:
                 added += self.found[rc.name]
                 continue
             group = groups[rc.name] | self._reach(rc, session_id)  # before and after
+            view = JudgeView(problem, tuple(self.placed[s] for s in self._ordered(group) if s in self.placed))
+            found = rc.rule.judge(view, rc.params)
+            if any(not v.sessions for v in found):  # a sentence naming no session: judged whole from now on
+                self._judge_rule(rc)
+                removed += old
+                added += self.found[rc.name]
+                continue
             keep = [v for v in old if not group.intersection(v.sessions)]
             removed += [v for v in old if group.intersection(v.sessions)]
-            view = JudgeView(problem, tuple(self.placed[s] for s in self._ordered(group) if s in self.placed))
-            fresh = [v for v in rc.rule.judge(view, rc.params) if group.intersection(v.sessions)]
+            fresh = [v for v in found if group.intersection(v.sessions)]
             self.found[rc.name] = keep + fresh
             added += fresh
         total_after, hard_after = self.totals()
