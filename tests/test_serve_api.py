@@ -143,6 +143,8 @@ def test_undo_redo_and_the_rules_panel(folder: Path) -> None:
     answer = tab.post("/api/rules", {"rule": "capacity_fit", "mode": "soft", "weight": 3})
     assert answer["delta"] == 30 and answer["state"]["score"]["total"] == 45
     assert answer["state"]["changed_rules"] == ["capacity_fit"]
+    assert tab.post("/api/rules", {"rule": "capacity_fit", "mode": "off"})["state"]["score"]["total"] == 0
+    tab.post("/api/rules", {"rule": "capacity_fit", "mode": "soft", "weight": 3})
     tab.post("/api/save", {"version": 1})
     written = (folder / "inputs" / "constraints.yaml").read_text(encoding="utf-8")
     assert "capacity_fit:\n  weight: 3\n" in written

@@ -35,7 +35,8 @@ def _canon(verdict: Judgement) -> tuple:
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(seed=st.integers(0, 10_000), moves=st.integers(1, 12), rich=st.booleans())
 def test_random_moves_match_the_full_judge(seed: int, moves: int, rich: bool) -> None:
-    """On a random conference with every rule on, each move leaves the live verdict equal to the judge's."""
+    """On a random conference with every rule on, each move (and each change of a rule's mode or weight) leaves
+    the live verdict equal to the judge's."""
     with tempfile.TemporaryDirectory() as folder:
         path, planted = planted_conference(Path(folder), seed, rich=rich)
         problem = load_problem(path)
@@ -46,7 +47,14 @@ def test_random_moves_match_the_full_judge(seed: int, moves: int, rich: bool) ->
     live = original.copy()  # as a new tab gets it: its moves leave the original as it was
     rng = random.Random(seed)
     rooms, slots = [r.room_id for r in problem.rooms], [s.slot_id for s in problem.slots]
-    for _ in range(moves):
+    for step in range(moves):
+        if step % 4 == 3:  # the rules panel: a rule off, on, soft or hard, or another weight
+            rc = rng.choice(config.rules)
+            mode = rng.choice(["off", *rc.rule.modes])
+            config = config.with_settings(rc.name, enabled=mode != "off", hard=mode == "hard",
+                                          weight=rng.randint(0, 5))
+            live.set_config(config)
+            assert _canon(live.judgement()) == _canon(judge(problem, live.schedule(), config))
         sid = rng.choice([s.session_id for s in problem.sessions])
         place = None if rng.random() < 0.15 else (rng.choice(rooms), rng.choice(slots))
         before = live.totals()
