@@ -17,8 +17,10 @@ from solver.engine.model import build_model
 from solver.errors import InputError
 from solver.importers.cosplib import import_cosplib, library_names, library_terms
 from solver.importers.folder import Imported
+from solver.inputs import Problem
 from solver.judge import judge
 from solver.publish.cosplib import solution_workbook
+from solver.schedule import Assignment, Schedule
 from tests.conftest import ROOT
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "cosplib"
@@ -187,3 +189,52 @@ def test_solution_with_more_rows_than_the_block_has_slots(tmp_path: Path) -> Non
     with pytest.raises(InputError, match=r"sol\.xlsx \[sol\]:9: column A: block 'Wed1' has 2 time slots; this is "
                                          r"row 3 of it"):
         import_cosplib(SHARED / "instances" / "N2OR.xlsx", tmp_path / "out", tmp_path / "sol.xlsx")
+
+
+def _swapped(problem: Problem, schedule: Schedule, x: tuple[str, str], y: tuple[str, str]) -> Schedule:
+    """The schedule with the contents of two (block, room) pairs of as many slots exchanged."""
+    where = {s.slot_id: (problem.block_of(s), k) for b, ss in problem.block_slots.items() for k, s in enumerate(ss)}
+    slot = {(b, k): s.slot_id for b, ss in problem.block_slots.items() for k, s in enumerate(ss)}
+    out = []
+    for a in schedule.assignments:
+        block, k = where[a.slot_id]
+        if (block, a.room_id) == x:
+            a = Assignment(a.session_id, y[1], slot[(y[0], k)])
+        elif (block, a.room_id) == y:
+            a = Assignment(a.session_id, x[1], slot[(x[0], k)])
+        out.append(a)
+    return Schedule(tuple(out))
+
+
+# published schedules with room-blocks exchanged, and what the library's own checker (Solver/solution.py, run
+# on the workbook `salle export cosplib` writes) says of them: terms the published schedules leave at zero
+EDITED = [
+    ("GECCO20", "exact", [(("Sun1", "Room 3"), ("Sat4", "Room 3"))],  # SBSE beside Theory: one chair for both
+     1_205_419, {"Tracks_Sessions|Penalty": 1_000_000, "Tracks_Rooms|Penalty": 10,
+                 "Submissions_Sessions|Penalty": 5_200, "Similar Tracks": 80, "Consecutive Tracks": 110,
+                 "Submissions Order": 18,
+                 "Presenters Conflicts": 100_000, "Attendees Conflicts": 1, "Chairs Conflicts": 100_000}),
+    ("N2OR", "exact", [(("Wed1", "Stafford 1"), ("Thu1", "Stafford 2")),
+                       (("Wed2", "Steelhouse LT"), ("Thu1", "Steelhouse 1"))],
+     7, {"Number of Rooms per Track": 4, "Parallel Tracks": 1, "Consecutive Tracks": 2}),
+    ("GECCO21", "extended", [(("Mon2", "Room1"), ("Wed1", "Room4")), (("Tue2", "Room5"), ("Wed2", "Room2"))],
+     32_073, {"Tracks_Sessions|Penalty": 10_000, "Tracks_Rooms|Penalty": 10_030, "Similar Tracks": 20,
+              "Number of Rooms per Track": 2, "Consecutive Tracks": 20, "Submissions_Timezones": 12_000,
+              "Presenters Conflicts": 1}),
+]
+
+
+@needs_shared
+@pytest.mark.parametrize(("name", "model", "swaps", "total", "terms"), EDITED, ids=[c[0] for c in EDITED])
+def test_judge_scores_edited_schedules_as_the_library(imported: Callable, name: str, model: str, swaps: list,
+                                                       total: int, terms: dict[str, int]) -> None:
+    folder, done = imported(name, model)
+    config = load_config([ROOT / "constraints" / "default.yaml", folder / "constraints.yaml"])
+    schedule = done.schedule
+    for x, y in swaps:
+        schedule = _swapped(done.problem, schedule, x, y)
+    assert schedule != done.schedule
+    verdict = judge(done.problem, schedule, config)
+    assert verdict.ok, [v.message for v in verdict.hard]
+    assert library_terms(verdict.penalties) == terms
+    assert verdict.total == total
