@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hmac
+import logging
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -121,6 +122,10 @@ class DeskApp:
                 response = _error(400, "; ".join(str(i) for i in exc.issues))
             except SalleError as exc:
                 response = _error(500, str(exc))
+            except Exception as exc:  # a bug in salle: one line to the page, the details to the server's log
+                logging.getLogger("salle").exception("salle serve: %s %s failed", request.method, request.url.path)
+                response = _error(500, f"internal error in salle ({type(exc).__name__}); the server's terminal "
+                                       "has the details")
             if self.token is not None and request.query_params.get("token") == self.token:
                 response.set_cookie("salle_token", self.token, httponly=True, samesite="strict")
             response.headers["Content-Security-Policy"] = CSP

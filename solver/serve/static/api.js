@@ -20,7 +20,9 @@ Desk.api = function (method, path, body) {
     options.body = JSON.stringify(body || {});
   }
   return fetch(path, options).then(function (response) {
-    return response.json().then(function (data) {
+    return response.json().catch(function () {
+      return {error: "the desk answered HTTP " + response.status + " without a message (is the server still running?)"};
+    }).then(function (data) {
       if (!response.ok) {
         var error = new Error(data.error || ("HTTP " + response.status));
         error.status = response.status;
@@ -29,6 +31,8 @@ Desk.api = function (method, path, body) {
       if (data.state) { Desk.setState(data.state); }
       return data;
     });
+  }, function () {
+    throw new Error("cannot reach salle serve (stopped?): start it again, then reload this page");
   });
 };
 
