@@ -247,12 +247,6 @@ def judge_pair_conflicts(view: JudgeView, pairs: set[tuple[str, str]], per: str,
     return out
 
 
-def pair_links(pairs: set[tuple[str, str]], p: Placement) -> list:
-    """A session is linked to each session it forms a pair with."""
-    sid = p.session.session_id
-    return [(a, b) for a, b in pairs if sid in (a, b)]
-
-
 def any_of(ctx: BuildContext, name: str, groups: dict[Any, list[Any]]) -> dict[Any, Any]:
     """One boolean per key, true exactly when one of its literals is (cached per model, like `indicators`)."""
     cache: dict[str, dict[Any, Any]] = ctx.index.__dict__.setdefault("_block_indicators", {})
