@@ -69,16 +69,13 @@ def state(desk: Desk) -> dict:
 
 
 def change(ch: Change, desk: Desk) -> dict:
+    soft = {rc.name for rc in desk.config.enabled if not rc.settings.hard}  # the rest (structure too) is hard
     return {
-        "new": [sentence(v, desk.config.is_hard(v.rule) or v.rule not in _names(desk)) for v in ch.new],
-        "resolved": [sentence(v, desk.config.is_hard(v.rule) or v.rule not in _names(desk)) for v in ch.resolved],
+        "new": [sentence(v, v.rule not in soft) for v in ch.new],
+        "resolved": [sentence(v, v.rule not in soft) for v in ch.resolved],
         "delta": ch.total_after - ch.total_before, "hard_delta": ch.hard_after - ch.hard_before,
         "total": ch.total_after, "hard": ch.hard_after,
     }
-
-
-def _names(desk: Desk) -> set[str]:
-    return {rc.name for rc in desk.config.rules}
 
 
 def picked_slots(problem: Problem, session_id: str, place: Place | None, day: str) -> list[Slot]:
