@@ -28,6 +28,7 @@ pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="needs a headless chrom
                                                           "install chromium; .ci/run does it)")
 sync_api = pytest.importorskip("playwright.sync_api", reason="needs the playwright package (pip install -e '.[test]')")
 expect = sync_api.expect  # waits by locators: the page's Content-Security-Policy forbids evaluated strings
+expect.set_options(timeout=20_000)  # a save writes every publication: slow on a busy machine
 ARTIFACTS = ROOT / "test-artifacts" / "serve"
 PLACES = {"EC-CNR": ("A-1100", "J1-1330"), "EC-COP": ("B-2305", "J1-1330"), "EC-MIS": ("B-2310", "J1-1330")}
 
