@@ -92,6 +92,10 @@ def open_desk(browser, url: str):  # type: ignore[no-untyped-def]
     page = browser.new_page(viewport={"width": 1400, "height": 900})
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: errors.append(m.text)  # a 409 or 412 answer is logged too: expected there
+            if m.type == "error" and not m.text.startswith("Failed to load resource") else None)
+    # nothing from the internet: every request goes to the desk itself
+    page.on("request", lambda r: None if r.url.startswith((url, "data:")) else errors.append(f"fetched {r.url}"))
     page.goto(url)
     page.wait_for_selector('#grid .card[data-session="EC-CNR"]')
     page.errors = errors
