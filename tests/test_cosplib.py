@@ -20,6 +20,7 @@ from solver.importers.folder import Imported
 from solver.inputs import Problem
 from solver.judge import judge
 from solver.publish.cosplib import solution_workbook
+from solver.rules import block_room_track
 from solver.schedule import Assignment, Schedule
 from tests.conftest import ROOT
 
@@ -238,3 +239,15 @@ def test_judge_scores_edited_schedules_as_the_library(imported: Callable, name: 
     assert verdict.ok, [v.message for v in verdict.hard]
     assert library_terms(verdict.penalties) == terms
     assert verdict.total == total
+
+
+@needs_shared
+@pytest.mark.parametrize("name", ["GECCO19", "GECCO20", "GECCO21", "OR60F"])
+def test_block_room_track_start_is_a_valid_schedule(imported: Callable, name: str) -> None:
+    """block_room_track.start places every submission and breaks no hard rule the library has."""
+    folder, done = imported(name, "exact")
+    config = load_config([ROOT / "constraints" / "default.yaml", folder / "constraints.yaml"])
+    start = block_room_track.start(done.problem, block_room_track.Params())
+    verdict = judge(done.problem, Schedule(tuple(Assignment(s, r, t) for s, (r, t) in start.items())), config)
+    assert len(start) == len(done.problem.sessions)
+    assert verdict.ok, [v.message for v in verdict.hard][:3]

@@ -13,6 +13,7 @@ from solver.errors import InputError
 from solver.explain import explain
 from solver.inputs import Problem, load_problem
 from solver.judge import judge
+from solver.rules import block_room_track
 from solver.schedule import Assignment, Schedule
 from tests.conftest import config_with, make_conference, write_csv
 
@@ -241,3 +242,19 @@ def test_explain_names_the_room_and_block(tmp_path: Path) -> None:
     why = explain(p, config_with(tmp_path, "block_room_track: {enabled: true, hard: true}\ncapacity_fit: false\n"))
     assert why.method == "core"
     assert [f.sentence for f in why.findings if f.rule == "block_room_track"] == ["Room R1 hosts one track in block B1"]
+
+
+def test_block_room_track_start_keeps_one_track_per_room_and_block(tmp_path: Path) -> None:
+    """The start offered to engines deals each track its own room-blocks, cheapest in the penalty tables first."""
+    p = _problem(tmp_path, [_session("A1", "A"), _session("A2", "A"), _session("A3", "A"), _session("B1", "B"),
+                            _session("L", "B", length=2)],
+                 penalties=[{"kind": "track_block", "a": "A", "b": "B1", "penalty": 50}])
+    start = block_room_track.start(p, block_room_track.Params())
+    assert set(start) == {"A1", "A2", "A3", "B1", "L"}
+    placed = {(p.block_of(p.slot[slot]), room): set() for room, slot in start.values()}
+    for sid, (room, slot) in start.items():
+        placed[(p.block_of(p.slot[slot]), room)].add(p.session[sid].track)
+    assert all(len(tracks) == 1 for tracks in placed.values())
+    assert not any(block == "B1" and tracks == {"A"} for (block, _), tracks in placed.items())
+    c = _config(tmp_path, "block_room_track")
+    assert _judged(p, [(s, r, t) for s, (r, t) in start.items()], c, "block_room_track") == 0

@@ -10,7 +10,7 @@ from typing import Any
 
 from solver.inputs import Problem
 from solver.rules.base import BuildContext, JudgeView, Params, Placement, RuleSettings, Violation
-from solver.rules.blocks import block_of, track_uses
+from solver.rules.blocks import block_of, partners, presenter_pairs, track_uses
 from solver.rules.findings import Finding
 
 NAME = "block_room_track"
@@ -52,3 +52,65 @@ def core_sentence(problem: Problem, params: Params, entity: str) -> Finding | No
     if room not in problem.room:
         return None
     return Finding(f"{problem.room[room].name} hosts one track in block {block}", (), NAME)
+
+
+def start(problem: Problem, params: Params) -> dict[str, tuple[str, str]]:
+    """A placement of every session that keeps this rule, for an engine to start from: session -> (room_id,
+    first slot_id). Tracks are dealt room-blocks greedily, the largest tracks first; a track prefers the room-blocks
+    its penalty tables (penalties.csv) price lowest for it and its sessions, then those where its presenters are
+    not already busy, rooms it already uses and blocks next to its own; it fills each room-block with its longest
+    sessions first. Sessions that find
+    no room-block (the conference is too full for this greedy deal) are left out of the answer."""
+    blocks = [b for b in problem.blocks if b in problem.block_slots]
+    size = {b: len(problem.block_slots[b]) for b in blocks}
+    free = {(b, r.room_id) for b in blocks for r in problem.rooms}
+    tb, tr, br, sb, sr = (problem.penalty_table(k) for k in ("track_block", "track_room", "block_room",
+                                                             "session_block", "session_room"))
+    meets = partners(presenter_pairs(problem))
+    in_block: dict[str, set[str]] = defaultdict(set)  # sessions placed so far in each block
+    tracks: dict[str, list] = defaultdict(list)
+    for s in problem.sessions:
+        tracks[s.track or f"session:{s.session_id}"].append(s)
+    order = sorted(tracks, key=lambda t: (-sum(s.slots_needed for s in tracks[t]), t))
+    out: dict[str, tuple[str, str]] = {}
+    for track in order:
+        todo = sorted(tracks[track], key=lambda s: (-s.slots_needed, s.session_id))
+        rooms_used: set[str] = set()
+        blocks_used: set[int] = set()
+        while todo:
+            longest = todo[0].slots_needed
+
+            def fill(block: str, todo: list = todo) -> list:
+                """The sessions first fit puts in a room-block of `block`'s size."""
+                k, chosen = 0, []
+                for s in todo:
+                    if k + s.slots_needed <= size[block]:
+                        chosen.append(s)
+                        k += s.slots_needed
+                return chosen
+
+            def price(key: tuple[str, str], track: str = track, rooms_used: set = rooms_used,
+                      blocks_used: set = blocks_used) -> tuple:
+                b, r = key
+                i = problem.block_index[b]
+                going = fill(b)
+                table = tb.get((track, b), 0) + tr.get((track, r), 0) + br.get((b, r), 0) + sum(
+                    sb.get((s.session_id, b), 0) + sr.get((s.session_id, r), 0) for s in going)
+                busy = sum(1 for s in going if meets.get(s.session_id, set()) & in_block[b])
+                near = not blocks_used or any(abs(i - j) == 1 for j in blocks_used)
+                return (table, busy, r not in rooms_used, not near, -size[b], i, problem.room_index[r])
+
+            fitting = [k for k in free if size[k[0]] >= longest]
+            if not fitting:
+                break
+            block, room = min(fitting, key=price)
+            free.discard((block, room))
+            rooms_used.add(room)
+            blocks_used.add(problem.block_index[block])
+            k = 0
+            for s in fill(block):
+                out[s.session_id] = (room, problem.block_slots[block][k].slot_id)
+                in_block[block].add(s.session_id)
+                k += s.slots_needed
+                todo.remove(s)
+    return out
