@@ -1,7 +1,10 @@
 """Lower bounds on the objective of any schedule, each saying which rules it accounts for.
 
 - The room relaxation: each session takes one room it may use, each room holds at most as many sessions of a
-  kind as it has open slots of that kind, the per-room soft costs (empty seats, room preferences) minimized.
+  class as it has open slots of that class, the per-room soft costs (empty seats, room preferences) minimized.
+  A class of slots is a group that no session's runs connect to another (e.g. the plenary slots, when only
+  plenaries may use them); a rule closes (room, slot) pairs through its `closes` hook and narrows a session's
+  rooms through `rooms_for`; rooms are exclusive when a hard rule owns them (`owners`).
   This transportation problem drops every timing rule, so its optimum is a valid lower bound on the room-scoped
   rules' share of the objective (GLOP).
 - Each session's cheapest run of slots: a valid lower bound on the time-scoped rules' share (slot and speaker
@@ -19,6 +22,8 @@ from ortools.linear_solver import pywraplp
 from solver.config import Config
 from solver.engine.candidates import Candidates
 from solver.inputs import Problem
+from solver.rules import places_every_session
+from solver.rules.base import Placement
 
 # building and solving the relaxation, measured: 1.6 s for 75,000 (session, room) pairs, 22 s for 750,000
 SECONDS_PER_VARIABLE = 2e-5
@@ -39,7 +44,7 @@ def lower_bound(problem: Problem, config: Config, candidates: Candidates, deadli
     covers = [rc.name for rc in config.enabled if rc.rule.unary and not rc.settings.hard
               and rc.rule.scope in ("room", "time")]
     rules_share = 0
-    if config.is_hard("all_scheduled"):  # the rules' own bounds hold for schedules placing every session
+    if places_every_session(config.is_hard):  # the rules' own bounds hold for schedules placing every session
         for rc in config.enabled:
             if rc.rule.bound is not None and not rc.settings.hard and rc.settings.weight:
                 rules_share += rc.settings.weight * rc.rule.bound(problem, rc.params)
@@ -47,15 +52,41 @@ def lower_bound(problem: Problem, config: Config, candidates: Candidates, deadli
     return rooms_share + time_share + rules_share, tuple(covers)
 
 
+def _classes(problem: Problem, candidates: Candidates) -> tuple[dict[str, str], dict[str, str]]:
+    """Each slot's class and each session's class: slots joined by some session's runs share a class."""
+    parent = {t.slot_id: t.slot_id for t in problem.slots}
+
+    def root(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    used: dict[str, str] = {}
+    for s in problem.sessions:
+        slots = [t.slot_id for o in candidates.of(s).runs.values() for t in o.placement.slots]
+        for t in slots[1:]:
+            a, b = root(slots[0]), root(t)
+            if a != b:
+                parent[a] = b
+        if slots:
+            used[s.session_id] = slots[0]
+    return ({t: root(t) for t in parent}, {sid: root(t) for sid, t in used.items()})
+
+
 def room_relaxation(problem: Problem, config: Config, candidates: Candidates,
                     deadline: float | None = None) -> tuple[float, dict[str, list[str]]] | None:
     """The relaxation's optimum and the rooms it gives each session (most first); None when it would not be
     valid (sessions may stay unscheduled, rooms may clash) or was not solved in the time left."""
-    if not (config.is_hard("all_scheduled") and config.is_hard("room_conflict")):
+    hard = [rc for rc in config.enabled if rc.settings.hard]
+    rooms_exclusive = bool(problem.sessions and problem.rooms and problem.slots) and any(
+        rc.rule.owners is not None and problem.rooms[0].room_id in rc.rule.owners(
+            Placement(problem.sessions[0], problem.rooms[0], (problem.slots[0],)))
+        for rc in hard)
+    if not (places_every_session(config.is_hard) and rooms_exclusive):
         return None
-    by_kind = config.is_hard("slot_kind")
-    closures = config.is_hard("room_closures")
-    pins = config.is_hard("pins")
+    closing = [(rc.rule.closes, rc.params) for rc in hard if rc.rule.closes is not None]
+    narrowing = [rc for rc in hard if rc.rule.rooms_for is not None]
     variables = sum(len(candidates.of(s).rooms) for s in problem.sessions)
     if deadline is not None and variables * SECONDS_PER_VARIABLE > deadline - time.perf_counter():
         return None  # it would not finish in time: better not start
@@ -65,26 +96,29 @@ def room_relaxation(problem: Problem, config: Config, candidates: Candidates,
     usage: dict[tuple[str, str | None], list] = defaultdict(list)
     objective = lp.Objective()
     chosen: dict[str, list[tuple[str, pywraplp.Variable]]] = {}
+    slot_class, session_class = _classes(problem, candidates)
     for s in problem.sessions:
         rooms = candidates.of(s).rooms
         row = lp.Constraint(1.0, 1.0)
         mine = chosen[s.session_id] = []
+        allowed: set[str] | None = None
+        for rc in narrowing:
+            narrowed = rc.rule.rooms_for(problem, rc.params, s)  # type: ignore[misc]
+            if narrowed is not None:
+                allowed = set(narrowed) if allowed is None else allowed & set(narrowed)
         for room_id, option in rooms.items():
-            if pins and s.room and room_id != s.room:
+            if allowed is not None and room_id not in allowed:
                 continue
             z = lp.NumVar(0.0, 1.0, "")
             mine.append((room_id, z))
             objective.SetCoefficient(z, float(option.cost))
             row.SetCoefficient(z, 1.0)
-            usage[(room_id, s.kind if by_kind else None)].append((z, s.slots_needed))
+            usage[(room_id, session_class.get(s.session_id))].append((z, s.slots_needed))
         if deadline is not None and time.perf_counter() > deadline:
             return None
-    for (room_id, kind), terms in usage.items():
-        open_slots = sum(
-            1 for t in problem.slots
-            if (not by_kind or t.kind == kind)
-            and not (closures and problem.unavailable_during(room_id, (t,)))
-        )
+    for (room_id, cls), terms in usage.items():
+        open_slots = sum(1 for t in problem.slots if slot_class[t.slot_id] == cls
+                         and not any(closes(problem, params, room_id, t) for closes, params in closing))
         row = lp.Constraint(0.0, float(open_slots))
         for z, length in terms:
             row.SetCoefficient(z, float(length))

@@ -27,7 +27,7 @@ from solver.engine.candidates import Candidates, Key
 from solver.engine.cpsat import run_cpsat
 from solver.engine.model import build_model
 from solver.engine.neighbourhoods import Neighbourhoods
-from solver.engine.price import penalties_of, price, score
+from solver.engine.price import judged, penalties_of, score
 from solver.inputs import Problem
 from solver.rules.base import Placement
 
@@ -129,10 +129,10 @@ class LargeNeighbourhoodSearch:
         rng = self.rng
         unplaced = sorted(s.session_id for s in self.problem.sessions if s.session_id not in self.current
                           and self.candidates.of(s).rooms)
-        k = rng.choices(range(len(self.kinds)), weights=self.scores)[0]
         if unplaced and rng.random() < 0.8:  # repairing: make room for a session left out
             k, freed = -1, self.hoods.around(rng, size, rng.choice(unplaced), board)
         else:
+            k = rng.choices(range(len(self.kinds)), weights=self.scores)[0]
             freed = self.kinds[k][1](rng, size)
         if not freed:
             return incumbent, False, True
@@ -155,9 +155,8 @@ class LargeNeighbourhoodSearch:
             fixed = [sid for sid in members if sid not in freed and sid in self.current]
             if local:
                 before = {sid: self.current[sid] for sid in members if sid in self.current}
-                old = price(problem, self.config, self.candidates, before, stop)
-                if old is None:  # cannot happen for a valid incumbent; a step is skipped rather than risked
-                    return incumbent, False, False
+                judged_before = judged(problem, self.config, self.candidates, before)
+                old = (sum(judged_before.values()), judged_before)
             else:
                 old = (incumbent.objective, {})
             old_score = score(self.config, old[1]) if local else incumbent.score
@@ -187,7 +186,7 @@ class LargeNeighbourhoodSearch:
                 after = built.chosen(solver)
                 penalties = penalties_of(built, solver)
                 if not proven:  # auxiliary literals may be left on: price the placements exactly
-                    penalties = (price(problem, self.config, self.candidates, after, stop) or (0, penalties))[1]
+                    penalties = judged(problem, self.config, self.candidates, after)
                 new = score(self.config, penalties)
                 if new < old_score:
                     chosen = {sid: key for sid, key in self.current.items() if sid not in freed}

@@ -17,6 +17,7 @@ from ortools.sat.python import cp_model
 from solver.config import Config, RuleConfig
 from solver.engine.candidates import Candidates, Key, candidate_runs
 from solver.inputs import Problem, Session
+from solver.rules import places_every_session
 from solver.rules.base import BuildContext, Guards, JudgeView, ModelIndex, Penalty, Placed, Placement
 
 LEVEL = 1_000_000  # one penalty point at level k + 1 outweighs this many at level k
@@ -97,7 +98,7 @@ def build_model(problem: Problem, config: Config, guards: Guards | None = None,
     candidates = candidates or Candidates(problem, config, guards)
     built = BuiltModel(cp, {}, {})
     soft_terms: dict[str, tuple[list[cp_model.IntVar], list[int]]] = defaultdict(lambda: ([], []))
-    must_schedule = config.is_hard("all_scheduled")
+    must_schedule = places_every_session(config.is_hard)
     fixed = set(fixed)
     forced: list[tuple[str, str, str]] = []  # the fixed sessions' placements: known to hold
     counted = {rc.name for rc in config.enabled if not rc.settings.hard}  # candidates may price more rules

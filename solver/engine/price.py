@@ -12,6 +12,7 @@ from solver.engine.candidates import Candidates, Key
 from solver.engine.cpsat import run_cpsat
 from solver.engine.model import BuiltModel, build_model, level_scales
 from solver.inputs import Problem
+from solver.rules.base import JudgeView, Placed, Violation
 
 
 def price(problem: Problem, config: Config, candidates: Candidates, chosen: dict[str, Key],
@@ -29,6 +30,28 @@ def price(problem: Problem, config: Config, candidates: Candidates, chosen: dict
         return None
     penalties = penalties_of(built, solver)
     return sum(penalties.values()), penalties
+
+
+def soft_violations(problem: Problem, config: Config, candidates: Candidates,
+                    chosen: dict[str, Key]) -> dict[str, list[Violation]]:
+    """Each soft rule's violations in a schedule, from the rules' own judge functions: plain Python, no model."""
+    placed = []
+    for sid, key in chosen.items():
+        session = problem.session[sid]
+        placement = candidates.of(session).pair(problem, key[1], key[2])[0]
+        placed.append(Placed(session, placement.room, placement.slots))
+    view = JudgeView(problem, tuple(placed))
+    return {rc.name: rc.rule.judge(view, rc.params) for rc in config.enabled if not rc.settings.hard}
+
+
+def judged(problem: Problem, config: Config, candidates: Candidates, chosen: dict[str, Key]) -> dict[str, int]:
+    """Each soft rule's penalty (weight × amount) of a schedule that meets the hard rules, from the rules' own
+    judge functions (a neighbourhood step prices with it: no model to build, faster than `price`). Equal to
+    the model's count: the judge's total is the reported objective, a property the tests check on both
+    engines."""
+    weight = {rc.name: rc.settings.weight for rc in config.enabled}
+    return {rule: weight[rule] * sum(v.amount for v in found)
+            for rule, found in soft_violations(problem, config, candidates, chosen).items()}
 
 
 def penalties_of(built: BuiltModel, solver: cp_model.CpSolver) -> dict[str, int]:

@@ -27,6 +27,7 @@ from solver.engine.model import BuiltModel, Unplaceable, build_model, levelled, 
 from solver.engine.price import price, repair_config, score
 from solver.engine.result import EXACT, LNS, Result, SolveOptions, Status
 from solver.inputs import Problem
+from solver.rules import places_every_session
 from solver.schedule import Assignment, Schedule
 
 LARGE = 50_000  # candidate placements (session, room, first slot) above which the search is by neighbourhoods
@@ -83,7 +84,7 @@ def solve(problem: Problem, config: Config, options: SolveOptions | None = None)
 
     options = options or SolveOptions()
     clock = _Clock(options)
-    must_schedule = config.is_hard("all_scheduled")
+    must_schedule = places_every_session(config.is_hard)
     found = [f.sentence for f in precheck(problem, config)] or _unavoidable(problem, config)
     if found:
         return Result(Status.INFEASIBLE, reasons=found, build_seconds=clock.elapsed())
@@ -149,7 +150,7 @@ def _exact(problem: Problem, config: Config, candidates: Candidates, board: Boar
             reasons.append("(the search for a smaller reason ran out of time: this set may not be minimal)")
         return Result(Status.INFEASIBLE, reasons=reasons, **common)  # type: ignore[arg-type]
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        complete = placed == len(problem.sessions) or not config.is_hard("all_scheduled")
+        complete = placed == len(problem.sessions) or not places_every_session(config.is_hard)
         priced = price(problem, config, candidates, board.chosen) if complete else None
         if priced is not None:  # CP-SAT found nothing better in time: the constructed schedule stands
             objective, penalties = priced
@@ -235,7 +236,7 @@ def _start(problem: Problem) -> dict[str, Key]:
 
 def _unavoidable(problem: Problem, config: Config) -> list[str]:
     """Hard rules that every schedule placing all sessions breaks, by their own lower bound."""
-    if not config.is_hard("all_scheduled"):
+    if not places_every_session(config.is_hard):
         return []
     out = []
     for rc in config.enabled:

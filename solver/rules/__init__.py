@@ -142,6 +142,11 @@ class Rule:
     fold_core: Callable[[list[Finding]], list[Finding]] | None = None  # the rule's findings in a core, folded
     headline: str = ""  # when set, the run's summary line gives the rule's penalty as "N {headline}"
     every_session: bool = False  # when hard, every session is placed (what --allow-unscheduled relaxes)
+    # for the room relaxation (a lower bound): (problem, params, room_id, slot) -> True when the rule, hard,
+    # closes that room at that slot to every session; (problem, params, session) -> the only rooms the rule,
+    # hard, lets the session use (None: any)
+    closes: Callable[..., bool] | None = None
+    rooms_for: Callable[..., Iterable[str] | None] | None = None
 
     @property
     def unary(self) -> bool:
@@ -177,6 +182,8 @@ def _rule(module: ModuleType) -> Rule:
         fold_core=getattr(module, "fold_core", None),
         headline=getattr(module, "HEADLINE", ""),
         every_session=getattr(module, "EVERY_SESSION", False),
+        closes=getattr(module, "closes", None),
+        rooms_for=getattr(module, "rooms_for", None),
     )
 
 

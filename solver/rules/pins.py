@@ -26,6 +26,11 @@ def cost(problem: Problem, params: Params, p: Placement) -> int:
     return int(bool(s.room) and s.room != p.room.room_id) + int(bool(s.slot) and s.slot != p.slots[0].slot_id)
 
 
+def rooms_for(problem: Problem, params: Params, session) -> list[str] | None:
+    """A session pinned to a room may use that room only (for the room relaxation's bound)."""
+    return [session.room] if session.room else None
+
+
 def judge(view: JudgeView, params: Params) -> list[Violation]:
     out = []
     for p in view.placed:

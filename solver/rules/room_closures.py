@@ -23,6 +23,11 @@ def cost(problem: Problem, params: Params, p: Placement) -> int:
     return int(bool(problem.unavailable_during(p.room.room_id, p.slots)))
 
 
+def closes(problem: Problem, params: Params, room_id: str, slot) -> bool:
+    """The room is closed at this slot, whoever would use it (for the room relaxation's bound)."""
+    return bool(problem.unavailable_during(room_id, (slot,)))
+
+
 def entities(problem: Problem, params: Params, p: Placement) -> list[str]:
     return [p.room.room_id]
 
