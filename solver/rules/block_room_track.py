@@ -71,7 +71,12 @@ def start(problem: Problem, params: Params) -> dict[str, tuple[str, str]]:
     tracks: dict[str, list] = defaultdict(list)
     for s in problem.sessions:
         tracks[s.track or f"session:{s.session_id}"].append(s)
-    order = sorted(tracks, key=lambda t: (-sum(s.slots_needed for s in tracks[t]), t))
+    def choices(track: str) -> int:
+        """How many room-blocks cost this track nothing in the tables (fewest first: the most constrained)."""
+        return sum(1 for b, r in free if not tb.get((track, b), 0) and not tr.get((track, r), 0)
+                   and not br.get((b, r), 0) and not any(sb.get((s.session_id, b), 0) for s in tracks[track]))
+
+    order = sorted(tracks, key=lambda t: (choices(t), -sum(s.slots_needed for s in tracks[t]), t))
     out: dict[str, tuple[str, str]] = {}
     for track in order:
         todo = sorted(tracks[track], key=lambda s: (-s.slots_needed, s.session_id))
