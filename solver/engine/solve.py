@@ -101,7 +101,8 @@ def solve(problem: Problem, config: Config, options: SolveOptions | None = None)
             hard = [rc for rc in candidates.unary if rc.settings.hard and rc.rule.relevant(problem, s)]
             return Result(Status.INFEASIBLE, build_seconds=clock.elapsed(),
                           reasons=[Unplaceable(s, why_not(problem, s, hard)).sentence()])
-    board = construct(problem, candidates, config, seconds=max(0.5, clock.left() / 4), start=_start(problem),
+    start = _start(problem, config)
+    board = construct(problem, candidates, config, seconds=max(0.5, clock.left() / 4), start=start,
                       seed=options.seed, stop=clock.stopped)
     placed = len(board.chosen)
     first_seconds = clock.elapsed()
@@ -209,8 +210,8 @@ def _lns(problem: Problem, config: Config, candidates: Candidates, board: Board,
     suggested: dict[str, list[str]] = {}
     bound, covers = lower_bound(problem, config, candidates, deadline=budget, suggested=suggested)
     if suggested and not clock.stopped():  # a second construction, in the relaxation's rooms first
-        second = construct(problem, candidates, config, seconds=max(0.5, clock.left() / 8), start=_start(problem),
-                           seed=options.seed, stop=clock.stopped, prefer=suggested)
+        second = construct(problem, candidates, config, seconds=max(0.5, clock.left() / 8),
+                           start=_start(problem, config), seed=options.seed, stop=clock.stopped, prefer=suggested)
         priced = price(problem, config, candidates, second.chosen) if len(second.chosen) == len(board.chosen) \
             else None
         if priced is not None and score(config, priced[1]) < incumbent.score:
@@ -229,9 +230,17 @@ def _lns(problem: Problem, config: Config, candidates: Candidates, board: Board,
                   variables=0, **common)  # type: ignore[arg-type]
 
 
-def _start(problem: Problem) -> dict[str, Key]:
-    """The previous schedule (--previous) as placements to start from."""
-    return {sid: (sid, room, slot) for sid, (room, slot) in problem.previous.items()}
+def _start(problem: Problem, config: Config) -> dict[str, Key]:
+    """Placements to start from: the previous schedule (--previous), else those of the hard rules that offer a
+    start of their own (placements keeping them, for rules a repair would struggle with)."""
+    if problem.previous:
+        return {sid: (sid, room, slot) for sid, (room, slot) in problem.previous.items()}
+    out: dict[str, Key] = {}
+    for rc in config.enabled:
+        if rc.settings.hard and rc.rule.start is not None:
+            for sid, (room, slot) in rc.rule.start(problem, rc.params).items():
+                out.setdefault(sid, (sid, room, slot))
+    return out
 
 
 def _unavoidable(problem: Problem, config: Config) -> list[str]:

@@ -147,6 +147,9 @@ class Rule:
     # hard, lets the session use (None: any)
     closes: Callable[..., bool] | None = None
     rooms_for: Callable[..., Iterable[str] | None] | None = None
+    # (problem, params) -> session_id -> (room_id, first slot_id): placements that keep the rule, for an engine's
+    # construction to start from when the rule is hard and hard to repair afterwards (one track per room-block)
+    start: Callable[..., dict[str, tuple[str, str]]] | None = None
 
     @property
     def unary(self) -> bool:
@@ -184,6 +187,7 @@ def _rule(module: ModuleType) -> Rule:
         every_session=getattr(module, "EVERY_SESSION", False),
         closes=getattr(module, "closes", None),
         rooms_for=getattr(module, "rooms_for", None),
+        start=getattr(module, "start", None),
     )
 
 
