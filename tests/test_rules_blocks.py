@@ -258,3 +258,8 @@ def test_block_room_track_start_keeps_one_track_per_room_and_block(tmp_path: Pat
     assert not any(block == "B1" and tracks == {"A"} for (block, _), tracks in placed.items())
     c = _config(tmp_path, "block_room_track")
     assert _judged(p, [(s, r, t) for s, (r, t) in start.items()], c, "block_room_track") == 0
+    # weights scale the tables: at weight 0 the table is as good as absent
+    plain = _problem(tmp_path / "plain", [_session("A1", "A"), _session("A2", "A"), _session("A3", "A"),
+                                          _session("B1", "B"), _session("L", "B", length=2)])
+    unweighted = block_room_track.start(p, block_room_track.Params(), {"track_block_penalty": 0})
+    assert unweighted == block_room_track.start(plain, block_room_track.Params()) != start

@@ -54,13 +54,17 @@ def core_sentence(problem: Problem, params: Params, entity: str) -> Finding | No
     return Finding(f"{problem.room[room].name} hosts one track in block {block}", (), NAME)
 
 
-def start(problem: Problem, params: Params) -> dict[str, tuple[str, str]]:
+def start(problem: Problem, params: Params, weights: dict[str, int] | None = None) -> dict[str, tuple[str, str]]:
     """A placement of every session that keeps this rule, for an engine to start from: session -> (room_id,
-    first slot_id). Tracks are dealt room-blocks greedily, the largest tracks first; a track prefers the room-blocks
-    its penalty tables (penalties.csv) price lowest for it and its sessions, then those where its presenters are
-    not already busy, rooms it already uses and blocks next to its own; it fills each room-block with its longest
-    sessions first. Sessions that find
-    no room-block (the conference is too full for this greedy deal) are left out of the answer."""
+    first slot_id). Tracks are dealt room-blocks greedily, the most constrained first (fewest room-blocks free of
+    table costs), then the largest; a track takes the room-block where the penalty tables (penalties.csv) and its
+    presenters' conflicts cost least, each weighted by `weights` (rule name -> what one unit costs, e.g. from the
+    constraint file; 1 when absent), then a room it already uses and a block next to its own; it fills each
+    room-block with its longest sessions first. Sessions that find no room-block (the conference is too full for
+    this greedy deal) are left out of the answer."""
+    w = {name: 1 for name in ("track_block_penalty", "track_room_penalty", "block_room_penalty",
+                              "session_block_penalty", "session_room_penalty", "presenter_block_conflicts")}
+    w.update(weights or {})
     blocks = [b for b in problem.blocks if b in problem.block_slots]
     size = {b: len(problem.block_slots[b]) for b in blocks}
     free = {(b, r.room_id) for b in blocks for r in problem.rooms}
@@ -71,6 +75,7 @@ def start(problem: Problem, params: Params) -> dict[str, tuple[str, str]]:
     tracks: dict[str, list] = defaultdict(list)
     for s in problem.sessions:
         tracks[s.track or f"session:{s.session_id}"].append(s)
+
     def choices(track: str) -> int:
         """How many room-blocks cost this track nothing in the tables (fewest first: the most constrained)."""
         return sum(1 for b, r in free if not tb.get((track, b), 0) and not tr.get((track, r), 0)
@@ -99,11 +104,14 @@ def start(problem: Problem, params: Params) -> dict[str, tuple[str, str]]:
                 b, r = key
                 i = problem.block_index[b]
                 going = fill(b)
-                table = tb.get((track, b), 0) + tr.get((track, r), 0) + br.get((b, r), 0) + sum(
-                    sb.get((s.session_id, b), 0) + sr.get((s.session_id, r), 0) for s in going)
-                busy = sum(1 for s in going if meets.get(s.session_id, set()) & in_block[b])
+                cost = (w["track_block_penalty"] * tb.get((track, b), 0)
+                        + w["track_room_penalty"] * tr.get((track, r), 0) + w["block_room_penalty"] * br.get((b, r), 0)
+                        + sum(w["session_block_penalty"] * sb.get((s.session_id, b), 0)
+                              + w["session_room_penalty"] * sr.get((s.session_id, r), 0) for s in going)
+                        + w["presenter_block_conflicts"] * sum(1 for s in going
+                                                               if meets.get(s.session_id, set()) & in_block[b]))
                 near = not blocks_used or any(abs(i - j) == 1 for j in blocks_used)
-                return (table, busy, r not in rooms_used, not near, -size[b], i, problem.room_index[r])
+                return (cost, r not in rooms_used, not near, -size[b], i, problem.room_index[r])
 
             fitting = [k for k in free if size[k[0]] >= longest]
             if not fitting:
