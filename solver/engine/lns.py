@@ -27,13 +27,14 @@ from solver.engine.candidates import Candidates, Key
 from solver.engine.cpsat import run_cpsat
 from solver.engine.model import build_model
 from solver.engine.neighbourhoods import Neighbourhoods
-from solver.engine.price import judged, penalties_of, score
+from solver.engine.price import judged, penalties_of, score, soft_violations
 from solver.inputs import Problem
 from solver.rules.base import Placement
 
 DEBUG = bool(os.environ.get("SALLE_DEBUG_LNS"))  # one line per neighbourhood on stdout (for bench/ analysis)
 PAIRS_PER_SESSION = 300  # most places offered to one freed session in a neighbourhood model
 LOCAL_SHARE = 0.5  # a neighbourhood model holds only the linked sessions when they are fewer than this share
+REJUDGE_EVERY = 3  # repairing: neighbourhood steps between two judgements of the violations aimed at
 ROOMS_IN_PLAY = 8  # of the rooms the freed sessions hold, how many each freed session may move to
 
 
@@ -54,14 +55,19 @@ class Stats:
 
 class LargeNeighbourhoodSearch:
     def __init__(self, problem: Problem, config: Config, candidates: Candidates, seed: int = 0,
-                 rooms_per_session: int = 4) -> None:
+                 rooms_per_session: int = 4, repairing: bool = False) -> None:
         self.problem = problem
         self.config = config
         self.candidates = candidates
         self.rng = random.Random(seed)
         self.seed = seed
         self.rooms_per_session = rooms_per_session or len(problem.rooms)
-        self.hoods = Neighbourhoods(problem, candidates)
+        # repairing (only the hard rules a construction may break count, made soft): neighbourhoods also aim at
+        # their violations, found by the rules' judges every few steps
+        self.hoods = Neighbourhoods(problem, candidates,
+                                    [rc.name for rc in config.enabled if not rc.settings.hard] if repairing else [])
+        self.repairing = repairing
+        self._judged_at: tuple[dict[str, Key], int] | None = None  # the schedule hoods.penalties describe
         self.kinds = self.hoods.kinds
         self.scores = [1.0] * len(self.kinds)
         self.stats = Stats()
@@ -92,6 +98,15 @@ class LargeNeighbourhoodSearch:
             for room_id, slot_id in only[sid]:
                 wanted |= self.keys((sid, room_id, slot_id), opts.pair(self.problem, room_id, slot_id)[0])
         return set(freed) | {sid for sid, key in board.chosen.items() if self.keys(key, board.placement[sid]) & wanted}
+
+    def _judge_penalties(self, incumbent: Incumbent) -> None:
+        """Refresh the violations the neighbourhoods aim at (when the schedule changed, every few steps)."""
+        at = self._judged_at
+        if at is not None and (at[0] is incumbent.chosen or self.stats.iterations - at[1] < REJUDGE_EVERY):
+            return
+        found = soft_violations(self.problem, self.config, self.candidates, incumbent.chosen)
+        self.hoods.penalties = {rule: [(v.amount, v.sessions) for v in vs] for rule, vs in found.items()}
+        self._judged_at = (incumbent.chosen, self.stats.iterations)
 
     # -- one step --------------------------------------------------------------------------------------------
     def places(self, board: Board, freed: set[str]) -> dict[str, list[tuple[str, str]]]:
@@ -132,8 +147,14 @@ class LargeNeighbourhoodSearch:
         if unplaced and rng.random() < 0.8:  # repairing: make room for a session left out
             k, freed = -1, self.hoods.around(rng, size, rng.choice(unplaced), board)
         else:
-            k = rng.choices(range(len(self.kinds)), weights=self.scores)[0]
-            freed = self.kinds[k][1](rng, size)
+            if self.repairing:
+                self._judge_penalties(incumbent)
+            for _ in range(5):  # a kind may find nothing to free (a rule without violations): it is drawn less
+                k = rng.choices(range(len(self.kinds)), weights=self.scores)[0]
+                freed = self.kinds[k][1](rng, size)
+                if freed:
+                    break
+                self.scores[k] = max(0.01, 0.5 * self.scores[k])
         if not freed:
             return incumbent, False, True
         for sid in freed:

@@ -2,14 +2,16 @@
 
 Each kind returns a set of session ids to free around the current schedule: rooms of a similar size on one day,
 a time window, a random set, one track (with the sessions sharing its rooms and days), some speakers' sessions,
-and, while repairing, the rooms and speakers around a session left out.
+and, while repairing, the rooms and speakers around a session left out and, for each hard rule the constructed
+schedule may break, one of its violations (the sessions the judge names, with those sharing their rooms and days).
 """
 
 from __future__ import annotations
 
 import random
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from functools import partial
 
 from solver.engine.board import Board
 from solver.engine.candidates import Candidates, Key
@@ -19,10 +21,13 @@ Neighbourhood = Callable[[random.Random, int], set[str]]
 
 
 class Neighbourhoods:
-    def __init__(self, problem: Problem, candidates: Candidates) -> None:
+    def __init__(self, problem: Problem, candidates: Candidates, aim_at: Iterable[str] = ()) -> None:
         self.problem = problem
         self.candidates = candidates
         self.current: dict[str, Key] = {}  # the schedule the neighbourhoods are drawn around
+        # the current schedule's penalties per rule of `aim_at`: (amount, the sessions concerned), kept up to date
+        # by the search
+        self.penalties: dict[str, list[tuple[int, tuple[str, ...]]]] = {}
         self.by_track: dict[str, list[str]] = defaultdict(list)
         self.by_speaker: dict[str, list[str]] = defaultdict(list)
         for s in problem.sessions:
@@ -43,6 +48,19 @@ class Neighbourhoods:
             self.kinds.append(("track", self._track))
         if self.speakers:
             self.kinds.append(("speakers", self._speakers))
+        for rule in aim_at:
+            self.kinds.append((f"{rule} penalty", partial(self._penalty, rule)))
+
+    def _penalty(self, rule: str, rng: random.Random, n: int) -> set[str]:
+        """One of the rule's penalties (the larger, the likelier): the sessions the judge names for it, and the
+        sessions sharing their rooms and days."""
+        found = [(amount, sessions) for amount, sessions in self.penalties.get(rule, ()) if amount > 0 and sessions]
+        if not found:
+            return set()
+        core = set(rng.choices([s for _, s in found], weights=[a for a, _ in found])[0])
+        if len(core) > n:
+            core = set(rng.sample(sorted(core), n))
+        return self._with_neighbours(rng, core, n)
 
     def _rooms_day(self, rng: random.Random, n: int) -> set[str]:
         day = rng.choice(self.problem.days)
