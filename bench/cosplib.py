@@ -129,7 +129,7 @@ def render() -> str:
              "| instance | best published (model) | library's hyper-heuristic, 60 s | salle run | first valid | "
              "held at 10 s | held at 60 s | held at 600 s | final (terms) | matched best published at | bound |",
              "|---|---:|---:|---|---:|---:|---:|---:|---|---:|---:|"]
-    meta = json.loads((RUNS / "published.json").read_text()) if (RUNS / "published.json").is_file() else {}
+    meta = {path.parent.name: json.loads(path.read_text()) for path in sorted(RUNS.glob("*/published.json"))}
     for name in sorted(meta):
         published = meta[name]["published"]
         best_model = min(published, key=lambda m: published[m]["score"]) if published else None
@@ -177,12 +177,10 @@ def main() -> None:
             sys.exit(f"cosplib: no instances at {args.shared / 'instances'} (the shared folder beside the repo)")
         names = [n for n in args.instances.split(",") if n] or sorted(
             p.stem for p in (args.shared / "instances").glob("*.xlsx"))
-        meta_path = RUNS / "published.json"
-        meta = json.loads(meta_path.read_text()) if meta_path.is_file() else {}
         for name in names:
-            meta[name] = prepare(name, args.shared)
-            RUNS.mkdir(parents=True, exist_ok=True)
-            meta_path.write_text(json.dumps(meta, indent=1), encoding="utf-8")
+            (RUNS / name).mkdir(parents=True, exist_ok=True)
+            (RUNS / name / "published.json").write_text(json.dumps(prepare(name, args.shared), indent=1),
+                                                        encoding="utf-8")
             for limit in (float(x) for x in args.time_limits.split(",")):
                 out = RUNS / name / f"{limit:.0f}s.json"
                 print(f"{name}: {limit:.0f} s …", flush=True)

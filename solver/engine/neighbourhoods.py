@@ -2,8 +2,9 @@
 
 Each kind returns a set of session ids to free around the current schedule: rooms of a similar size on one day,
 a time window, a random set, one track (with the sessions sharing its rooms and days), some speakers' sessions,
-and, while repairing, the rooms and speakers around a session left out and, for each hard rule the constructed
-schedule may break, one of its violations (the sessions the judge names, with those sharing their rooms and days).
+the whole contents of a few (room, block) cells when slots have blocks, and, while repairing, the rooms and
+speakers around a session left out and, for each hard rule the constructed schedule may break, one of its
+violations (the sessions the judge names, with those sharing their rooms and days).
 """
 
 from __future__ import annotations
@@ -48,6 +49,9 @@ class Neighbourhoods:
             self.kinds.append(("track", self._track))
         if self.speakers:
             self.kinds.append(("speakers", self._speakers))
+        self.blocks = any(t.block for t in problem.slots)
+        if self.blocks:
+            self.kinds.append(("room-blocks", self._room_blocks))
         for rule in aim_at:
             self.kinds.append((f"{rule} penalty", partial(self._penalty, rule)))
 
@@ -60,7 +64,32 @@ class Neighbourhoods:
         core = set(rng.choices([s for _, s in found], weights=[a for a, _ in found])[0])
         if len(core) > n:
             core = set(rng.sample(sorted(core), n))
+        if self.blocks:
+            return self._block_mates(rng, core, n)
         return self._with_neighbours(rng, core, n)
+
+    def _block_mates(self, rng: random.Random, core: set[str], n: int) -> set[str]:
+        """The (room, block) cells of `core` whole, and whole cells of the same blocks in other rooms and of the
+        blocks the core sessions would cost least in: what an exchange of room-blocks between tracks needs."""
+        problem = self.problem
+        cells: dict[tuple[str, str], list[str]] = defaultdict(list)
+        for sid, key in self.current.items():
+            cells[(key[1], problem.block_of(problem.slot[key[2]]))].append(sid)
+        mine = {(self.current[s][1], problem.block_of(problem.slot[self.current[s][2]])) for s in core
+                if s in self.current}
+        out = {sid for cell in mine for sid in cells[cell]}
+        # the blocks where the core sessions would cost least (their cheapest runs), besides their own
+        wanted = {b for _, b in mine}
+        for sid in core:
+            runs = list(self.candidates.of(problem.session[sid]).runs.values())[:3]
+            wanted |= {problem.block_of(o.placement.slots[0]) for o in runs}
+        others = [cell for cell in sorted(cells) if cell not in mine and cell[1] in wanted]
+        rng.shuffle(others)
+        for cell in others:
+            if len(out) + len(cells[cell]) > n and len(out) > len(core):
+                break
+            out |= set(cells[cell])
+        return out
 
     def _rooms_day(self, rng: random.Random, n: int) -> set[str]:
         day = rng.choice(self.problem.days)
@@ -86,6 +115,21 @@ class Neighbourhoods:
             start = rng.randrange(len(chosen) - n + 1)
             chosen = chosen[start: start + n]
         return set(chosen)
+
+    def _room_blocks(self, rng: random.Random, n: int) -> set[str]:
+        """Every session of a few (room, block) cells, so that CP-SAT can exchange their contents whole (what a
+        track in a room-block needs: moving one of its sessions alone breaks the track's use of the block)."""
+        cells: dict[tuple[str, str], list[str]] = defaultdict(list)
+        for sid, key in self.current.items():
+            cells[(key[1], self.problem.block_of(self.problem.slot[key[2]]))].append(sid)
+        order = sorted(cells)
+        rng.shuffle(order)
+        out: set[str] = set()
+        for i, cell in enumerate(order):
+            if i >= 2 and len(out) + len(cells[cell]) > n:
+                break
+            out |= set(cells[cell])
+        return out
 
     def _random(self, rng: random.Random, n: int) -> set[str]:
         ids = sorted(self.current)

@@ -266,9 +266,10 @@ def _start(problem: Problem, config: Config) -> dict[str, Key]:
     if problem.previous:
         return {sid: (sid, room, slot) for sid, (room, slot) in problem.previous.items()}
     out: dict[str, Key] = {}
+    soft = {rc.name: (rc.settings.weight, rc.params) for rc in config.enabled if not rc.settings.hard}
     for rc in config.enabled:
         if rc.settings.hard and rc.rule.start is not None:
-            for sid, (room, slot) in rc.rule.start(problem, rc.params).items():
+            for sid, (room, slot) in rc.rule.start(problem, rc.params, soft=soft).items():
                 out.setdefault(sid, (sid, room, slot))
     return out
 

@@ -147,7 +147,8 @@ class Rule:
     # hard, lets the session use (None: any)
     closes: Callable[..., bool] | None = None
     rooms_for: Callable[..., Iterable[str] | None] | None = None
-    # (problem, params) -> session_id -> (room_id, first slot_id): placements that keep the rule, for an engine's
+    # (problem, params, soft=rule name -> (weight, params) of each soft rule) -> session_id -> (room_id, first
+    # slot_id): placements that keep the rule, for an engine's
     # construction to start from when the rule is hard and hard to repair afterwards (one track per room-block)
     start: Callable[..., dict[str, tuple[str, str]]] | None = None
 

@@ -54,17 +54,22 @@ def core_sentence(problem: Problem, params: Params, entity: str) -> Finding | No
     return Finding(f"{problem.room[room].name} hosts one track in block {block}", (), NAME)
 
 
-def start(problem: Problem, params: Params, weights: dict[str, int] | None = None) -> dict[str, tuple[str, str]]:
+def start(problem: Problem, params: Params, weights: dict[str, int] | None = None,
+          soft: dict[str, tuple[int, Params]] | None = None) -> dict[str, tuple[str, str]]:
     """A placement of every session that keeps this rule, for an engine to start from: session -> (room_id,
     first slot_id). Tracks are dealt room-blocks greedily, the most constrained first (fewest room-blocks free of
     table costs), then the largest; a track takes the room-block where the penalty tables (penalties.csv) and its
     presenters' conflicts cost least, each weighted by `weights` (rule name -> what one unit costs, e.g. from the
-    constraint file; 1 when absent), then a room it already uses and a block next to its own; it fills each
+    constraint file; 1 when absent; `soft`, rule name -> (weight, parameters) of each soft rule, as an engine
+    passes the constraint file's), then a room it already uses and a block next to its own; it fills each
     room-block with its longest sessions first. Sessions that find no room-block (the conference is too full for
     this greedy deal) are left out of the answer."""
     w = {name: 1 for name in ("track_block_penalty", "track_room_penalty", "block_room_penalty",
                               "session_block_penalty", "session_room_penalty", "presenter_block_conflicts")}
     w.update(weights or {})
+    for name, (weight, rule_params) in (soft or {}).items():  # the constraint file's soft rules, as configured
+        if name in w:
+            w[name] = weight * getattr(rule_params, "multiplier", 1)
     blocks = [b for b in problem.blocks if b in problem.block_slots]
     size = {b: len(problem.block_slots[b]) for b in blocks}
     free = {(b, r.room_id) for b in blocks for r in problem.rooms}
