@@ -96,10 +96,37 @@ def test_duplicate_ids_and_unresolved_references(tmp_path: Path) -> None:
     assert "unavailability.csv:2: who: 'nobody' is neither a speaker_id nor a room_id" in issues
 
 
-def test_unavailability_needs_both_times_or_none(tmp_path: Path) -> None:
+def test_unavailability_open_at_one_end(tmp_path: Path) -> None:
+    """"Until 12h30" (no start) runs from the start of the day, "from 14h" (no end) to its end; the judge's
+    sentences say so."""
+    from solver.config import load_config
+    from solver.judge import judge
+    from solver.schedule import Assignment, Schedule
+
+    slots = [{"slot_id": f"T{i}", "day": "2027-05-13", "start": f"{h}:00", "end": f"{h + 1}:00"}
+             for i, h in enumerate((9, 12, 15), 1)]
+    folder = make_conference(
+        tmp_path, slots=slots,
+        sessions=[{"session_id": "S1", "title": "Talk", "attendance": 10, "speakers": "ana"}],
+        unavailability=[{"who": "ana", "day": "2027-05-13", "end": "12h30"},
+                        {"who": "R1", "day": "2027-05-13", "start": "14h"}])
+    problem = load_problem(folder)
+    assert [u.window for u in problem.unavailability] == [
+        (problem.slots[0].day, 0, 12 * 60 + 30), (problem.slots[0].day, 14 * 60, 24 * 60)]
+    config = load_config([])
+
+    def hard(slot: str) -> list[str]:
+        return [v.message for v in judge(problem, Schedule((Assignment("S1", "R1", slot),)), config).hard]
+
+    assert hard("T1") == ["Ana presents S1 on 2027-05-13 9h–10h but is unavailable 2027-05-13 until 12h30"]
+    assert hard("T2") == ["Ana presents S1 on 2027-05-13 12h–13h but is unavailable 2027-05-13 until 12h30"]
+    assert hard("T3") == ["S1 is in Room 1 on 2027-05-13 15h–16h but the room is closed 2027-05-13 from 14h"]
+
+
+def test_unavailability_window_must_not_be_empty(tmp_path: Path) -> None:
     folder = make_conference(tmp_path, rooms=[{"room_id": "R1", "name": "A", "capacity": 30}],
-                             unavailability=[{"who": "R1", "day": "2027-05-13", "start": "9h"}])
-    assert any(i.startswith("unavailability.csv:2: start: give both start and end") for i in _issues(folder))
+                             unavailability=[{"who": "R1", "day": "2027-05-13", "start": "11h", "end": "9h"}])
+    assert any(i.startswith("unavailability.csv:2: end: the window must end after it starts") for i in _issues(folder))
 
 
 def test_blank_lines_do_not_shift_row_numbers(tmp_path: Path) -> None:

@@ -179,9 +179,8 @@ class Preference(Record):
 
 
 def _check_window(start: int | None, end: int | None) -> None:
-    """Both times or neither (the whole day); when both, the window must not be empty."""
-    if (start is None) != (end is None):
-        raise ValueError("start: give both start and end, or leave both empty for the whole day")
+    """Neither time (the whole day), only an end (from the start of the day: "until 12:30"), only a start (to the
+    end of the day: "from 14:00"), or both; when both, the window must not be empty."""
     if start is not None and end is not None and end <= start:
         raise ValueError("end: the window must end after it starts")
 

@@ -61,11 +61,20 @@ def when(day: dt.date, start: int, end: int) -> str:
     return f"{day.isoformat()} {format_time_fr(start)}–{format_time_fr(end)}"
 
 
+def span(start: int | None, end: int | None) -> str:
+    """A window of a day as words: `all day`, `until 12h30`, `from 14h` or `11h–12h`."""
+    if start is None and end is None:
+        return "all day"
+    if start is None:
+        return f"until {format_time_fr(end)}"  # type: ignore[arg-type]
+    if end is None:
+        return f"from {format_time_fr(start)}"
+    return f"{format_time_fr(start)}–{format_time_fr(end)}"
+
+
 def window(u: Unavailability) -> str:
-    """An unavailability row as words: `2027-05-13 all day (vol)` or `2027-05-13 11h–12h`."""
-    day, start, end = u.window
-    text = f"{day.isoformat()} all day" if u.start is None else when(day, start, end)
-    return text + (f" ({u.note})" if u.note else "")
+    """An unavailability row as words: `2027-05-13 all day (vol)`, `2027-05-13 11h–12h`, `2027-05-13 until 12h30`."""
+    return f"{u.day.isoformat()} {span(u.start, u.end)}" + (f" ({u.note})" if u.note else "")
 
 
 def windows(problem: Problem, who: str) -> str:

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from solver.inputs import Problem, Unavailability
-from solver.inputs.values import format_time_fr
 from solver.rules.base import JudgeView, Params, Placement, RuleSettings, Violation
-from solver.rules.findings import Finding, SessionCheck, windows
+from solver.rules.findings import Finding, SessionCheck, span, windows
 
 NAME = "room_closures"
 DEFAULTS = RuleSettings(hard=True, weight=50)
@@ -41,7 +40,7 @@ def judge(view: JudgeView, params: Params) -> list[Violation]:
         for u in closures.get((p.room.room_id, p.day), ()):
             _, start, end = u.window
             if any(a < end and start < b for a, b in p.intervals):
-                window = "all day" if u.start is None else f"{format_time_fr(start)}–{format_time_fr(end)}"
+                window = span(u.start, u.end)
                 note = f" ({u.note})" if u.note else ""
                 out.append(Violation(
                     NAME, 1,

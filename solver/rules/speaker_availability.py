@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from solver.inputs import Problem, Unavailability
-from solver.inputs.values import format_time_fr
 from solver.rules.base import JudgeView, Params, Placement, RuleSettings, Violation
-from solver.rules.findings import Finding, SessionCheck, windows
+from solver.rules.findings import Finding, SessionCheck, span, windows
 
 NAME = "speaker_availability"
 DEFAULTS = RuleSettings(hard=True, weight=50)
@@ -44,7 +43,7 @@ def judge(view: JudgeView, params: Params) -> list[Violation]:
                 day, start, end = u.window
                 if any(a < end and start < b for a, b in p.intervals):
                     name = view.problem.speaker[who].name
-                    window = "all day" if u.start is None else f"{format_time_fr(start)}–{format_time_fr(end)}"
+                    window = span(u.start, u.end)
                     note = f" ({u.note})" if u.note else ""
                     out.append(Violation(
                         NAME, 1,

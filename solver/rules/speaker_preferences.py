@@ -7,8 +7,8 @@ row's |weight| × the rule's weight.
 from __future__ import annotations
 
 from solver.inputs import Problem
-from solver.inputs.values import format_time_fr
 from solver.rules.base import JudgeView, Params, Placement, RuleSettings, Violation
+from solver.rules.findings import span
 
 NAME = "speaker_preferences"
 DEFAULTS = RuleSettings(hard=False, weight=1)
@@ -43,7 +43,7 @@ def judge(view: JudgeView, params: Params) -> list[Violation]:
             if pref.who not in p.session.speakers:
                 continue
             day, start, end = pref.window
-            window = "all day" if pref.start is None else f"{format_time_fr(start)}–{format_time_fr(end)}"
+            window = span(pref.start, pref.end)
             name = view.problem.speaker[pref.who].name
             inside = p.day == day and all(start <= a and b <= end for a, b in p.intervals)
             touches = p.day == day and any(a < end and start < b for a, b in p.intervals)
