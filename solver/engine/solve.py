@@ -117,13 +117,21 @@ def solve(problem: Problem, config: Config, options: SolveOptions | None = None)
     if engine != "exact":
         return _lns(problem, config, candidates, board, clock, placed, first_seconds)
     if options.engine == "exact":
-        forced = _exact(problem, config, candidates, board, clock, placed, first_seconds)
+        complete = placed == len(problem.sessions)
+        forced = _exact(problem, config, candidates, board, clock, placed, first_seconds,
+                        valid_start=complete and price(problem, config, candidates, board.chosen) is not None)
         assert forced is not None  # without max_constraints, the full model is always solved
         return forced
     # automatic: the full model gets a share of the time to prove its optimum; when it cannot (heavy linking
     # rules, e.g. tracks in room-blocks), the search goes on by neighbourhoods from its best schedule
+    repaired = _repair(problem, config, candidates, board, clock, placed, _lns_options(options),
+                       deadline=time.perf_counter() + clock.left() / 2)
+    if repaired is None:  # not repaired in half the time: neighbourhoods only (repairing first)
+        return _lns(problem, config, candidates, board, clock, placed, first_seconds)
+    if repaired is not board:  # the full model starts from a valid schedule
+        board, first_seconds = repaired, clock.elapsed()
     result = _exact(problem, config, candidates, board, clock, placed, first_seconds, share=EXACT_SHARE,
-                    max_constraints=EXACT_CONSTRAINTS)
+                    max_constraints=EXACT_CONSTRAINTS, valid_start=True)
     if result is None:  # a model too heavy to prove anything in time: neighbourhoods from the start
         return _lns(problem, config, candidates, board, clock, placed, first_seconds)
     if result.status not in (Status.FEASIBLE, Status.TIMEOUT) or clock.stopped() or clock.left() < 1.0:
@@ -135,7 +143,8 @@ def solve(problem: Problem, config: Config, options: SolveOptions | None = None)
 
 
 def _exact(problem: Problem, config: Config, candidates: Candidates, board: Board, clock: _Clock,
-           placed: int, first_seconds: float, share: float = 1.0, max_constraints: int | None = None) -> Result | None:
+           placed: int, first_seconds: float, share: float = 1.0, max_constraints: int | None = None,
+           valid_start: bool = False) -> Result | None:
     """The full model, hinted with the constructed schedule: proven optimal where CP-SAT can."""
     from solver.explain import explain, precheck
 
@@ -192,7 +201,7 @@ def _exact(problem: Problem, config: Config, candidates: Candidates, board: Boar
         bound=None if levelled(config, built) else min(bound, float(objective)),  # a levelled bound is in other units
         schedule=_schedule(chosen),
         penalties=penalties,
-        first_solution_seconds=first_seconds if placed == len(problem.sessions) else watcher.first,
+        first_solution_seconds=first_seconds if valid_start else watcher.first,
         **common,  # type: ignore[arg-type]
     )
 
@@ -203,30 +212,20 @@ def _lns(problem: Problem, config: Config, candidates: Candidates, board: Board,
     `prior` (the full model's run, out of its share of time), start from its schedule and keep its bound."""
     options = clock.options
     total = len(problem.sessions)
-    lns_options = dict(seed=options.seed, rooms_per_session=4 if options.rooms_per_session is None
-                       else options.rooms_per_session)
+    lns_options = _lns_options(options)
     common = dict(engine=LNS if prior is None else f"{EXACT}, then {LNS}", placed_by_construction=placed,
                   workers=1, build_seconds=first_seconds)
     if prior is not None and prior.first_solution_seconds is not None:
         first_seconds = prior.first_solution_seconds
-    fixing = repair_config(config)
-    incumbent: Incumbent | None = None
-    if fixing is not None:  # some sessions left out, or hard rules linking sessions to check: repair first
-        penalty = price(problem, fixing, candidates, board.chosen)
-        if penalty is not None and penalty[0] > 0:
-            clock.phase("repair", placed, total)
-            repair = LargeNeighbourhoodSearch(problem, fixing, candidates, repairing=True,
-                                              **lns_options)  # type: ignore[arg-type]
-            fixed = run_lns(repair, Incumbent(dict(board.chosen), penalty[0], penalty[0]), board, clock.deadline,
-                            clock.stopped, lambda inc: None, until_zero=True)
-            penalty = (fixed.objective, {})
-            board = _rebuild(problem, config, candidates, fixed.chosen)
-        if penalty is None or penalty[0] > 0:
+    repaired = _repair(problem, config, candidates, board, clock, placed, lns_options)
+    if repaired is not board:
+        if repaired is None:
             status = Status.INTERRUPTED if clock.stopped() else Status.TIMEOUT
             reasons = [] if clock.stopped() else [
                 f"Construction placed {len(board.chosen)} of {total} sessions and the repair did not finish in "
                 "time: try a longer --time-limit."]
             return Result(status, reasons=reasons, interrupted=clock.stopped(), **common)  # type: ignore[arg-type]
+        board = repaired
         first_seconds = clock.elapsed()
     priced = price(problem, config, candidates, board.chosen)
     if priced is None:  # cannot happen after a successful repair; kept as a guard against a model bug
@@ -258,6 +257,33 @@ def _lns(problem: Problem, config: Config, candidates: Candidates, board: Board,
                   first_solution_seconds=first_seconds, solve_seconds=clock.elapsed() - first_seconds,
                   bound_covers=covers, interrupted=clock.stopped(), iterations=search.stats.iterations,
                   variables=0, **common)  # type: ignore[arg-type]
+
+
+def _lns_options(options: SolveOptions) -> dict:
+    return dict(seed=options.seed, rooms_per_session=4 if options.rooms_per_session is None
+                else options.rooms_per_session)
+
+
+def _repair(problem: Problem, config: Config, candidates: Candidates, board: Board, clock: _Clock, placed: int,
+            lns_options: dict, deadline: float | None = None) -> Board | None:
+    """The constructed board itself when it places every session and breaks no hard rule, else a repaired board
+    (neighbourhoods on "every session placed" and the broken hard rules alone, until none is left, by `deadline`),
+    or None when the repair did not finish."""
+    fixing = repair_config(config)
+    if fixing is None:
+        return board
+    penalty = price(problem, fixing, candidates, board.chosen)
+    if penalty is None:
+        return None
+    if penalty[0] == 0:
+        return board
+    clock.phase("repair", placed, len(problem.sessions))
+    repair = LargeNeighbourhoodSearch(problem, fixing, candidates, repairing=True, **lns_options)
+    fixed = run_lns(repair, Incumbent(dict(board.chosen), penalty[0], penalty[0]), board,
+                    min(clock.deadline, deadline or clock.deadline), clock.stopped, lambda inc: None, until_zero=True)
+    if fixed.objective > 0:
+        return None
+    return _rebuild(problem, config, candidates, fixed.chosen)
 
 
 def _start(problem: Problem, config: Config) -> dict[str, Key]:
