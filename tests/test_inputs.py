@@ -173,3 +173,26 @@ def test_a_repeated_column_is_refused_with_file_and_column(tmp_path: Path) -> No
     frames["speakers"] = pd.DataFrame([["ana", "Ana"]], columns=["speaker_id", "name"])
     with pytest.raises(InputError, match=r"sessions\.csv:1: language: the column appears more than once"):
         solver.load(frames)
+
+
+def test_hand_edit_of_a_name_or_time_without_its_id_is_reported(tmp_path: Path) -> None:
+    """An assignments file whose room_name, day or start disagrees with its room_id or slot_id names both sides
+    (a hand edit of one of them is never silently ignored); ids alone, or agreeing columns, read as before."""
+    from solver.inputs.assignments import read_schedule
+
+    rooms = [{"room_id": "R1", "name": "Salle A", "capacity": 50}, {"room_id": "R2", "name": "Salle B", "capacity": 50}]
+    slots = [{"slot_id": "T1", "day": "2027-05-13", "start": "09:00", "end": "10:00"},
+             {"slot_id": "T2", "day": "2027-05-13", "start": "13:30", "end": "14:45"}]
+    problem = load_problem(make_conference(tmp_path / "conf", rooms=rooms, slots=slots))
+    path = tmp_path / "edited.csv"
+    path.write_text("session_id,room_id,room_name,slot_id,day,start\nS1,R1,Salle B,T1,2027-05-13,13h30\n",
+                    encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        read_schedule(path, problem)
+    assert [str(i) for i in caught.value.issues] == [
+        "edited.csv:2: room_name: 'Salle B' is not the name of room R1 (Salle A): change room_id and room_name "
+        "together; 'Salle B' is room R2",
+        "edited.csv:2: start: '13h30' is not the start of slot T1 (09:00): change slot_id and start together"]
+    path.write_text("session_id,room_id,room_name,slot_id,day,start\nS1,R2,salle  b,T2,2027-05-13,13h30\n",
+                    encoding="utf-8")
+    assert [(a.room_id, a.slot_id) for a in read_schedule(path, problem).assignments] == [("R2", "T2")]

@@ -37,8 +37,8 @@ def test_check_out_writes_summary_json(seed_copy: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     assert runner.invoke(cli, ["solve", str(seed_copy), "--out", str(out)]).exit_code == 0
     rows = list(csv.DictReader((out / "assignments.csv").open(encoding="utf-8")))
-    rows[1]["room_id"] = rows[0]["room_id"]  # two sessions in one room: check it
-    rows[1]["slot_id"] = rows[0]["slot_id"]
+    for column in ("room_id", "room_name", "slot_id", "day", "start"):  # two sessions in one room: check it
+        rows[1][column] = rows[0][column]
     edited = tmp_path / "edited.csv"
     with edited.open("w", encoding="utf-8", newline="") as f:
         writer = csv.DictWriter(f, fieldnames=list(rows[0]))

@@ -1,6 +1,7 @@
 """Read an assignments CSV (the solver's or a hand-edited one) into a `Schedule`.
 
-Only session_id, room_id and slot_id are needed; other columns (title, day, …) are ignored.
+Only session_id, room_id and slot_id are needed. When the file also has room_name, day or start (as salle writes
+it), they must agree with the ids: a hand edit of one without the other is reported, never silently ignored.
 """
 
 from __future__ import annotations
@@ -10,7 +11,8 @@ from pathlib import Path
 from solver.errors import InputError, Issue, clip, shown
 from solver.inputs.load import capped
 from solver.inputs.problem import Problem
-from solver.inputs.table import Table, TableError, read_table
+from solver.inputs.table import Row, Table, TableError, read_table
+from solver.inputs.values import format_time, parse_day, parse_time
 from solver.schedule import Assignment, Schedule
 
 COLUMNS = ("session_id", "room_id", "slot_id")
@@ -65,7 +67,40 @@ def read_schedule(path: Path | str, problem: Problem) -> Schedule:
                 issues.append(Issue(table.name, f"unknown id {shown(value)}", row.number, column))
                 bad = True
         if not bad:
-            rows.append(Assignment(row.get("session_id"), row.get("room_id"), row.get("slot_id")))
+            found = _disagreements(table.name, row, problem)
+            issues += found
+            if not found:
+                rows.append(Assignment(row.get("session_id"), row.get("room_id"), row.get("slot_id")))
     if issues:
         raise InputError(capped(issues))
     return Schedule(tuple(rows))
+
+
+def _same_text(a: str, b: str) -> bool:
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
+def _disagreements(name: str, row: Row, problem: Problem) -> list[Issue]:
+    """room_name, day and start, when given, against the room and slot the ids name (a hand edit of one side)."""
+    out: list[Issue] = []
+    room, slot = problem.room[row.get("room_id")], problem.slot[row.get("slot_id")]
+    room_name = row.get("room_name")
+    if room_name and not _same_text(room_name, room.name):
+        named = [r.room_id for r in problem.rooms if _same_text(r.name, room_name)]
+        hint = f"; {shown(room_name)} is room {named[0]}" if len(named) == 1 else ""
+        out.append(Issue(name, f"{shown(room_name)} is not the name of room {room.room_id} ({room.name}): change "
+                               f"room_id and room_name together{hint}", row.number, "room_name"))
+    checks = (("day", slot.day.isoformat(), lambda v: parse_day(v).isoformat()),
+              ("start", format_time(slot.start), lambda v: format_time(parse_time(v))))
+    for column, expected, read in checks:
+        value = row.get(column)
+        if not value:
+            continue
+        try:
+            agrees = read(value) == expected
+        except ValueError:
+            agrees = False
+        if not agrees:
+            out.append(Issue(name, f"{shown(value)} is not the {column} of slot {slot.slot_id} ({expected}): change "
+                                   f"slot_id and {column} together", row.number, column))
+    return out
