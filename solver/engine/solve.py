@@ -231,6 +231,8 @@ def _lns(problem: Problem, config: Config, candidates: Candidates, board: Board,
     if priced is None:  # cannot happen after a successful repair; kept as a guard against a model bug
         return Result(Status.TIMEOUT, reasons=["the first schedule breaks a hard rule"], **common)  # type: ignore[arg-type]
     incumbent = Incumbent(dict(board.chosen), priced[0], score(config, priced[1]))
+    if prior is None:  # the first schedule is reported as soon as it is known (its bound comes next)
+        clock.progress(incumbent.objective, math.nan)
     # the room relaxation may take a while on the biggest conferences: a sixth of the time limit at most, else
     # the bound falls back to each session's cheapest room
     budget = time.perf_counter() + max(2.0, min(clock.left(), options.time_limit) / 6)
