@@ -29,7 +29,7 @@ def run(args: Sequence[str] | None = None) -> int:
     try:
         from typer._click.exceptions import UsageError
     except ImportError:  # typer before it vendored click
-        from click.exceptions import UsageError  # type: ignore[no-redef]
+        from click.exceptions import UsageError  # type: ignore[no-redef,assignment]
 
     from solver.cli import cli
 
