@@ -36,6 +36,8 @@ EXACT_SHARE = 0.3  # of the time left, for the full model to prove its optimum b
 # 53,000: CP-SAT's presolve alone took 16 s, and neighbourhoods reached 9,601 in 60 s against 11,553 after it;
 # the generated S conference has 2,400 and is proven optimal in 2 s)
 EXACT_CONSTRAINTS = 20_000
+REPAIR_FIRST = 10.0  # seconds at most for repairing a construction that breaks a hard rule before the full model
+UNREPAIRED_EXACT = 5.0  # seconds at most for the full model from a construction the repair could not fix
 
 
 class _Clock:
@@ -124,14 +126,18 @@ def solve(problem: Problem, config: Config, options: SolveOptions | None = None)
         return forced
     # automatic: the full model gets a share of the time to prove its optimum; when it cannot (heavy linking
     # rules, e.g. tracks in room-blocks), the search goes on by neighbourhoods from its best schedule
-    repaired = _repair(problem, config, candidates, board, clock, placed, _lns_options(options),
-                       deadline=time.perf_counter() + clock.left() / 2)
-    if repaired is None:  # not repaired in half the time: neighbourhoods only (repairing first)
-        return _lns(problem, config, candidates, board, clock, placed, first_seconds)
-    if repaired is not board:  # the full model starts from a valid schedule
-        board, first_seconds = repaired, clock.elapsed()
-    result = _exact(problem, config, candidates, board, clock, placed, first_seconds, share=EXACT_SHARE,
-                    max_constraints=EXACT_CONSTRAINTS, valid_start=True)
+    # a construction breaking a hard rule gets a short repair first, so that CP-SAT starts from a valid schedule;
+    # when that fails, CP-SAT gets a few seconds only (enough to prove a small conference infeasible), then
+    # neighbourhoods repair with the time left
+    repaired, valid = _repair(problem, config, candidates, board, clock, placed, _lns_options(options),
+                              deadline=time.perf_counter() + min(clock.left() / 4, REPAIR_FIRST))
+    if repaired is not board:  # repaired, or as far as the repair got (the neighbourhoods go on from there)
+        board = repaired
+        if valid:
+            first_seconds = clock.elapsed()
+    share = EXACT_SHARE if valid else min(EXACT_SHARE, UNREPAIRED_EXACT / max(clock.left(), 1e-3))
+    result = _exact(problem, config, candidates, board, clock, placed, first_seconds, share=share,
+                    max_constraints=EXACT_CONSTRAINTS, valid_start=valid)
     if result is None:  # a model too heavy to prove anything in time: neighbourhoods from the start
         return _lns(problem, config, candidates, board, clock, placed, first_seconds)
     if result.status not in (Status.FEASIBLE, Status.TIMEOUT) or clock.stopped() or clock.left() < 1.0:
@@ -217,12 +223,13 @@ def _lns(problem: Problem, config: Config, candidates: Candidates, board: Board,
                   workers=1, build_seconds=first_seconds)
     if prior is not None and prior.first_solution_seconds is not None:
         first_seconds = prior.first_solution_seconds
-    repaired = _repair(problem, config, candidates, board, clock, placed, lns_options)
-    if repaired is not board:
-        if repaired is None:
+    repaired, valid = _repair(problem, config, candidates, board, clock, placed, lns_options)
+    if repaired is not board or not valid:
+        board = repaired
+        if not valid:
             status = Status.INTERRUPTED if clock.stopped() else Status.TIMEOUT
             reasons = [] if clock.stopped() else [
-                f"Construction placed {len(board.chosen)} of {total} sessions and the repair did not finish in "
+                f"Construction placed {placed} of {total} sessions and the repair did not finish in "
                 "time: try a longer --time-limit."]
             return Result(status, reasons=reasons, interrupted=clock.stopped(), **common)  # type: ignore[arg-type]
         board = repaired
@@ -267,25 +274,23 @@ def _lns_options(options: SolveOptions) -> dict:
 
 
 def _repair(problem: Problem, config: Config, candidates: Candidates, board: Board, clock: _Clock, placed: int,
-            lns_options: dict, deadline: float | None = None) -> Board | None:
-    """The constructed board itself when it places every session and breaks no hard rule, else a repaired board
-    (neighbourhoods on "every session placed" and the broken hard rules alone, until none is left, by `deadline`),
-    or None when the repair did not finish."""
+            lns_options: dict, deadline: float | None = None) -> tuple[Board, bool]:
+    """(board, valid): the constructed board itself when it places every session and breaks no hard rule, else
+    the board repaired by neighbourhoods on "every session placed" and the broken hard rules alone, until none is
+    left or `deadline` (then as far as it got, to go on from)."""
     fixing = repair_config(config)
     if fixing is None:
-        return board
+        return board, True
     penalty = price(problem, fixing, candidates, board.chosen)
     if penalty is None:
-        return None
+        return board, False
     if penalty[0] == 0:
-        return board
+        return board, True
     clock.phase("repair", placed, len(problem.sessions))
     repair = LargeNeighbourhoodSearch(problem, fixing, candidates, repairing=True, **lns_options)
     fixed = run_lns(repair, Incumbent(dict(board.chosen), penalty[0], penalty[0]), board,
                     min(clock.deadline, deadline or clock.deadline), clock.stopped, lambda inc: None, until_zero=True)
-    if fixed.objective > 0:
-        return None
-    return _rebuild(problem, config, candidates, fixed.chosen)
+    return _rebuild(problem, config, candidates, fixed.chosen), fixed.objective == 0
 
 
 def _start(problem: Problem, config: Config) -> dict[str, Key]:
