@@ -6,9 +6,8 @@ Each pair costs once per slot where both run, times `multiplier`. Off by default
 
 from __future__ import annotations
 
-from solver.inputs import Problem
-from solver.rules.base import BuildContext, JudgeView, Placement, RuleSettings, Violation
-from solver.rules.blocks import Scaled, add_pair_conflicts, attendee_pairs, judge_pair_conflicts, partners
+from solver.rules.base import RuleSettings
+from solver.rules.blocks import Scaled, attendee_pairs, pair_conflict_rule
 
 NAME = "attendee_slot_conflicts"
 DEFAULTS = RuleSettings(enabled=False, hard=False, weight=1)
@@ -17,21 +16,4 @@ UNIT = "sessions an attendee wants: pair of sessions at one slot, per slot"
 Params = Scaled
 PER = "slot"
 
-
-def relevant(problem: Problem, session) -> bool:
-    return session.session_id in partners(attendee_pairs(problem))
-
-
-def links(problem: Problem, p: Placement) -> list:
-    """A session is linked to each one it conflicts with."""
-    sid = p.session.session_id
-    return [tuple(sorted((sid, other))) for other in partners(attendee_pairs(problem)).get(sid, ())]
-
-
-def add(ctx: BuildContext) -> None:
-    add_pair_conflicts(ctx, attendee_pairs(ctx.problem), PER, ctx.params.multiplier)  # type: ignore[attr-defined]
-
-
-def judge(view: JudgeView, params: Scaled) -> list[Violation]:
-    return judge_pair_conflicts(view, attendee_pairs(view.problem), PER, params.multiplier, NAME,
-                                "wanted by one attendee")
+relevant, links, add, judge = pair_conflict_rule(attendee_pairs, PER, NAME, "wanted by one attendee")

@@ -141,6 +141,11 @@ def partners(pairs: Iterable[tuple[str, str]]) -> dict[str, set[str]]:
     return out
 
 
+def partners_of(problem: Problem, pairs_of: Callable[[Problem], set[tuple[str, str]]]) -> dict[str, set[str]]:
+    """`partners(pairs_of(problem))`, computed once per problem (rules ask it for every session and placement)."""
+    return cached(problem, f"partners:{pairs_of.__name__}", lambda pr: partners(pairs_of(pr)))
+
+
 # -- model side ----------------------------------------------------------------------------------------------
 def indicators(ctx: BuildContext, name: str, keys: Callable[[Placement], Iterable[Hashable]]) -> dict[Any, Any]:
     """One boolean per key, true exactly when some placement with that key is chosen (cached per model)."""
@@ -218,6 +223,28 @@ def add_pair_conflicts(ctx: BuildContext, pairs: set[tuple[str, str]], per: str,
             for room, lits in rooms_a.items():
                 model.add(z >= sum(lits) + in_b - sum(rooms_b.get(room, [])) - 1)
             ctx.penalize(z, multiplier)
+
+
+def pair_conflict_rule(pairs_of: Callable[[Problem], set[tuple[str, str]]], per: str, rule: str,
+                       why: str) -> tuple[Callable, Callable, Callable, Callable]:
+    """The hooks of a rule whose sessions in `pairs_of(problem)` should not meet (`per` "block" or "slot"):
+    (relevant, links, add, judge), for the rule module to export under those names."""
+
+    def relevant(problem: Problem, session: Any) -> bool:
+        return session.session_id in partners_of(problem, pairs_of)
+
+    def links(problem: Problem, p: Placement) -> list:
+        """A session is linked to each one it conflicts with."""
+        sid = p.session.session_id
+        return [tuple(sorted((sid, other))) for other in partners_of(problem, pairs_of).get(sid, ())]
+
+    def add(ctx: BuildContext) -> None:
+        add_pair_conflicts(ctx, pairs_of(ctx.problem), per, ctx.params.multiplier)  # type: ignore[attr-defined]
+
+    def judge(view: JudgeView, params: Scaled) -> list[Violation]:
+        return judge_pair_conflicts(view, pairs_of(view.problem), per, params.multiplier, rule, why)
+
+    return relevant, links, add, judge
 
 
 def penalize_sum(ctx: BuildContext, expr: Any, amount: int, name: str) -> None:

@@ -12,7 +12,7 @@ from typing import Any
 
 from solver.inputs import Problem
 from solver.rules.base import BuildContext, JudgeView, Placement, RuleSettings, Violation
-from solver.rules.blocks import Scaled, block_of, chair_pairs, partners, penalize_pairs, track_uses, use_order, uses
+from solver.rules.blocks import Scaled, block_of, chair_pairs, partners_of, penalize_pairs, track_uses, use_order, uses
 
 NAME = "chair_conflicts"
 DEFAULTS = RuleSettings(enabled=False, hard=False, weight=1)
@@ -22,7 +22,7 @@ Params = Scaled
 
 
 def relevant(problem: Problem, session) -> bool:
-    return bool(session.track) and session.track in partners(chair_pairs(problem))
+    return bool(session.track) and session.track in partners_of(problem, chair_pairs)
 
 
 def links(problem: Problem, p: Placement) -> list:

@@ -6,9 +6,8 @@ once per slot where both run, times `multiplier`. Off by default.
 
 from __future__ import annotations
 
-from solver.inputs import Problem
-from solver.rules.base import BuildContext, JudgeView, Placement, RuleSettings, Violation
-from solver.rules.blocks import Scaled, add_pair_conflicts, judge_pair_conflicts, partners, presenter_pairs
+from solver.rules.base import RuleSettings
+from solver.rules.blocks import Scaled, pair_conflict_rule, presenter_pairs
 
 NAME = "presenter_slot_conflicts"
 DEFAULTS = RuleSettings(enabled=False, hard=False, weight=1)
@@ -17,21 +16,4 @@ UNIT = "sessions sharing a presenter: pair of sessions at one slot, per slot"
 Params = Scaled
 PER = "slot"
 
-
-def relevant(problem: Problem, session) -> bool:
-    return session.session_id in partners(presenter_pairs(problem))
-
-
-def links(problem: Problem, p: Placement) -> list:
-    """A session is linked to each one it conflicts with."""
-    sid = p.session.session_id
-    return [tuple(sorted((sid, other))) for other in partners(presenter_pairs(problem)).get(sid, ())]
-
-
-def add(ctx: BuildContext) -> None:
-    add_pair_conflicts(ctx, presenter_pairs(ctx.problem), PER, ctx.params.multiplier)  # type: ignore[attr-defined]
-
-
-def judge(view: JudgeView, params: Scaled) -> list[Violation]:
-    return judge_pair_conflicts(view, presenter_pairs(view.problem), PER, params.multiplier, NAME,
-                                "a presenter in both")
+relevant, links, add, judge = pair_conflict_rule(presenter_pairs, PER, NAME, "a presenter in both")
