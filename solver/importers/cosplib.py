@@ -21,20 +21,17 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-import zipfile
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
-from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
 
-from solver.errors import InputError, Issue, clip, shown
+from solver.errors import InputError, Issue, shown
 from solver.importers.folder import ASSIGNMENTS, Imported, Table, write_inputs
-from solver.importers.xlsx import check_size
+from solver.importers.xlsx import opened
 from solver.inputs.records import MAX_PENALTY
 from solver.inputs.timezones import parse_timezone
 from solver.inputs.values import MAX_WEIGHT, format_time
@@ -179,15 +176,8 @@ def _list(value: Any) -> list[str]:
 
 def read_workbook(path: Path) -> dict[str, _Sheet]:
     """Every sheet the library needs (a missing one is an error naming it)."""
-    if not path.is_file():
-        raise InputError([Issue(str(path), "no such workbook")])
-    check_size(path)
-    try:
-        wb = load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
-        raise InputError([Issue(path.name, f"cannot be read as an .xlsx workbook ({clip(str(exc), 120)})")]) from None
     sheets: dict[str, _Sheet] = {}
-    try:
+    with opened(path) as wb:
         for ws in wb.worksheets:
             rows: list[tuple[Any, ...]] = []
             for row in ws.iter_rows(values_only=True, max_col=MAX_COLUMNS):
@@ -197,10 +187,6 @@ def read_workbook(path: Path) -> dict[str, _Sheet]:
             while rows and all(_blank(v) for v in rows[-1]):
                 rows.pop()
             sheets[ws.title] = _Sheet(path.name, ws.title, rows)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, EOFError) as exc:
-        raise InputError([Issue(path.name, f"cannot be read as an .xlsx workbook ({clip(str(exc), 120)})")]) from None
-    finally:
-        wb.close()
     return sheets
 
 

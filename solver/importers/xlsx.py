@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import datetime as dt
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -98,26 +100,41 @@ def _rows(ws: Any, title: str, name: str) -> list[tuple[object, ...]]:
     return rows
 
 
-def read_sheets(path: Path) -> dict[str, tuple[str, Table]]:
-    """The workbook's input tables by contract name (`rooms`, …), each with its sheet's own title."""
+UNREADABLE = (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, EOFError)
+
+
+@contextmanager
+def opened(path: Path) -> Iterator[Any]:
+    """The workbook at `path`, read-only, closed afterwards; a file that cannot be read as a workbook, on opening
+    or while its sheets are read, is an InputError naming it."""
     if not path.is_file():
         raise InputError([Issue(str(path), "no such workbook")])
     check_size(path)
+
+    def unreadable(exc: Exception) -> InputError:
+        return InputError([Issue(path.name, f"cannot be read as an .xlsx workbook ({clip(str(exc), 120)})")])
+
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
-        raise InputError([Issue(path.name, f"cannot be read as an .xlsx workbook ({clip(str(exc), 120)})")]) from None
-    tables: dict[str, tuple[str, Table]] = {}
+    except UNREADABLE as exc:
+        raise unreadable(exc) from None
     try:
+        yield wb
+    except UNREADABLE as exc:
+        raise unreadable(exc) from None
+    finally:
+        wb.close()
+
+
+def read_sheets(path: Path) -> dict[str, tuple[str, Table]]:
+    """The workbook's input tables by contract name (`rooms`, …), each with its sheet's own title."""
+    tables: dict[str, tuple[str, Table]] = {}
+    with opened(path) as wb:
         for ws in wb.worksheets:
             key = ws.title.strip().lower().removesuffix(".csv")
             key = key if key in (*REQUIRED, *OPTIONAL) else sheet_key(key) or key
             if key in (*REQUIRED, *OPTIONAL) and key not in tables:
                 tables[key] = (ws.title, _sheet_table(_rows(ws, ws.title, path.name)))
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, EOFError) as exc:
-        raise InputError([Issue(path.name, f"cannot be read as an .xlsx workbook ({clip(str(exc), 120)})")]) from None
-    finally:
-        wb.close()
     missing = [k for k in REQUIRED if k not in tables]
     if missing:
         raise InputError([Issue(path.name, f"no sheet named '{k}' (one sheet per input table: "
