@@ -8,11 +8,14 @@ breaks a hard rule, refused by export without --force).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from solver.errors import InputError, Issue
+
+if TYPE_CHECKING:
+    from solver.judge import Judgement
 
 publish_cli = typer.Typer(help="Publish schedules and import published ones.")
 import_cli = typer.Typer(
@@ -41,6 +44,20 @@ def _warn(text: str) -> None:
     from solver.cli import err
 
     err.print(text, markup=False)
+
+
+def _refuse_broken(schedule: Path, verdict: Judgement, force: bool, nothing_written: str) -> None:
+    """Say which hard rules the schedule breaks; without --force, stop there (exit EXIT_BROKEN)."""
+    if not verdict.hard:
+        return
+    _warn(f"{schedule} breaks {len(verdict.hard)} hard rule(s):")
+    for v in verdict.hard[:MAX_SHOWN]:
+        _warn(f"  - {v.rule}: {v.message}")
+    if len(verdict.hard) > MAX_SHOWN:
+        _warn(f"  … and {len(verdict.hard) - MAX_SHOWN} more")
+    if not force:
+        _warn(nothing_written)
+        raise typer.Exit(EXIT_BROKEN)
 
 
 @publish_cli.command()
@@ -101,16 +118,8 @@ def export(
         problem = load_problem(inputs)
         solved = read_schedule(schedule, problem)
         verdict = judge(problem, solved, config)
-        if verdict.hard:
-            _warn(f"{schedule} breaks {len(verdict.hard)} hard rule(s):")
-            for v in verdict.hard[:MAX_SHOWN]:
-                _warn(f"  - {v.rule}: {v.message}")
-            if len(verdict.hard) > MAX_SHOWN:
-                _warn(f"  … and {len(verdict.hard) - MAX_SHOWN} more")
-            if not force:
-                _warn("Nothing was published; fix the schedule (salle check says the same), or publish it anyway "
-                      "with --force.")
-                raise typer.Exit(EXIT_BROKEN)
+        _refuse_broken(schedule, verdict, force, "Nothing was published; fix the schedule (salle check says the "
+                                                 "same), or publish it anyway with --force.")
         files = render_publications(problem, solved, timezone=conf.timezone or DEFAULT_TIMEZONE,
                                     title=conf.title or "Programme", acronym=conf.acronym or "",
                                     base_url=conf.base_url, failures=missed, locale=conf.locale,
@@ -200,13 +209,8 @@ def _export_cosplib(schedule: Path, out: Path, inputs: Path | None, constraints:
         problem = load_problem(inputs)
         solved = read_schedule(schedule, problem)
         verdict = judge(problem, solved, config)
-        if verdict.hard:
-            _warn(f"{schedule} breaks {len(verdict.hard)} hard rule(s):")
-            for v in verdict.hard[:MAX_SHOWN]:
-                _warn(f"  - {v.rule}: {v.message}")
-            if not force:
-                _warn("Nothing was written; fix the schedule, or write it anyway with --force.")
-                raise typer.Exit(EXIT_BROKEN)
+        _refuse_broken(schedule, verdict, force, "Nothing was written; fix the schedule, or write it anyway with "
+                                                 "--force.")
         content = solution_workbook(problem, solved, library_names(inputs))
         write_atomically({target: content})
     except InputError as exc:
