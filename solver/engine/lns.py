@@ -62,13 +62,8 @@ class LargeNeighbourhoodSearch:
         self.rng = random.Random(seed)
         self.seed = seed
         self.rooms_per_session = rooms_per_session or len(problem.rooms)
-        # repairing (only the hard rules a construction may break count, made soft): neighbourhoods also aim at
-        # their violations, found by the rules' judges every few steps
-        # so do they on conferences cut into blocks, where a penalty often needs room-blocks exchanged whole
-        blocks = any(t.block for t in problem.slots)
-        self.aiming = repairing or blocks
-        self.hoods = Neighbourhoods(problem, candidates,
-                                    [rc.name for rc in config.enabled if not rc.settings.hard] if self.aiming else [])
+        self.hoods = Neighbourhoods(problem, candidates, [rc.name for rc in config.enabled if not rc.settings.hard],
+                                    repairing)
         self._judged_at: tuple[dict[str, Key], int] | None = None  # the schedule hoods.penalties describe
         self.kinds = self.hoods.kinds
         self.scores = [1.0] * len(self.kinds)
@@ -149,7 +144,7 @@ class LargeNeighbourhoodSearch:
         if unplaced and rng.random() < 0.8:  # repairing: make room for a session left out
             k, freed = -1, self.hoods.around(rng, size, rng.choice(unplaced), board)
         else:
-            if self.aiming:
+            if self.hoods.aiming:
                 self._judge_penalties(incumbent)
             for _ in range(5):  # a kind may find nothing to free (a rule without violations): it is drawn less
                 k = rng.choices(range(len(self.kinds)), weights=self.scores)[0]

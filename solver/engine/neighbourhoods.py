@@ -22,11 +22,12 @@ Neighbourhood = Callable[[random.Random, int], set[str]]
 
 
 class Neighbourhoods:
-    def __init__(self, problem: Problem, candidates: Candidates, aim_at: Iterable[str] = ()) -> None:
+    def __init__(self, problem: Problem, candidates: Candidates, soft_rules: Iterable[str] = (),
+                 repairing: bool = False) -> None:
         self.problem = problem
         self.candidates = candidates
         self.current: dict[str, Key] = {}  # the schedule the neighbourhoods are drawn around
-        # the current schedule's penalties per rule of `aim_at`: (amount, the sessions concerned), kept up to date
+        # the current schedule's penalties per soft rule aimed at: (amount, the sessions concerned), kept up to date
         # by the search
         self.penalties: dict[str, list[tuple[int, tuple[str, ...]]]] = {}
         self.by_track: dict[str, list[str]] = defaultdict(list)
@@ -50,9 +51,12 @@ class Neighbourhoods:
         if self.speakers:
             self.kinds.append(("speakers", self._speakers))
         self.blocks = any(t.block for t in problem.slots)
+        # neighbourhoods aim at the soft rules' penalties while repairing (only the hard rules a construction may
+        # break count, made soft) and on conferences cut into blocks (a penalty often needs room-blocks exchanged)
+        self.aiming = repairing or self.blocks
         if self.blocks:
             self.kinds.append(("room-blocks", self._room_blocks))
-        for rule in aim_at:
+        for rule in soft_rules if self.aiming else ():
             self.kinds.append((f"{rule} penalty", partial(self._penalty, rule)))
 
     def _penalty(self, rule: str, rng: random.Random, n: int) -> set[str]:
