@@ -76,9 +76,7 @@ class Neighbourhoods:
         """The (room, block) cells of `core` whole, and whole cells of the same blocks in other rooms and of the
         blocks the core sessions would cost least in: what an exchange of room-blocks between tracks needs."""
         problem = self.problem
-        cells: dict[tuple[str, str], list[str]] = defaultdict(list)
-        for sid, key in self.current.items():
-            cells[(key[1], problem.block_of(problem.slot[key[2]]))].append(sid)
+        cells = self._cells()
         mine = {(self.current[s][1], problem.block_of(problem.slot[self.current[s][2]])) for s in core
                 if s in self.current}
         out = {sid for cell in mine for sid in cells[cell]}
@@ -120,12 +118,17 @@ class Neighbourhoods:
             chosen = chosen[start: start + n]
         return set(chosen)
 
-    def _room_blocks(self, rng: random.Random, n: int) -> set[str]:
-        """Every session of a few (room, block) cells, so that CP-SAT can exchange their contents whole (what a
-        track in a room-block needs: moving one of its sessions alone breaks the track's use of the block)."""
+    def _cells(self) -> dict[tuple[str, str], list[str]]:
+        """The current schedule's sessions by (room, block)."""
         cells: dict[tuple[str, str], list[str]] = defaultdict(list)
         for sid, key in self.current.items():
             cells[(key[1], self.problem.block_of(self.problem.slot[key[2]]))].append(sid)
+        return cells
+
+    def _room_blocks(self, rng: random.Random, n: int) -> set[str]:
+        """Every session of a few (room, block) cells, so that CP-SAT can exchange their contents whole (what a
+        track in a room-block needs: moving one of its sessions alone breaks the track's use of the block)."""
+        cells = self._cells()
         order = sorted(cells)
         rng.shuffle(order)
         out: set[str] = set()
