@@ -24,7 +24,7 @@ from solver.engine import Result as EngineResult
 from solver.engine import SolveOptions
 from solver.errors import InputError, Issue
 from solver.inputs import Problem, load_problem
-from solver.outputs.tables import ASSIGNMENT_COLUMNS, assignment_rows
+from solver.publish.tables import ASSIGNMENT_COLUMNS, assignment_rows
 
 if TYPE_CHECKING:
     import pandas as pd

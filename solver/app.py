@@ -14,10 +14,8 @@ from solver.inputs import Problem, load_problem_with_warnings
 from solver.inputs.assignments import read_previous, read_schedule
 from solver.inputs.conference import DEFAULT_TIMEZONE, ConferenceFile, load_conference
 from solver.judge import Judgement, judge
-from solver.outputs import write_outputs
-from solver.outputs.atomic import check_out_folder, write_atomically
-from solver.outputs.report import report_csv, report_markdown
-from solver.outputs.summary import SUMMARY, summary_json
+from solver.publish import REPORT_FILES, RunFacts, publish, render_report
+from solver.publish.atomic import check_out_folder, write_atomically
 from solver.rules import EVERY_SESSION
 from solver.schedule import Assignment, Schedule
 
@@ -151,9 +149,8 @@ def run_solve(inputs: Path, constraints: list[Path] | None, out: Path, options: 
     INPUTS/conference.yaml gives the time zone, locale, title… that `timezone`, `locale` and `conference` (its
     non-empty fields) do not."""
     conf = with_conference(inputs, conference, timezone=timezone, locale=locale)
-    timezone, locale = conf.timezone or DEFAULT_TIMEZONE, conf.locale
-    check_timezone(timezone)
-    check_locale(locale)
+    check_timezone(conf.timezone or DEFAULT_TIMEZONE)
+    check_locale(conf.locale)
     applied = resolve_constraints(constraints, inputs)
     check_out_folder(out, [inputs, previous, *applied])  # before any work: --out must not hold what is read
     config = load_config(applied)
@@ -187,9 +184,9 @@ def run_solve(inputs: Path, constraints: list[Path] | None, out: Path, options: 
                                   penalties={k: v for k, v in run.judgement.penalties.items() if v})
     assert result.schedule is not None
     failures: list[str] = []
-    run.written = write_outputs(problem, result.schedule, out, config, run.judgement, result.objective,
-                                result.bound, timezone, failures=failures, locale=locale, result=result,
-                                unscheduled=list(run.unscheduled), moved=list(run.moved), conference=conf)
+    facts = RunFacts("solve", result.objective, result.bound, result, tuple(run.unscheduled), tuple(run.moved))
+    run.written = publish(problem, result.schedule, config, run.judgement, out, facts, conference=conf,
+                          failures=failures)
     run.warnings += [Issue(str(out), sentence) for sentence in failures]
     return run
 
@@ -239,18 +236,14 @@ def run_check(inputs: Path, schedule_file: Path, constraints: list[Path] | None,
     applied = resolve_constraints(constraints, inputs)
     if report_dir is not None:
         check_out_folder(report_dir, [inputs, schedule_file, *applied],
-                         writes=[report_dir / "report.md", report_dir / "report.csv", report_dir / SUMMARY])
+                         writes=[report_dir / name for name in REPORT_FILES])
     config = load_config(applied)
     problem, _ = load_problem_with_warnings(inputs)
     schedule = read_schedule(schedule_file, problem)
     verdict = judge(problem, schedule, config)
     if report_dir is not None:
-        files: dict[Path, str | bytes] = {report_dir / "report.md": report_markdown(config, verdict),
-                                          report_dir / "report.csv": report_csv(config, verdict)}
-        files[report_dir / SUMMARY] = summary_json(command="check", problem=problem, schedule=schedule,
-                                                   config=config, verdict=verdict, out=report_dir, files=list(files),
-                                                   conference=conf)
-        write_atomically(files)
+        write_atomically(render_report(problem, schedule, config, verdict, report_dir, RunFacts("check"),
+                                       conference=conf))
     return config, verdict
 
 

@@ -30,9 +30,9 @@ from solver.config import Config, load_config
 from solver.engine import SolveOptions, Status
 from solver.errors import InputError, Issue, SalleError
 from solver.inputs import load_problem_with_warnings
-from solver.outputs.atomic import write_atomically
-from solver.outputs.summary import constraint_files_line
-from solver.outputs.tables import assignment_rows
+from solver.publish.atomic import write_atomically
+from solver.publish.summary import constraint_files_line
+from solver.publish.tables import assignment_rows
 from solver.rules import REGISTRY
 from solver.rules.catalogue import default_mode, markdown_table
 

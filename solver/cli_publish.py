@@ -103,10 +103,10 @@ def export(
     from solver.inputs.assignments import read_schedule
     from solver.inputs.conference import DEFAULT_TIMEZONE
     from solver.judge import judge
-    from solver.outputs.atomic import check_out_folder, write_atomically
-    from solver.outputs.report import report_rows
-    from solver.outputs.summary import constraint_files_line
     from solver.publish import render_publications
+    from solver.publish.atomic import check_out_folder, write_atomically
+    from solver.publish.report import report_rows
+    from solver.publish.summary import constraint_files_line
 
     missed: list[str] = []
     try:
@@ -198,7 +198,7 @@ def _export_cosplib(schedule: Path, out: Path, inputs: Path | None, constraints:
     from solver.inputs import load_problem
     from solver.inputs.assignments import read_schedule
     from solver.judge import judge
-    from solver.outputs.atomic import write_atomically
+    from solver.publish.atomic import write_atomically
     from solver.publish.cosplib import solution_workbook
 
     if inputs is None:

@@ -13,7 +13,7 @@ from pathlib import Path
 from solver.inputs import Problem
 from solver.inputs.assignments import open_table
 from solver.inputs.values import format_time
-from solver.outputs.tables import to_csv
+from solver.publish.tables import to_csv
 
 CHANGE_COLUMNS = ("speaker_id", "name", "session_id", "title", "old_day", "old_time", "old_room", "new_day",
                   "new_time", "new_room")

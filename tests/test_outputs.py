@@ -7,9 +7,9 @@ import pytest
 from solver.app import run_solve
 from solver.engine import SolveOptions
 from solver.errors import OutputError
-from solver.outputs import atomic
-from solver.outputs.atomic import write_atomically
-from solver.outputs.tables import ASSIGNMENT_COLUMNS, neutralize
+from solver.publish import atomic
+from solver.publish.atomic import write_atomically
+from solver.publish.tables import ASSIGNMENT_COLUMNS, neutralize
 from tests.conftest import ROOT
 
 

@@ -18,7 +18,7 @@ from solver.publish.workbook.layout import sheet_title
 from solver.schedule import Assignment, Schedule
 from tests.publish_cases import english, seed
 
-REPORT = [  # two rows of a score report (solver.outputs.report.report_rows)
+REPORT = [  # two rows of a score report (solver.publish.report.report_rows)
     {"rule": "room_capacity", "mode": "hard", "weight": "0", "amount": "15", "penalty": "",
      "sessions": "S2", "message": "S2 expects 25 in Room two (10 seats): 15 short"},
     {"rule": "capacity_fit", "mode": "soft", "weight": "1", "amount": "10", "penalty": "10",

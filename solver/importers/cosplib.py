@@ -35,7 +35,7 @@ from solver.importers.xlsx import opened
 from solver.inputs.records import MAX_PENALTY
 from solver.inputs.timezones import parse_timezone
 from solver.inputs.values import MAX_WEIGHT, format_time
-from solver.outputs.atomic import write_atomically
+from solver.publish.atomic import write_atomically
 
 SHEETS = ("parameters", "submissions", "tracks", "sessions", "rooms", "tracks_sessions|penalty",
           "tracks_rooms|penalty", "similar tracks", "sessions_rooms|penalty")

@@ -14,7 +14,7 @@ from solver.inputs import Problem, load_problem
 from solver.inputs.assignments import read_schedule
 from solver.inputs.records import Room, Session, Slot, Speaker, Unavailability
 from solver.inputs.table import neutralize
-from solver.outputs.atomic import check_out_folder, write_atomically
+from solver.publish.atomic import check_out_folder, write_atomically
 from solver.schedule import Schedule
 
 ASSIGNMENTS = "assignments.csv"

@@ -30,7 +30,7 @@ from solver.importers.folder import ASSIGNMENTS, CONTRACT, Imported, Table, writ
 from solver.importers.frab_read import CONFERENCE_KEYS, Person, Published, Talk, read_published
 from solver.inputs.conference import CONFERENCE, ConferenceFile, conference_yaml
 from solver.inputs.values import format_time
-from solver.outputs.atomic import write_atomically
+from solver.publish.atomic import write_atomically
 
 __all__ = ["CONFERENCE_KEYS", "DEFAULT_ATTENDANCE", "DEFAULT_CAPACITY", "import_frab", "read_published",
            "to_tables"]

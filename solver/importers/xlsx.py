@@ -29,7 +29,7 @@ from solver.importers.labels import column_key, sheet_key
 from solver.importers.xlsx_rules import rules_yaml
 from solver.inputs.conference import CONFERENCE, ConferenceFile, conference_yaml
 from solver.inputs.values import format_time
-from solver.outputs.atomic import write_atomically
+from solver.publish.atomic import write_atomically
 
 REQUIRED = ("rooms", "slots", "sessions", "speakers")
 MAX_WORKBOOK_BYTES = 20 * 1024 * 1024

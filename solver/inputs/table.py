@@ -6,7 +6,7 @@ message can point at `file:row: column`.
 
 What a file cannot do to the reader: be larger than `MAX_FILE_BYTES`, hold a cell longer than the csv module's
 field limit, repeat a column name, or slip a control character, a Unicode non-character or a byte that is not
-UTF-8 into a cell: each is one message naming the file, row and column. Cells that `solver.outputs.tables`
+UTF-8 into a cell: each is one message naming the file, row and column. Cells that `solver.publish.tables`
 neutralized against spreadsheet formulas (`'=S8`) are read back as written (`=S8`), so every id salle writes
 round-trips.
 """

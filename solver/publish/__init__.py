@@ -1,10 +1,16 @@
-"""Publishing a solved schedule everywhere a conference needs it, all from one `Problem` and `Schedule`.
+"""Every file salle writes about a schedule, rendered from one schedule view, and the writing of them.
 
-`render_publications` returns every file as `relative path -> content`; the caller writes them atomically
-(solver.outputs.atomic.write_atomically). Nothing here touches the disk.
+`render_all` renders every file of a run (`salle solve`, `salle export`, the desk's Save: the same files, from
+the same code) and `publish` writes them atomically into the output folder (solver.publish.files);
+`render_report` the report files alone (`salle check --out`); `render_publications` the publications alone
+(solver.publish.publications). The atomic writer is solver.publish.atomic; texts, dates and times in the
+conference's language come from solver.publish.locale.
 
 | file | for whom |
 |---|---|
+| `assignments.csv` | scripts and `salle check`: one row per session (solver.publish.tables) |
+| `report.md`, `report.csv` | the judge's score report (solver.publish.report) |
+| `summary.json` | scripts: the run in figures (solver.publish.summary) |
 | `timetable.html` | attendees: a table per day (a list on phones), rooms across, time down, filters, printable |
 | `timetable-organizers.html` | the same with seats and expected attendance |
 | `programme.md`, `programme.html` | the programme, rooms filled in, sessions without a time at the end |
@@ -16,82 +22,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Callable, Iterable, Mapping
+from solver.publish.files import REPORT_FILES, RunFacts, publish, render_all, render_report
+from solver.publish.publications import check_timezone, render_publications
+from solver.publish.view import Conference
+from solver.publish.workbook import Report
 
-from solver.config import Config
-from solver.errors import clip
-from solver.inputs import Problem
-from solver.publish.frab import schedule_xml
-from solver.publish.frab_json import schedule_json
-from solver.publish.lists import door_lists, speakers_csv
-from solver.publish.pages import render_pages
-from solver.publish.view import Conference, entries, file_names
-from solver.publish.workbook import Report, schedule_xlsx
-from solver.schedule import Schedule
-
-__all__ = ["Conference", "Report", "render_publications"]
-
-
-def render_publications(
-    problem: Problem,
-    schedule: Schedule,
-    *,
-    timezone: str = "America/Toronto",
-    report: Report | None = None,
-    title: str = "Programme",
-    acronym: str = "",
-    base_url: str | None = None,
-    locale: str | None = None,
-    pending: Iterable[str] | None = None,
-    previous: Mapping[str, tuple[str, str]] | None = None,
-    sequences: Mapping[str, int] | None = None,
-    stamp: dt.datetime | None = None,
-    failures: list[str] | None = None,
-    config: Config | None = None,
-) -> dict[str, str | bytes]:
-    """Every publication of `schedule`, keyed by its path relative to the output folder.
-
-    `timezone` is an IANA name (the conference's local time); `report` is the score report (rows of
-    rule/amount/penalty…) added to the workbook when given; `title`, `acronym` and `base_url` name the
-    conference in the HTML pages, calendars and frab files. `locale`, `pending`, `previous`, `sequences` and
-    `stamp` go to solver.publish.pages.render_pages (language, sessions announced without a time, calendar
-    SEQUENCE and DTSTAMP). Raises ValueError for an unknown time zone or locale. With a `failures` list, a
-    format whose renderer fails is left out and named there, and every other file is still returned. `config`
-    (the rules applied) fills the workbook's Rules sheet (default: the catalogue's defaults).
-    """
-    conf = Conference(title=title, acronym=acronym, timezone=check_timezone(timezone), base_url=base_url)
-    items = entries(problem, schedule)
-    makers: dict[str, Callable[[], Mapping[str, str | bytes]]] = {
-        "schedule.xml": lambda: {"schedule.xml": schedule_xml(problem, items, conf, locale=locale, pending=pending)},
-        "schedule.json": lambda: {"schedule.json": schedule_json(problem, items, conf, locale=locale,
-                                                                pending=pending)},
-        "schedule.xlsx": lambda: {"schedule.xlsx": schedule_xlsx(problem, schedule, items, report, conf=conf,
-                                                                 locale=locale, config=config, pending=pending)},
-        "speakers.csv": lambda: {"speakers.csv": speakers_csv(problem, items)},
-        "rooms/*.csv": lambda: door_lists(problem, items, file_names([r.room_id for r in problem.rooms])),
-        "pages and calendars": lambda: render_pages(problem, items, conf, locale=locale, pending=pending,
-                                                    previous=previous, sequences=sequences, stamp=stamp),
-    }
-    files: dict[str, str | bytes] = {}
-    for what, make in makers.items():
-        if failures is None:
-            files.update(make())
-            continue
-        try:
-            files.update(make())
-        except Exception as exc:  # a bug in one format must not lose the others: say which, write the rest
-            failures.append(f"{what} could not be rendered ({type(exc).__name__}: {clip(str(exc), 200)}); "
-                            "the other files were written")
-    return files
-
-
-def check_timezone(name: str) -> str:
-    """`name` if it is an IANA time zone (America/Toronto), else ValueError."""
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(f"unknown time zone '{name}' (expected an IANA name such as America/Toronto)") from None
-    return name
+__all__ = ["REPORT_FILES", "Conference", "Report", "RunFacts", "check_timezone", "publish", "render_all",
+           "render_publications", "render_report"]

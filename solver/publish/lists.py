@@ -1,13 +1,13 @@
 """What the logistics staff print: one door list per room (`rooms/<room>.csv`) and `speakers.csv`.
 
-Every cell is neutralized (solver.outputs.tables.neutralize) so a spreadsheet never runs them as formulas.
+Every cell is neutralized (solver.publish.tables.neutralize) so a spreadsheet never runs them as formulas.
 """
 
 from __future__ import annotations
 
 from solver.inputs import Problem
 from solver.inputs.values import format_time
-from solver.outputs.tables import to_csv
+from solver.publish.tables import to_csv
 from solver.publish.view import Entry, by_room_id, by_speaker_id
 
 DOOR_COLUMNS = ("day", "start", "end", "session_id", "title", "speakers", "track", "attendance", "capacity")

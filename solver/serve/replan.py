@@ -19,7 +19,7 @@ from solver.errors import SalleError
 from solver.explain import explain
 from solver.inputs import Problem
 from solver.judge import judge
-from solver.outputs.tables import assignments_csv
+from solver.publish.tables import assignments_csv
 from solver.schedule import Assignment, Schedule
 from solver.serve.incremental import Place
 

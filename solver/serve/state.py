@@ -18,10 +18,10 @@ from solver.config import Config, load_config
 from solver.errors import InputError, Issue
 from solver.inputs import Problem, load_problem_with_warnings
 from solver.inputs.assignments import read_schedule
-from solver.inputs.conference import DEFAULT_TIMEZONE, ConferenceFile
+from solver.inputs.conference import ConferenceFile
 from solver.judge import Judgement
-from solver.outputs import write_outputs
-from solver.outputs.atomic import check_out_folder, write_atomically
+from solver.publish import RunFacts, publish
+from solver.publish.atomic import check_out_folder, write_atomically
 from solver.schedule import Schedule
 from solver.serve.incremental import LiveJudge, Place
 from solver.serve.rulesfile import updated_constraints
@@ -57,7 +57,6 @@ class Shared:
         self.inputs, self.out = inputs, out
         self.constraints_given = constraints
         self.conference: ConferenceFile = with_conference(inputs)
-        self.timezone = self.conference.timezone or DEFAULT_TIMEZONE
         self.applied = resolve_constraints(constraints, inputs)
         self.config: Config = load_config(self.applied)
         self.problem: Problem
@@ -110,9 +109,8 @@ class Shared:
                 self.config = Config(config.rules, check.files)
                 config = self.config
             failures: list[str] = []
-            written += write_outputs(self.problem, schedule, self.out, config, verdict, objective, None,
-                                     self.timezone, failures=failures, locale=self.conference.locale,
-                                     conference=self.conference)
+            written += publish(self.problem, schedule, config, verdict, self.out, RunFacts("solve", objective),
+                               conference=self.conference, failures=failures)
             self.saved = Saved({a.session_id: (a.room_id, a.slot_id) for a in schedule.assignments},
                                self.saved.version + 1, _digest(self.out / ASSIGNMENTS))
             self._start = None

@@ -16,9 +16,9 @@ from solver.inputs import Problem, load_problem
 from solver.inputs.assignments import read_schedule
 from solver.inputs.table import neutralize, unneutralize
 from solver.inputs.values import parse_int
-from solver.outputs.atomic import check_out_folder, write_atomically
-from solver.outputs.tables import assignments_csv
 from solver.publish import render_publications
+from solver.publish.atomic import check_out_folder, write_atomically
+from solver.publish.tables import assignments_csv
 from solver.publish.view import file_names, md_text
 from solver.schedule import Assignment, Schedule
 from tests.robustness.cases import base
@@ -84,7 +84,7 @@ def test_same_room_names_are_refused_by_the_reader(tmp_path: Path) -> None:
 
 def test_a_failing_publication_does_not_lose_the_others(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Defect 8: the workbook writer breaking leaves every other file, and says which one is missing."""
-    import solver.publish as publish
+    import solver.publish.publications as publish
 
     def broken(*args: object, **options: object) -> bytes:
         raise ValueError("boom")
@@ -99,20 +99,22 @@ def test_a_failing_publication_does_not_lose_the_others(tmp_path: Path, monkeypa
         render_publications(problem, Schedule((Assignment("S1", "R1", "T1"),)))
 
 
-def test_write_outputs_logs_a_missing_publication(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                  caplog: pytest.LogCaptureFixture) -> None:
+def test_publish_logs_a_missing_publication(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                            caplog: pytest.LogCaptureFixture) -> None:
     """Defect 8: solve's writer writes assignments.csv and the rest, and warns about the broken format."""
-    import solver.publish as publish
+    import solver.publish.publications as publish
     from solver.config import default_config
     from solver.judge import judge
-    from solver.outputs import write_outputs
+    from solver.publish import RunFacts
+    from solver.publish import publish as write
 
     monkeypatch.setattr(publish, "schedule_xlsx", lambda *a, **k: 1 / 0)
     problem = load_problem(base(tmp_path))
     schedule = Schedule((Assignment("S1", "R1", "T1"), Assignment("S2", "R2", "T2")))
     config = default_config()
     with caplog.at_level(logging.WARNING, logger="salle"):
-        written = write_outputs(problem, schedule, tmp_path / "out", config, judge(problem, schedule, config))
+        written = write(problem, schedule, config, judge(problem, schedule, config), tmp_path / "out",
+                        RunFacts("solve"))
     names = {p.name for p in written}
     assert "assignments.csv" in names and "schedule.json" in names and "schedule.xlsx" not in names
     assert "schedule.xlsx could not be rendered (ZeroDivisionError" in caplog.text
@@ -203,7 +205,7 @@ def test_markdown_text_is_literal() -> None:
 SIGNAL_MIDWAY = """
 import os, signal, sys
 from pathlib import Path
-from solver.outputs import atomic
+from solver.publish import atomic
 
 folder = Path(sys.argv[1])
 real, calls = os.replace, [0]

@@ -27,9 +27,9 @@ from solver.importers.labels import COLUMNS, SHEETS, label
 from solver.inputs import Problem
 from solver.inputs.records import Record, Room, Session, Slot, Speaker, Unavailability
 from solver.inputs.values import parse_time
-from solver.outputs.tables import ASSIGNMENT_COLUMNS, assignment_rows
 from solver.publish.locale import Texts, resolve_locale
 from solver.publish.programme import unscheduled
+from solver.publish.tables import ASSIGNMENT_COLUMNS, assignment_rows
 from solver.publish.view import Conference, Entry
 from solver.publish.workbook.cells import ENGLISH, FRENCH, Sheets, _cell, clock, record_row, reproducible, score_cell
 from solver.publish.workbook.grid import faults, write_grid
@@ -96,7 +96,7 @@ def schedule_xlsx(problem: Problem, schedule: Schedule, items: list[Entry], repo
                   conf: Conference | None = None, locale: str | None = None, config: Config | None = None,
                   pending: Iterable[str] | None = None) -> bytes:
     """The workbook's bytes (the same schedule gives the same bytes). `report` is the score report's rows
-    (solver.outputs.report.report_rows) that colour the grids; `config` the rules the Rules sheet lists
+    (solver.publish.report.report_rows) that colour the grids; `config` the rules the Rules sheet lists
     (default: the catalogue's defaults); `pending` the sessions to list as to be scheduled (default: every
     session the schedule does not place); `locale` as for the pages (default: the conference's language)."""
     texts = resolve_locale(problem, locale)

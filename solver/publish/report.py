@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from solver.config import Config
 from solver.judge import Judgement
-from solver.outputs.tables import to_csv
+from solver.publish.tables import to_csv
 
 REPORT_COLUMNS = ("rule", "mode", "weight", "amount", "penalty", "sessions", "message")
 

@@ -1,0 +1,87 @@
+"""The publications of a solved schedule, all rendered from one schedule view (solver.publish.view.entries).
+
+`render_publications` returns every file as `relative path -> content` (the table in solver.publish); nothing
+here touches the disk: solver.publish.files adds the run's own files and writes them all at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping
+
+from solver.config import Config
+from solver.errors import clip
+from solver.inputs import Problem
+from solver.publish.frab import schedule_xml
+from solver.publish.frab_json import schedule_json
+from solver.publish.lists import door_lists, speakers_csv
+from solver.publish.pages import render_pages
+from solver.publish.view import Conference, entries, file_names
+from solver.publish.workbook import Report, schedule_xlsx
+from solver.schedule import Schedule
+
+__all__ = ["check_timezone", "render_publications"]
+
+
+def render_publications(
+    problem: Problem,
+    schedule: Schedule,
+    *,
+    timezone: str = "America/Toronto",
+    report: Report | None = None,
+    title: str = "Programme",
+    acronym: str = "",
+    base_url: str | None = None,
+    locale: str | None = None,
+    pending: Iterable[str] | None = None,
+    previous: Mapping[str, tuple[str, str]] | None = None,
+    sequences: Mapping[str, int] | None = None,
+    stamp: dt.datetime | None = None,
+    failures: list[str] | None = None,
+    config: Config | None = None,
+) -> dict[str, str | bytes]:
+    """Every publication of `schedule`, keyed by its path relative to the output folder.
+
+    `timezone` is an IANA name (the conference's local time); `report` is the score report (rows of
+    rule/amount/penalty…) added to the workbook when given; `title`, `acronym` and `base_url` name the
+    conference in the HTML pages, calendars and frab files. `locale`, `pending`, `previous`, `sequences` and
+    `stamp` go to solver.publish.pages.render_pages (language, sessions announced without a time, calendar
+    SEQUENCE and DTSTAMP). Raises ValueError for an unknown time zone or locale. With a `failures` list, a
+    format whose renderer fails is left out and named there, and every other file is still returned. `config`
+    (the rules applied) fills the workbook's Rules sheet (default: the catalogue's defaults).
+    """
+    conf = Conference(title=title, acronym=acronym, timezone=check_timezone(timezone), base_url=base_url)
+    items = entries(problem, schedule)
+    makers: dict[str, Callable[[], Mapping[str, str | bytes]]] = {
+        "schedule.xml": lambda: {"schedule.xml": schedule_xml(problem, items, conf, locale=locale, pending=pending)},
+        "schedule.json": lambda: {"schedule.json": schedule_json(problem, items, conf, locale=locale,
+                                                                pending=pending)},
+        "schedule.xlsx": lambda: {"schedule.xlsx": schedule_xlsx(problem, schedule, items, report, conf=conf,
+                                                                 locale=locale, config=config, pending=pending)},
+        "speakers.csv": lambda: {"speakers.csv": speakers_csv(problem, items)},
+        "rooms/*.csv": lambda: door_lists(problem, items, file_names([r.room_id for r in problem.rooms])),
+        "pages and calendars": lambda: render_pages(problem, items, conf, locale=locale, pending=pending,
+                                                    previous=previous, sequences=sequences, stamp=stamp),
+    }
+    files: dict[str, str | bytes] = {}
+    for what, make in makers.items():
+        if failures is None:
+            files.update(make())
+            continue
+        try:
+            files.update(make())
+        except Exception as exc:  # a bug in one format must not lose the others: say which, write the rest
+            failures.append(f"{what} could not be rendered ({type(exc).__name__}: {clip(str(exc), 200)}); "
+                            "the other files were written")
+    return files
+
+
+def check_timezone(name: str) -> str:
+    """`name` if it is an IANA time zone (America/Toronto), else ValueError."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown time zone '{name}' (expected an IANA name such as America/Toronto)") from None
+    return name
