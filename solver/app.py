@@ -247,6 +247,67 @@ def run_check(inputs: Path, schedule_file: Path, constraints: list[Path] | None,
     return config, verdict
 
 
+class BrokenSchedule(SalleError):
+    """The schedule to publish breaks a hard rule, and `force` was not given: nothing was written."""
+
+    def __init__(self, schedule: Path, verdict: Judgement) -> None:
+        super().__init__(f"{schedule} breaks {len(verdict.hard)} hard rule(s)")
+        self.schedule, self.verdict = schedule, verdict
+
+
+@dataclass
+class ExportRun:
+    problem: Problem
+    config: Config
+    verdict: Judgement  # hard violations only with `force`
+    written: list[Path] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)  # publications that could not be rendered, in sentences
+
+
+def run_export(inputs: Path, schedule_file: Path, out: Path, constraints: list[Path] | None, force: bool = False,
+               **options: str | None) -> ExportRun:
+    """Judge a schedule file, then write every file of a run into `out` as `run_solve` does (solver.publish:
+    assignments.csv, report.md, report.csv, the publications, summary.json with command "export").
+
+    A schedule that breaks a hard rule raises BrokenSchedule unless `force`. `options` (timezone, locale, title,
+    acronym, base_url) override INPUTS/conference.yaml."""
+    conf = with_conference(inputs, None, **options)
+    config = load_config(resolve_constraints(constraints, inputs))
+    check_timezone(conf.timezone or DEFAULT_TIMEZONE)
+    check_locale(conf.locale)
+    check_out_folder(out, [inputs], writes=[])  # a file, or the inputs folder: refused before any work
+    problem, _ = load_problem_with_warnings(inputs)
+    schedule = read_schedule(schedule_file, problem)
+    verdict = judge(problem, schedule, config)
+    if verdict.hard and not force:
+        raise BrokenSchedule(schedule_file, verdict)
+    run = ExportRun(problem, config, verdict)
+    run.written = publish(problem, schedule, config, verdict, out, RunFacts("export"), conference=conf,
+                          schedule_file=schedule_file, failures=run.failures)
+    return run
+
+
+def run_export_cosplib(schedule_file: Path, out: Path, inputs: Path | None, constraints: list[Path] | None,
+                       force: bool = False) -> tuple[Path, Judgement, dict[str, int]]:
+    """Judge a schedule file, then write CoSPLib's solution workbook (sheet `sol`); return where, the verdict
+    and its score in the library's terms. `inputs` defaults to the schedule's folder when it holds
+    sessions.csv, else inputs/; `out` is the workbook, or a folder for solution.xlsx."""
+    from solver.importers.cosplib import library_names, library_terms
+    from solver.publish.cosplib import solution_workbook
+
+    if inputs is None:
+        inputs = schedule_file.parent if (schedule_file.parent / "sessions.csv").is_file() else Path("inputs")
+    target = out if out.suffix.lower() == ".xlsx" else out / "solution.xlsx"
+    config = load_config(resolve_constraints(constraints, inputs))
+    problem, _ = load_problem_with_warnings(inputs)
+    schedule = read_schedule(schedule_file, problem)
+    verdict = judge(problem, schedule, config)
+    if verdict.hard and not force:
+        raise BrokenSchedule(schedule_file, verdict)
+    write_atomically({target: solution_workbook(problem, schedule, library_names(inputs))})
+    return target, verdict, library_terms(verdict.penalties)
+
+
 def run_explain(inputs: Path, constraints: list[Path] | None, time_limit: float) -> tuple[Problem, Explanation]:
     """Why no schedule meets every hard rule (empty findings when one does)."""
     config = load_config(resolve_constraints(constraints, inputs))

@@ -12,7 +12,9 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from solver.errors import InputError, Issue
+from solver import app as service
+from solver.errors import InputError
+from solver.publish.summary import constraint_files_line
 
 if TYPE_CHECKING:
     from solver.judge import Judgement
@@ -46,18 +48,13 @@ def _warn(text: str) -> None:
     err.print(text, markup=False)
 
 
-def _refuse_broken(schedule: Path, verdict: Judgement, force: bool, nothing_written: str) -> None:
-    """Say which hard rules the schedule breaks; without --force, stop there (exit EXIT_BROKEN)."""
-    if not verdict.hard:
-        return
+def _show_broken(schedule: Path, verdict: Judgement) -> None:
+    """Say which hard rules the schedule breaks."""
     _warn(f"{schedule} breaks {len(verdict.hard)} hard rule(s):")
     for v in verdict.hard[:MAX_SHOWN]:
         _warn(f"  - {v.rule}: {v.message}")
     if len(verdict.hard) > MAX_SHOWN:
         _warn(f"  … and {len(verdict.hard) - MAX_SHOWN} more")
-    if not force:
-        _warn(nothing_written)
-        raise typer.Exit(EXIT_BROKEN)
 
 
 @publish_cli.command()
@@ -92,51 +89,30 @@ def export(
 ) -> None:
     """Publish a schedule: timetable.html, programme.html, calendars, schedule.xml/json/xlsx, door lists.
 
-    The schedule is judged first: one that breaks a hard rule is refused (exit 2) unless --force.
+    Also assignments.csv, report.md/csv and summary.json: the same files as `salle solve` writes. The schedule
+    is judged first: one that breaks a hard rule is refused (exit 2) unless --force.
     `salle export cosplib --schedule FILE --out X.xlsx` writes CoSPLib's solution workbook instead."""
     if inputs == Path("cosplib") and not inputs.is_dir():
         _export_cosplib(schedule, out_dir, inputs_folder, constraints, force)
         return
-    from solver.app import check_locale, resolve_constraints, with_conference
-    from solver.config import load_config
-    from solver.inputs import load_problem
-    from solver.inputs.assignments import read_schedule
-    from solver.inputs.conference import DEFAULT_TIMEZONE
-    from solver.judge import judge
-    from solver.publish import render_publications
-    from solver.publish.atomic import check_out_folder, write_atomically
-    from solver.publish.report import report_rows
-    from solver.publish.summary import constraint_files_line
-
-    missed: list[str] = []
     try:
-        conf = with_conference(inputs, timezone=timezone, locale=locale, title=title, acronym=acronym,
-                               base_url=base_url)
-        config = load_config(resolve_constraints(constraints, inputs))
-        check_locale(conf.locale)
-        check_out_folder(out_dir, [inputs], writes=[])  # a file, or the inputs folder: refused before any work
-        problem = load_problem(inputs)
-        solved = read_schedule(schedule, problem)
-        verdict = judge(problem, solved, config)
-        _refuse_broken(schedule, verdict, force, "Nothing was published; fix the schedule (salle check says the "
-                                                 "same), or publish it anyway with --force.")
-        files = render_publications(problem, solved, timezone=conf.timezone or DEFAULT_TIMEZONE,
-                                    title=conf.title or "Programme", acronym=conf.acronym or "",
-                                    base_url=conf.base_url, failures=missed, locale=conf.locale,
-                                    report=report_rows(config, verdict), config=config)
-        targets = {out_dir / name: content for name, content in files.items()}
-        check_out_folder(out_dir, [schedule, *config.files], writes=targets)
-        written = write_atomically(targets)
+        run = service.run_export(inputs, schedule, out_dir, constraints, force, timezone=timezone, locale=locale,
+                                 title=title, acronym=acronym, base_url=base_url)
+    except service.BrokenSchedule as exc:
+        _show_broken(exc.schedule, exc.verdict)
+        _warn("Nothing was published; fix the schedule (salle check says the same), or publish it anyway with "
+              "--force.")
+        raise typer.Exit(EXIT_BROKEN) from None
     except InputError as exc:
         raise _fail(exc) from None
-    except ValueError as exc:
-        raise _fail(InputError([Issue("--timezone", str(exc))])) from None
-    for sentence in missed:
+    if run.verdict.hard:
+        _show_broken(schedule, run.verdict)
+    for sentence in run.failures:
         _warn(f"warning: {sentence}")
-    _say(constraint_files_line(config.files))
-    _say(f"wrote {len(written)} files into {out_dir}: " + ", ".join(
-        n for n in files if "/" not in n) + f", rooms/ ({len(problem.rooms)} rooms), speakers/ "
-        f"({len(problem.speakers)} speakers)")
+    _say(constraint_files_line(run.config.files))
+    _say(f"wrote {len(run.written)} files into {out_dir}: " + ", ".join(
+        p.name for p in run.written if p.parent == out_dir) + f", rooms/ ({len(run.problem.rooms)} rooms), "
+        f"speakers/ ({len(run.problem.speakers)} speakers)")
 
 
 @import_cli.command("frab")
@@ -192,30 +168,16 @@ def import_cosplib_command(
 def _export_cosplib(schedule: Path, out: Path, inputs: Path | None, constraints: list[Path] | None,
                     force: bool) -> None:
     """`salle export cosplib`: the schedule judged, its score in the library's terms, then sheet `sol` written."""
-    from solver.app import resolve_constraints
-    from solver.config import load_config
-    from solver.importers.cosplib import library_names, library_terms
-    from solver.inputs import load_problem
-    from solver.inputs.assignments import read_schedule
-    from solver.judge import judge
-    from solver.publish.atomic import write_atomically
-    from solver.publish.cosplib import solution_workbook
-
-    if inputs is None:
-        inputs = schedule.parent if (schedule.parent / "sessions.csv").is_file() else Path("inputs")
-    target = out if out.suffix.lower() == ".xlsx" else out / "solution.xlsx"
     try:
-        config = load_config(resolve_constraints(constraints, inputs))
-        problem = load_problem(inputs)
-        solved = read_schedule(schedule, problem)
-        verdict = judge(problem, solved, config)
-        _refuse_broken(schedule, verdict, force, "Nothing was written; fix the schedule, or write it anyway with "
-                                                 "--force.")
-        content = solution_workbook(problem, solved, library_names(inputs))
-        write_atomically({target: content})
+        target, verdict, terms = service.run_export_cosplib(schedule, out, inputs, constraints, force)
+    except service.BrokenSchedule as exc:
+        _show_broken(exc.schedule, exc.verdict)
+        _warn("Nothing was written; fix the schedule, or write it anyway with --force.")
+        raise typer.Exit(EXIT_BROKEN) from None
     except InputError as exc:
         raise _fail(exc) from None
-    terms = library_terms(verdict.penalties)
+    if verdict.hard:
+        _show_broken(schedule, verdict)
     _say(f"wrote {target}: score {verdict.total:,}" + (" (" + ", ".join(f"{k} {v:,}" for k, v in terms.items())
                                                        + ")" if terms else ""))
 
