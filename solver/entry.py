@@ -6,7 +6,7 @@ read or written yet, so the quiet exit is all there is to do. `salle solve` inst
 
 A usage error (an unknown option, a missing argument, a value of the wrong type, no command at all) exits
 `EXIT_USAGE` (64, BSD's EX_USAGE) with click's message: distinct from 2, "no schedule exists". Every other exit
-code is the command's own (see solver.cli).
+code is the command's own (see solver.cli.console).
 """
 
 from __future__ import annotations

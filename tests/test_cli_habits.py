@@ -13,7 +13,8 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 from solver import __version__
-from solver.cli import cli, rules_table
+from solver.cli import cli
+from solver.cli.rules import rules_table
 from solver.config import load_config
 from solver.entry import EXIT_USAGE, run
 from solver.rules import REGISTRY

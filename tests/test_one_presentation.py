@@ -1,7 +1,9 @@
-"""One presentation package (issue 12): `salle export` writes what `salle solve` writes, from the same code."""
+"""One presentation package (issue 12): `salle export` writes what `salle solve` writes, from the same code, and
+the command line is a package of command modules that never import the package back."""
 
 from __future__ import annotations
 
+import ast
 import json
 from pathlib import Path
 
@@ -56,3 +58,25 @@ def test_export_with_the_default_folders_leaves_its_schedule_as_it_is(tmp_path: 
     assert (out / "assignments.csv").read_text(encoding="utf-8") == mine
     assert (out / "report.md").is_file() and not (out / "rooms" / "gone.ics").exists()
     assert json.loads((out / "summary.json").read_text(encoding="utf-8"))["command"] == "export"
+
+
+def test_no_command_module_imports_the_cli_package_back() -> None:
+    """solver/cli/__init__.py assembles the commands; a command module importing it would make a cycle."""
+    package = ROOT / "solver" / "cli"
+    modules = sorted(p for p in package.glob("*.py") if p.name != "__init__.py")
+    assert {p.stem for p in modules} >= {"console", "solve", "check", "explain", "diff", "rules", "publish",
+                                         "imports", "serve"}
+    for path in modules:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                back = [a.name for a in node.names if a.name == "solver.cli"]
+            elif isinstance(node, ast.ImportFrom):
+                if node.level:  # relative: `from . import x` is the package itself, `from .console import` is not
+                    back = ["."] if node.module is None or node.level > 1 else []
+                elif node.module == "solver":
+                    back = [a.name for a in node.names if a.name == "cli"]
+                else:
+                    back = [node.module] if node.module == "solver.cli" else []
+            else:
+                continue
+            assert not back, f"{path.name}:{node.lineno} imports the solver.cli package back"

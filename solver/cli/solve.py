@@ -1,8 +1,7 @@
-"""The `salle` command: thin typer commands that parse options, call one function, and map errors to exits.
+"""`salle solve`: schedule every session, show the run as it goes and in a few lines, write every file.
 
-Exit codes: 0 done; 1 invalid input (or constraint file); 2 no schedule exists / the schedule breaks a rule;
-3 the time limit ran out before any schedule was found; 64 a usage error (solver.entry); 130 interrupted
-(Ctrl-C, SIGTERM) before any schedule.
+A live progress line while it works; Ctrl-C or SIGTERM once stops the search and keeps the best schedule,
+twice stops at once (nothing written); then the summary, the assignments table and what was written.
 """
 
 from __future__ import annotations
@@ -17,95 +16,31 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 import typer
-from rich import box
-from rich.console import Console
 from rich.live import Live
 from rich.table import Table
 from rich.text import Text
 
-from solver import __version__
 from solver import app as service
-from solver.cli_publish import publish_cli
-from solver.config import Config, load_config
+from solver.cli.console import (
+    EXIT_INPUT,
+    EXIT_INTERRUPTED,
+    EXIT_NO_SCHEDULE,
+    EXIT_TIMEOUT,
+    ConstraintsOpt,
+    InputsArg,
+    err,
+    fail_input,
+    out,
+)
 from solver.engine import SolveOptions, Status
 from solver.errors import InputError, Issue, SalleError
-from solver.inputs import load_problem_with_warnings
-from solver.publish.atomic import write_atomically
 from solver.publish.summary import constraint_files_line
 from solver.publish.tables import assignment_rows
 from solver.rules import REGISTRY
-from solver.rules.catalogue import default_mode, markdown_table
 
-EXIT_OK, EXIT_INPUT, EXIT_NO_SCHEDULE, EXIT_TIMEOUT, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 TABLE_ROWS = 60  # a bigger schedule is summarized in the terminal: the files have it all
 
-cli = typer.Typer(
-    name="salle",
-    help="Give every conference session a room and a time slot (OR-Tools CP-SAT).",
-    no_args_is_help=True,
-    add_completion=True,
-    pretty_exceptions_enable=False,
-)
-# Piped or captured output is never wrapped (one line per message, for grep and tests); on a terminal, rich
-# wraps at spaces so that no word is cut at the edge (see `_terminal`).
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
 
-
-def _terminal() -> None:
-    for console in (out, err):
-        console.soft_wrap = not console.is_terminal
-
-
-def _version(value: bool) -> None:
-    if value:
-        print(f"salle {__version__}")
-        raise typer.Exit()
-
-
-@cli.callback()
-def _main(
-    version: Annotated[bool | None, typer.Option("--version", callback=_version, is_eager=True,
-                                                 help="Print salle's version and exit.")] = None,
-) -> None:
-    """Give every conference session a room and a time slot (OR-Tools CP-SAT).
-
-    Exit codes: 0 done, 1 invalid input, 2 no schedule exists (or the schedule breaks a hard rule), 3 time limit
-    before any schedule, 64 usage error, 130 interrupted."""
-    _terminal()
-
-InputsArg = Annotated[Path, typer.Argument(help="Folder with rooms.csv, slots.csv, sessions.csv, speakers.csv.")]
-ConstraintsOpt = Annotated[
-    list[Path] | None,
-    typer.Option("--constraints", "-c", help="Constraint YAML file; repeat to layer (later wins). "
-                 "Default: constraints/default.yaml (from the current folder, else salle's copy); "
-                 "INPUTS/constraints.yaml, when present, is layered last."),
-]
-
-
-def _fail_input(exc: InputError) -> typer.Exit:
-    for issue in exc.issues:
-        err.print(str(issue), markup=False)
-    err.print(f"[red]{len(exc.issues)} problem(s) found; nothing was written.[/red]")
-    return typer.Exit(EXIT_INPUT)
-
-
-@cli.command()
-def validate(inputs: InputsArg = Path("inputs")) -> None:
-    """Check the input files: exit 0, or exit 1 with one line per problem (file:row: column: message)."""
-    try:
-        problem, warnings = load_problem_with_warnings(inputs)
-    except InputError as exc:
-        raise _fail_input(exc) from None
-    for w in warnings:
-        err.print(f"warning: {w}", markup=False)
-    out.print(
-        f"{inputs}: {len(problem.sessions)} sessions, {len(problem.rooms)} rooms, {len(problem.slots)} slots, "
-        f"{len(problem.speakers)} speakers, {len(problem.unavailability)} unavailabilities: OK"
-    )
-
-
-@cli.command()
 def solve(
     inputs: InputsArg = Path("inputs"),
     constraints: ConstraintsOpt = None,
@@ -158,7 +93,7 @@ def solve(
                 run = service.run_solve(inputs, constraints, out_dir, options, allow_unscheduled, previous, frozen,
                                         timezone, locale)
         except InputError as exc:
-            raise _fail_input(exc) from None
+            raise fail_input(exc) from None
         except SalleError as exc:
             err.print(str(exc), markup=False)
             raise typer.Exit(EXIT_INPUT) from None
@@ -212,166 +147,6 @@ def solve(
                 s = run.problem.session[sid]
                 out.print(f"  - {sid} « {s.title} » ({s.attendance} expected): " + "; ".join(reasons), markup=False)
             raise typer.Exit(EXIT_NO_SCHEDULE)
-
-
-@cli.command("diff")
-def diff_command(
-    old: Annotated[Path, typer.Argument(help="The previous assignments.csv.")],
-    new: Annotated[Path, typer.Argument(help="The new assignments.csv.")],
-    inputs: Annotated[Path, typer.Option(help="Inputs folder, for speaker names.")] = Path("inputs"),
-    changes: Annotated[Path | None, typer.Option(help="Where to write changes.csv (default: beside NEW).")] = None,
-) -> None:
-    """What moved between two schedules and whom to tell: exit 0 when nothing changed, 1 when something did."""
-    from solver.diff import changes_csv, diff
-
-    try:
-        problem = load_problem_with_warnings(inputs)[0] if inputs.is_dir() else None
-    except InputError as exc:  # names and contacts are a courtesy: say why they are missing, and go on
-        err.print(f"warning: {inputs} cannot be read ({exc.issues[0]}): changes.csv names speakers by id only, "
-                  "without their contact columns", markup=False)
-        problem = None
-    if problem is None and not inputs.is_dir():
-        err.print(f"warning: no inputs folder {inputs} (--inputs): changes.csv names speakers by id only, "
-                  "without their contact columns", markup=False)
-    try:
-        title = service.with_conference(inputs if inputs.is_dir() else None).title
-    except InputError as exc:  # a courtesy too: say what is wrong with it, and go on
-        for issue in exc.issues:
-            err.print(f"warning: {issue}", markup=False)
-        title = None
-    if title:
-        out.print(title, markup=False)
-    try:
-        moves = diff(old, new, problem)
-    except InputError as exc:
-        for issue in exc.issues:
-            err.print(str(issue), markup=False)
-        raise typer.Exit(2) from None
-    if not moves:
-        out.print("No change: nobody needs to be told.")
-        return
-    target = changes or new.parent / "changes.csv"
-    try:
-        write_atomically({target: changes_csv(moves, problem)})
-    except InputError as exc:  # OutputError: the folder cannot be written
-        for issue in exc.issues:
-            err.print(str(issue), markup=False)
-        raise typer.Exit(2) from None
-    out.print(f"[bold]{len(moves)} session(s) changed[/bold]:")
-    for m in moves:
-        out.print(f"  - {m.session_id} « {m.title} »: {m.old} → {m.new}", markup=False)
-    by_speaker: dict[str, list[str]] = {}
-    for m in moves:
-        for who in m.speakers:
-            name = problem.speaker[who].name if problem and who in problem.speaker else who
-            by_speaker.setdefault(name, []).append(m.session_id)
-    if by_speaker:
-        out.print(f"[bold]{len(by_speaker)} speaker(s) to tell[/bold]:")
-        for name, ids in sorted(by_speaker.items()):
-            out.print(f"  - {name}: {', '.join(ids)}", markup=False)
-    out.print(f"wrote {target}", markup=False)
-    raise typer.Exit(1)
-
-
-@cli.command()
-def explain(
-    inputs: InputsArg = Path("inputs"),
-    constraints: ConstraintsOpt = None,
-    time_limit: Annotated[float, typer.Option(help="Seconds to look for a small reason.", min=0.1)] = 10.0,
-) -> None:
-    """Say why no schedule meets every hard rule: exit 2 with the reasons, or 0 when a schedule exists."""
-    try:
-        _, why = service.run_explain(inputs, constraints, time_limit)
-    except InputError as exc:
-        raise _fail_input(exc) from None
-    out.print(constraint_files_line(service.resolve_constraints(constraints, inputs)), markup=False)
-    if not why.findings:
-        if why.complete:
-            out.print("[bold green]A schedule exists[/bold green] that meets every hard rule: nothing to explain.")
-            return
-        out.print(f"[yellow]No answer within {time_limit:g} s[/yellow]: try a longer --time-limit.")
-        raise typer.Exit(EXIT_TIMEOUT)
-    out.print(f"[bold red]No schedule exists[/bold red] ({why.method}, {why.seconds:.2f} s):")
-    for sentence in why.sentences():
-        out.print(f"  - {sentence}", markup=False)
-    if not why.complete:
-        out.print("  (time ran out while shrinking: this set may not be minimal)")
-    raise typer.Exit(EXIT_NO_SCHEDULE)
-
-
-@cli.command()
-def check(
-    inputs: InputsArg = Path("inputs"),
-    schedule: Annotated[Path, typer.Option("--schedule", "-s", help="Assignments CSV (session_id, room_id, "
-                                            "slot_id).")] = Path("outputs/assignments.csv"),
-    constraints: ConstraintsOpt = None,
-    report_dir: Annotated[Path | None, typer.Option("--out", "-o", help="Also write report.md and report.csv "
-                                                     "here.")] = None,
-) -> None:
-    """Check an existing schedule against every rule: exit 0 when no hard rule is broken, 2 otherwise."""
-    try:
-        config, verdict = service.run_check(inputs, schedule, constraints, report_dir)
-    except InputError as exc:
-        raise _fail_input(exc) from None
-    out.print(constraint_files_line(config.files), markup=False)
-    for v in verdict.hard:
-        out.print(f"[red]✗[/red] {v.rule}: ", end="")
-        out.print(v.message, markup=False)
-    for name, penalty in verdict.penalties.items():
-        if penalty:
-            rc = config[name]
-            out.print(f"[yellow]~[/yellow] {name}: penalty {penalty} (weight {rc.settings.weight})")
-    if verdict.penalties:
-        out.print(f"soft penalty total: {verdict.total}")
-    if report_dir is not None:
-        out.print(f"wrote {report_dir / 'report.md'}, {report_dir / 'report.csv'} and {report_dir / 'summary.json'}",
-                  markup=False)
-    if verdict.hard:
-        out.print(f"[bold red]{len(verdict.hard)} hard rule violation(s)[/bold red] in {schedule}.")
-        raise typer.Exit(EXIT_NO_SCHEDULE)
-    out.print(f"[bold green]OK[/bold green]: {schedule} meets every hard rule.")
-
-
-@cli.command()
-def rules(
-    constraints: ConstraintsOpt = None,
-    markdown: Annotated[bool, typer.Option("--markdown", help="Print the table as Markdown (as in README).")] = False,
-) -> None:
-    """List every rule: name, hard/soft by default, weight, parameters and meaning."""
-    if markdown:
-        print(markdown_table(), end="")
-        return
-    try:
-        config = load_config(service.resolve_constraints(constraints)) if constraints else None
-    except InputError as exc:
-        raise _fail_input(exc) from None
-    out.print(rules_table(config))
-    if config is not None:
-        out.print(constraint_files_line(config.files), markup=False)
-
-
-def rules_table(config: Config | None = None) -> Table:
-    """The catalogue for a terminal: with `config`, each rule's mode, weight and parameters as your files set
-    them (the default's mode first when they change it). Rule names and values never wrap; the meaning wraps at
-    spaces, so an 80-column terminal cuts no word."""
-    table = Table(show_lines=True, box=box.SQUARE, padding=(0, 1))
-    table.add_column("rule", no_wrap=True, min_width=max(map(len, REGISTRY)))
-    table.add_column("default" if config is None else "mode", min_width=4)
-    table.add_column("weight", justify="right", no_wrap=True)
-    table.add_column("meaning and parameters", ratio=1, min_width=24, overflow="fold")
-    for name, rule in REGISTRY.items():
-        mode, weight = default_mode(rule), rule.defaults.weight
-        values = {k: f.default for k, f in rule.params.model_fields.items()}
-        if config is not None:
-            mine = config[name]
-            mode = mode if mine.mode == mode else f"{mine.mode} (default {mode})"
-            weight = mine.settings.weight
-            values = mine.params.model_dump()
-        meaning = rule.summary.split(":", 1)[1].strip() if ":" in rule.summary else rule.summary
-        if values:
-            meaning += "\nparameters: " + ", ".join(f"{k}={v}" for k, v in values.items())
-        table.add_row(name, mode, str(weight), meaning)
-    return table
 
 
 class LiveProgress:
@@ -491,35 +266,3 @@ def assignments_table(rows: list[dict[str, str]], width: int | None = None) -> T
             c[4] = c[4][: widths[4] - 1] + "…"
         table.add_row(*c)
     return table
-
-
-@cli.command()
-def serve(
-    inputs: InputsArg = Path("inputs"),
-    schedule: Annotated[Path | None, typer.Option("--schedule", "-s", help="Assignments CSV to start from "
-                                                   "(default: OUT/assignments.csv when it exists).")] = None,
-    constraints: ConstraintsOpt = None,
-    out_dir: Annotated[Path, typer.Option("--out", "-o", help="Where Save writes assignments.csv and the "
-                                          "publications.")] = Path("outputs"),
-    port: Annotated[int, typer.Option(help="Port to listen on.", min=1, max=65535)] = 8737,
-    host: Annotated[str, typer.Option(help="Address to listen on; any other than 127.0.0.1 needs the access "
-                                      "token printed at start.")] = "127.0.0.1",
-) -> None:
-    """Open the organizers' desk: a local web page to move, pin, re-plan and save the schedule (Ctrl-C stops)."""
-    from solver.serve import serve as run_desk
-
-    try:
-        run_desk(inputs, schedule, constraints, out_dir, host, port, say=lambda line: out.print(line, markup=False))
-    except InputError as exc:
-        raise _fail_input(exc) from None
-    except SalleError as exc:
-        err.print(str(exc), markup=False)
-        raise typer.Exit(EXIT_INPUT) from None
-
-
-cli.registered_commands.extend(publish_cli.registered_commands)
-cli.registered_groups.extend(publish_cli.registered_groups)
-
-
-def main() -> None:
-    cli()
