@@ -50,7 +50,9 @@ def solve(
     seed: Annotated[int, typer.Option(help="Random seed (same inputs and seed, same schedule).", min=0,
                                       max=2**31 - 1)] = 0,
     workers: Annotated[int | None, typer.Option(
-        help="CP-SAT search workers on the exact path (default: 1, deterministic).", min=1)] = None,
+        help="Cores to search on: CP-SAT workers on the exact path, processes on the neighbourhood search "
+             "(default: 1 on the exact path, one per core up to 4 on the neighbourhood search; 1: deterministic).",
+        min=1)] = None,
     rooms_per_session: Annotated[int | None, typer.Option(
         help="Large neighbourhood search: offer each freed session its N cheapest rooms besides the "
              "neighbourhood's (default 4); 0: all rooms.", min=0)] = None,

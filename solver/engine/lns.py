@@ -18,6 +18,7 @@ import random
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from ortools.sat.python import cp_model
 
@@ -25,9 +26,10 @@ from solver.config import Config
 from solver.engine.board import Board
 from solver.engine.candidates import Candidates, Key
 from solver.engine.cpsat import run_cpsat
+from solver.engine.delta import Pricer
 from solver.engine.model import build_model
 from solver.engine.neighbourhoods import Neighbourhoods
-from solver.engine.price import judged, penalties_of, score, soft_violations
+from solver.engine.price import soft_violations
 from solver.inputs import Problem
 from solver.rules.base import Placement
 
@@ -72,29 +74,26 @@ class LargeNeighbourhoodSearch:
         # when every rule that links sessions says through what (`links`), a neighbourhood's model holds only the
         # freed sessions and the fixed ones linked to them; its objective then differs from the conference's by
         # a constant, so steps are compared by the change they bring
-        self.linking = [rc for rc in config.enabled if rc.rule.add is not None]
-        self.local = all(rc.rule.links is not None for rc in self.linking)
-        self._keys: dict[Key, set] = {}
-
-    def keys(self, key: Key, placement: Placement) -> set:
-        """(rule, link) pairs of a placement: two placements sharing none never meet in a rule's terms."""
-        if key not in self._keys:
-            if len(self._keys) > 200_000:
-                self._keys.clear()
-            self._keys[key] = {(rc.name, link) for rc in self.linking
-                               for link in rc.rule.links(self.problem, placement)}  # type: ignore[misc]
-        return self._keys[key]
+        self.pricer = Pricer(problem, config, candidates)
+        self.local = not self.pricer.everywhere
 
     def members(self, board: Board, freed: set[str], only: dict[str, list[tuple[str, str]]]) -> set[str]:
         """The freed sessions and every fixed session linked to one of their possible placements."""
         if not self.local:
             return {s.session_id for s in self.problem.sessions}
+        keys = self.pricer.keys
         wanted: set = set()
         for sid in freed:
-            opts = self.candidates.of(self.problem.session[sid])
             for room_id, slot_id in only[sid]:
-                wanted |= self.keys((sid, room_id, slot_id), opts.pair(self.problem, room_id, slot_id)[0])
-        return set(freed) | {sid for sid, key in board.chosen.items() if self.keys(key, board.placement[sid]) & wanted}
+                wanted |= keys((sid, room_id, slot_id))
+        return set(freed) | {sid for sid, key in board.chosen.items() if keys(key) & wanted}
+
+    def placement(self, key: Key) -> Placement:
+        return self.pricer.placement(key)
+
+    def first_size(self) -> int:
+        n = len(self.problem.sessions)
+        return min(n, max(4, min(30, n // 3)))
 
     def _judge_penalties(self, incumbent: Incumbent) -> None:
         """Refresh the violations the neighbourhoods aim at (when the schedule changed, every few steps)."""
@@ -171,13 +170,6 @@ class LargeNeighbourhoodSearch:
                 sid: places[sid] if sid in freed else ([self.current[sid][1:]] if sid in self.current else [])
                 for sid in members}
             fixed = [sid for sid in members if sid not in freed and sid in self.current]
-            if local:
-                before = {sid: self.current[sid] for sid in members if sid in self.current}
-                judged_before = judged(problem, self.config, self.candidates, before)
-                old = (sum(judged_before.values()), judged_before)
-            else:
-                old = (incumbent.objective, {})
-            old_score = score(self.config, old[1]) if local else incumbent.score
             built = build_model(problem, self.config, candidates=self.candidates, only=only, fixed=fixed)
             for key, lit in built.literals.items():
                 built.cp.add_hint(lit, self.current.get(key[0]) == key)
@@ -198,21 +190,17 @@ class LargeNeighbourhoodSearch:
                       f"status={code} obj={solver.objective_value if code in (2, 4) else None} "
                       f"cur={incumbent.objective}")
             proven = code == cp_model.OPTIMAL
-            better = code in (cp_model.OPTIMAL, cp_model.FEASIBLE) and (
-                round(solver.objective_value) < old_score if built.penalties else False)
-            if better:
+            better = False
+            if code in (cp_model.OPTIMAL, cp_model.FEASIBLE) and built.penalties:
                 after = built.chosen(solver)
-                penalties = penalties_of(built, solver)
-                if not proven:  # auxiliary literals may be left on: price the placements exactly
-                    penalties = judged(problem, self.config, self.candidates, after)
-                new = score(self.config, penalties)
-                if new < old_score:
-                    chosen = {sid: key for sid, key in self.current.items() if sid not in freed}
-                    chosen.update(after)
-                    incumbent = Incumbent(chosen, incumbent.objective + sum(penalties.values()) - old[0],
-                                          incumbent.score + new - old_score)
-                else:
-                    better = False
+                moved = {sid for sid in freed if after.get(sid) != self.current.get(sid)}
+                if moved:  # priced by the rules' judge functions: the model's auxiliary literals may be left on
+                    chosen = {sid: key for sid, key in self.current.items() if sid not in moved}
+                    chosen.update({sid: after[sid] for sid in moved if sid in after})
+                    d_objective, d_score, _ = self.pricer.delta(self.current, chosen, moved)
+                    if d_score < 0:
+                        better = True
+                        incumbent = Incumbent(chosen, incumbent.objective + d_objective, incumbent.score + d_score)
             if k >= 0:
                 self.scores[k] = 0.8 * self.scores[k] + 0.2 * (1.0 if better else 0.1)
             return incumbent, better, proven
@@ -224,23 +212,50 @@ class LargeNeighbourhoodSearch:
                     board.place(kept, opts.pair(self.problem, kept[1], kept[2])[0])
 
 
+def next_size(size: int, proven: bool, sessions: int) -> int:
+    """Grow the neighbourhood while CP-SAT proves it optimal, shrink it when CP-SAT runs out of time on it."""
+    return min(sessions, int(size * 1.15) + 1) if proven else max(4, int(size * 0.8))
+
+
+SUB_SECONDS = 0.1  # of CP-SAT's deterministic time per neighbourhood (measured best of 0.1, 0.2, 0.5 on L)
+
+
+def changes(old: dict[str, Key], new: dict[str, Key]) -> dict[str, Key | None]:
+    """The placements `new` changes in `old` (None: taken out)."""
+    out: dict[str, Key | None] = {sid: key for sid, key in new.items() if old.get(sid) != key}
+    out.update({sid: None for sid in old if sid not in new})
+    return out
+
+
 def run_lns(lns: LargeNeighbourhoodSearch, incumbent: Incumbent, board: Board, deadline: float,
             stop: Callable[[], bool], on_better: Callable[[Incumbent], None],
-            iterations: int | None = None, until_zero: bool = False) -> Incumbent:
+            iterations: int | None = None, until_zero: bool = False, partners: Any = None) -> Incumbent:
     """Improve until the deadline (or `iterations` steps, for deterministic runs), or until `stop()`, or (with
-    `until_zero`, repairing) until the objective is 0."""
+    `until_zero`, repairing) until the objective is 0. With `partners` (solver.engine.parallel.Partners), their
+    proposals are taken between two steps and every schedule kept is told to them."""
     n_sessions = len(lns.problem.sessions)
-    size = min(n_sessions, max(4, min(30, n_sessions // 3)))
-    sub_seconds = 0.1  # of CP-SAT's deterministic time per neighbourhood (measured best of 0.1, 0.2, 0.5 on L)
+    size = lns.first_size()
     while not stop() and (iterations is None or lns.stats.iterations < iterations):
+        if partners is not None:
+            merged = partners.exchange(incumbent, board)
+            if merged is not incumbent:
+                incumbent = merged
+                on_better(incumbent)
         if until_zero and incumbent.score <= 0:
             break
         left = deadline - time.perf_counter()
         if left < 0.05:
             break
-        incumbent, better, proven = lns.step(incumbent, board, size, sub_seconds, stop, deadline)
+        before = incumbent.chosen
+        incumbent, better, proven = lns.step(incumbent, board, size, SUB_SECONDS, stop, deadline)
         if better:
             on_better(incumbent)
-        # grow while CP-SAT proves neighbourhoods optimal, shrink when it runs out of time on them
-        size = min(n_sessions, int(size * 1.15) + 1) if proven else max(4, int(size * 0.8))
+            if partners is not None:
+                partners.kept(incumbent, changes(before, incumbent.chosen))
+        size = next_size(size, proven, n_sessions)
+    if partners is not None:
+        merged = partners.close(incumbent, board)
+        if merged is not incumbent:
+            incumbent = merged
+            on_better(incumbent)
     return incumbent

@@ -1,9 +1,9 @@
 """Which sessions to free: the neighbourhoods of the large neighbourhood search.
 
 Each kind returns a set of session ids to free around the current schedule: rooms of a similar size on one day,
-a time window, a random set, one track (with the sessions sharing its rooms and days), some speakers' sessions,
-the whole contents of a few (room, block) cells when slots have blocks, and, while repairing, the rooms and
-speakers around a session left out and, for each hard rule the constructed schedule may break, one of its
+a time window, a random set, one track on one day (with every session of the rooms it uses), some speakers'
+sessions, the whole contents of a few (room, block) cells when slots have blocks, and, while repairing, the rooms
+and speakers around a session left out and, for each hard rule the constructed schedule may break, one of its
 violations (the sessions the judge names, with those sharing their rooms and days).
 """
 
@@ -47,7 +47,7 @@ class Neighbourhoods:
             ("random", self._random),
         ]
         if self.tracks:
-            self.kinds.append(("track", self._track))
+            self.kinds.append(("track day", self._track_day))
         if self.speakers:
             self.kinds.append(("speakers", self._speakers))
         self.blocks = any(t.block for t in problem.slots)
@@ -142,13 +142,31 @@ class Neighbourhoods:
         ids = sorted(self.current)
         return set(rng.sample(ids, min(n, len(ids))))
 
-    def _track(self, rng: random.Random, n: int) -> set[str]:
-        out: set[str] = set()
-        for _ in range(len(self.tracks)):  # a few tracks at most: small ones may never add up to n
-            out |= set(self.by_track[rng.choice(self.tracks)][: max(1, n - len(out))])
-            if len(out) >= n // 2:
+    def _track_day(self, rng: random.Random, n: int) -> set[str]:
+        """One track on one day (the more rooms it spreads over, the likelier) with every session of the rooms it
+        uses that day and of a room of similar size: what gathering a track into fewer rooms needs."""
+        problem = self.problem
+        spread: dict[tuple[str, object], set[str]] = defaultdict(set)
+        for sid, key in self.current.items():
+            track = problem.session[sid].track
+            if track:
+                spread[(track, problem.slot[key[2]].day)].add(key[1])
+        groups = sorted(spread, key=str)
+        if not groups:
+            return set()
+        track, day = rng.choices(groups, weights=[len(spread[g]) for g in groups])[0]
+        rooms = sorted(spread[(track, day)], key=self.rooms_by_size.index)
+        i = self.rooms_by_size.index(rooms[rng.randrange(len(rooms))])
+        j = min(len(self.rooms_by_size) - 1, max(0, i + rng.choice((-1, 1))))
+        rooms.append(self.rooms_by_size[j])
+        out = {sid for sid, key in self.current.items() if problem.session[sid].track == track
+               and problem.slot[key[2]].day == day}
+        for room in dict.fromkeys(rooms):
+            here = {sid for sid, key in self.current.items() if key[1] == room and problem.slot[key[2]].day == day}
+            if len(out) >= n and len(out | here) > n:
                 break
-        return self._with_neighbours(rng, out, n)
+            out |= here
+        return out
 
     def _speakers(self, rng: random.Random, n: int) -> set[str]:
         out: set[str] = set()

@@ -28,7 +28,7 @@ class Status(StrEnum):
 class SolveOptions:
     time_limit: float = 30.0  # seconds for the whole solve, model building included
     seed: int = 0
-    workers: int | None = None  # None: 1 (deterministic)
+    workers: int | None = None  # None: 1 on the exact path, one per core (up to 4) on the neighbourhood search
     linearization_level: int = 2
     log: bool = False
     explain_time_limit: float = 10.0  # for finding why there is no schedule

@@ -12,6 +12,7 @@ Either way the best schedule found is returned when time runs out or `options.st
 from __future__ import annotations
 
 import math
+import os
 import time
 
 from ortools.sat.python import cp_model
@@ -22,8 +23,10 @@ from solver.engine.bounds import lower_bound
 from solver.engine.candidates import Candidates, Key
 from solver.engine.construct import construct
 from solver.engine.cpsat import run_cpsat
-from solver.engine.lns import Incumbent, LargeNeighbourhoodSearch, run_lns
+from solver.engine.lns import Incumbent, LargeNeighbourhoodSearch, changes, run_lns
 from solver.engine.model import BuiltModel, Unplaceable, build_model, levelled, why_not
+from solver.engine.parallel import Partners
+from solver.engine.parallel import available as parallel_available
 from solver.engine.price import price, repair_config, score
 from solver.engine.result import EXACT, LNS, Result, SolveOptions, Status
 from solver.inputs import Problem
@@ -240,6 +243,8 @@ def _lns(problem: Problem, config: Config, candidates: Candidates, board: Board,
     incumbent = Incumbent(dict(board.chosen), priced[0], score(config, priced[1]))
     if prior is None:  # the first schedule is reported as soon as it is known (its bound comes next)
         clock.progress(incumbent.objective, math.nan)
+    search = LargeNeighbourhoodSearch(problem, config, candidates, **lns_options)  # type: ignore[arg-type]
+    partners = _partners(search, problem, config, candidates, board, incumbent, clock)
     # the room relaxation may take a while on the biggest conferences: a sixth of the time limit at most, else
     # the bound falls back to each session's cheapest room
     budget = time.perf_counter() + max(2.0, min(clock.left(), options.time_limit) / 6)
@@ -253,19 +258,48 @@ def _lns(problem: Problem, config: Config, candidates: Candidates, board: Board,
         priced = price(problem, config, candidates, second.chosen) if len(second.chosen) == len(board.chosen) \
             else None
         if priced is not None and score(config, priced[1]) < incumbent.score:
+            was = incumbent.chosen
             board, incumbent = second, Incumbent(dict(second.chosen), priced[0], score(config, priced[1]))
+            if partners is not None:
+                partners.kept(incumbent, changes(was, incumbent.chosen))
     clock.progress(incumbent.objective, bound)
     clock.phase("improve", len(board.chosen), total)
-    search = LargeNeighbourhoodSearch(problem, config, candidates, **lns_options)  # type: ignore[arg-type]
     incumbent = run_lns(search, incumbent, board, clock.deadline, clock.stopped,
-                        lambda inc: clock.progress(inc.objective, bound), iterations=options.iterations)
+                        lambda inc: clock.progress(inc.objective, bound), iterations=options.iterations,
+                        partners=partners)
     objective, penalties = price(problem, config, candidates, incumbent.chosen) or (incumbent.objective, {})
     optimal = objective <= bound
     return Result(Status.OPTIMAL if optimal else Status.FEASIBLE, objective=objective,
                   bound=min(bound, float(objective)), schedule=_schedule(incumbent.chosen), penalties=penalties,
                   first_solution_seconds=first_seconds, solve_seconds=clock.elapsed() - first_seconds,
                   bound_covers=covers, interrupted=clock.stopped(), iterations=search.stats.iterations,
-                  variables=0, **common)  # type: ignore[arg-type]
+                  variables=0, **common | {"workers": 1 + (len(partners) if partners else 0)})  # type: ignore[arg-type]
+
+
+AUTO_PROCESSES = 4  # without --workers, the neighbourhood search runs on this many cores at most
+
+
+def _partners(search: LargeNeighbourhoodSearch, problem: Problem, config: Config, candidates: Candidates,
+              board: Board, incumbent: Incumbent, clock: _Clock) -> Partners | None:
+    """Partner processes that search alongside this one (solver.engine.parallel): `--workers N` gives N − 1,
+    without it one per core up to AUTO_PROCESSES; none with one worker, or with a fixed number of steps (runs
+    meant to be reproducible)."""
+    options = clock.options
+    count = (options.workers or min(AUTO_PROCESSES, _cores())) - 1
+    if count < 1 or options.iterations is not None or not parallel_available() or clock.left() < 2.0:
+        return None
+    lns_options = _lns_options(options)
+
+    def make(i: int) -> LargeNeighbourhoodSearch:
+        seeded = lns_options | {"seed": options.seed + 7919 * i}
+        return LargeNeighbourhoodSearch(problem, config, candidates, **seeded)
+
+    return Partners(search, make, board, incumbent, count, clock.deadline, clock.stopped)
+
+
+def _cores() -> int:
+    """The cores this process may run on."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def _lns_options(options: SolveOptions) -> dict:

@@ -117,11 +117,16 @@ class Problem:
     def languages(self) -> set[str]:
         return {s.language for s in self.sessions if s.language}
 
+    @cached_property
+    def _rank(self) -> dict[str, int]:
+        return {s.session_id: i for i, s in enumerate(self.sessions)}
+
     def restricted(self, session_ids: Iterable[str]) -> Problem:
         """The same conference with only these sessions (a neighbourhood of the large neighbourhood search);
         conference-wide facts (the languages spoken) keep the whole conference's values."""
-        keep = set(session_ids)
-        sub = replace(self, sessions=tuple(s for s in self.sessions if s.session_id in keep))
+        rank, session = self._rank, self.session
+        keep = sorted({sid for sid in session_ids if sid in rank}, key=rank.__getitem__)
+        sub = replace(self, sessions=tuple(session[sid] for sid in keep))
         sub.__dict__["languages"] = self.languages  # a cached_property: set once, as the whole conference's
         return sub
 

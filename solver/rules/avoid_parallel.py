@@ -25,8 +25,8 @@ def bound(problem: Problem, params: Params) -> int:
 
 
 def links(problem: Problem, p: Placement) -> list:
-    """Sessions are linked through a tag."""
-    return list(p.session.tags)
+    """Sessions are linked through a tag on a day (sessions in parallel share a day)."""
+    return [(tag, p.day) for tag in p.session.tags]
 
 
 def add(ctx: BuildContext) -> None:

@@ -29,8 +29,8 @@ def _needed(params: Params, building_a: str | None, building_b: str | None) -> i
 
 
 def links(problem: Problem, p: Placement) -> list:
-    """Sessions are linked through a speaker."""
-    return list(p.session.speakers)
+    """Sessions are linked through a speaker on a day (a changeover is between two sessions of one day)."""
+    return [(who, p.day) for who in p.session.speakers]
 
 
 def add(ctx: BuildContext) -> None:

@@ -20,8 +20,8 @@ def owners(p: Placement) -> tuple[str, ...]:
 
 
 def links(problem: Problem, p: Placement) -> list:
-    """Sessions are linked through a speaker."""
-    return list(p.session.speakers)
+    """Sessions are linked through a speaker on a day (sessions at once share a day)."""
+    return [(who, p.day) for who in p.session.speakers]
 
 
 def add(ctx: BuildContext) -> None:

@@ -25,8 +25,8 @@ def bound(problem: Problem, params: Params) -> int:
 
 
 def links(problem: Problem, p: Placement) -> list:
-    """Sessions are linked through their track."""
-    return [p.session.track] if p.session.track else []
+    """Sessions are linked through their track on a day (parallel sessions share a day)."""
+    return [(p.session.track, p.day)] if p.session.track else []
 
 
 def add(ctx: BuildContext) -> None:

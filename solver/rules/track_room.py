@@ -17,8 +17,8 @@ SPECIFICITY = 150
 
 
 def links(problem: Problem, p: Placement) -> list:
-    """Sessions are linked through their track."""
-    return [p.session.track] if p.session.track else []
+    """Sessions are linked through their track on a day."""
+    return [(p.session.track, p.day)] if p.session.track else []
 
 
 def add(ctx: BuildContext) -> None:

@@ -79,8 +79,9 @@ class Replan:
             schedule = Schedule(tuple(_assignments(self.working)))
             previous.write_text(assignments_csv(problem, schedule), encoding="utf-8")
             frozen_problem, _ = with_previous(problem, previous, Freeze(self.frozen))
+        # one process: the desk's server runs threads, and a re-plan is small (no partner processes forked)
         options = SolveOptions(time_limit=self.time_limit, on_progress=self._progress, on_phase=self._phase,
-                               stop=self.stop)
+                               stop=self.stop, workers=1)
         result = solve(frozen_problem, config, options)
         self.status = str(result.status)
         if result.schedule is None:

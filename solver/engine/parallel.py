@@ -1,0 +1,219 @@
+"""Neighbourhood search on more than one core: partner processes improve alongside the main one.
+
+With `--workers N` (N > 1, on Linux), N − 1 partner processes are forked once the first schedule is priced. Each
+runs its own neighbourhood search (its own random stream) from the main process's schedule and sends every
+improvement it finds as a proposal: the placements it changed since the last schedule it was told about (its
+*version*), and what that changed in the objective. The main process, between two of its own steps, takes each
+proposal:
+
+- made on the schedule it still holds: the partner priced it exactly on that very schedule, it is applied as is;
+- made on an older one: it is checked again on the current schedule (every changed placement still free on the
+  board, no hard rule that links sessions broken, priced again by the rules' judge functions over the sessions
+  linked to the change), and applied only if it still lowers the score.
+
+Every schedule the main process keeps (its own steps' and the partners') is sent to the partners as a new
+version; a partner goes on from the newest one it has. The main process stays the only one that reports,
+writes and decides; partners ignore Ctrl-C and stop when told, when the main process is gone, or at the deadline.
+A run with one worker uses no partner and stays deterministic.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import os
+import signal
+import sys
+import time
+import warnings
+from collections.abc import Callable
+from multiprocessing.connection import Connection
+from typing import Any
+
+from solver.engine.board import Board
+from solver.engine.candidates import Key
+from solver.engine.lns import DEBUG, SUB_SECONDS, Incumbent, LargeNeighbourhoodSearch, changes, next_size
+
+Diff = dict[str, Key | None]  # session_id -> its new placement (None: taken out)
+
+
+def available() -> bool:
+    """Whether partner processes can be forked here (Linux)."""
+    return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
+
+
+def move(search: LargeNeighbourhoodSearch, board: Board, change: Diff) -> None:
+    """Apply a change to the board (assumed to fit)."""
+    for sid in change:
+        if sid in board.chosen:
+            board.remove(sid)
+    for key in change.values():
+        if key is not None:
+            board.place(key, search.placement(key))
+
+
+class Partners:
+    """The main process's side: start the partners, take their proposals, tell them what is kept."""
+
+    def __init__(self, search: LargeNeighbourhoodSearch, make: Callable[[int], LargeNeighbourhoodSearch],
+                 board: Board, incumbent: Incumbent, count: int, deadline: float, stop: Callable[[], bool]) -> None:
+        self.search = search
+        self.version = 0
+        self.accepted = self.checked = self.refused = 0
+        self._links: list[tuple[Any, Connection]] = []
+        context = multiprocessing.get_context("fork")
+        self._quit = context.Event()
+        for i in range(count):
+            mine, theirs = context.Pipe()
+            process = context.Process(target=_partner, name=f"salle-lns-{i + 1}", daemon=True,
+                                      args=(theirs, make(i + 1), board, incumbent, deadline - time.perf_counter(),
+                                            self._quit))
+            with warnings.catch_warnings():  # Python 3.12+ warns about fork in a process with threads: the partner
+                warnings.simplefilter("ignore", DeprecationWarning)  # touches none of their locks
+                process.start()
+            theirs.close()
+            self._links.append((process, mine))
+        self.stop = stop
+
+    def __len__(self) -> int:
+        return len(self._links)
+
+    def exchange(self, incumbent: Incumbent, board: Board) -> Incumbent:
+        """Take every pending proposal (in order of arrival per partner); the incumbent they lead to."""
+        for _, conn in self._links:
+            latest: dict[int, tuple[Diff, int, int]] = {}
+            try:
+                while conn.poll():
+                    base, change, d_objective, d_score = conn.recv()
+                    latest[base] = (change, d_objective, d_score)  # a later proposal on one base includes the earlier
+            except (EOFError, OSError):
+                continue
+            for base, (change, d_objective, d_score) in sorted(latest.items()):
+                kept = self._take(incumbent, board, base, change, d_objective, d_score)
+                if kept is not None:
+                    incumbent = kept
+                    self.kept(incumbent, diff_of=change)
+        return incumbent
+
+    def kept(self, incumbent: Incumbent, diff_of: Diff) -> None:
+        """Tell every partner the schedule the main process now holds (a new version)."""
+        self.version += 1
+        message = (self.version, diff_of, incumbent.objective, incumbent.score)
+        for _, conn in self._links:
+            with contextlib.suppress(BrokenPipeError, OSError):
+                conn.send(message)
+
+    def _take(self, incumbent: Incumbent, board: Board, base: int, change: Diff, d_objective: int,
+              d_score: int) -> Incumbent | None:
+        change = {sid: key for sid, key in change.items() if incumbent.chosen.get(sid) != key}
+        if not change:
+            return None
+        if base == self.version:  # priced by the partner on this very schedule
+            move(self.search, board, change)
+            self.accepted += 1
+            return _applied(incumbent, change, d_objective, d_score)
+        self.checked += 1
+        checked = self._check(incumbent, board, change)
+        if checked is None:
+            self.refused += 1
+            return None
+        self.accepted += 1
+        return checked
+
+    def _check(self, incumbent: Incumbent, board: Board, change: Diff) -> Incumbent | None:
+        """The incumbent with `change` applied, when it still fits the board, breaks no hard rule and lowers the
+        score; else None (and the board as it was)."""
+        search = self.search
+        old = {sid: incumbent.chosen[sid] for sid in change if sid in incumbent.chosen}
+        for sid in old:
+            board.remove(sid)
+        placed: list[str] = []
+        fits = True
+        for sid, key in change.items():
+            if key is None:
+                continue
+            p = search.placement(key)
+            if not board.free(p):
+                fits = False
+                break
+            board.place(key, p)
+            placed.append(sid)
+        after = dict(incumbent.chosen)
+        for sid, key in change.items():
+            if key is None:
+                after.pop(sid, None)
+            else:
+                after[sid] = key
+        if fits:
+            d_objective, d_score, broken = search.pricer.delta(incumbent.chosen, after, change)
+            if d_score < 0 and not broken:
+                return _applied(incumbent, change, d_objective, d_score)
+        for sid in placed:  # refused: the board as it was
+            board.remove(sid)
+        for key in old.values():
+            board.place(key, search.placement(key))
+        return None
+
+    def close(self, incumbent: Incumbent, board: Board) -> Incumbent:
+        """Take the last proposals, then stop the partners (they get half a second before being killed)."""
+        if not self.stop():
+            incumbent = self.exchange(incumbent, board)
+        self._quit.set()
+        for _, conn in self._links:
+            with contextlib.suppress(BrokenPipeError, OSError):
+                conn.send(None)
+        if DEBUG:
+            print(f"partners: {self.accepted} proposals kept ({self.checked} checked again, {self.refused} refused)")
+        end = time.perf_counter() + 0.5
+        for process, conn in self._links:
+            process.join(max(0.0, end - time.perf_counter()))
+            if process.is_alive():
+                process.kill()
+                process.join(1.0)
+            conn.close()
+        return incumbent
+
+
+def _applied(incumbent: Incumbent, change: Diff, d_objective: int, d_score: int) -> Incumbent:
+    chosen = dict(incumbent.chosen)
+    for sid, key in change.items():
+        if key is None:
+            chosen.pop(sid, None)
+        else:
+            chosen[sid] = key
+    return Incumbent(chosen, incumbent.objective + d_objective, incumbent.score + d_score)
+
+
+def _partner(conn: Connection, search: LargeNeighbourhoodSearch, board: Board, incumbent: Incumbent,
+             seconds: float, quit_: Any) -> None:
+    """A partner process: improve from the newest version, propose every improvement, until told to stop."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    deadline = time.perf_counter() + seconds
+    parent = os.getppid()
+    version, synced = 0, incumbent
+    size = search.first_size()
+    stop = quit_.is_set
+    try:
+        while time.perf_counter() < deadline - 0.05 and not stop() and os.getppid() == parent:
+            newest = None
+            while conn.poll():
+                message = conn.recv()
+                if message is None:
+                    return
+                version, change, objective, total = message
+                synced = _applied(synced, change, 0, 0)
+                newest = Incumbent(synced.chosen, objective, total)
+            if newest is not None:
+                synced = newest
+                move(search, board, changes(board.chosen, synced.chosen))
+                incumbent = synced
+            incumbent, better, proven = search.step(incumbent, board, size, SUB_SECONDS, stop, deadline)
+            if better:
+                conn.send((version, changes(synced.chosen, incumbent.chosen), incumbent.objective - synced.objective,
+                           incumbent.score - synced.score))
+            size = next_size(size, proven, len(search.problem.sessions))
+    except (EOFError, BrokenPipeError, OSError, KeyboardInterrupt):
+        return
+    finally:
+        conn.close()
