@@ -4,8 +4,9 @@
 
 Each (tool, instance, objective) runs in a child process of its own with the same solver time limit; the child
 is killed at `--wall` × the limit plus 150 s (Timefold's start alone took 100 s on a busy machine), so a tool
-whose model building does not end is reported, not waited for. Peak memory is the child's maximum resident set
-(its own and its solver subprocesses', via wait4).
+whose model building does not end is reported, not waited for. Peak memory is the larger of the child's maximum
+resident set (via wait4) and the peak, sampled every 0.5 s, of the summed proportional set sizes of every process
+of its group (salle's partner processes, a solver's subprocesses).
 Every schedule is checked by salle's independent judge with the objective's constraint file (bench/common.py),
 and its objective is the judge's total, not the tool's figure.
 
@@ -57,6 +58,26 @@ def instance_path(name: str, seed: int = 1) -> Path:
     return ROOT / "inputs" if name == BUNDLED else instance_dir(name, seed)
 
 
+def _group_memory_mb(group: int) -> float:
+    """The memory of every process in a process group, in MB: the sum of their proportional set sizes (pages
+    shared after a fork counted once in all), read from /proc; 0 where /proc cannot tell."""
+    total_kb = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            if int(stat.rsplit(")", 1)[1].split()[2]) != group:
+                continue
+            for line in (entry / "smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    total_kb += int(line.split()[1])
+                    break
+        except (OSError, ValueError, IndexError):
+            continue
+    return total_kb / 1024
+
+
 def run_tool(name: str, instance: Path, time_limit: float, seed: int, workdir: Path, wall: float,
              objective: str = "seats", best_file: Path | None = None) -> ToolRun:
     """Run one tool in its own process; return its `ToolRun` with peak memory and the judge's verdict.
@@ -79,10 +100,13 @@ def run_tool(name: str, instance: Path, time_limit: float, seed: int, workdir: P
     with (workdir / "stdout.log").open("wb") as so, (workdir / "stderr.log").open("wb") as se:
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=so, stderr=se, start_new_session=True)
         killed = False
+        tree_peak, next_sample = 0.0, 0.0
         while True:
             pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
             if pid:
                 break
+            if time.perf_counter() >= next_sample:  # the tool and the processes it started (salle's partners)
+                tree_peak, next_sample = max(tree_peak, _group_memory_mb(proc.pid)), time.perf_counter() + 0.5
             if time.perf_counter() - started > cap:
                 os.killpg(proc.pid, signal.SIGKILL)
                 killed = True
@@ -101,7 +125,7 @@ def run_tool(name: str, instance: Path, time_limit: float, seed: int, workdir: P
                       else _last_line(workdir / "stderr.log"))
     out.instance = label
     out.load_avg, out.commit = load, commit
-    out.peak_mb = usage.ru_maxrss / 1024
+    out.peak_mb = max(usage.ru_maxrss / 1024, tree_peak)
     judge_run(out, instance, workdir)
     out.save(result_file)
     if best_file is not None:

@@ -160,8 +160,6 @@ def test_neighbourhood_models_of_linked_sessions_only_keep_the_objective_exact(s
     """Every rule's `links` is complete: with neighbourhood models holding only the freed sessions and the fixed
     ones linked to them, the objective the search keeps is the conference's, step after step (every rule on:
     tags, languages, order, interests, preferences)."""
-    import solver.engine.lns as lns_module
-
     with tempfile.TemporaryDirectory() as tmp:
         folder, _ = planted_conference(Path(tmp) / "in", seed, rich=True)
         problem, config = load_problem(folder), load_config([DEFAULT])
@@ -173,14 +171,10 @@ def test_neighbourhood_models_of_linked_sessions_only_keep_the_objective_exact(s
         incumbent = Incumbent(dict(board.chosen), objective, objective)
         search = LargeNeighbourhoodSearch(problem, config, candidates, seed=seed % 97)
         assert search.local
-        share, lns_module.LOCAL_SHARE = lns_module.LOCAL_SHARE, 2.0  # always the linked sessions only
-        try:
-            for _ in range(5):
-                incumbent, _, _ = search.step(incumbent, board, 3, 0.2, lambda: False)
-                exact = price(problem, config, candidates, incumbent.chosen)
-                assert exact is not None and exact[0] == incumbent.objective
-        finally:
-            lns_module.LOCAL_SHARE = share
+        for _ in range(5):
+            incumbent, _, _ = search.step(incumbent, board, 3, 0.2, lambda: False)
+            exact = price(problem, config, candidates, incumbent.chosen)
+            assert exact is not None and exact[0] == incumbent.objective
 
 
 def test_a_hard_rule_every_schedule_breaks_is_reported_at_once(tmp_path: Path) -> None:

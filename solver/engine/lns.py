@@ -1,11 +1,11 @@
 """Large neighbourhood search: free a few sessions, fix the rest where they are, let CP-SAT re-place the few.
 
 Each step picks a neighbourhood (neighbourhoods.py), gives the freed sessions the places that are free for them,
-and builds a model in which every other session has exactly its current placement: the whole conference, or,
-when every rule linking sessions says through what (`links`) and few are linked, only the freed sessions and
-the fixed ones linked to them (its objective then differs from the conference's by a constant, and steps are
-compared by the change they bring). Either way every rule counts exactly as in the full model. CP-SAT solves it
-briefly from the current schedule; better schedules are kept. The neighbourhood size adapts: it grows while
+and builds a model in which every other session has exactly its current placement: when every rule linking
+sessions says through what (`links`), only the freed sessions and the fixed ones linked to them, else the whole
+conference. Either way every rule counts exactly as in the full model. CP-SAT solves it briefly from the current
+schedule; the placements it changes are priced rule by rule with the rules' judge functions (solver.engine.delta)
+and kept when they lower the score. The neighbourhood size adapts: it grows while
 CP-SAT proves the sub-problems optimal and shrinks when it runs out of time. Model size and memory follow the
 freed sessions' places, never sessions × rooms × slots.
 """
@@ -35,7 +35,6 @@ from solver.rules.base import Placement
 
 DEBUG = bool(os.environ.get("SALLE_DEBUG_LNS"))  # one line per neighbourhood on stdout (for bench/ analysis)
 PAIRS_PER_SESSION = 300  # most places offered to one freed session in a neighbourhood model
-LOCAL_SHARE = 0.5  # a neighbourhood model holds only the linked sessions when they are fewer than this share
 REJUDGE_EVERY = 3  # repairing: neighbourhood steps between two judgements of the violations aimed at
 ROOMS_IN_PLAY = 8  # of the rooms the freed sessions hold, how many each freed session may move to
 
@@ -159,13 +158,8 @@ class LargeNeighbourhoodSearch:
         try:
             t_build = time.perf_counter()
             places = self.places(board, freed)
-            members = self.members(board, freed, places)
-            # a neighbourhood linked to most of the conference is cheaper as the whole conference (its current
-            # cost is then the incumbent's, no pricing needed)
-            local = len(members) < LOCAL_SHARE * len(self.problem.sessions)
-            if not local:
-                members = {s.session_id for s in self.problem.sessions}
-            problem = self.problem.restricted(members) if local else self.problem
+            members = self.members(board, freed, places)  # every session when a rule does not say its links
+            problem = self.problem.restricted(members) if self.local else self.problem
             only: dict[str, Iterable[tuple[str, str]]] = {
                 sid: places[sid] if sid in freed else ([self.current[sid][1:]] if sid in self.current else [])
                 for sid in members}
