@@ -251,3 +251,23 @@ def test_block_room_track_start_is_a_valid_schedule(imported: Callable, name: st
     verdict = judge(done.problem, Schedule(tuple(Assignment(s, r, t) for s, (r, t) in start.items())), config)
     assert len(start) == len(done.problem.sessions)
     assert verdict.ok, [v.message for v in verdict.hard][:3]
+
+
+@needs_shared
+def test_the_default_engine_finds_a_valid_schedule_for_n2or(imported: Callable) -> None:
+    """A conference cut into blocks where construction breaks "one track per room-block": the repair (the
+    neighbourhoods moving a whole track) makes it valid, well within the time limit."""
+    import threading
+
+    from solver.engine import SolveOptions, solve
+
+    folder, done = imported("N2OR", "exact")
+    config = load_config([ROOT / "constraints" / "default.yaml", folder / "constraints.yaml"])
+    found = threading.Event()  # stop at the first valid schedule
+    result = solve(done.problem, config, SolveOptions(time_limit=30, workers=1, stop=found,
+                                                      on_progress=lambda *_: found.set()))
+    assert result.schedule is not None
+    assert len(result.schedule.assignments) == len(done.problem.sessions)
+    verdict = judge(done.problem, result.schedule, config)
+    assert verdict.ok, [v.message for v in verdict.hard]
+    assert result.objective == verdict.total

@@ -1,10 +1,11 @@
 """Which sessions to free: the neighbourhoods of the large neighbourhood search.
 
 Each kind returns a set of session ids to free around the current schedule: rooms of a similar size on one day,
-a time window, a random set, one track on one day (with every session of the rooms it uses), some speakers'
-sessions, the whole contents of a few (room, block) cells when slots have blocks, and, while repairing, the rooms
-and speakers around a session left out and, for each hard rule the constructed schedule may break, one of its
-violations (the sessions the judge names, with those sharing their rooms and days).
+a time window, a random set, one track (with the sessions sharing its rooms and days), one track on one day (with
+every session of the rooms it uses), some speakers' sessions, the whole contents of a few (room, block) cells when
+slots have blocks, and, while repairing, the rooms and speakers around a session left out and, for each hard rule
+the constructed schedule may break, one of its violations (the sessions the judge names, with those sharing their
+rooms and days).
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ class Neighbourhoods:
             ("random", self._random),
         ]
         if self.tracks:
+            self.kinds.append(("track", self._track))
             self.kinds.append(("track day", self._track_day))
         if self.speakers:
             self.kinds.append(("speakers", self._speakers))
@@ -141,6 +143,14 @@ class Neighbourhoods:
     def _random(self, rng: random.Random, n: int) -> set[str]:
         ids = sorted(self.current)
         return set(rng.sample(ids, min(n, len(ids))))
+
+    def _track(self, rng: random.Random, n: int) -> set[str]:
+        out: set[str] = set()
+        for _ in range(len(self.tracks)):  # a few tracks at most: small ones may never add up to n
+            out |= set(self.by_track[rng.choice(self.tracks)][: max(1, n - len(out))])
+            if len(out) >= n // 2:
+                break
+        return self._with_neighbours(rng, out, n)
 
     def _track_day(self, rng: random.Random, n: int) -> set[str]:
         """One track on one day (the more rooms it spreads over, the likelier) with every session of the rooms it
