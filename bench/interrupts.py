@@ -3,8 +3,9 @@ folder.
 
 Each round solves a generated conference into a folder that already holds a complete earlier run, sends SIGINT
 (or SIGTERM) at a random moment between start and the end of the time limit, and checks that the process ends
-within 5 s of the signal and that the folder then holds one complete run: the earlier one untouched (exit 130,
-or a failure before writing) or the new one (exit 0), every file of the run from the same run.
+within 5 s of the signal, leaving no process of its own behind (its partner processes), and that the folder then
+holds one complete run: the earlier one untouched (exit 130, or a failure before writing) or the new one (exit 0),
+every file of the run from the same run.
 
     python bench/interrupts.py --rounds 100            # prints one line per round and a summary
 """
@@ -12,7 +13,9 @@ or a failure before writing) or the new one (exit 0), every file of the run from
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
+import os
 import random
 import shutil
 import signal
@@ -39,7 +42,30 @@ def _snapshot(folder: Path) -> dict[str, str]:
 def _solve(inputs: Path, out: Path, time_limit: float) -> subprocess.Popen:
     return subprocess.Popen([*SALLE, "solve", str(inputs), "--out", str(out), "--quiet", "--time-limit",
                              str(time_limit), "--constraints", str(ROOT / "constraints" / "default.yaml")],
-                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)  # its own process group: partner processes left behind show
+
+
+def _left_behind(group: int, grace: float = 2.0) -> int:
+    """How many processes of the solve's group are still alive `grace` seconds after it ended (killed then)."""
+    end = time.monotonic() + grace
+    while True:
+        alive = []
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    stat = (entry / "stat").read_text()
+                    if int(stat.rsplit(")", 1)[1].split()[2]) == group and stat.rsplit(")", 1)[1].split()[0] != "Z":
+                        alive.append(int(entry.name))
+                except (OSError, ValueError, IndexError):
+                    continue
+        if not alive or time.monotonic() > end:
+            break
+        time.sleep(0.1)
+    for pid in alive:
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+    return len(alive)
 
 
 def main() -> int:
@@ -74,15 +100,17 @@ def main() -> int:
             proc.kill()
             _, err = proc.communicate()
             waited = float("inf")
+        orphans = _left_behind(proc.pid)
         after = _snapshot(out)
         new_run = set(after) >= {"assignments.csv", "report.md", "summary.json"} and after != before
         kept = after == before
-        ok = waited <= 5 and "Traceback" not in err and (kept or (new_run and proc.returncode == 0))
+        ok = waited <= 5 and not orphans and "Traceback" not in err and (kept or (new_run and proc.returncode == 0))
         outcome = f"exit {proc.returncode}, " + ("previous run kept" if kept else "new run written")
         outcomes[outcome] = outcomes.get(outcome, 0) + 1
         failures += not ok
         print(f"round {n:3d}: {signal.Signals(sig).name} at {delay:4.1f} s -> {outcome}, ended {waited:.2f} s "
-              f"after the signal{'' if ok else '  FAILED'}", flush=True)
+              f"after the signal{f', {orphans} process(es) left behind' if orphans else ''}{'' if ok else '  FAILED'}",
+              flush=True)
         shutil.rmtree(out)
     print(f"{args.rounds} rounds, {failures} failed; " + "; ".join(f"{k}: {v}" for k, v in sorted(outcomes.items())))
     shutil.rmtree(work)

@@ -12,26 +12,22 @@ Either way the best schedule found is returned when time runs out or `options.st
 from __future__ import annotations
 
 import math
-import os
 import time
 
 from ortools.sat.python import cp_model
 
 from solver.config import Config
 from solver.engine.board import Board
-from solver.engine.bounds import lower_bound
-from solver.engine.candidates import Candidates, Key
+from solver.engine.candidates import Candidates
+from solver.engine.clock import Clock, schedule_of
 from solver.engine.construct import construct
 from solver.engine.cpsat import run_cpsat
-from solver.engine.lns import Incumbent, LargeNeighbourhoodSearch, changes, run_lns
+from solver.engine.improve import improve, lns_options, rebuild, repair, start_placements
 from solver.engine.model import BuiltModel, Unplaceable, build_model, levelled, why_not
-from solver.engine.parallel import Partners
-from solver.engine.parallel import available as parallel_available
-from solver.engine.price import price, repair_config, score
-from solver.engine.result import EXACT, LNS, Result, SolveOptions, Status
+from solver.engine.price import price
+from solver.engine.result import EXACT, Result, SolveOptions, Status
 from solver.inputs import Problem
 from solver.rules import places_every_session
-from solver.schedule import Assignment, Schedule
 
 LARGE = 50_000  # candidate placements (session, room, first slot) above which the search is by neighbourhoods
 EXACT_SHARE = 0.3  # of the time left, for the full model to prove its optimum before neighbourhoods take over
@@ -43,34 +39,10 @@ REPAIR_FIRST = 10.0  # seconds at most for repairing a construction that breaks 
 UNREPAIRED_EXACT = 5.0  # seconds at most for the full model from a construction the repair could not fix
 
 
-class _Clock:
-    def __init__(self, options: SolveOptions) -> None:
-        self.options = options
-        self.started = time.perf_counter()
-        self.deadline = self.started + options.time_limit
-
-    def elapsed(self) -> float:
-        return time.perf_counter() - self.started
-
-    def left(self) -> float:
-        return self.deadline - time.perf_counter()
-
-    def stopped(self) -> bool:
-        return self.options.stop is not None and self.options.stop.is_set()
-
-    def progress(self, objective: float, bound: float) -> None:
-        if self.options.on_progress:
-            self.options.on_progress(self.elapsed(), objective, bound)
-
-    def phase(self, name: str, placed: int, total: int) -> None:
-        if self.options.on_phase:
-            self.options.on_phase(name, placed, total)
-
-
 class _Watcher(cp_model.CpSolverSolutionCallback):
     """Records when the first schedule came and reports each better one."""
 
-    def __init__(self, clock: _Clock, built: BuiltModel, levelled: bool) -> None:
+    def __init__(self, clock: Clock, built: BuiltModel, levelled: bool) -> None:
         super().__init__()
         self.clock = clock
         self.first: float | None = None
@@ -84,16 +56,12 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
         self.clock.progress(total, math.nan if self.levelled else self.best_objective_bound)
 
 
-def _schedule(chosen: dict[str, Key]) -> Schedule:
-    return Schedule(tuple(sorted(Assignment(*key) for key in chosen.values())))
-
-
 def solve(problem: Problem, config: Config, options: SolveOptions | None = None) -> Result:
     """Schedule `problem`; never raises for an infeasible or unsolved problem: the status says it."""
     from solver.explain import precheck  # explain builds models with the engine's builder: import it late
 
     options = options or SolveOptions()
-    clock = _Clock(options)
+    clock = Clock(options)
     must_schedule = places_every_session(config.is_hard)
     found = [f.sentence for f in precheck(problem, config)] or _unavoidable(problem, config)
     if found:
@@ -111,7 +79,7 @@ def solve(problem: Problem, config: Config, options: SolveOptions | None = None)
             hard = [rc for rc in candidates.unary if rc.settings.hard and rc.rule.relevant(problem, s)]
             return Result(Status.INFEASIBLE, build_seconds=clock.elapsed(),
                           reasons=[Unplaceable(s, why_not(problem, s, hard)).sentence()])
-    start = _start(problem, config)
+    start = start_placements(problem, config)
     board = construct(problem, candidates, config, seconds=max(0.5, clock.left() / 4), start=start,
                       seed=options.seed, stop=clock.stopped)
     placed = len(board.chosen)
@@ -120,7 +88,7 @@ def solve(problem: Problem, config: Config, options: SolveOptions | None = None)
 
     engine = options.engine or ("exact" if size <= LARGE else "lns")
     if engine != "exact":
-        return _lns(problem, config, candidates, board, clock, placed, first_seconds)
+        return improve(problem, config, candidates, board, clock, placed, first_seconds)
     if options.engine == "exact":
         complete = placed == len(problem.sessions)
         forced = _exact(problem, config, candidates, board, clock, placed, first_seconds,
@@ -132,7 +100,7 @@ def solve(problem: Problem, config: Config, options: SolveOptions | None = None)
     # a construction breaking a hard rule gets a short repair first, so that CP-SAT starts from a valid schedule;
     # when that fails, CP-SAT gets a few seconds only (enough to prove a small conference infeasible), then
     # neighbourhoods repair with the time left
-    repaired, valid = _repair(problem, config, candidates, board, clock, placed, _lns_options(options),
+    repaired, valid = repair(problem, config, candidates, board, clock, placed, lns_options(options),
                               deadline=time.perf_counter() + min(clock.left() / 4, REPAIR_FIRST))
     if repaired is not board:  # repaired, or as far as the repair got (the neighbourhoods go on from there)
         board = repaired
@@ -142,16 +110,16 @@ def solve(problem: Problem, config: Config, options: SolveOptions | None = None)
     result = _exact(problem, config, candidates, board, clock, placed, first_seconds, share=share,
                     max_constraints=EXACT_CONSTRAINTS, valid_start=valid)
     if result is None:  # a model too heavy to prove anything in time: neighbourhoods from the start
-        return _lns(problem, config, candidates, board, clock, placed, first_seconds)
+        return improve(problem, config, candidates, board, clock, placed, first_seconds)
     if result.status not in (Status.FEASIBLE, Status.TIMEOUT) or clock.stopped() or clock.left() < 1.0:
         return result
     if result.schedule is not None:
-        board = _rebuild(problem, config, candidates,
+        board = rebuild(problem, config, candidates,
                          {a.session_id: (a.session_id, a.room_id, a.slot_id) for a in result.schedule.assignments})
-    return _lns(problem, config, candidates, board, clock, placed, first_seconds, prior=result)
+    return improve(problem, config, candidates, board, clock, placed, first_seconds, prior=result)
 
 
-def _exact(problem: Problem, config: Config, candidates: Candidates, board: Board, clock: _Clock,
+def _exact(problem: Problem, config: Config, candidates: Candidates, board: Board, clock: Clock,
            placed: int, first_seconds: float, share: float = 1.0, max_constraints: int | None = None,
            valid_start: bool = False) -> Result | None:
     """The full model, hinted with the constructed schedule: proven optimal where CP-SAT can."""
@@ -195,7 +163,7 @@ def _exact(problem: Problem, config: Config, candidates: Candidates, board: Boar
         priced = price(problem, config, candidates, board.chosen) if complete else None
         if priced is not None:  # CP-SAT found nothing better in time: the constructed schedule stands
             objective, penalties = priced
-            return Result(Status.FEASIBLE, objective=objective, bound=None, schedule=_schedule(board.chosen),
+            return Result(Status.FEASIBLE, objective=objective, bound=None, schedule=schedule_of(board.chosen),
                           penalties=penalties, first_solution_seconds=clock.elapsed(), **common)  # type: ignore[arg-type]
         status = Status.INTERRUPTED if clock.stopped() else Status.TIMEOUT
         reasons = [] if code in (cp_model.UNKNOWN,) else [f"CP-SAT stopped with status {solver.status_name(code)}"]
@@ -208,137 +176,11 @@ def _exact(problem: Problem, config: Config, candidates: Candidates, board: Boar
         Status.OPTIMAL if code == cp_model.OPTIMAL else Status.FEASIBLE,
         objective=objective,
         bound=None if levelled(config, built) else min(bound, float(objective)),  # a levelled bound is in other units
-        schedule=_schedule(chosen),
+        schedule=schedule_of(chosen),
         penalties=penalties,
         first_solution_seconds=first_seconds if valid_start else watcher.first,
         **common,  # type: ignore[arg-type]
     )
-
-
-def _lns(problem: Problem, config: Config, candidates: Candidates, board: Board, clock: _Clock, placed: int,
-         first_seconds: float, prior: Result | None = None) -> Result:
-    """Repair the constructed schedule if needed, then improve it by neighbourhoods until the time limit. With
-    `prior` (the full model's run, out of its share of time), start from its schedule and keep its bound."""
-    options = clock.options
-    total = len(problem.sessions)
-    lns_options = _lns_options(options)
-    common = dict(engine=LNS if prior is None else f"{EXACT}, then {LNS}", placed_by_construction=placed,
-                  workers=1, build_seconds=first_seconds)
-    if prior is not None and prior.first_solution_seconds is not None:
-        first_seconds = prior.first_solution_seconds
-    repaired, valid = _repair(problem, config, candidates, board, clock, placed, lns_options)
-    if repaired is not board or not valid:
-        board = repaired
-        if not valid:
-            status = Status.INTERRUPTED if clock.stopped() else Status.TIMEOUT
-            reasons = [] if clock.stopped() else [
-                f"Construction placed {placed} of {total} sessions and the repair did not finish in "
-                "time: try a longer --time-limit."]
-            return Result(status, reasons=reasons, interrupted=clock.stopped(), **common)  # type: ignore[arg-type]
-        board = repaired
-        first_seconds = clock.elapsed()
-    priced = price(problem, config, candidates, board.chosen)
-    if priced is None:  # cannot happen after a successful repair; kept as a guard against a model bug
-        return Result(Status.TIMEOUT, reasons=["the first schedule breaks a hard rule"], **common)  # type: ignore[arg-type]
-    incumbent = Incumbent(dict(board.chosen), priced[0], score(config, priced[1]))
-    if prior is None:  # the first schedule is reported as soon as it is known (its bound comes next)
-        clock.progress(incumbent.objective, math.nan)
-    search = LargeNeighbourhoodSearch(problem, config, candidates, **lns_options)  # type: ignore[arg-type]
-    partners = _partners(search, problem, config, candidates, board, incumbent, clock)
-    # the room relaxation may take a while on the biggest conferences: a sixth of the time limit at most, else
-    # the bound falls back to each session's cheapest room
-    budget = time.perf_counter() + max(2.0, min(clock.left(), options.time_limit) / 6)
-    suggested: dict[str, list[str]] = {}
-    bound, covers = lower_bound(problem, config, candidates, deadline=budget, suggested=suggested)
-    if prior is not None and prior.bound is not None and prior.bound > bound:  # CP-SAT's bound covers every rule
-        bound, covers = prior.bound, ()
-    if suggested and not clock.stopped():  # a second construction, in the relaxation's rooms first
-        second = construct(problem, candidates, config, seconds=max(0.5, clock.left() / 8),
-                           start=_start(problem, config), seed=options.seed, stop=clock.stopped, prefer=suggested)
-        priced = price(problem, config, candidates, second.chosen) if len(second.chosen) == len(board.chosen) \
-            else None
-        if priced is not None and score(config, priced[1]) < incumbent.score:
-            was = incumbent.chosen
-            board, incumbent = second, Incumbent(dict(second.chosen), priced[0], score(config, priced[1]))
-            if partners is not None:
-                partners.kept(incumbent, changes(was, incumbent.chosen))
-    clock.progress(incumbent.objective, bound)
-    clock.phase("improve", len(board.chosen), total)
-    incumbent = run_lns(search, incumbent, board, clock.deadline, clock.stopped,
-                        lambda inc: clock.progress(inc.objective, bound), iterations=options.iterations,
-                        partners=partners)
-    objective, penalties = price(problem, config, candidates, incumbent.chosen) or (incumbent.objective, {})
-    optimal = objective <= bound
-    return Result(Status.OPTIMAL if optimal else Status.FEASIBLE, objective=objective,
-                  bound=min(bound, float(objective)), schedule=_schedule(incumbent.chosen), penalties=penalties,
-                  first_solution_seconds=first_seconds, solve_seconds=clock.elapsed() - first_seconds,
-                  bound_covers=covers, interrupted=clock.stopped(), iterations=search.stats.iterations,
-                  variables=0, **common | {"workers": 1 + (len(partners) if partners else 0)})  # type: ignore[arg-type]
-
-
-AUTO_PROCESSES = 4  # without --workers, the neighbourhood search runs on this many cores at most
-
-
-def _partners(search: LargeNeighbourhoodSearch, problem: Problem, config: Config, candidates: Candidates,
-              board: Board, incumbent: Incumbent, clock: _Clock) -> Partners | None:
-    """Partner processes that search alongside this one (solver.engine.parallel): `--workers N` gives N − 1,
-    without it one per core up to AUTO_PROCESSES; none with one worker, or with a fixed number of steps (runs
-    meant to be reproducible)."""
-    options = clock.options
-    count = (options.workers or min(AUTO_PROCESSES, _cores())) - 1
-    if count < 1 or options.iterations is not None or not parallel_available() or clock.left() < 2.0:
-        return None
-    lns_options = _lns_options(options)
-
-    def make(i: int) -> LargeNeighbourhoodSearch:
-        seeded = lns_options | {"seed": options.seed + 7919 * i}
-        return LargeNeighbourhoodSearch(problem, config, candidates, **seeded)
-
-    return Partners(search, make, board, incumbent, count, clock.deadline, clock.stopped)
-
-
-def _cores() -> int:
-    """The cores this process may run on."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-
-
-def _lns_options(options: SolveOptions) -> dict:
-    return dict(seed=options.seed, rooms_per_session=4 if options.rooms_per_session is None
-                else options.rooms_per_session)
-
-
-def _repair(problem: Problem, config: Config, candidates: Candidates, board: Board, clock: _Clock, placed: int,
-            lns_options: dict, deadline: float | None = None) -> tuple[Board, bool]:
-    """(board, valid): the constructed board itself when it places every session and breaks no hard rule, else
-    the board repaired by neighbourhoods on "every session placed" and the broken hard rules alone, until none is
-    left or `deadline` (then as far as it got, to go on from)."""
-    fixing = repair_config(config)
-    if fixing is None:
-        return board, True
-    penalty = price(problem, fixing, candidates, board.chosen)
-    if penalty is None:
-        return board, False
-    if penalty[0] == 0:
-        return board, True
-    clock.phase("repair", placed, len(problem.sessions))
-    repair = LargeNeighbourhoodSearch(problem, fixing, candidates, repairing=True, **lns_options)
-    fixed = run_lns(repair, Incumbent(dict(board.chosen), penalty[0], penalty[0]), board,
-                    min(clock.deadline, deadline or clock.deadline), clock.stopped, lambda inc: None, until_zero=True)
-    return _rebuild(problem, config, candidates, fixed.chosen), fixed.objective == 0
-
-
-def _start(problem: Problem, config: Config) -> dict[str, Key]:
-    """Placements to start from: the previous schedule (--previous), else those of the hard rules that offer a
-    start of their own (placements keeping them, for rules a repair would struggle with)."""
-    if problem.previous:
-        return {sid: (sid, room, slot) for sid, (room, slot) in problem.previous.items()}
-    out: dict[str, Key] = {}
-    soft = {rc.name: (rc.settings.weight, rc.params) for rc in config.enabled if not rc.settings.hard}
-    for rc in config.enabled:
-        if rc.settings.hard and rc.rule.start is not None:
-            for sid, (room, slot) in rc.rule.start(problem, rc.params, soft=soft).items():
-                out.setdefault(sid, (sid, room, slot))
-    return out
 
 
 def _unavoidable(problem: Problem, config: Config) -> list[str]:
@@ -356,8 +198,3 @@ def _unavoidable(problem: Problem, config: Config) -> list[str]:
     return out
 
 
-def _rebuild(problem: Problem, config: Config, candidates: Candidates, chosen: dict[str, Key]) -> Board:
-    board = Board(problem, config)
-    for sid, key in chosen.items():
-        board.place(key, candidates.of(problem.session[sid]).pair(problem, key[1], key[2])[0])
-    return board

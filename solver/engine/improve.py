@@ -1,0 +1,155 @@
+"""The anytime path: repair a constructed schedule, bound it, then improve it by neighbourhoods until the time
+limit, on one core or with partner processes (solver.engine.parallel)."""
+
+from __future__ import annotations
+
+import math
+import os
+import time
+
+from solver.config import Config
+from solver.engine.board import Board
+from solver.engine.bounds import lower_bound
+from solver.engine.candidates import Candidates, Key
+from solver.engine.clock import Clock, schedule_of
+from solver.engine.construct import construct
+from solver.engine.lns import Incumbent, LargeNeighbourhoodSearch, changes, run_lns
+from solver.engine.parallel import Partners
+from solver.engine.parallel import available as parallel_available
+from solver.engine.price import price, repair_config, score
+from solver.engine.result import EXACT, LNS, Result, SolveOptions, Status
+from solver.inputs import Problem
+
+
+def improve(problem: Problem, config: Config, candidates: Candidates, board: Board, clock: Clock, placed: int,
+         first_seconds: float, prior: Result | None = None) -> Result:
+    """Repair the constructed schedule if needed, then improve it by neighbourhoods until the time limit. With
+    `prior` (the full model's run, out of its share of time), start from its schedule and keep its bound."""
+    options = clock.options
+    total = len(problem.sessions)
+    search_options = lns_options(options)
+    common = dict(engine=LNS if prior is None else f"{EXACT}, then {LNS}", placed_by_construction=placed,
+                  workers=1, build_seconds=first_seconds)
+    if prior is not None and prior.first_solution_seconds is not None:
+        first_seconds = prior.first_solution_seconds
+    repaired, valid = repair(problem, config, candidates, board, clock, placed, search_options)
+    if repaired is not board or not valid:
+        board = repaired
+        if not valid:
+            status = Status.INTERRUPTED if clock.stopped() else Status.TIMEOUT
+            reasons = [] if clock.stopped() else [
+                f"Construction placed {placed} of {total} sessions and the repair did not finish in "
+                "time: try a longer --time-limit."]
+            return Result(status, reasons=reasons, interrupted=clock.stopped(), **common)  # type: ignore[arg-type]
+        board = repaired
+        first_seconds = clock.elapsed()
+    priced = price(problem, config, candidates, board.chosen)
+    if priced is None:  # cannot happen after a successful repair; kept as a guard against a model bug
+        return Result(Status.TIMEOUT, reasons=["the first schedule breaks a hard rule"], **common)  # type: ignore[arg-type]
+    incumbent = Incumbent(dict(board.chosen), priced[0], score(config, priced[1]))
+    if prior is None:  # the first schedule is reported as soon as it is known (its bound comes next)
+        clock.progress(incumbent.objective, math.nan)
+    search = LargeNeighbourhoodSearch(problem, config, candidates, **search_options)  # type: ignore[arg-type]
+    partners = _partners(search, problem, config, candidates, board, incumbent, clock)
+    # the room relaxation may take a while on the biggest conferences: a sixth of the time limit at most, else
+    # the bound falls back to each session's cheapest room
+    budget = time.perf_counter() + max(2.0, min(clock.left(), options.time_limit) / 6)
+    suggested: dict[str, list[str]] = {}
+    bound, covers = lower_bound(problem, config, candidates, deadline=budget, suggested=suggested)
+    if prior is not None and prior.bound is not None and prior.bound > bound:  # CP-SAT's bound covers every rule
+        bound, covers = prior.bound, ()
+    if suggested and not clock.stopped():  # a second construction, in the relaxation's rooms first
+        second = construct(problem, candidates, config, seconds=max(0.5, clock.left() / 8),
+                           start=start_placements(problem, config), seed=options.seed, stop=clock.stopped,
+                           prefer=suggested)
+        priced = price(problem, config, candidates, second.chosen) if len(second.chosen) == len(board.chosen) \
+            else None
+        if priced is not None and score(config, priced[1]) < incumbent.score:
+            was = incumbent.chosen
+            board, incumbent = second, Incumbent(dict(second.chosen), priced[0], score(config, priced[1]))
+            if partners is not None:
+                partners.kept(incumbent, changes(was, incumbent.chosen))
+    clock.progress(incumbent.objective, bound)
+    clock.phase("improve", len(board.chosen), total)
+    incumbent = run_lns(search, incumbent, board, clock.deadline, clock.stopped,
+                        lambda inc: clock.progress(inc.objective, bound), iterations=options.iterations,
+                        partners=partners)
+    objective, penalties = price(problem, config, candidates, incumbent.chosen) or (incumbent.objective, {})
+    optimal = objective <= bound
+    return Result(Status.OPTIMAL if optimal else Status.FEASIBLE, objective=objective,
+                  bound=min(bound, float(objective)), schedule=schedule_of(incumbent.chosen), penalties=penalties,
+                  first_solution_seconds=first_seconds, solve_seconds=clock.elapsed() - first_seconds,
+                  bound_covers=covers, interrupted=clock.stopped(), iterations=search.stats.iterations,
+                  variables=0, **common | {"workers": 1 + (len(partners) if partners else 0)})  # type: ignore[arg-type]
+
+
+AUTO_PROCESSES = 4  # without --workers, the neighbourhood search runs on this many cores at most
+
+
+def _partners(search: LargeNeighbourhoodSearch, problem: Problem, config: Config, candidates: Candidates,
+              board: Board, incumbent: Incumbent, clock: Clock) -> Partners | None:
+    """Partner processes that search alongside this one (solver.engine.parallel): `--workers N` gives N − 1,
+    without it one per core up to AUTO_PROCESSES; none with one worker, or with a fixed number of steps (runs
+    meant to be reproducible)."""
+    options = clock.options
+    count = (options.workers or min(AUTO_PROCESSES, _cores())) - 1
+    if count < 1 or options.iterations is not None or not parallel_available() or clock.left() < 2.0:
+        return None
+    search_options = lns_options(options)
+
+    def make(i: int) -> LargeNeighbourhoodSearch:
+        seeded = search_options | {"seed": options.seed + 7919 * i}
+        return LargeNeighbourhoodSearch(problem, config, candidates, **seeded)
+
+    return Partners(search, make, board, incumbent, count, clock.deadline, clock.stopped)
+
+
+def _cores() -> int:
+    """The cores this process may run on."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def lns_options(options: SolveOptions) -> dict:
+    return dict(seed=options.seed, rooms_per_session=4 if options.rooms_per_session is None
+                else options.rooms_per_session)
+
+
+def repair(problem: Problem, config: Config, candidates: Candidates, board: Board, clock: Clock, placed: int,
+           search_options: dict, deadline: float | None = None) -> tuple[Board, bool]:
+    """(board, valid): the constructed board itself when it places every session and breaks no hard rule, else
+    the board repaired by neighbourhoods on "every session placed" and the broken hard rules alone, until none is
+    left or `deadline` (then as far as it got, to go on from)."""
+    fixing = repair_config(config)
+    if fixing is None:
+        return board, True
+    penalty = price(problem, fixing, candidates, board.chosen)
+    if penalty is None:
+        return board, False
+    if penalty[0] == 0:
+        return board, True
+    clock.phase("repair", placed, len(problem.sessions))
+    search = LargeNeighbourhoodSearch(problem, fixing, candidates, repairing=True, **search_options)
+    fixed = run_lns(search, Incumbent(dict(board.chosen), penalty[0], penalty[0]), board,
+                    min(clock.deadline, deadline or clock.deadline), clock.stopped, lambda inc: None, until_zero=True)
+    return rebuild(problem, config, candidates, fixed.chosen), fixed.objective == 0
+
+
+def start_placements(problem: Problem, config: Config) -> dict[str, Key]:
+    """Placements to start from: the previous schedule (--previous), else those of the hard rules that offer a
+    start of their own (placements keeping them, for rules a repair would struggle with)."""
+    if problem.previous:
+        return {sid: (sid, room, slot) for sid, (room, slot) in problem.previous.items()}
+    out: dict[str, Key] = {}
+    soft = {rc.name: (rc.settings.weight, rc.params) for rc in config.enabled if not rc.settings.hard}
+    for rc in config.enabled:
+        if rc.settings.hard and rc.rule.start is not None:
+            for sid, (room, slot) in rc.rule.start(problem, rc.params, soft=soft).items():
+                out.setdefault(sid, (sid, room, slot))
+    return out
+
+
+def rebuild(problem: Problem, config: Config, candidates: Candidates, chosen: dict[str, Key]) -> Board:
+    board = Board(problem, config)
+    for sid, key in chosen.items():
+        board.place(key, candidates.of(problem.session[sid]).pair(problem, key[1], key[2])[0])
+    return board
