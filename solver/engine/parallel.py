@@ -138,13 +138,8 @@ class Partners:
                 break
             board.place(key, p)
             placed.append(sid)
-        after = dict(incumbent.chosen)
-        for sid, key in change.items():
-            if key is None:
-                after.pop(sid, None)
-            else:
-                after[sid] = key
         if fits:
+            after = _with(incumbent.chosen, change)
             d_objective, d_score, broken = search.pricer.delta(incumbent.chosen, after, change)
             if d_score < 0 and not broken:
                 return _applied(incumbent, change, d_objective, d_score)
@@ -174,14 +169,18 @@ class Partners:
         return incumbent
 
 
-def _applied(incumbent: Incumbent, change: Diff, d_objective: int, d_score: int) -> Incumbent:
-    chosen = dict(incumbent.chosen)
+def _with(chosen: dict[str, Key], change: Diff) -> dict[str, Key]:
+    out = dict(chosen)
     for sid, key in change.items():
         if key is None:
-            chosen.pop(sid, None)
+            out.pop(sid, None)
         else:
-            chosen[sid] = key
-    return Incumbent(chosen, incumbent.objective + d_objective, incumbent.score + d_score)
+            out[sid] = key
+    return out
+
+
+def _applied(incumbent: Incumbent, change: Diff, d_objective: int, d_score: int) -> Incumbent:
+    return Incumbent(_with(incumbent.chosen, change), incumbent.objective + d_objective, incumbent.score + d_score)
 
 
 def _partner(conn: Connection, search: LargeNeighbourhoodSearch, board: Board, incumbent: Incumbent,
