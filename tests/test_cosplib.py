@@ -263,9 +263,10 @@ def test_the_default_engine_finds_a_valid_schedule_for_n2or(imported: Callable) 
 
     folder, done = imported("N2OR", "exact")
     config = load_config([ROOT / "constraints" / "default.yaml", folder / "constraints.yaml"])
-    found = threading.Event()  # stop at the first valid schedule
-    result = solve(done.problem, config, SolveOptions(time_limit=30, workers=1, stop=found,
-                                                      on_progress=lambda *_: found.set()))
+    found = threading.Event()  # stop at the first valid schedule (a progress report with an objective)
+    result = solve(done.problem, config, SolveOptions(
+        time_limit=30, workers=1, stop=found,
+        on_progress=lambda _, objective, __: found.set() if objective == objective else None))
     assert result.schedule is not None
     assert len(result.schedule.assignments) == len(done.problem.sessions)
     verdict = judge(done.problem, result.schedule, config)
