@@ -9,7 +9,8 @@ Two objectives (`OBJECTIVES`), each a constraint file that every tool meets and 
   structural ones such as "every session is scheduled") and one soft rule, `capacity_fit` (empty seats, weight
   1); every other soft rule is off. The objective of the first benchmark (issue 5).
 
-`complete` checks, apart from any rule, that a schedule places every session exactly once.
+`complete` checks, apart from any rule, that a schedule places every session exactly once; `group_processes`
+lists the live processes of a process group (a tool and what it started), from /proc.
 """
 
 from __future__ import annotations
@@ -98,3 +99,17 @@ class Clock:
 
     def __call__(self) -> float:
         return time.perf_counter() - self.t0
+
+
+def group_processes(group: int) -> list[Path]:
+    """The /proc entries of the live (not zombie) processes of a process group; none where /proc cannot tell."""
+    out = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                if int(fields[2]) == group and fields[0] != "Z":
+                    out.append(entry)
+            except (OSError, ValueError, IndexError):
+                continue
+    return out

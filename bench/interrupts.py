@@ -29,6 +29,7 @@ BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.common import group_processes  # noqa: E402
 from bench.generate import Size, generate  # noqa: E402
 
 SALLE = [sys.executable, "-m", "solver"]
@@ -49,22 +50,13 @@ def _solve(inputs: Path, out: Path, time_limit: float) -> subprocess.Popen:
 def _left_behind(group: int, grace: float = 2.0) -> int:
     """How many processes of the solve's group are still alive `grace` seconds after it ended (killed then)."""
     end = time.monotonic() + grace
-    while True:
-        alive = []
-        for entry in Path("/proc").iterdir():
-            if entry.name.isdigit():
-                try:
-                    stat = (entry / "stat").read_text()
-                    if int(stat.rsplit(")", 1)[1].split()[2]) == group and stat.rsplit(")", 1)[1].split()[0] != "Z":
-                        alive.append(int(entry.name))
-                except (OSError, ValueError, IndexError):
-                    continue
-        if not alive or time.monotonic() > end:
-            break
+    alive = group_processes(group)
+    while alive and time.monotonic() < end:
         time.sleep(0.1)
-    for pid in alive:
+        alive = group_processes(group)
+    for entry in alive:
         with contextlib.suppress(OSError):
-            os.kill(pid, signal.SIGKILL)
+            os.kill(int(entry.name), signal.SIGKILL)
     return len(alive)
 
 

@@ -37,7 +37,7 @@ if __package__ in (None, ""):  # run as a script: make the repository importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import best as best_known
-from bench.common import OBJECTIVES, bench_config, complete, fingerprint
+from bench.common import OBJECTIVES, bench_config, complete, fingerprint, group_processes
 from bench.generate import SIZES, instance_dir
 from bench.peers import MODULES, why_not
 from bench.results import ToolRun
@@ -62,13 +62,8 @@ def _group_memory_mb(group: int) -> float:
     """The memory of every process in a process group, in MB: the sum of their proportional set sizes (pages
     shared after a fork counted once in all), read from /proc; 0 where /proc cannot tell."""
     total_kb = 0
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
+    for entry in group_processes(group):
         try:
-            stat = (entry / "stat").read_text()
-            if int(stat.rsplit(")", 1)[1].split()[2]) != group:
-                continue
             for line in (entry / "smaps_rollup").read_text().splitlines():
                 if line.startswith("Pss:"):
                     total_kb += int(line.split()[1])

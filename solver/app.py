@@ -238,13 +238,23 @@ def run_check(inputs: Path, schedule_file: Path, constraints: list[Path] | None,
         check_out_folder(report_dir, [inputs, schedule_file, *applied],
                          writes=[report_dir / name for name in REPORT_FILES])
     config = load_config(applied)
-    problem, _ = load_problem_with_warnings(inputs)
-    schedule = read_schedule(schedule_file, problem)
-    verdict = judge(problem, schedule, config)
+    problem, schedule, verdict = _judged(inputs, schedule_file, config)
     if report_dir is not None:
         write_atomically(render_report(problem, schedule, config, verdict, report_dir, RunFacts("check"),
                                        conference=conf))
     return config, verdict
+
+
+def _judged(inputs: Path, schedule_file: Path, config: Config, force: bool = True
+            ) -> tuple[Problem, Schedule, Judgement]:
+    """The conference, the schedule file read against it, and the judge's verdict; BrokenSchedule when it breaks
+    a hard rule, unless `force`."""
+    problem, _ = load_problem_with_warnings(inputs)
+    schedule = read_schedule(schedule_file, problem)
+    verdict = judge(problem, schedule, config)
+    if verdict.hard and not force:
+        raise BrokenSchedule(schedule_file, verdict)
+    return problem, schedule, verdict
 
 
 class BrokenSchedule(SalleError):
@@ -276,11 +286,7 @@ def run_export(inputs: Path, schedule_file: Path, out: Path, constraints: list[P
     check_timezone(conf.timezone or DEFAULT_TIMEZONE)
     check_locale(conf.locale)
     check_out_folder(out, [inputs], writes=[])  # a file, or the inputs folder: refused before any work
-    problem, _ = load_problem_with_warnings(inputs)
-    schedule = read_schedule(schedule_file, problem)
-    verdict = judge(problem, schedule, config)
-    if verdict.hard and not force:
-        raise BrokenSchedule(schedule_file, verdict)
+    problem, schedule, verdict = _judged(inputs, schedule_file, config, force)
     run = ExportRun(problem, config, verdict)
     run.written = publish(problem, schedule, config, verdict, out, RunFacts("export"), conference=conf,
                           schedule_file=schedule_file, failures=run.failures)
@@ -299,11 +305,7 @@ def run_export_cosplib(schedule_file: Path, out: Path, inputs: Path | None, cons
         inputs = schedule_file.parent if (schedule_file.parent / "sessions.csv").is_file() else Path("inputs")
     target = out if out.suffix.lower() == ".xlsx" else out / "solution.xlsx"
     config = load_config(resolve_constraints(constraints, inputs))
-    problem, _ = load_problem_with_warnings(inputs)
-    schedule = read_schedule(schedule_file, problem)
-    verdict = judge(problem, schedule, config)
-    if verdict.hard and not force:
-        raise BrokenSchedule(schedule_file, verdict)
+    problem, schedule, verdict = _judged(inputs, schedule_file, config, force)
     write_atomically({target: solution_workbook(problem, schedule, library_names(inputs))})
     return target, verdict, library_terms(verdict.penalties)
 

@@ -79,17 +79,21 @@ class Pricer:
         where the change is) from `before` to `after`, two schedules that differ in `changed` only."""
         changed = set(changed)
         members = self.members(before, after, changed)
-        everyone = set(before) | set(after)
+        problems: dict[frozenset[str], Problem] = {}  # the conference restricted to each group judged
         d_objective = d_score = 0
         broken = False
         for rc in self.config.enabled:
             if rc.rule.add is None:
                 group = changed
             elif rc.rule.links is None:
-                group = everyone
+                group = set(before) | set(after)
             else:
                 group = members[rc.name]
-            problem = self.problem.restricted(group) if len(group) < len(self.problem.sessions) else self.problem
+            frozen = frozenset(group)
+            if frozen not in problems:
+                problems[frozen] = self.problem.restricted(group) if len(group) < len(self.problem.sessions) \
+                    else self.problem
+            problem = problems[frozen]
             was = self._judge(rc, problem, before, group)
             now = self._judge(rc, problem, after, group)
             if rc.settings.hard:

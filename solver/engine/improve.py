@@ -50,7 +50,7 @@ def improve(problem: Problem, config: Config, candidates: Candidates, board: Boa
     if prior is None:  # the first schedule is reported as soon as it is known (its bound comes next)
         clock.progress(incumbent.objective, math.nan)
     search = LargeNeighbourhoodSearch(problem, config, candidates, **search_options)  # type: ignore[arg-type]
-    partners = _partners(search, problem, config, candidates, board, incumbent, clock)
+    partners = _partners(search, board, incumbent, clock)
     # the room relaxation may take a while on the biggest conferences: a sixth of the time limit at most, else
     # the bound falls back to each session's cheapest room
     budget = time.perf_counter() + max(2.0, min(clock.left(), options.time_limit) / 6)
@@ -86,8 +86,7 @@ def improve(problem: Problem, config: Config, candidates: Candidates, board: Boa
 AUTO_PROCESSES = 4  # without --workers, the neighbourhood search runs on this many cores at most
 
 
-def _partners(search: LargeNeighbourhoodSearch, problem: Problem, config: Config, candidates: Candidates,
-              board: Board, incumbent: Incumbent, clock: Clock) -> Partners | None:
+def _partners(search: LargeNeighbourhoodSearch, board: Board, incumbent: Incumbent, clock: Clock) -> Partners | None:
     """Partner processes that search alongside this one (solver.engine.parallel): `--workers N` gives N − 1,
     without it one per core up to AUTO_PROCESSES; none with one worker, or with a fixed number of steps (runs
     meant to be reproducible)."""
@@ -99,7 +98,7 @@ def _partners(search: LargeNeighbourhoodSearch, problem: Problem, config: Config
 
     def make(i: int) -> LargeNeighbourhoodSearch:
         seeded = search_options | {"seed": options.seed + 7919 * i}
-        return LargeNeighbourhoodSearch(problem, config, candidates, **seeded)
+        return LargeNeighbourhoodSearch(search.problem, search.config, search.candidates, **seeded)
 
     return Partners(search, make, board, incumbent, count, clock.deadline, clock.stopped)
 

@@ -202,8 +202,7 @@ class LargeNeighbourhoodSearch:
             for sid in freed:
                 kept = incumbent.chosen.get(sid)
                 if kept is not None:
-                    opts = self.candidates.of(self.problem.session[sid])
-                    board.place(kept, opts.pair(self.problem, kept[1], kept[2])[0])
+                    board.place(kept, self.placement(kept))
 
 
 def next_size(size: int, proven: bool, sessions: int) -> int:

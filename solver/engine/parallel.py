@@ -195,16 +195,14 @@ def _partner(conn: Connection, search: LargeNeighbourhoodSearch, board: Board, i
     stop = quit_.is_set
     try:
         while time.perf_counter() < deadline - 0.05 and not stop() and os.getppid() == parent:
-            newest = None
+            told = False
             while conn.poll():
                 message = conn.recv()
                 if message is None:
                     return
                 version, change, objective, total = message
-                synced = _applied(synced, change, 0, 0)
-                newest = Incumbent(synced.chosen, objective, total)
-            if newest is not None:
-                synced = newest
+                synced, told = Incumbent(_with(synced.chosen, change), objective, total), True
+            if told:
                 move(search, board, changes(board.chosen, synced.chosen))
                 incumbent = synced
             incumbent, better, proven = search.step(incumbent, board, size, SUB_SECONDS, stop, deadline)
