@@ -13,7 +13,7 @@ from solver.errors import InputError
 from solver.explain import explain
 from solver.inputs import Problem, load_problem
 from solver.judge import judge
-from solver.rules import block_room_track
+from solver.rules import block_plan, block_room_track
 from solver.schedule import Assignment, Schedule
 from tests.conftest import config_with, make_conference, write_csv
 
@@ -263,3 +263,27 @@ def test_block_room_track_start_keeps_one_track_per_room_and_block(tmp_path: Pat
                                           _session("B1", "B"), _session("L", "B", length=2)])
     unweighted = block_room_track.start(p, block_room_track.Params(), {"track_block_penalty": 0})
     assert unweighted == block_room_track.start(plain, block_room_track.Params()) != start
+
+
+def test_block_room_track_plans_room_blocks_when_given_time_to_think(tmp_path: Path) -> None:
+    """With the engine's CP-SAT runner, the start is the block-level plan: every session placed, one track per
+    room and block, the track-block table's cost avoided, and a track kept to one room (track_hopping)."""
+    from solver.engine.cpsat import thinker
+
+    p = _problem(tmp_path, [_session("A1", "A"), _session("A2", "A"), _session("A3", "A"), _session("B1", "B"),
+                            _session("L", "B", length=2)],
+                 penalties=[{"kind": "track_block", "a": "A", "b": "B1", "penalty": 50}])
+    soft = {"track_block_penalty": (1, block_room_track.Params()), "track_hopping": (1, block_room_track.Params())}
+    start = block_room_track.start(p, block_room_track.Params(), soft=soft, solve=thinker(4.0, 0, 1, lambda: False))
+    assert set(start) == {"A1", "A2", "A3", "B1", "L"}
+    dealt = block_room_track.deal(p, block_room_track.Params(), soft=soft)
+    assert start == block_plan.plan(p, {"track_block_penalty": 1, "track_hopping": 1},
+                                    thinker(4.0, 0, 1, lambda: False), hint=dealt)  # the plan, not the deal
+    placed: dict[tuple[str, str], set[str]] = {}
+    for sid, (room, slot) in start.items():
+        placed.setdefault((p.block_of(p.slot[slot]), room), set()).add(p.session[sid].track)
+    assert all(len(tracks) == 1 for tracks in placed.values())
+    assert not any(block == "B1" and tracks == {"A"} for (block, _), tracks in placed.items())
+    assert len({room for (_, room), tracks in placed.items() if tracks == {"A"}}) == 1
+    c = _config(tmp_path, "block_room_track")
+    assert _judged(p, [(s, r, t) for s, (r, t) in start.items()], c, "block_room_track") == 0

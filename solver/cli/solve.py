@@ -182,7 +182,7 @@ class LiveProgress:
             self.bound = bound if math.isnan(self.bound) else max(self.bound, bound)
 
     def phase(self, name: str, placed: int, total: int) -> None:
-        """The engine's callback at each phase: construct, repair, improve."""
+        """The engine's callback at each phase: construct, repair, plan, improve."""
         self.stage = name
         self.placed = f"{placed}/{total} placed" if placed else ""
 

@@ -13,12 +13,14 @@ from solver.engine.bounds import lower_bound
 from solver.engine.candidates import Candidates, Key
 from solver.engine.clock import Clock, schedule_of
 from solver.engine.construct import construct
+from solver.engine.cpsat import thinker
 from solver.engine.lns import Incumbent, LargeNeighbourhoodSearch, changes, run_lns
 from solver.engine.parallel import Partners
 from solver.engine.parallel import available as parallel_available
 from solver.engine.price import price, repair_config, score
 from solver.engine.result import EXACT, LNS, Result, SolveOptions, Status
 from solver.inputs import Problem
+from solver.rules.block_plan import Solve
 
 
 def improve(problem: Problem, config: Config, candidates: Candidates, board: Board, clock: Clock, placed: int,
@@ -48,6 +50,10 @@ def improve(problem: Problem, config: Config, candidates: Candidates, board: Boa
         return Result(Status.TIMEOUT, reasons=["the first schedule breaks a hard rule"], **common)  # type: ignore[arg-type]
     incumbent = Incumbent(dict(board.chosen), priced[0], score(config, priced[1]))
     if prior is None:  # the first schedule is reported as soon as it is known (its bound comes next)
+        clock.progress(incumbent.objective, math.nan)
+    planned = _planned(problem, config, candidates, incumbent, clock)
+    if planned is not None:
+        board, incumbent = planned
         clock.progress(incumbent.objective, math.nan)
     search = LargeNeighbourhoodSearch(problem, config, candidates, **search_options)  # type: ignore[arg-type]
     partners = _partners(search, board, incumbent, clock)
@@ -133,16 +139,42 @@ def repair(problem: Problem, config: Config, candidates: Candidates, board: Boar
     return rebuild(problem, config, candidates, fixed.chosen), fixed.objective == 0
 
 
-def start_placements(problem: Problem, config: Config) -> dict[str, Key]:
+PLAN_SECONDS = 30.0  # most time a hard rule's plan may think (GECCO20: near its optimum in 20 s on 2 cores)
+PLAN_SHARE = 5  # of the time left, the share it may take at most
+
+
+def _planned(problem: Problem, config: Config, candidates: Candidates, incumbent: Incumbent,
+             clock: Clock) -> tuple[Board, Incumbent] | None:
+    """A schedule built from the start the hard rules offer when given time to think (a CP-SAT plan of their
+    own, e.g. room-blocks for tracks), when one does and it beats `incumbent`."""
+    seconds = min(PLAN_SECONDS, clock.left() / PLAN_SHARE)
+    if problem.previous or seconds < 1.0 or clock.stopped() or not any(
+            rc.settings.hard and rc.rule.start is not None for rc in config.enabled):
+        return None
+    options = clock.options
+    clock.phase("plan", len(incumbent.chosen), len(problem.sessions))
+    solve = thinker(seconds, options.seed, options.workers, clock.stopped)
+    start = start_placements(problem, config, solve=solve)
+    board = construct(problem, candidates, config, seconds=max(0.5, clock.left() / 8), start=start,
+                      seed=options.seed, stop=clock.stopped)
+    priced = price(problem, config, candidates, board.chosen) if len(board.chosen) >= len(incumbent.chosen) \
+        else None
+    if priced is None or score(config, priced[1]) >= incumbent.score:
+        return None
+    return board, Incumbent(dict(board.chosen), priced[0], score(config, priced[1]))
+
+
+def start_placements(problem: Problem, config: Config, solve: Solve | None = None) -> dict[str, Key]:
     """Placements to start from: the previous schedule (--previous), else those of the hard rules that offer a
-    start of their own (placements keeping them, for rules a repair would struggle with)."""
+    start of their own (placements keeping them, for rules a repair would struggle with); with `solve`, the
+    rules may think (solve a CP-SAT model of their own with it) rather than deal greedily."""
     if problem.previous:
         return {sid: (sid, room, slot) for sid, (room, slot) in problem.previous.items()}
     out: dict[str, Key] = {}
     soft = {rc.name: (rc.settings.weight, rc.params) for rc in config.enabled if not rc.settings.hard}
     for rc in config.enabled:
         if rc.settings.hard and rc.rule.start is not None:
-            for sid, (room, slot) in rc.rule.start(problem, rc.params, soft=soft).items():
+            for sid, (room, slot) in rc.rule.start(problem, rc.params, soft=soft, solve=solve).items():
                 out.setdefault(sid, (sid, room, slot))
     return out
 

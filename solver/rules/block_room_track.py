@@ -10,6 +10,7 @@ from typing import Any
 
 from solver.inputs import Problem
 from solver.rules.base import BuildContext, JudgeView, Params, Placement, RuleSettings, Violation
+from solver.rules.block_plan import Solve, plan
 from solver.rules.blocks import block_of, partners, presenter_pairs, track_uses
 from solver.rules.findings import Finding
 
@@ -55,15 +56,27 @@ def core_sentence(problem: Problem, params: Params, entity: str) -> Finding | No
 
 
 def start(problem: Problem, params: Params, weights: dict[str, int] | None = None,
-          soft: dict[str, tuple[int, Params]] | None = None) -> dict[str, tuple[str, str]]:
+          soft: dict[str, tuple[int, Params]] | None = None, solve: Solve | None = None) -> dict[str, tuple[str, str]]:
     """A placement of every session that keeps this rule, for an engine to start from: session -> (room_id,
-    first slot_id). Tracks are dealt room-blocks greedily, the most constrained first (fewest room-blocks free of
-    table costs), then the largest; a track takes the room-block where the penalty tables (penalties.csv) and its
-    presenters' conflicts cost least, each weighted by `weights` (rule name -> what one unit costs, e.g. from the
-    constraint file; 1 when absent; `soft`, rule name -> (weight, parameters) of each soft rule, as an engine
-    passes the constraint file's), then a room it already uses and a block next to its own; it fills each
-    room-block with its longest sessions first. Sessions that find no room-block (the conference is too full for
-    this greedy deal) are left out of the answer."""
+    first slot_id). The greedy deal below; with `solve` (an engine given time to think: it runs a CP-SAT model),
+    the cheapest block-level plan (solver.rules.block_plan) it finds from there, when it finds one."""
+    dealt = deal(problem, params, weights, soft)
+    if solve is None:
+        return dealt
+    unit = {name: weight * getattr(rule_params, "multiplier", 1)
+            for name, (weight, rule_params) in (soft or {}).items()}
+    return plan(problem, unit, solve, hint=dealt) or dealt
+
+
+def deal(problem: Problem, params: Params, weights: dict[str, int] | None = None,
+         soft: dict[str, tuple[int, Params]] | None = None) -> dict[str, tuple[str, str]]:
+    """The greedy deal of room-blocks: session -> (room_id, first slot_id). Tracks are dealt room-blocks greedily, the
+    most constrained first (fewest room-blocks free of table costs), then the largest; a track takes the room-block
+    where the penalty tables (penalties.csv) and its presenters' conflicts cost least, each weighted by `weights`
+    (rule name -> what one unit costs, e.g. from the constraint file; 1 when absent; `soft`, rule name -> (weight,
+    parameters) of each soft rule, as an engine passes the constraint file's), then a room it already uses and a
+    block next to its own; it fills each room-block with its longest sessions first. Sessions that find no room-block
+    (the conference is too full for this greedy deal) are left out of the answer."""
     w = {name: 1 for name in ("track_block_penalty", "track_room_penalty", "block_room_penalty",
                               "session_block_penalty", "session_room_penalty", "presenter_block_conflicts")}
     w.update(weights or {})
