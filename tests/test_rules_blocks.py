@@ -287,3 +287,28 @@ def test_block_room_track_plans_room_blocks_when_given_time_to_think(tmp_path: P
     assert len({room for (_, room), tracks in placed.items() if tracks == {"A"}}) == 1
     c = _config(tmp_path, "block_room_track")
     assert _judged(p, [(s, r, t) for s, (r, t) in start.items()], c, "block_room_track") == 0
+
+
+def test_the_plan_keeps_to_the_blocks_the_hard_rules_allow_and_the_soft_ones_prefer(tmp_path: Path) -> None:
+    """With the engine's block costs (solver.engine.improve.block_costs), the plan sends a session only to blocks
+    its hard per-placement rules allow (its speaker is away in B3) and to the cheapest of those for its soft ones
+    (a penalty in B2): B1, the one block left, although the penalty table alone would allow B3."""
+    from functools import partial
+
+    from solver.engine.candidates import Candidates
+    from solver.engine.cpsat import thinker
+    from solver.engine.improve import block_costs
+
+    p = _problem(tmp_path, [_session("A1", "A"), _session("A2", "A"), _session("B1", "B", speakers="pia"),
+                            _session("B2", "B")],
+                 penalties=[{"kind": "session_block", "a": "B1", "b": "B2", "penalty": 50}],
+                 unavailability=[{"who": "pia", "day": DAY, "start": "12:30", "end": "15:00"}])
+    config = config_with(tmp_path, "session_block_penalty: {enabled: true, hard: false, weight: 1}\n"
+                                   "block_room_track: {enabled: true, hard: true}\ncapacity_fit: false\n")
+    costs = partial(block_costs, p, Candidates(p, config))
+    assert costs("B1") == {"B1": 0, "B2": 50}  # B3: pia is away
+    start = block_room_track.start(p, block_room_track.Params(), soft={}, solve=thinker(4.0, 0, 1, lambda: False),
+                                   block_costs=costs)
+    assert set(start) == {"A1", "A2", "B1", "B2"}
+    assert p.block_of(p.slot[start["B1"][1]]) == "B1"
+    assert judge(p, Schedule(tuple(Assignment(s, r, t) for s, (r, t) in start.items())), config).ok

@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 import os
 import time
+from functools import partial
 
 from solver.config import Config
 from solver.engine.board import Board
@@ -20,7 +21,7 @@ from solver.engine.parallel import available as parallel_available
 from solver.engine.price import price, repair_config, score
 from solver.engine.result import EXACT, LNS, Result, SolveOptions, Status
 from solver.inputs import Problem
-from solver.rules.block_plan import Solve
+from solver.rules.block_plan import BlockCosts, Solve
 
 
 def improve(problem: Problem, config: Config, candidates: Candidates, board: Board, clock: Clock, placed: int,
@@ -154,7 +155,7 @@ def _planned(problem: Problem, config: Config, candidates: Candidates, incumbent
     options = clock.options
     clock.phase("plan", len(incumbent.chosen), len(problem.sessions))
     solve = thinker(seconds, options.seed, options.workers, clock.stopped)
-    start = start_placements(problem, config, solve=solve)
+    start = start_placements(problem, config, solve=solve, block_costs=partial(block_costs, problem, candidates))
     board = construct(problem, candidates, config, seconds=max(0.5, clock.left() / 8), start=start,
                       seed=options.seed, stop=clock.stopped)
     priced = price(problem, config, candidates, board.chosen) if len(board.chosen) >= len(incumbent.chosen) \
@@ -164,7 +165,22 @@ def _planned(problem: Problem, config: Config, candidates: Candidates, incumbent
     return board, Incumbent(dict(board.chosen), priced[0], score(config, priced[1]))
 
 
-def start_placements(problem: Problem, config: Config, solve: Solve | None = None) -> dict[str, Key]:
+def block_costs(problem: Problem, candidates: Candidates, session_id: str) -> dict[str, int]:
+    """The blocks where the hard per-placement rules let a session run, with the least its soft per-placement
+    rules cost there (its cheapest run of the block in its cheapest room)."""
+    opts = candidates.of(problem.session[session_id])
+    if not opts.rooms:
+        return {}
+    room = min(o.cost for o in opts.rooms.values())
+    out: dict[str, int] = {}
+    for option in opts.runs.values():
+        block = problem.block_of(option.placement.slots[0])
+        out[block] = min(out.get(block, option.cost + room), option.cost + room)
+    return out
+
+
+def start_placements(problem: Problem, config: Config, solve: Solve | None = None,
+                     block_costs: BlockCosts | None = None) -> dict[str, Key]:
     """Placements to start from: the previous schedule (--previous), else those of the hard rules that offer a
     start of their own (placements keeping them, for rules a repair would struggle with); with `solve`, the
     rules may think (solve a CP-SAT model of their own with it) rather than deal greedily."""
@@ -174,7 +190,8 @@ def start_placements(problem: Problem, config: Config, solve: Solve | None = Non
     soft = {rc.name: (rc.settings.weight, rc.params) for rc in config.enabled if not rc.settings.hard}
     for rc in config.enabled:
         if rc.settings.hard and rc.rule.start is not None:
-            for sid, (room, slot) in rc.rule.start(problem, rc.params, soft=soft, solve=solve).items():
+            for sid, (room, slot) in rc.rule.start(problem, rc.params, soft=soft, solve=solve,
+                                                     block_costs=block_costs).items():
                 out.setdefault(sid, (sid, room, slot))
     return out
 

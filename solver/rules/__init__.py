@@ -147,10 +147,11 @@ class Rule:
     # hard, lets the session use (None: any)
     closes: Callable[..., bool] | None = None
     rooms_for: Callable[..., Iterable[str] | None] | None = None
-    # (problem, params, soft=rule name -> (weight, params) of each soft rule, solve=None) -> session_id ->
-    # (room_id, first slot_id): placements that keep the rule, for an engine's construction to start from when
-    # the rule is hard and hard to repair afterwards (one track per room-block); with `solve` (the engine's
-    # CP-SAT runner, solver.rules.block_plan.Solve) the rule may think longer than a greedy deal
+    # (problem, params, soft=rule name -> (weight, params) of each soft rule, solve=None, block_costs=None) ->
+    # session_id -> (room_id, first slot_id): placements that keep the rule, for an engine's construction to start
+    # from when the rule is hard and hard to repair afterwards (one track per room-block); with `solve` (the engine's
+    # CP-SAT runner, solver.rules.block_plan.Solve) the rule may think longer than a greedy deal, `block_costs`
+    # (solver.rules.block_plan.BlockCosts) saying where each session may go and at what least cost
     start: Callable[..., dict[str, tuple[str, str]]] | None = None
 
     @property

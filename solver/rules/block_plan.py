@@ -26,14 +26,18 @@ MAX_PAIR_TERMS = 60_000  # conflicting pairs × blocks the plan counts at most (
 
 
 Solve = Callable[[cp_model.CpModel], "cp_model.CpSolver | None"]  # the engine's: its time, seed, workers, Ctrl-C
+# the engine's too: session_id -> the blocks its hard per-placement rules let it use, with the least its soft
+# per-placement rules cost there (a submission's block and time-zone penalties…)
+BlockCosts = Callable[[str], dict[str, int]]
 
 
-def plan(problem: Problem, unit: dict[str, int], solve: Solve,
-         hint: dict[str, tuple[str, str]] | None = None) -> dict[str, tuple[str, str]]:
+def plan(problem: Problem, unit: dict[str, int], solve: Solve, hint: dict[str, tuple[str, str]] | None = None,
+         block_costs: BlockCosts | None = None) -> dict[str, tuple[str, str]]:
     """session -> (room_id, first slot_id) following the cheapest plan `solve` finds (it runs CP-SAT on the
     model and returns the solver when it found a solution), `unit` giving what one unit of each rule costs
-    (rule name -> weight × multiplier; absent: not counted). Sessions the plan cannot seat (a block too short for
-    them) are left out; {} when no plan was found."""
+    (rule name -> weight × multiplier; absent: not counted). A session's cost in a block is `block_costs`'s
+    when given, else its session_block penalty. Sessions the plan cannot seat (a block too short for them) are
+    left out; {} when no plan was found."""
     blocks = [b for b in problem.blocks if b in problem.block_slots]
     size = {b: len(problem.block_slots[b]) for b in blocks}
     rooms = [r.room_id for r in problem.rooms]
@@ -47,15 +51,20 @@ def plan(problem: Problem, unit: dict[str, int], solve: Solve,
     w = defaultdict(int, unit)
 
     m = cp_model.CpModel()
-    x = {(s.session_id, b): m.new_bool_var("") for s in problem.sessions for b in blocks if s.slots_needed <= size[b]}
+    if block_costs is None:
+        def block_costs(sid: str) -> dict[str, int]:
+            return {b: w["session_block_penalty"] * sb.get((sid, b), 0) for b in blocks}
+    allowed = {s.session_id: block_costs(s.session_id) for s in problem.sessions}
+    x = {(s.session_id, b): m.new_bool_var("") for s in problem.sessions for b in blocks
+         if s.slots_needed <= size[b] and b in allowed[s.session_id]}
     y = {(t, b, r): m.new_bool_var("") for t in tracks for b in blocks for r in rooms}
     u = {(t, b): m.new_bool_var("") for t in tracks for b in blocks}
     z = {(t, r): m.new_bool_var("") for t in tracks for r in rooms}
     cost: list[Any] = []
     for s in problem.sessions:
         m.add_exactly_one(x[s.session_id, b] for b in blocks if (s.session_id, b) in x)
-        cost += [w["session_block_penalty"] * sb[s.session_id, b] * x[s.session_id, b]
-                 for b in blocks if sb.get((s.session_id, b)) and (s.session_id, b) in x]
+        cost += [allowed[s.session_id][b] * x[s.session_id, b]
+                 for b in blocks if (s.session_id, b) in x and allowed[s.session_id][b]]
     for b in blocks:
         for r in rooms:
             held = [y[t, b, r] for t in tracks]

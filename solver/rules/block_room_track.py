@@ -10,7 +10,7 @@ from typing import Any
 
 from solver.inputs import Problem
 from solver.rules.base import BuildContext, JudgeView, Params, Placement, RuleSettings, Violation
-from solver.rules.block_plan import Solve, plan
+from solver.rules.block_plan import BlockCosts, Solve, plan
 from solver.rules.blocks import block_of, partners, presenter_pairs, track_uses
 from solver.rules.findings import Finding
 
@@ -56,16 +56,18 @@ def core_sentence(problem: Problem, params: Params, entity: str) -> Finding | No
 
 
 def start(problem: Problem, params: Params, weights: dict[str, int] | None = None,
-          soft: dict[str, tuple[int, Params]] | None = None, solve: Solve | None = None) -> dict[str, tuple[str, str]]:
+          soft: dict[str, tuple[int, Params]] | None = None, solve: Solve | None = None,
+          block_costs: BlockCosts | None = None) -> dict[str, tuple[str, str]]:
     """A placement of every session that keeps this rule, for an engine to start from: session -> (room_id,
     first slot_id). The greedy deal below; with `solve` (an engine given time to think: it runs a CP-SAT model),
-    the cheapest block-level plan (solver.rules.block_plan) it finds from there, when it finds one."""
+    the cheapest block-level plan (solver.rules.block_plan, with the engine's `block_costs` when given) it finds
+    from there, when it finds one."""
     dealt = deal(problem, params, weights, soft)
     if solve is None:
         return dealt
     unit = {name: weight * getattr(rule_params, "multiplier", 1)
             for name, (weight, rule_params) in (soft or {}).items()}
-    return plan(problem, unit, solve, hint=dealt) or dealt
+    return plan(problem, unit, solve, hint=dealt, block_costs=block_costs) or dealt
 
 
 def deal(problem: Problem, params: Params, weights: dict[str, int] | None = None,
