@@ -28,6 +28,7 @@ class Neighbourhoods:
         self.problem = problem
         self.candidates = candidates
         self.current: dict[str, Key] = {}  # the schedule the neighbourhoods are drawn around
+        self.days = list(problem.days)  # the days the one-day neighbourhoods are drawn on
         # the current schedule's penalties per soft rule aimed at: (amount, the sessions concerned), kept up to date
         # by the search
         self.penalties: dict[str, list[tuple[int, tuple[str, ...]]]] = {}
@@ -96,7 +97,7 @@ class Neighbourhoods:
         return out
 
     def _rooms_day(self, rng: random.Random, n: int) -> set[str]:
-        day = rng.choice(self.problem.days)
+        day = rng.choice(self.days)
         i = rng.randrange(len(self.rooms_by_size))
         per_room = max(1, len(self.problem.slots_by_day[day]))
         k = max(2, n // per_room + 1)
@@ -106,7 +107,7 @@ class Neighbourhoods:
                 and self.problem.slot[key[2]].day == day}
 
     def _window(self, rng: random.Random, n: int) -> set[str]:
-        day = rng.choice(self.problem.days)
+        day = rng.choice(self.days)
         slots = self.problem.slots_by_day[day]
         on_day = [sid for sid, key in self.current.items() if self.problem.slot[key[2]].day == day]
         per_slot = max(1, len(on_day) // max(1, len(slots)))
@@ -159,7 +160,7 @@ class Neighbourhoods:
         spread: dict[tuple[str, object], set[str]] = defaultdict(set)
         for sid, key in self.current.items():
             track = problem.session[sid].track
-            if track:
+            if track and problem.slot[key[2]].day in self.days:
                 spread[(track, problem.slot[key[2]].day)].add(key[1])
         groups = sorted(spread, key=str)
         if not groups:
