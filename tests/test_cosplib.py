@@ -160,6 +160,20 @@ def test_malformed_workbook_names_sheet_row_and_column(tmp_path: Path, sheet: st
     assert r.exit_code == 1 and "Traceback" not in r.output and "edited.xlsx [" in r.output
 
 
+@needs_shared
+def test_weights_above_ten_thousand_for_order_and_time_zones_are_read(tmp_path: Path) -> None:
+    """GECCO22 and GECCO23 weigh the submissions' order 1,000,000: read as weight × multiplier, as for the
+    conflicts, for the order and the time zones alike."""
+    wb = openpyxl.load_workbook(SHARED / "instances" / "N2OR.xlsx")
+    wb["parameters"]["E9"], wb["parameters"]["E10"] = 50_000, 1_000_000  # time zones, order
+    wb.save(tmp_path / "heavy.xlsx")
+    import_cosplib(tmp_path / "heavy.xlsx", tmp_path / "out")
+    config = load_config([ROOT / "constraints" / "default.yaml", tmp_path / "out" / "constraints.yaml"])
+    scaled = {rc.name: rc.settings.weight * rc.params.multiplier  # type: ignore[attr-defined]
+              for rc in config.enabled if rc.name in ("presenter_timezone", "track_position")}
+    assert scaled == {"presenter_timezone": 50_000, "track_position": 1_000_000}
+
+
 def test_not_a_workbook(tmp_path: Path) -> None:
     bad = tmp_path / "bad.xlsx"
     bad.write_text("not a zip", encoding="utf-8")

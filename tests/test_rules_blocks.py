@@ -169,6 +169,11 @@ def test_track_position(tmp_path: Path) -> None:
                                    ("A4", "R1", "B2-2")],
           # A1 and A2 at the same slot (1 pair); counted block, room, start: A2, A1, A4, A3 → A1, A2, A4 misplaced
           [("A1", "R2", "B1-1"), ("A2", "R1", "B1-1"), ("A3", "R1", "B3-1"), ("A4", "R1", "B2-1")], 3 * (1 + 3))
+    # a weight above 10,000 (the library's 1,000,000 for the order in GECCO22-23) as weight × multiplier
+    c = _config(tmp_path, "track_position", ", multiplier: 5")
+    _pair(p, c, "track_position", [("A1", "R1", "B1-1"), ("A2", "R1", "B1-2"), ("A3", "R1", "B2-1"),
+                                   ("A4", "R1", "B2-2")],
+          [("A1", "R2", "B1-1"), ("A2", "R1", "B1-1"), ("A3", "R1", "B3-1"), ("A4", "R1", "B2-1")], 3 * 5 * (1 + 3))
 
 
 def test_presenter_timezone(tmp_path: Path) -> None:
@@ -176,6 +181,9 @@ def test_presenter_timezone(tmp_path: Path) -> None:
     c = _config(tmp_path, "presenter_timezone", ", timezone: GMT+0, span: block, less_suitable: 1, unsuitable: 10")
     # 9h–10h at GMT+0 is 18h–19h in Tokyo: suitable. 13h–14h is 22h–23h: ends after 21h30, less suitable.
     _pair(p, c, "presenter_timezone", [("T", "R1", "B1-2")], [("T", "R1", "B3-1")], 3 * 1)
+    scaled = _config(tmp_path, "presenter_timezone", ", timezone: GMT+0, span: block, less_suitable: 1, "
+                                                     "unsuitable: 10, multiplier: 7")
+    _pair(p, scaled, "presenter_timezone", [("T", "R1", "B1-2")], [("T", "R1", "B3-1")], 3 * 7 * 1)
     late = _config(tmp_path, "presenter_timezone", ", timezone: GMT-3, span: slot")
     # 13h–13h30 at GMT−3 is 01h–01h30 in Tokyo: unsuitable
     assert _judged(p, [("T", "R1", "B3-1")], late, "presenter_timezone") == 3 * 10

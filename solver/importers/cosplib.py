@@ -477,9 +477,6 @@ def _constraints(s: _Sheet, workbook: str, penalties: list[dict[str, str]],
             continue
         settings: dict[str, Any] = {"enabled": True, "hard": False}
         if weight > MAX_WEIGHT:
-            if rule in ("presenter_timezone", "track_position"):
-                issues.append(s.issue(row, 4, f"a weight above {MAX_WEIGHT:,} cannot be read for this term"))
-                continue
             w, multiplier = _split(weight)
             if not w:
                 issues.append(s.issue(row, 4, f"{weight:,} is not a product of two numbers up to {MAX_WEIGHT:,}"))

@@ -24,7 +24,7 @@ NAME = "presenter_timezone"
 DEFAULTS = RuleSettings(enabled=False, hard=False, weight=1)
 MODES = ("soft",)
 SCOPE = "time"
-UNIT = "slot at a less suitable (or unsuitable) hour for the presenter, by its parameter"
+UNIT = "slot at a less suitable (or unsuitable) hour for the presenter, by its parameter, times `multiplier`"
 
 
 class Params(Window):
@@ -37,6 +37,7 @@ class Params(Window):
     less_suitable_to: int = 23 * 60
     less_suitable: int = Field(default=1, ge=0, le=MAX_WEIGHT)
     unsuitable: int = Field(default=10, ge=0, le=MAX_WEIGHT)
+    multiplier: int = Field(default=1, ge=1, le=MAX_WEIGHT)  # for costs above 10,000: each slot's penalty times it
 
     @field_validator("timezone")
     @classmethod
@@ -70,7 +71,8 @@ def _window(problem: Problem, params: Params, slot: Slot) -> tuple[int, int]:
 def _amount(problem: Problem, params: Params, session, slots: tuple[Slot, ...]) -> int:
     if not session.timezone:
         return 0
-    return sum(_penalty(params, session.timezone, s.day, *_window(problem, params, s)) for s in slots)
+    return params.multiplier * sum(_penalty(params, session.timezone, s.day, *_window(problem, params, s))
+                                   for s in slots)
 
 
 def cost(problem: Problem, params: Params, p: Placement) -> int:

@@ -12,13 +12,14 @@ from itertools import combinations
 from typing import Any
 
 from solver.inputs import Problem
-from solver.rules.base import BuildContext, JudgeView, Params, Placed, Placement, RuleSettings, Violation
-from solver.rules.blocks import block_of, penalize_sum
+from solver.rules.base import BuildContext, JudgeView, Placed, Placement, RuleSettings, Violation
+from solver.rules.blocks import Scaled, block_of, penalize_sum
 
 NAME = "track_position"
 DEFAULTS = RuleSettings(enabled=False, hard=False, weight=1)
 MODES = ("soft",)
-UNIT = "session out of its place in its track, or two at one slot"
+UNIT = "session out of its place in its track, or two at one slot, times `multiplier`"
+Params = Scaled
 
 
 def relevant(problem: Problem, session) -> bool:
@@ -71,14 +72,15 @@ def add(ctx: BuildContext) -> None:
                 earlier.append(first)
             wrong = model.new_bool_var(f"misplaced[{sid}]")
             model.add(sum(earlier) == problem.session[sid].position - 1).only_enforce_if(wrong.Not())  # type: ignore[operator]
-            ctx.penalize(wrong)
+            ctx.penalize(wrong, ctx.params.multiplier)  # type: ignore[attr-defined]
         for one, two in combinations(sorted(ranked), 2):
             run_a, run_b = index.running(one), index.running(two)
             for t in [t for t in run_a if t in run_b]:
-                penalize_sum(ctx, sum(run_a[t]) + sum(run_b[t]) - 1, 1, f"together[{one},{two},{t}]")
+                penalize_sum(ctx, sum(run_a[t]) + sum(run_b[t]) - 1, ctx.params.multiplier,  # type: ignore[attr-defined]
+                             f"together[{one},{two},{t}]")
 
 
-def judge(view: JudgeView, params: Params) -> list[Violation]:
+def judge(view: JudgeView, params: Scaled) -> list[Violation]:
     problem = view.problem
     tracks: dict[str, list[Placed]] = defaultdict(list)
     for p in view.placed:
@@ -89,14 +91,15 @@ def judge(view: JudgeView, params: Params) -> list[Violation]:
         ordered = sorted(placed, key=lambda p: _key(problem, p))
         for k, p in enumerate(ordered, start=1):
             if p.session.position and p.session.position != k:
-                out.append(Violation(NAME, 1, f"{p.session.session_id} should be number {p.session.position} of "
-                                              f"track {track} but comes number {k} ({p.when()})",
-                                     (p.session.session_id,)))
+                out.append(Violation(NAME, params.multiplier,
+                                     f"{p.session.session_id} should be number {p.session.position} of track "
+                                     f"{track} but comes number {k} ({p.when()})", (p.session.session_id,)))
         ranked = [p for p in placed if p.session.position]
         for a, b in combinations(sorted(ranked, key=lambda p: p.session.session_id), 2):
             common = len({s.slot_id for s in a.slots} & {s.slot_id for s in b.slots})
             if common:
-                out.append(Violation(NAME, common, f"{a.session.session_id} and {b.session.session_id} of track "
-                                                   f"{track} both have a position and run at the same time "
-                                                   f"({a.when()})", (a.session.session_id, b.session.session_id)))
+                out.append(Violation(NAME, common * params.multiplier,
+                                     f"{a.session.session_id} and {b.session.session_id} of track {track} both "
+                                     f"have a position and run at the same time ({a.when()})",
+                                     (a.session.session_id, b.session.session_id)))
     return out
