@@ -320,3 +320,16 @@ def test_the_plan_keeps_to_the_blocks_the_hard_rules_allow_and_the_soft_ones_pre
     assert set(start) == {"A1", "A2", "B1", "B2"}
     assert p.block_of(p.slot[start["B1"][1]]) == "B1"
     assert judge(p, Schedule(tuple(Assignment(s, r, t) for s, (r, t) in start.items())), config).ok
+
+
+def test_the_plan_packs_a_nearly_full_conference(tmp_path: Path) -> None:
+    """16 sessions in 5 tracks for 9 room-blocks of two slots (18 places, 8 room-blocks needed): the plan, with
+    no start to go on from, packs by counts first (solver.rules.block_plan._packed) and places every session."""
+    from solver.engine.cpsat import thinker
+
+    sizes = {"A": 4, "B": 4, "C": 4, "D": 2, "E": 2}
+    p = _problem(tmp_path, [_session(f"{t}{k}", t) for t, n in sizes.items() for k in range(n)])
+    plan = block_plan.plan(p, {}, thinker(4.0, 0, 1, lambda: False))
+    assert len(plan) == 16
+    c = _config(tmp_path, "block_room_track")
+    assert _judged(p, [(s, r, t) for s, (r, t) in plan.items()], c, "block_room_track") == 0

@@ -35,6 +35,12 @@ def improve(problem: Problem, config: Config, candidates: Candidates, board: Boa
                   workers=1, build_seconds=first_seconds)
     if prior is not None and prior.first_solution_seconds is not None:
         first_seconds = prior.first_solution_seconds
+    early = None  # a construction breaking a hard rule: a plan may give a valid schedule at once, without repair
+    if _thinks(problem, config) and (len(board.chosen) < total
+                                     or price(problem, config, candidates, board.chosen) is None):
+        early = _planned(problem, config, candidates, None, clock)
+        if early is not None:
+            board, first_seconds = early[0], clock.elapsed()
     repaired, valid = repair(problem, config, candidates, board, clock, placed, search_options)
     if repaired is not board or not valid:
         board = repaired
@@ -52,7 +58,7 @@ def improve(problem: Problem, config: Config, candidates: Candidates, board: Boa
     incumbent = Incumbent(dict(board.chosen), priced[0], score(config, priced[1]))
     if prior is None:  # the first schedule is reported as soon as it is known (its bound comes next)
         clock.progress(incumbent.objective, math.nan)
-    planned = _planned(problem, config, candidates, incumbent, clock)
+    planned = _planned(problem, config, candidates, incumbent, clock) if early is None else None
     if planned is not None:
         board, incumbent = planned
         clock.progress(incumbent.objective, math.nan)
@@ -156,23 +162,29 @@ PLAN_SECONDS = 30.0  # most time a hard rule's plan may think (GECCO20: near its
 PLAN_SHARE = 5  # of the time left, the share it may take at most
 
 
-def _planned(problem: Problem, config: Config, candidates: Candidates, incumbent: Incumbent,
+def _thinks(problem: Problem, config: Config) -> bool:
+    """Whether a hard rule offers a start of its own (and may think about it), with no previous schedule to
+    start from."""
+    return not problem.previous and any(rc.settings.hard and rc.rule.start is not None for rc in config.enabled)
+
+
+def _planned(problem: Problem, config: Config, candidates: Candidates, incumbent: Incumbent | None,
              clock: Clock) -> tuple[Board, Incumbent] | None:
     """A schedule built from the start the hard rules offer when given time to think (a CP-SAT plan of their
-    own, e.g. room-blocks for tracks), when one does and it beats `incumbent`."""
+    own, e.g. room-blocks for tracks), when one does and it beats `incumbent` (None: when it is complete and
+    breaks no hard rule)."""
     seconds = min(PLAN_SECONDS, clock.left() / PLAN_SHARE)
-    if problem.previous or seconds < 1.0 or clock.stopped() or not any(
-            rc.settings.hard and rc.rule.start is not None for rc in config.enabled):
+    if seconds < 1.0 or clock.stopped() or not _thinks(problem, config):
         return None
     options = clock.options
-    clock.phase("plan", len(incumbent.chosen), len(problem.sessions))
+    needed = len(incumbent.chosen) if incumbent is not None else len(problem.sessions)
+    clock.phase("plan", needed, len(problem.sessions))
     solve = thinker(seconds, options.seed, options.workers, clock.stopped)
     start = start_placements(problem, config, solve=solve, block_costs=partial(block_costs, problem, candidates))
     board = construct(problem, candidates, config, seconds=max(0.5, clock.left() / 8), start=start,
                       seed=options.seed, stop=clock.stopped)
-    priced = price(problem, config, candidates, board.chosen) if len(board.chosen) >= len(incumbent.chosen) \
-        else None
-    if priced is None or score(config, priced[1]) >= incumbent.score:
+    priced = price(problem, config, candidates, board.chosen) if len(board.chosen) >= needed else None
+    if priced is None or (incumbent is not None and score(config, priced[1]) >= incumbent.score):
         return None
     return board, Incumbent(dict(board.chosen), priced[0], score(config, priced[1]))
 

@@ -125,6 +125,8 @@ def plan(problem: Problem, unit: dict[str, int], solve: Solve, hint: dict[str, t
                     cost.append(w[rule] * together(x[a, b], x[c, b]))
                     terms += 1
     m.minimize(sum(cost))
+    if hint is None or len(hint) < len(problem.sessions):  # an incomplete deal: a packing by counts first
+        hint = _packed(problem, tracks, blocks, size, rooms, allowed, solve) or hint
     hinted: set[tuple[str, str, str]] = set()
     for sid, (room, slot) in (hint or {}).items():
         b = problem.block_of(problem.slot[slot])
@@ -138,6 +140,32 @@ def plan(problem: Problem, unit: dict[str, int], solve: Solve, hint: dict[str, t
         return {}
     return _seat(problem, tracks, blocks, rooms, {k for k, v in x.items() if solver.boolean_value(v)},
                  {k for k, v in y.items() if solver.boolean_value(v)})
+
+
+def _packed(problem: Problem, tracks: dict[str, list], blocks: list[str], size: dict[str, int], rooms: list[str],
+            allowed: dict[str, dict[str, int]], solve: Solve) -> dict[str, tuple[str, str]]:
+    """Any plan at all, by counts of room-blocks per track and block (no room variables, no costs: far fewer
+    symmetric choices when the conference is nearly full), seated in rooms in order: a hint for the plan."""
+    m = cp_model.CpModel()
+    x = {(s.session_id, b): m.new_bool_var("") for s in problem.sessions for b in blocks
+         if s.slots_needed <= size[b] and b in allowed[s.session_id]}
+    n = {(t, b): m.new_int_var(0, len(rooms), "") for t in tracks for b in blocks}
+    for s in problem.sessions:
+        m.add_exactly_one(x[s.session_id, b] for b in blocks if (s.session_id, b) in x)
+    for b in blocks:
+        m.add(sum(n[t, b] for t in tracks) <= len(rooms))
+        for t, ss in tracks.items():
+            m.add(sum(s.slots_needed * x[s.session_id, b] for s in ss if (s.session_id, b) in x) <= size[b] * n[t, b])
+    solver = solve(m)
+    if solver is None:
+        return {}
+    xs = {k for k, v in x.items() if solver.boolean_value(v)}
+    ys: set[tuple[str, str, str]] = set()
+    for b in blocks:
+        free = iter(rooms)
+        for t in tracks:
+            ys |= {(t, b, next(free)) for _ in range(solver.value(n[t, b]))}
+    return _seat(problem, tracks, blocks, rooms, xs, ys)
 
 
 def _seat(problem: Problem, tracks: dict[str, list], blocks: list[str], rooms: list[str],
