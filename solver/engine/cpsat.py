@@ -52,14 +52,12 @@ def thinker(seconds: float, seed: int, workers: int | None,
         solver = cp_model.CpSolver()
         solver.parameters.num_workers = THINK_WORKERS
         solver.parameters.random_seed = seed
+        solver.parameters.max_time_in_seconds = seconds
         if workers == 1:
             solver.parameters.interleave_search = True
             # interleaved, CP-SAT counts about two deterministic seconds per second of wall time (GECCO20's plan
             # on this 2-core machine): the wall-clock limit is only a guard, reproducibility needs the other
             solver.parameters.max_deterministic_time = seconds / 2
-            solver.parameters.max_time_in_seconds = seconds
-        else:
-            solver.parameters.max_time_in_seconds = seconds
         code = run_cpsat(solver, model, stop=stop)
         return solver if code in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None
 

@@ -21,7 +21,7 @@ from solver.engine.parallel import available as parallel_available
 from solver.engine.price import price, repair_config, score
 from solver.engine.result import EXACT, LNS, Result, SolveOptions, Status
 from solver.inputs import Problem
-from solver.rules.block_plan import BlockCosts, Solve
+from solver.rules.base import BlockCosts, Solve
 
 
 def improve(problem: Problem, config: Config, candidates: Candidates, board: Board, clock: Clock, placed: int,
@@ -31,34 +31,37 @@ def improve(problem: Problem, config: Config, candidates: Candidates, board: Boa
     options = clock.options
     total = len(problem.sessions)
     search_options = lns_options(options)
+    built = first_seconds  # construction (and the full model's run, with `prior`): the rest is solving
     common = dict(engine=LNS if prior is None else f"{EXACT}, then {LNS}", placed_by_construction=placed,
-                  workers=1, build_seconds=first_seconds)
+                  workers=1, build_seconds=built)
     if prior is not None and prior.first_solution_seconds is not None:
         first_seconds = prior.first_solution_seconds
-    early = None  # a construction breaking a hard rule: a plan may give a valid schedule at once, without repair
-    if _thinks(problem, config) and (len(board.chosen) < total
-                                     or price(problem, config, candidates, board.chosen) is None):
-        early = _planned(problem, config, candidates, None, clock)
-        if early is not None:
-            board, first_seconds = early[0], clock.elapsed()
-    repaired, valid = repair(problem, config, candidates, board, clock, placed, search_options)
-    if repaired is not board or not valid:
-        board = repaired
+    # a construction breaking a hard rule that can plan: the plan may give a valid schedule at once, no repair
+    thinks = _thinks(problem, config)
+    priced = price(problem, config, candidates, board.chosen) if thinks and len(board.chosen) == total else None
+    asked = thinks and priced is None
+    early = _planned(problem, config, candidates, None, clock) if asked else None
+    if early is not None:
+        board, incumbent = early
+        first_seconds = clock.elapsed()
+    else:
+        repaired, valid = repair(problem, config, candidates, board, clock, placed, search_options)
         if not valid:
             status = Status.INTERRUPTED if clock.stopped() else Status.TIMEOUT
             reasons = [] if clock.stopped() else [
                 f"Construction placed {placed} of {total} sessions and the repair did not finish in "
                 "time: try a longer --time-limit."]
             return Result(status, reasons=reasons, interrupted=clock.stopped(), **common)  # type: ignore[arg-type]
-        board = repaired
-        first_seconds = clock.elapsed()
-    priced = price(problem, config, candidates, board.chosen)
-    if priced is None:  # cannot happen after a successful repair; kept as a guard against a model bug
-        return Result(Status.TIMEOUT, reasons=["the first schedule breaks a hard rule"], **common)  # type: ignore[arg-type]
-    incumbent = Incumbent(dict(board.chosen), priced[0], score(config, priced[1]))
+        if repaired is not board:
+            board, first_seconds, priced = repaired, clock.elapsed(), None
+        priced = priced or price(problem, config, candidates, board.chosen)  # priced once when nothing changed
+        if priced is None:  # cannot happen after a successful repair; kept as a guard against a model bug
+            return Result(Status.TIMEOUT, reasons=["the first schedule breaks a hard rule"], **common)  # type: ignore[arg-type]
+        incumbent = Incumbent(dict(board.chosen), priced[0], score(config, priced[1]))
     if prior is None:  # the first schedule is reported as soon as it is known (its bound comes next)
         clock.progress(incumbent.objective, math.nan)
-    planned = _planned(problem, config, candidates, incumbent, clock) if early is None else None
+    # a hard rule that can plan, not asked yet (the construction kept it): its plan when it scores better
+    planned = _planned(problem, config, candidates, incumbent, clock) if thinks and not asked else None
     if planned is not None:
         board, incumbent = planned
         clock.progress(incumbent.objective, math.nan)
@@ -91,7 +94,7 @@ def improve(problem: Problem, config: Config, candidates: Candidates, board: Boa
     optimal = objective <= bound
     return Result(Status.OPTIMAL if optimal else Status.FEASIBLE, objective=objective,
                   bound=min(bound, float(objective)), schedule=schedule_of(incumbent.chosen), penalties=penalties,
-                  first_solution_seconds=first_seconds, solve_seconds=clock.elapsed() - first_seconds,
+                  first_solution_seconds=first_seconds, solve_seconds=clock.elapsed() - built,
                   bound_covers=covers, interrupted=clock.stopped(), iterations=search.stats.iterations,
                   variables=0, **common | {"workers": 1 + (len(partners) if partners else 0)})  # type: ignore[arg-type]
 
@@ -174,7 +177,7 @@ def _planned(problem: Problem, config: Config, candidates: Candidates, incumbent
     own, e.g. room-blocks for tracks), when one does and it beats `incumbent` (None: when it is complete and
     breaks no hard rule)."""
     seconds = min(PLAN_SECONDS, clock.left() / PLAN_SHARE)
-    if seconds < 1.0 or clock.stopped() or not _thinks(problem, config):
+    if seconds < 1.0 or clock.stopped():
         return None
     options = clock.options
     needed = len(incumbent.chosen) if incumbent is not None else len(problem.sessions)

@@ -101,6 +101,11 @@ class Penalty:
 
 
 Key = tuple[str, str, str]  # (session_id, room_id, first slot_id)
+# for `start` hooks given time to think: the engine's CP-SAT runner (its time, seed, workers, Ctrl-C; returns the
+# solver when it found a solution), and session_id -> the blocks its hard per-placement rules let it use, with the
+# least its soft per-placement rules cost there
+Solve = Callable[["cp_model.CpModel"], "cp_model.CpSolver | None"]
+BlockCosts = Callable[[str], dict[str, int]]
 Instant = tuple[dt.date, int]  # a day and a slot start on it, in minutes
 
 

@@ -13,22 +13,16 @@ their blocks. Costs that need the room of a session or its order are left to the
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
 from typing import Any
 
 from ortools.sat.python import cp_model
 
 from solver.inputs import Problem
+from solver.rules.base import BlockCosts, Solve
 from solver.rules.blocks import attendee_pairs, chair_pairs, presenter_pairs
 
 MAX_ROOM_BLOCKS = 400_000  # tracks × blocks × rooms beyond which no plan is tried
 MAX_PAIR_TERMS = 60_000  # conflicting pairs × blocks the plan counts at most (attendees: the first ones)
-
-
-Solve = Callable[[cp_model.CpModel], "cp_model.CpSolver | None"]  # the engine's: its time, seed, workers, Ctrl-C
-# the engine's too: session_id -> the blocks its hard per-placement rules let it use, with the least its soft
-# per-placement rules cost there (a submission's block and time-zone penalties…)
-BlockCosts = Callable[[str], dict[str, int]]
 
 
 def plan(problem: Problem, unit: dict[str, int], solve: Solve, hint: dict[str, tuple[str, str]] | None = None,
@@ -55,16 +49,12 @@ def plan(problem: Problem, unit: dict[str, int], solve: Solve, hint: dict[str, t
         def block_costs(sid: str) -> dict[str, int]:
             return {b: w["session_block_penalty"] * sb.get((sid, b), 0) for b in blocks}
     allowed = {s.session_id: block_costs(s.session_id) for s in problem.sessions}
-    x = {(s.session_id, b): m.new_bool_var("") for s in problem.sessions for b in blocks
-         if s.slots_needed <= size[b] and b in allowed[s.session_id]}
+    x = _blocks_of_sessions(m, problem, blocks, size, allowed)
     y = {(t, b, r): m.new_bool_var("") for t in tracks for b in blocks for r in rooms}
     u = {(t, b): m.new_bool_var("") for t in tracks for b in blocks}
     z = {(t, r): m.new_bool_var("") for t in tracks for r in rooms}
     cost: list[Any] = []
-    for s in problem.sessions:
-        m.add_exactly_one(x[s.session_id, b] for b in blocks if (s.session_id, b) in x)
-        cost += [allowed[s.session_id][b] * x[s.session_id, b]
-                 for b in blocks if (s.session_id, b) in x and allowed[s.session_id][b]]
+    cost += [allowed[sid][b] * v for (sid, b), v in x.items() if allowed[sid][b]]
     for b in blocks:
         for r in rooms:
             held = [y[t, b, r] for t in tracks]
@@ -78,7 +68,8 @@ def plan(problem: Problem, unit: dict[str, int], solve: Solve, hint: dict[str, t
             m.add(sum(n * v for n, v in mine) <= size[b] * sum(here))
             m.add_max_equality(u[t, b], here)
             m.add(sum(here) <= sum(v for _, v in mine))  # no room held empty
-            cost.append(w["track_block_rooms"] * (sum(here) - u[t, b]))
+            if w["track_block_rooms"]:
+                cost.append(w["track_block_rooms"] * (sum(here) - u[t, b]))
             if tb.get((t, b)):
                 cost.append(w["track_block_penalty"] * tb[t, b] * sum(here))
         for r in rooms:
@@ -142,16 +133,23 @@ def plan(problem: Problem, unit: dict[str, int], solve: Solve, hint: dict[str, t
                  {k for k, v in y.items() if solver.boolean_value(v)})
 
 
+def _blocks_of_sessions(m: cp_model.CpModel, problem: Problem, blocks: list[str], size: dict[str, int],
+                        allowed: dict[str, dict[str, int]]) -> dict[tuple[str, str], Any]:
+    """One literal per session and block long enough that it may use, exactly one true per session."""
+    x = {(s.session_id, b): m.new_bool_var("") for s in problem.sessions for b in blocks
+         if s.slots_needed <= size[b] and b in allowed[s.session_id]}
+    for s in problem.sessions:
+        m.add_exactly_one(x[s.session_id, b] for b in blocks if (s.session_id, b) in x)
+    return x
+
+
 def _packed(problem: Problem, tracks: dict[str, list], blocks: list[str], size: dict[str, int], rooms: list[str],
             allowed: dict[str, dict[str, int]], solve: Solve) -> dict[str, tuple[str, str]]:
     """Any plan at all, by counts of room-blocks per track and block (no room variables, no costs: far fewer
     symmetric choices when the conference is nearly full), seated in rooms in order: a hint for the plan."""
     m = cp_model.CpModel()
-    x = {(s.session_id, b): m.new_bool_var("") for s in problem.sessions for b in blocks
-         if s.slots_needed <= size[b] and b in allowed[s.session_id]}
+    x = _blocks_of_sessions(m, problem, blocks, size, allowed)
     n = {(t, b): m.new_int_var(0, len(rooms), "") for t in tracks for b in blocks}
-    for s in problem.sessions:
-        m.add_exactly_one(x[s.session_id, b] for b in blocks if (s.session_id, b) in x)
     for b in blocks:
         m.add(sum(n[t, b] for t in tracks) <= len(rooms))
         for t, ss in tracks.items():

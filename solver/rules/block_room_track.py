@@ -9,8 +9,8 @@ from collections import defaultdict
 from typing import Any
 
 from solver.inputs import Problem
-from solver.rules.base import BuildContext, JudgeView, Params, Placement, RuleSettings, Violation
-from solver.rules.block_plan import BlockCosts, Solve, plan
+from solver.rules.base import BlockCosts, BuildContext, JudgeView, Params, Placement, RuleSettings, Solve, Violation
+from solver.rules.block_plan import plan
 from solver.rules.blocks import block_of, partners, presenter_pairs, track_uses
 from solver.rules.findings import Finding
 
@@ -65,9 +65,13 @@ def start(problem: Problem, params: Params, weights: dict[str, int] | None = Non
     dealt = deal(problem, params, weights, soft)
     if solve is None:
         return dealt
-    unit = {name: weight * getattr(rule_params, "multiplier", 1)
+    return plan(problem, _units(soft), solve, hint=dealt, block_costs=block_costs) or dealt
+
+
+def _units(soft: dict[str, tuple[int, Params]] | None) -> dict[str, int]:
+    """What one unit of each soft rule costs: its weight × its `multiplier` (when it has one)."""
+    return {name: weight * getattr(rule_params, "multiplier", 1)
             for name, (weight, rule_params) in (soft or {}).items()}
-    return plan(problem, unit, solve, hint=dealt, block_costs=block_costs) or dealt
 
 
 def deal(problem: Problem, params: Params, weights: dict[str, int] | None = None,
@@ -82,9 +86,7 @@ def deal(problem: Problem, params: Params, weights: dict[str, int] | None = None
     w = {name: 1 for name in ("track_block_penalty", "track_room_penalty", "block_room_penalty",
                               "session_block_penalty", "session_room_penalty", "presenter_block_conflicts")}
     w.update(weights or {})
-    for name, (weight, rule_params) in (soft or {}).items():  # the constraint file's soft rules, as configured
-        if name in w:
-            w[name] = weight * getattr(rule_params, "multiplier", 1)
+    w.update({name: unit for name, unit in _units(soft).items() if name in w})  # the constraint file's, as set
     blocks = [b for b in problem.blocks if b in problem.block_slots]
     size = {b: len(problem.block_slots[b]) for b in blocks}
     free = {(b, r.room_id) for b in blocks for r in problem.rooms}
