@@ -36,6 +36,7 @@ from solver.rules.base import Placement
 DEBUG = bool(os.environ.get("SALLE_DEBUG_LNS"))  # one line per neighbourhood on stdout (for bench/ analysis)
 PAIRS_PER_SESSION = 300  # most places offered to one freed session in a neighbourhood model
 REJUDGE_EVERY = 3  # repairing: neighbourhood steps between two judgements of the violations aimed at
+FLOOR = 0.05  # the least a kind of neighbourhood is drawn, as a share of the kinds' mean gain per effort
 ROOMS_IN_PLAY = 8  # of the rooms the freed sessions hold, how many each freed session may move to
 
 
@@ -67,7 +68,7 @@ class LargeNeighbourhoodSearch:
                                     repairing)
         self._judged_at: tuple[dict[str, Key], int] | None = None  # the schedule hoods.penalties describe
         self.kinds = self.hoods.kinds
-        self.scores = [1.0] * len(self.kinds)
+        self.rates: list[float | None] = [None] * len(self.kinds)  # each kind's gain per effort, smoothed
         self.stats = Stats()
         self.current: dict[str, Key] = {}
         # when every rule that links sessions says through what (`links`), a neighbourhood's model holds only the
@@ -102,6 +103,17 @@ class LargeNeighbourhoodSearch:
         found = soft_violations(self.problem, self.config, self.candidates, incumbent.chosen)
         self.hoods.penalties = {rule: [(v.amount, v.sessions) for v in vs] for rule, vs in found.items()}
         self._judged_at = (incumbent.chosen, self.stats.iterations)
+
+    def weights(self) -> list[float]:
+        """How likely each kind of neighbourhood is drawn: its gain per effort of late (a kind not tried yet: the
+        mean), never under a twentieth of the mean, so that every kind keeps being tried."""
+        known = [r for r in self.rates if r is not None]
+        mean = sum(known) / len(known) if known else 1.0
+        return [max(FLOOR * mean, mean if r is None else r) + 1e-9 for r in self.rates]
+
+    def reward(self, k: int, rate: float) -> None:
+        old = self.rates[k]
+        self.rates[k] = rate if old is None else 0.8 * old + 0.2 * rate
 
     # -- one step --------------------------------------------------------------------------------------------
     def places(self, board: Board, freed: set[str]) -> dict[str, list[tuple[str, str]]]:
@@ -145,11 +157,11 @@ class LargeNeighbourhoodSearch:
             if self.hoods.aiming:
                 self._judge_penalties(incumbent)
             for _ in range(5):  # a kind may find nothing to free (a rule without violations): it is drawn less
-                k = rng.choices(range(len(self.kinds)), weights=self.scores)[0]
+                k = rng.choices(range(len(self.kinds)), weights=self.weights())[0]
                 freed = self.kinds[k][1](rng, size)
                 if freed:
                     break
-                self.scores[k] = max(0.01, 0.5 * self.scores[k])
+                self.reward(k, 0.0)
         if not freed:
             return incumbent, False, True
         for sid in freed:
@@ -184,7 +196,7 @@ class LargeNeighbourhoodSearch:
                       f"status={code} obj={solver.objective_value if code in (2, 4) else None} "
                       f"cur={incumbent.objective}")
             proven = code == cp_model.OPTIMAL
-            better = False
+            better, gain = False, 0
             if code in (cp_model.OPTIMAL, cp_model.FEASIBLE) and built.penalties:
                 after = built.chosen(solver)
                 moved = {sid for sid in freed if after.get(sid) != self.current.get(sid)}
@@ -193,10 +205,10 @@ class LargeNeighbourhoodSearch:
                     chosen.update({sid: after[sid] for sid in moved if sid in after})
                     d_objective, d_score, _ = self.pricer.delta(self.current, chosen, moved)
                     if d_score < 0:
-                        better = True
+                        better, gain = True, -d_score
                         incumbent = Incumbent(chosen, incumbent.objective + d_objective, incumbent.score + d_score)
             if k >= 0:
-                self.scores[k] = 0.8 * self.scores[k] + 0.2 * (1.0 if better else 0.1)
+                self.reward(k, gain / effort(solver.deterministic_time, built.size))
             return incumbent, better, proven
         finally:
             for sid in freed:
@@ -208,6 +220,13 @@ class LargeNeighbourhoodSearch:
 def next_size(size: int, proven: bool, sessions: int) -> int:
     """Grow the neighbourhood while CP-SAT proves it optimal, shrink it when CP-SAT runs out of time on it."""
     return min(sessions, int(size * 1.15) + 1) if proven else max(4, int(size * 0.8))
+
+
+def effort(deterministic_time: float, literals: int) -> float:
+    """About how many seconds a step took: CP-SAT's deterministic time (about a quarter of its wall time on one
+    thread, measured on L) and the model's building (about 0.1 ms per literal), never the wall clock itself, so
+    that the kinds drawn, and a run with `--workers 1`, stay reproducible."""
+    return 0.03 + 4 * deterministic_time + 1e-4 * literals
 
 
 SUB_SECONDS = 0.1  # of CP-SAT's deterministic time per neighbourhood (measured best of 0.1, 0.2, 0.5 on L)
