@@ -77,16 +77,26 @@ class LargeNeighbourhoodSearch:
         self.pricer = Pricer(problem, config, candidates)
         self.local = not self.pricer.everywhere
 
-    def members(self, board: Board, freed: set[str], only: dict[str, list[tuple[str, str]]]) -> set[str]:
-        """The freed sessions and every fixed session linked to one of their possible placements."""
+    def members(self, board: Board, freed: set[str], only: dict[str, list[tuple[str, str]]]
+                ) -> tuple[set[str], dict[str, set[str]] | None]:
+        """The freed sessions and every fixed session linked to one of their possible placements, and for each
+        rule that links sessions, the freed sessions and the fixed ones linked to them through it."""
         if not self.local:
-            return {s.session_id for s in self.problem.sessions}
+            return {s.session_id for s in self.problem.sessions}, None
         keys = self.pricer.keys
         wanted: set = set()
         for sid in freed:
             for room_id, slot_id in only[sid]:
                 wanted |= keys((sid, room_id, slot_id))
-        return set(freed) | {sid for sid, key in board.chosen.items() if keys(key) & wanted}
+        groups = {rc.name: set(freed) for rc in self.pricer.linking}
+        members = set(freed)
+        for sid, key in board.chosen.items():
+            shared = keys(key) & wanted
+            if shared:
+                members.add(sid)
+                for rule, _ in shared:
+                    groups[rule].add(sid)
+        return members, groups
 
     def placement(self, key: Key) -> Placement:
         return self.pricer.placement(key)
@@ -170,13 +180,14 @@ class LargeNeighbourhoodSearch:
         try:
             t_build = time.perf_counter()
             places = self.places(board, freed)
-            members = self.members(board, freed, places)  # every session when a rule does not say its links
+            members, groups = self.members(board, freed, places)  # all when a rule does not say its links
             problem = self.problem.restricted(members) if self.local else self.problem
             only: dict[str, Iterable[tuple[str, str]]] = {
                 sid: places[sid] if sid in freed else ([self.current[sid][1:]] if sid in self.current else [])
                 for sid in members}
             fixed = [sid for sid in members if sid not in freed and sid in self.current]
-            built = build_model(problem, self.config, candidates=self.candidates, only=only, fixed=fixed)
+            built = build_model(problem, self.config, candidates=self.candidates, only=only, fixed=fixed,
+                                groups=groups)
             for key, lit in built.literals.items():
                 built.cp.add_hint(lit, self.current.get(key[0]) == key)
             solver = cp_model.CpSolver()

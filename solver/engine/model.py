@@ -9,7 +9,7 @@ neighbourhood search, where most sessions are fixed where they are and only a fe
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
@@ -83,16 +83,28 @@ def why_not(problem: Problem, session: Session, hard: list[RuleConfig], max_reas
     return listed[:max_reasons] + ([f"and {more} more"] if more > 0 else [])
 
 
+def _narrowed(problem: Problem, index: ModelIndex, group: frozenset[str]) -> tuple[Problem, ModelIndex]:
+    """The conference and the model's index seen by a rule whose terms involve only the sessions of `group`."""
+    placements = {key: p for key, p in index.placements.items() if key[0] in group}
+    literals = {key: index.literals[key] for key in placements}
+    sub = problem.restricted(group)
+    narrowed = ModelIndex(sub, placements, literals, frozenset(k for k in index.fixed if k in placements))
+    narrowed._covers = index._covers  # the instants a run covers: the same in every view
+    return sub, narrowed
+
+
 def build_model(problem: Problem, config: Config, guards: Guards | None = None,
                 candidates: Candidates | None = None,
                 only: dict[str, Iterable[tuple[str, str]]] | None = None,
-                fixed: Iterable[str] = ()) -> BuiltModel:
+                fixed: Iterable[str] = (), groups: Mapping[str, Collection[str]] | None = None) -> BuiltModel:
     """Variables for allowed placements only, at most one per session, then every enabled rule.
 
     With `guards` (explaining infeasibility), hard per-placement rules do not prune: each forbids its
     placements only while the guard of the entity at fault (a session, a speaker, a room) holds.
     With `only`, each session listed there may take only the (room_id, first slot_id) pairs given (still
     subject to the hard rules); sessions in `fixed` must take their (single) pair: a neighbourhood model.
+    With `groups` (rule name -> session ids), a rule named there sees only those sessions: in a neighbourhood model,
+    the free sessions and the fixed ones its terms can link to them (the rest only adds constants).
     """
     cp = guards.model if guards is not None else cp_model.CpModel()
     candidates = candidates or Candidates(problem, config, guards)
@@ -144,10 +156,17 @@ def build_model(problem: Problem, config: Config, guards: Guards | None = None,
         built.penalties.append(Penalty(name, 1, cp_model.LinearExpr.weighted_sum(lits, weights)))
 
     index = built.index = ModelIndex(problem, built.placements, built.literals, frozenset(forced))
+    narrowed: dict[frozenset[str], tuple[Problem, ModelIndex]] = {}
     for rc in config.enabled:
         if rc.rule.add is None:
             continue
-        ctx = BuildContext(cp, problem, index, rc.name, rc.settings, rc.params, guards=guards)
+        here, index_here = problem, index
+        if groups is not None and rc.name in groups:
+            group = frozenset(groups[rc.name])
+            if group not in narrowed:
+                narrowed[group] = _narrowed(problem, index, group)
+            here, index_here = narrowed[group]
+        ctx = BuildContext(cp, here, index_here, rc.name, rc.settings, rc.params, guards=guards)
         rc.rule.add(ctx)
         built.penalties.extend(ctx.penalties)
 
