@@ -142,7 +142,9 @@ class LargeNeighbourhoodSearch:
             mine += list(opts.rooms)[: self.rooms_per_session]
             pairs: list[tuple[int, str, str]] = []
             for room_id in dict.fromkeys(mine):
-                for slot_id in opts.runs:
+                for slot_id, run in opts.runs.items():
+                    if board.room_taken(room_id, run.placement.slots):  # a quick test before the placement
+                        continue
                     p, against, costs = opts.pair(problem, room_id, slot_id)
                     if not against and board.free(p):
                         pairs.append((sum(c for _, c in costs), room_id, slot_id))

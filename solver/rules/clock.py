@@ -17,7 +17,7 @@ def overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
 
 def grid_instants(view: JudgeView, day: dt.date) -> list[int]:
     """The instants a day is checked at: every slot start of that day (where any overlap must show)."""
-    return sorted({s.start for s in view.problem.slots if s.day == day})
+    return sorted({s.start for s in view.problem.slots_by_day.get(day, ())})
 
 
 def double_bookings(

@@ -35,7 +35,8 @@ def links(problem: Problem, p: Placement) -> list:
 
 def add(ctx: BuildContext) -> None:
     params: Params = ctx.params  # type: ignore[assignment]
-    pairs = {tuple(sorted(pair)) for who in ctx.problem.speaker
+    present = {who for session in ctx.problem.sessions for who in session.speakers}
+    pairs = {tuple(sorted(pair)) for who in present
              for pair in combinations([s.session_id for s in ctx.problem.sessions_of(who)], 2)}
     for a, b in sorted(pairs):
         # each session's literals grouped by (first slot, building): all the gap depends on
@@ -65,7 +66,8 @@ def _by_start_and_building(ctx: BuildContext, session_id: str) -> dict[tuple[str
 def judge(view: JudgeView, params: Params) -> list[Violation]:  # type: ignore[override]
     by_id = {p.session.session_id: p for p in view.placed}
     pairs: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for who in view.problem.speaker:
+    present = {who for p in view.placed for who in p.session.speakers}
+    for who in (w for w in view.problem.speaker if w in present):
         ids = sorted(s.session_id for s in view.problem.sessions_of(who) if s.session_id in by_id)
         for a, b in combinations(ids, 2):
             pairs[(a, b)].append(view.problem.speaker[who].name)
