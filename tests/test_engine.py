@@ -83,6 +83,17 @@ def test_a_neighbourhood_step_never_worsens_nor_moves_a_pinned_session(generated
     assert verdict.ok and verdict.total == incumbent.objective
 
 
+def test_a_step_asked_to_stop_before_its_solve_keeps_the_schedule(generated) -> None:
+    problem, config = generated
+    candidates = Candidates(problem, config)
+    board = construct(problem, candidates, config)
+    objective, _ = price(problem, config, candidates, board.chosen)  # type: ignore[misc]
+    incumbent = Incumbent(dict(board.chosen), objective, objective)
+    search = LargeNeighbourhoodSearch(problem, config, candidates, seed=3)
+    after, better, _ = search.step(incumbent, board, 20, 0.5, lambda: True)  # CP-SAT never runs
+    assert after is incumbent and not better and board.chosen == incumbent.chosen
+
+
 @pytest.mark.parametrize("engine", ["exact", "lns"])
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(seed=st.integers(min_value=0, max_value=10**9))

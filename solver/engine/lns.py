@@ -220,7 +220,7 @@ class LargeNeighbourhoodSearch:
                     if d_score < 0:
                         better, gain = True, -d_score
                         incumbent = Incumbent(chosen, incumbent.objective + d_objective, incumbent.score + d_score)
-            if k >= 0:
+            if k >= 0 and not stop():  # a stop asked before the solve: CP-SAT did not run, the step says nothing
                 self.reward(k, gain / effort(solver.deterministic_time, built.size))
             return incumbent, better, proven
         finally:
