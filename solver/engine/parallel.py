@@ -25,6 +25,7 @@ import os
 import signal
 import sys
 import time
+import traceback
 import warnings
 from collections.abc import Callable
 from multiprocessing.connection import Connection
@@ -211,6 +212,10 @@ def _partner(conn: Connection, search: LargeNeighbourhoodSearch, board: Board, i
                            incumbent.score - synced.score))
             size = next_size(size, proven, len(search.problem.sessions))
     except (EOFError, BrokenPipeError, OSError, KeyboardInterrupt):
+        return
+    except Exception:  # a partner's failure costs only its proposals: the main process goes on, with no traceback
+        if DEBUG:
+            traceback.print_exc()
         return
     finally:
         conn.close()
