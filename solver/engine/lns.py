@@ -132,6 +132,7 @@ class LargeNeighbourhoodSearch:
         problem = self.problem
         rooms_in_play = {self.current[s][1] for s in freed if s in self.current}
         out: dict[str, list[tuple[str, str]]] = {}
+        taken: dict[tuple[str, str, int], bool] = {}
         for sid in sorted(freed):
             opts = self.candidates.of(problem.session[sid])
             mine = [r for r in opts.rooms if r in rooms_in_play]
@@ -143,7 +144,11 @@ class LargeNeighbourhoodSearch:
             pairs: list[tuple[int, str, str]] = []
             for room_id in dict.fromkeys(mine):
                 for slot_id, run in opts.runs.items():
-                    if board.room_taken(room_id, run.placement.slots):  # a quick test before the placement
+                    slots = run.placement.slots
+                    held = taken.get((room_id, slot_id, len(slots)))
+                    if held is None:  # a quick test before the placement, shared by the freed sessions
+                        held = taken[(room_id, slot_id, len(slots))] = board.room_taken(room_id, slots)
+                    if held:
                         continue
                     p, against, costs = opts.pair(problem, room_id, slot_id)
                     if not against and board.free(p):
