@@ -101,6 +101,11 @@ class LargeNeighbourhoodSearch:
     def placement(self, key: Key) -> Placement:
         return self.pricer.placement(key)
 
+    @property
+    def sub_seconds(self) -> float:
+        """CP-SAT's deterministic time for one neighbourhood."""
+        return BLOCK_SUB_SECONDS if self.hoods.blocks else SUB_SECONDS
+
     def first_size(self) -> int:
         n = len(self.problem.sessions)
         return min(n, max(4, min(30, n // 3)))
@@ -247,7 +252,12 @@ def effort(deterministic_time: float, literals: int) -> float:
     return 0.03 + 4 * deterministic_time + 1e-4 * literals
 
 
-SUB_SECONDS = 0.1  # of CP-SAT's deterministic time per neighbourhood (measured best of 0.1, 0.2, 0.5 on L)
+# CP-SAT's deterministic time per neighbourhood. Measured on L-1 (one process, 60 s, seeds 0 and 1): 0.1 gave
+# 51,334 and 51,364, 0.05 51,189 and 51,117, 0.03 51,225 and 51,183; M-1 7,183 at 0.05 against 7,215. Where
+# slots have blocks a neighbourhood exchanges room-blocks whole and needs longer: GECCO21 at 30 s 10,969 at 0.1,
+# 11,132 at 0.05.
+SUB_SECONDS = 0.05
+BLOCK_SUB_SECONDS = 0.1
 
 
 def changes(old: dict[str, Key], new: dict[str, Key]) -> dict[str, Key | None]:
@@ -277,7 +287,7 @@ def run_lns(lns: LargeNeighbourhoodSearch, incumbent: Incumbent, board: Board, d
         if left < 0.05:
             break
         before = incumbent.chosen
-        incumbent, better, proven = lns.step(incumbent, board, size, SUB_SECONDS, stop, deadline)
+        incumbent, better, proven = lns.step(incumbent, board, size, lns.sub_seconds, stop, deadline)
         if better:
             on_better(incumbent)
             if partners is not None:

@@ -33,7 +33,7 @@ from typing import Any
 
 from solver.engine.board import Board
 from solver.engine.candidates import Key
-from solver.engine.lns import DEBUG, SUB_SECONDS, Incumbent, LargeNeighbourhoodSearch, changes, next_size
+from solver.engine.lns import DEBUG, Incumbent, LargeNeighbourhoodSearch, changes, next_size
 
 Diff = dict[str, Key | None]  # session_id -> its new placement (None: taken out)
 
@@ -206,7 +206,7 @@ def _partner(conn: Connection, search: LargeNeighbourhoodSearch, board: Board, i
             if told:
                 move(search, board, changes(board.chosen, synced.chosen))
                 incumbent = synced
-            incumbent, better, proven = search.step(incumbent, board, size, SUB_SECONDS, stop, deadline)
+            incumbent, better, proven = search.step(incumbent, board, size, search.sub_seconds, stop, deadline)
             if better:
                 conn.send((version, changes(synced.chosen, incumbent.chosen), incumbent.objective - synced.objective,
                            incumbent.score - synced.score))
