@@ -262,7 +262,7 @@ class BuildContext:
     def spread(self, owner_values: Callable[[Placement], Iterable[tuple[str, str]]]) -> None:
         """Each owner (a track on a day, a speaker) uses one value (a room, a day): when soft, each extra value
         used costs `weight`. `owner_values` says which (owner, value) pairs a placement uses."""
-        used: dict[str, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
+        used: dict[str, dict[str, dict[str, list[Any]]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(list)))
         sessions: dict[str, set[str]] = defaultdict(set)
         certain: dict[str, set[str]] = defaultdict(set)  # values a fixed placement uses for sure
         fixed = self.index.fixed if not self.settings.hard and self.guards is None else frozenset()
@@ -271,7 +271,7 @@ class BuildContext:
                 if key in fixed:
                     certain[owner].add(value)
                 else:
-                    used[owner][value].append(self.literals[key])
+                    used[owner][value][key[0]].append(self.literals[key])
                 sessions[owner].add(key[0])
         for owner, sure in certain.items():  # soft, with values used for sure: each other value used costs
             if len(sessions[owner]) < 2:
@@ -282,8 +282,7 @@ class BuildContext:
                 if value in sure:
                     continue
                 flag = self.model.new_bool_var(f"{self.rule}_uses_{owner}_{value}")
-                for lit in lits:
-                    self.model.add_implication(lit, flag)
+                self._implied(lits, flag)
                 self.penalize(flag)
         for owner, values in used.items():
             if len(sessions[owner]) < 2 or len(values) < 2:
@@ -291,10 +290,18 @@ class BuildContext:
             flags = []
             for value, lits in values.items():
                 flag = self.model.new_bool_var(f"{self.rule}_uses_{owner}_{value}")
-                for lit in lits:
-                    self.model.add_implication(lit, flag)
+                self._implied(lits, flag)
                 flags.append(flag)
             self.at_most(flags, 1, entity=owner)
+
+    def _implied(self, by_session: dict[str, list[Any]], flag: Any) -> None:
+        """`flag` holds when any of the literals does: one session's literals (it is in one place at most) as
+        one linear constraint, their sum at most the flag, which is what the LP relaxation needs to see."""
+        for lits in by_session.values():
+            if len(lits) == 1:
+                self.model.add_implication(lits[0], flag)
+            else:
+                self.model.add(sum(lits) <= flag)
 
 
 def overlap_bound(problem: Problem, owners: Callable[[Session], Iterable[str]]) -> int:
