@@ -7,8 +7,7 @@ conference. Either way every rule counts exactly as in the full model. CP-SAT so
 schedule; the placements it changes are priced rule by rule with the rules' judge functions (solver.engine.delta)
 and kept when they lower the score. Kinds of neighbourhood are drawn by what they have lately gained per unit of
 effort. The neighbourhood size adapts: it grows while CP-SAT proves the sub-problems optimal and shrinks when it
-runs out of time. Model size and memory follow the
-freed sessions' places, never sessions × rooms × slots.
+runs out of time. Model size and memory follow the freed sessions' places, never sessions × rooms × slots.
 """
 
 from __future__ import annotations

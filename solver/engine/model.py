@@ -83,16 +83,6 @@ def why_not(problem: Problem, session: Session, hard: list[RuleConfig], max_reas
     return listed[:max_reasons] + ([f"and {more} more"] if more > 0 else [])
 
 
-def _narrowed(problem: Problem, index: ModelIndex, group: frozenset[str]) -> tuple[Problem, ModelIndex]:
-    """The conference and the model's index seen by a rule whose terms involve only the sessions of `group`."""
-    placements = {key: p for key, p in index.placements.items() if key[0] in group}
-    literals = {key: index.literals[key] for key in placements}
-    sub = problem.restricted(group)
-    narrowed = ModelIndex(sub, placements, literals, frozenset(k for k in index.fixed if k in placements))
-    narrowed._covers = index._covers  # the instants a run covers: the same in every view
-    return sub, narrowed
-
-
 def build_model(problem: Problem, config: Config, guards: Guards | None = None,
                 candidates: Candidates | None = None,
                 only: dict[str, Iterable[tuple[str, str]]] | None = None,
@@ -164,7 +154,8 @@ def build_model(problem: Problem, config: Config, guards: Guards | None = None,
         if groups is not None and rc.name in groups:
             group = frozenset(groups[rc.name])
             if group not in narrowed:
-                narrowed[group] = _narrowed(problem, index, group)
+                sub = problem.restricted(group)
+                narrowed[group] = sub, index.narrowed(sub, group)
             here, index_here = narrowed[group]
         ctx = BuildContext(cp, here, index_here, rc.name, rc.settings, rc.params, guards=guards)
         rc.rule.add(ctx)

@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -126,6 +126,15 @@ class ModelIndex:
             starts[slot.day].add(slot.start)
         self.grid: dict[dt.date, list[int]] = {d: sorted(v) for d, v in starts.items()}
         self._covers: dict[tuple[str, int], list[Instant]] = {}
+
+    def narrowed(self, problem: Problem, sessions: Collection[str]) -> ModelIndex:
+        """The same model seen by a rule whose terms involve only `sessions` (`problem`: the conference restricted
+        to them)."""
+        placements = {key: p for key, p in self.placements.items() if key[0] in sessions}
+        out = ModelIndex(problem, placements, {key: self.literals[key] for key in placements},
+                         frozenset(key for key in self.fixed if key in placements))
+        out._covers = self._covers  # the instants a run covers: the same in every view
+        return out
 
     def covers(self, key: Key) -> list[Instant]:
         """The instants (slot starts of the day) during which this placement runs."""
