@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from bench.generate import SIZES, Size, generate
 from solver.config import default_config, load_config
 from solver.engine import LNS, SolveOptions, Status, solve
+from solver.engine.board import Board
 from solver.engine.bounds import lower_bound
 from solver.engine.candidates import Candidates
 from solver.engine.construct import construct
@@ -65,14 +66,18 @@ def test_construction_never_double_books(seed: int) -> None:
         assert verdict.ok, [v.message for v in verdict.hard]
 
 
-def test_a_neighbourhood_step_never_worsens_nor_moves_a_pinned_session(generated) -> None:
-    problem, config = generated
+def _search_from_construction(problem, config) -> tuple[LargeNeighbourhoodSearch, Board, Incumbent]:
     candidates = Candidates(problem, config)
     board = construct(problem, candidates, config)
     objective, _ = price(problem, config, candidates, board.chosen)  # type: ignore[misc]
-    incumbent = Incumbent(dict(board.chosen), objective, objective)
+    return (LargeNeighbourhoodSearch(problem, config, candidates, seed=3), board,
+            Incumbent(dict(board.chosen), objective, objective))
+
+
+def test_a_neighbourhood_step_never_worsens_nor_moves_a_pinned_session(generated) -> None:
+    problem, config = generated
+    search, board, incumbent = _search_from_construction(problem, config)
     pinned = {s.session_id: board.chosen[s.session_id] for s in problem.sessions if s.room and s.slot}
-    search = LargeNeighbourhoodSearch(problem, config, candidates, seed=3)
     for _ in range(6):
         before = incumbent.objective
         incumbent, _, _ = search.step(incumbent, board, 20, 0.5, lambda: False)
@@ -84,12 +89,7 @@ def test_a_neighbourhood_step_never_worsens_nor_moves_a_pinned_session(generated
 
 
 def test_a_step_asked_to_stop_before_its_solve_keeps_the_schedule(generated) -> None:
-    problem, config = generated
-    candidates = Candidates(problem, config)
-    board = construct(problem, candidates, config)
-    objective, _ = price(problem, config, candidates, board.chosen)  # type: ignore[misc]
-    incumbent = Incumbent(dict(board.chosen), objective, objective)
-    search = LargeNeighbourhoodSearch(problem, config, candidates, seed=3)
+    search, board, incumbent = _search_from_construction(*generated)
     after, better, _ = search.step(incumbent, board, 20, 0.5, lambda: True)  # CP-SAT never runs
     assert after is incumbent and not better and board.chosen == incumbent.chosen
 
