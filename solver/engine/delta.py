@@ -10,7 +10,6 @@ The neighbourhood search prices its steps so, and the partners' proposals are ch
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Hashable, Iterable
 
 from solver.config import Config, RuleConfig
@@ -65,10 +64,16 @@ class Pricer:
             for chosen in (before, after):
                 if sid in chosen:
                     wanted |= self.keys(chosen[sid])
-        out: dict[str, set[str]] = defaultdict(lambda: set(changed))
+        return self.linked(wanted, after, changed)
+
+    def linked(self, wanted: set[tuple[str, Hashable]], chosen: dict[str, Key], base: set[str]
+               ) -> dict[str, set[str]]:
+        """For each linking rule, the sessions of `base` and those of `chosen` whose placement shares one of the
+        `wanted` (rule, link) keys through that rule."""
+        out = {rc.name: set(base) for rc in self.linking}
         if wanted:
-            for sid, key in after.items():
-                if sid not in changed:
+            for sid, key in chosen.items():
+                if sid not in base:
                     for rule, _ in self.keys(key) & wanted:
                         out[rule].add(sid)
         return out

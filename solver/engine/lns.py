@@ -88,15 +88,8 @@ class LargeNeighbourhoodSearch:
         for sid in freed:
             for room_id, slot_id in only[sid]:
                 wanted |= keys((sid, room_id, slot_id))
-        groups = {rc.name: set(freed) for rc in self.pricer.linking}
-        members = set(freed)
-        for sid, key in board.chosen.items():
-            shared = keys(key) & wanted
-            if shared:
-                members.add(sid)
-                for rule, _ in shared:
-                    groups[rule].add(sid)
-        return members, groups
+        groups = self.pricer.linked(wanted, board.chosen, freed)
+        return set(freed).union(*groups.values()), groups
 
     def placement(self, key: Key) -> Placement:
         return self.pricer.placement(key)

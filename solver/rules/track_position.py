@@ -45,6 +45,7 @@ def _key(problem: Problem, p: Placed | Placement) -> tuple[int, int, int]:
 
 def add(ctx: BuildContext) -> None:
     problem, model, index = ctx.problem, ctx.model, ctx.index
+    multiplier = ctx.params.multiplier  # type: ignore[attr-defined]
     tracks: dict[str, list[str]] = defaultdict(list)
     for s in problem.sessions:
         if s.track and index.by_session.get(s.session_id):
@@ -72,12 +73,11 @@ def add(ctx: BuildContext) -> None:
                 earlier.append(first)
             wrong = model.new_bool_var(f"misplaced[{sid}]")
             model.add(sum(earlier) == problem.session[sid].position - 1).only_enforce_if(wrong.Not())  # type: ignore[operator]
-            ctx.penalize(wrong, ctx.params.multiplier)  # type: ignore[attr-defined]
+            ctx.penalize(wrong, multiplier)
         for one, two in combinations(sorted(ranked), 2):
             run_a, run_b = index.running(one), index.running(two)
             for t in [t for t in run_a if t in run_b]:
-                penalize_sum(ctx, sum(run_a[t]) + sum(run_b[t]) - 1, ctx.params.multiplier,  # type: ignore[attr-defined]
-                             f"together[{one},{two},{t}]")
+                penalize_sum(ctx, sum(run_a[t]) + sum(run_b[t]) - 1, multiplier, f"together[{one},{two},{t}]")
 
 
 def judge(view: JudgeView, params: Scaled) -> list[Violation]:
