@@ -37,8 +37,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Hashable, Iterable
 from dataclasses import dataclass, field
+from itertools import combinations
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -302,6 +303,35 @@ class BuildContext:
                 self._implied(lits, flag)
                 flags.append(flag)
             self.at_most(flags, 1, entity=owner)
+
+    def pairwise(self, owners: Callable[[Session], Iterable[str]], clash: Callable[[Placement, Placement], bool],
+                 shape: Callable[[Placement], Hashable] = lambda p: (p.room.room_id, p.slots[0].slot_id)) -> None:
+        """Two sessions sharing an owner (a speaker) must not be placed so that they clash (too close on one day):
+        when soft, each pair of sessions that clashes costs `weight` once. `clash(a, b)` gets the session with the
+        smaller id first; `shape` groups a session's placements that clash alike (e.g. by first slot and
+        building), so that the constraints stay few."""
+        sharing: dict[str, list[str]] = defaultdict(list)
+        for session in self.problem.sessions:
+            for owner in owners(session):
+                sharing[owner].append(session.session_id)
+        pairs = {tuple(sorted(pair)) for ids in sharing.values() for pair in combinations(ids, 2)}
+        for a, b in sorted(pairs):
+            shaped_a, shaped_b = self._shaped(a, shape), self._shaped(b, shape)
+            bad = [(lits_a, lits_b) for pa, lits_a in shaped_a.values() for pb, lits_b in shaped_b.values()
+                   if clash(pa, pb)]
+            if bad:
+                v = self.violation(name=f"{a}_{b}")
+                for lits_a, lits_b in bad:
+                    self.model.add(sum(lits_a) + sum(lits_b) <= 1 + v)
+
+    def _shaped(self, session_id: str, shape: Callable[[Placement], Hashable]
+                ) -> dict[Hashable, tuple[Placement, list]]:
+        """One session's literals grouped by the shape of their placements (with one placement of each shape)."""
+        out: dict[Hashable, tuple[Placement, list]] = {}
+        for key in self.index.by_session.get(session_id, ()):
+            placement = self.placements[key]
+            out.setdefault(shape(placement), (placement, []))[1].append(self.literals[key])
+        return out
 
     def _implied(self, by_session: dict[str, list[Any]], flag: Any) -> None:
         """`flag` holds when any of the literals does: one session's literals (it is in one place at most) as

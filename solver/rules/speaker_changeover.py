@@ -35,32 +35,13 @@ def links(problem: Problem, p: Placement) -> list:
 
 def add(ctx: BuildContext) -> None:
     params: Params = ctx.params  # type: ignore[assignment]
-    present = {who for session in ctx.problem.sessions for who in session.speakers}
-    pairs = {tuple(sorted(pair)) for who in present
-             for pair in combinations([s.session_id for s in ctx.problem.sessions_of(who)], 2)}
-    for a, b in sorted(pairs):
-        # each session's literals grouped by (first slot, building): all the gap depends on
-        groups = [_by_start_and_building(ctx, a), _by_start_and_building(ctx, b)]
-        bad = [
-            (lits_a, lits_b)
-            for (pa, lits_a) in groups[0].values()
-            for (pb, lits_b) in groups[1].values()
-            if pa.day == pb.day
-            and max(pb.slots[0].start - pa.slots[-1].end, pa.slots[0].start - pb.slots[-1].end)
-            < _needed(params, pa.room.building, pb.room.building)
-        ]
-        if bad:
-            v = ctx.violation(name=f"{a}_{b}")
-            for lits_a, lits_b in bad:
-                ctx.model.add(sum(lits_a) + sum(lits_b) <= 1 + v)
 
+    def too_close(a: Placement, b: Placement) -> bool:
+        gap = max(b.slots[0].start - a.slots[-1].end, a.slots[0].start - b.slots[-1].end)
+        return a.day == b.day and gap < _needed(params, a.room.building, b.room.building)
 
-def _by_start_and_building(ctx: BuildContext, session_id: str) -> dict[tuple[str, str | None], tuple[Placement, list]]:
-    out: dict[tuple[str, str | None], tuple[Placement, list]] = {}
-    for key in ctx.index.by_session.get(session_id, ()):
-        placement = ctx.placements[key]
-        out.setdefault((key[2], placement.room.building), (placement, []))[1].append(ctx.literals[key])
-    return out
+    # all a gap depends on is the first slot and the building
+    ctx.pairwise(lambda s: s.speakers, too_close, shape=lambda p: (p.slots[0].slot_id, p.room.building))
 
 
 def judge(view: JudgeView, params: Params) -> list[Violation]:  # type: ignore[override]
