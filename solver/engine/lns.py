@@ -27,9 +27,11 @@ from solver.engine.board import Board
 from solver.engine.candidates import Candidates, Key
 from solver.engine.cpsat import run_cpsat
 from solver.engine.delta import Pricer
+from solver.engine.local import MOVE_SECONDS, LocalSearch
 from solver.engine.model import build_model
 from solver.engine.neighbourhoods import Neighbourhoods
 from solver.engine.price import soft_violations
+from solver.engine.tally import record
 from solver.inputs import Problem
 from solver.rules.base import Placement
 
@@ -38,6 +40,8 @@ PAIRS_PER_SESSION = 300  # most places offered to one freed session in a neighbo
 REJUDGE_EVERY = 3  # repairing: neighbourhood steps between two judgements of the violations aimed at
 FLOOR = 0.05  # the least a kind of neighbourhood is drawn, as a share of the kinds' mean gain per effort
 ROOMS_IN_PLAY = 8  # of the rooms the freed sessions hold, how many each freed session may move to
+MOVES = "moves"  # the kind that runs the local search (solver.engine.local) instead of freeing sessions
+MOVES_PER_STEP = 3000
 
 
 @dataclass
@@ -67,7 +71,12 @@ class LargeNeighbourhoodSearch:
         self.hoods = Neighbourhoods(problem, candidates, [rc.name for rc in config.enabled if not rc.settings.hard],
                                     repairing)
         self._judged_at: tuple[dict[str, Key], int] | None = None  # the schedule hoods.penalties describe
-        self.kinds = self.hoods.kinds
+        self.kinds = list(self.hoods.kinds)
+        # where every rule's model side can be tallied move by move, a local search is one more kind of step
+        recorded = None if repairing else record(problem, config)
+        self.mover = LocalSearch(problem, candidates, recorded) if recorded is not None else None
+        if self.mover is not None:
+            self.kinds.append((MOVES, lambda rng, n: set()))
         self.rates: list[float | None] = [None] * len(self.kinds)  # each kind's gain per effort, smoothed
         self.stats = Stats()
         self.current: dict[str, Key] = {}
@@ -158,10 +167,27 @@ class LargeNeighbourhoodSearch:
             out[sid] = chosen
         return out
 
+    def _moves(self, k: int, incumbent: Incumbent, board: Board, stop: Callable[[], bool]
+               ) -> tuple[Incumbent, bool, bool | None]:
+        """One run of the local search on the board (it keeps only moves that cost nothing more)."""
+        assert self.mover is not None
+        d_objective, d_score = self.mover.run(board, self.rng, MOVES_PER_STEP, stop)
+        self.stats.iterations += 1
+        if DEBUG:
+            print(f"step {self.stats.iterations} {MOVES:<26} gain={-d_objective} cur={incumbent.objective}")
+        if not stop():
+            self.reward(k, -d_score / (0.03 + MOVES_PER_STEP * MOVE_SECONDS))
+        if board.chosen == incumbent.chosen:
+            return incumbent, False, None
+        changed = Incumbent(dict(board.chosen), incumbent.objective + d_objective, incumbent.score + d_score)
+        return changed, True, None
+
     def step(self, incumbent: Incumbent, board: Board, size: int, seconds: float,
-             stop: Callable[[], bool], deadline: float = math.inf) -> tuple[Incumbent, bool, bool]:
-        """One neighbourhood, searched for `seconds` of CP-SAT's deterministic time (and never past `deadline`):
-        (the incumbent, improved?, proven optimal within the neighbourhood?)."""
+             stop: Callable[[], bool], deadline: float = math.inf) -> tuple[Incumbent, bool, bool | None]:
+        """One neighbourhood, searched for `seconds` of CP-SAT's deterministic time (and never past `deadline`),
+        or one run of the local search: (the incumbent, changed?, proven optimal within the neighbourhood? (None:
+        not a neighbourhood)). A neighbourhood changes the schedule only to improve it; the local search may
+        change it at equal cost."""
         self.current = self.hoods.current = incumbent.chosen
         rng = self.rng
         unplaced = sorted(s.session_id for s in self.problem.sessions if s.session_id not in self.current
@@ -173,6 +199,8 @@ class LargeNeighbourhoodSearch:
                 self._judge_penalties(incumbent)
             for _ in range(5):  # a kind may find nothing to free (a rule without violations): it is drawn less
                 k = rng.choices(range(len(self.kinds)), weights=self.weights())[0]
+                if self.kinds[k][0] == MOVES:
+                    return self._moves(k, incumbent, board, stop)
                 freed = self.kinds[k][1](rng, size)
                 if freed:
                     break
@@ -233,8 +261,10 @@ class LargeNeighbourhoodSearch:
                     board.place(kept, self.placement(kept))
 
 
-def next_size(size: int, proven: bool, sessions: int) -> int:
+def next_size(size: int, proven: bool | None, sessions: int) -> int:
     """Grow the neighbourhood while CP-SAT proves it optimal, shrink it when CP-SAT runs out of time on it."""
+    if proven is None:
+        return size
     return min(sessions, int(size * 1.15) + 1) if proven else max(4, int(size * 0.8))
 
 

@@ -1,0 +1,198 @@
+"""What a schedule costs, kept up to date placement by placement: the penalties as plain counters.
+
+Rules do not say how to count themselves one move at a time, but their model side says what they count when it
+is made of the build context's structural helpers only: `spread` (each owner uses one value; each extra value
+costs), `once_at_a_time` (each owner in one session at a time; each extra session per instant costs) and
+`pairwise` (two sessions sharing an owner must not clash; each pair that does costs), besides a per-placement
+`cost`. `record()` runs each rule's `add` against a context that writes those calls down and refuses any other use
+of the model. A configuration where an enabled rule does anything else, or where a hard rule linking sessions is
+not one the board keeps (an owner's "one at a time"), gets no tally: the search then goes by neighbourhoods alone.
+Counted by the helpers' meaning, a change's tally equals what the rules' judge functions say of it (the tests
+check it move by move on conferences where every such rule has something to count).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from solver.config import Config
+from solver.engine.candidates import Candidates, Key
+from solver.engine.model import level_scales
+from solver.inputs import Problem
+from solver.rules.base import Placement
+
+
+class Unsupported(Exception):
+    """A rule's model side uses more than the structural helpers."""
+
+
+class _Recorder:
+    """Stands for the build context while a rule's `add` runs: writes down the structural helpers it calls."""
+
+    def __init__(self, problem: Problem, rc: Any) -> None:
+        self.problem = problem
+        self.rule = rc.name
+        self.settings = rc.settings
+        self.params = rc.params
+        self.found: list[tuple[str, tuple]] = []
+
+    def spread(self, owner_values: Callable) -> None:
+        self.found.append(("spread", (owner_values,)))
+
+    def once_at_a_time(self, owners: Callable) -> None:
+        self.found.append(("once", (owners,)))
+
+    def pairwise(self, owners: Callable, clash: Callable, shape: Callable | None = None) -> None:
+        self.found.append(("pairwise", (owners, clash)))
+
+    def __getattr__(self, name: str) -> Any:  # the model, its literals, violations…: not countable here
+        raise Unsupported(name)
+
+
+@dataclass
+class Recorded:
+    """The soft rules' structures, each with its weight and its level's scale."""
+
+    spreads: list[tuple[int, int, Callable[[Placement], Iterable[tuple[str, str]]]]] = field(default_factory=list)
+    onces: list[tuple[int, int, Callable[[Placement], Iterable[str]]]] = field(default_factory=list)
+    pairs: list[tuple[int, int, Callable, Callable[[Placement, Placement], bool]]] = field(default_factory=list)
+    scale: dict[str, int] = field(default_factory=dict)  # every rule's level scale (per-placement costs)
+
+
+def record(problem: Problem, config: Config) -> Recorded | None:
+    """The structures of every enabled rule's model side, or None when one is more than the helpers (or is hard
+    and not kept by the board). Rules placing every session are left out: moves keep every session placed."""
+    out = Recorded(scale=level_scales(config))
+    for rc in config.enabled:
+        if rc.rule.add is None or rc.rule.every_session:
+            continue
+        recorder = _Recorder(problem, rc)
+        try:
+            rc.rule.add(recorder)
+        except Unsupported:
+            return None
+        if rc.settings.hard:
+            if recorder.found and (rc.rule.owners is None or any(kind != "once" for kind, _ in recorder.found)):
+                return None
+            continue
+        weight, scale = rc.settings.weight, out.scale.get(rc.name, 1)
+        if not weight:
+            continue
+        for kind, args in recorder.found:
+            if kind == "spread":
+                out.spreads.append((weight, scale, args[0]))
+            elif kind == "once":
+                out.onces.append((weight, scale, args[0]))
+            else:
+                out.pairs.append((weight, scale, args[0], args[1]))
+    return out
+
+
+class Tally:
+    """The recorded penalties of a schedule, changed one placement at a time: `add` and `remove` return what
+    they change in (objective, score)."""
+
+    def __init__(self, problem: Problem, candidates: Candidates, recorded: Recorded,
+                 instants: Callable[[tuple], list[int]]) -> None:
+        self.problem = problem
+        self.candidates = candidates
+        self.recorded = recorded
+        self.instants = instants  # the slot starts of the day a run of slots covers
+        self.values: list[dict[str, dict[str, int]]] = [defaultdict(dict) for _ in recorded.spreads]
+        self.running: list[dict[tuple, int]] = [defaultdict(int) for _ in recorded.onces]
+        self.sharing: list[dict[str, set[str]]] = [defaultdict(set) for _ in recorded.pairs]
+        self.placed: dict[str, Placement] = {}
+        self._costs: dict[Key, tuple[int, int]] = {}
+
+    def cost(self, key: Key) -> tuple[int, int]:
+        """(objective, score) of the per-placement rules for one placement."""
+        found = self._costs.get(key)
+        if found is None:
+            if len(self._costs) > 200_000:
+                self._costs.clear()
+            opts = self.candidates.of(self.problem.session[key[0]])
+            costs = opts.pair(self.problem, key[1], key[2])[2]
+            scale = self.recorded.scale
+            found = self._costs[key] = (sum(c for _, c in costs), sum(c * scale.get(r, 1) for r, c in costs))
+        return found
+
+    def add(self, key: Key, p: Placement) -> tuple[int, int]:
+        sid = key[0]
+        objective, score = self.cost(key)
+        for (weight, scale, owner_values), values in zip(self.recorded.spreads, self.values, strict=True):
+            for owner, value in set(owner_values(p)):
+                used = values[owner]
+                n = used.get(value, 0)
+                if not n and used:
+                    objective += weight
+                    score += weight * scale
+                used[value] = n + 1
+        day = p.slots[0].day
+        times = self.instants(p.slots)
+        for (weight, scale, owners), running in zip(self.recorded.onces, self.running, strict=True):
+            for owner in set(owners(p)):
+                for t in times:
+                    cell = (owner, day, t)
+                    n = running[cell]
+                    if n:
+                        objective += weight
+                        score += weight * scale
+                    running[cell] = n + 1
+        for (weight, scale, owners, clash), sharing in zip(self.recorded.pairs, self.sharing, strict=True):
+            mine = set(owners(p.session))
+            n = self._clashes(sid, p, mine, sharing, clash)
+            objective += weight * n
+            score += weight * scale * n
+            for owner in mine:
+                sharing[owner].add(sid)
+        self.placed[sid] = p
+        return objective, score
+
+    def remove(self, sid: str) -> tuple[int, int]:
+        p = self.placed.pop(sid)
+        objective, score = self.cost((sid, p.room.room_id, p.slots[0].slot_id))
+        objective, score = -objective, -score
+        for (weight, scale, owner_values), values in zip(self.recorded.spreads, self.values, strict=True):
+            for owner, value in set(owner_values(p)):
+                used = values[owner]
+                n = used[value] - 1
+                if n:
+                    used[value] = n
+                else:
+                    del used[value]
+                    if used:
+                        objective -= weight
+                        score -= weight * scale
+        day = p.slots[0].day
+        times = self.instants(p.slots)
+        for (weight, scale, owners), running in zip(self.recorded.onces, self.running, strict=True):
+            for owner in set(owners(p)):
+                for t in times:
+                    cell = (owner, day, t)
+                    n = running[cell] - 1
+                    running[cell] = n
+                    if n:
+                        objective -= weight
+                        score -= weight * scale
+        for (weight, scale, owners, clash), sharing in zip(self.recorded.pairs, self.sharing, strict=True):
+            mine = set(owners(p.session))
+            for owner in mine:
+                sharing[owner].discard(sid)
+            n = self._clashes(sid, p, mine, sharing, clash)
+            objective -= weight * n
+            score -= weight * scale * n
+        return objective, score
+
+    def _clashes(self, sid: str, p: Placement, mine: set[str], sharing: dict[str, set[str]],
+                 clash: Callable[[Placement, Placement], bool]) -> int:
+        """How many placed sessions sharing an owner with `sid` clash with it at `p` (each counted once)."""
+        others: set[str] = set()
+        for owner in mine:
+            others |= sharing.get(owner, set())
+        others.discard(sid)
+        placed = self.placed
+        return sum(1 for other in others
+                   if (clash(p, placed[other]) if sid < other else clash(placed[other], p)))

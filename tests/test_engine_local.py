@@ -1,0 +1,139 @@
+"""The tally (penalties counted move by move from the rules' structural helpers) and the local search on it.
+
+The tally shares no code with the judge: every count is checked against the rules' judge functions, after
+each of many random moves, on conferences where every rule it counts has something to count."""
+
+from __future__ import annotations
+
+import random
+import tempfile
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bench.generate import SIZES, Size, generate
+from solver.config import Config, load_config
+from solver.engine.board import Board
+from solver.engine.candidates import Candidates
+from solver.engine.construct import construct
+from solver.engine.local import LocalSearch
+from solver.engine.price import judged
+from solver.engine.tally import Tally, record
+from solver.inputs import Problem, load_problem
+from solver.judge import judge
+from solver.schedule import Assignment, Schedule
+from tests.planted import planted_conference
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT = ROOT / "constraints" / "default.yaml"
+# rules whose model side is more than the structural helpers: a conference with their data gets no tally
+BESPOKE = ("order", "attendee_conflicts", "language_mix")
+
+
+def _schedule(chosen: dict) -> Schedule:
+    return Schedule(tuple(sorted(Assignment(*k) for k in chosen.values())))
+
+
+def _countable(config: Config) -> Config:
+    for name in BESPOKE:
+        config = config.with_settings(name, enabled=False)
+    return config
+
+
+def _random_moves(problem: Problem, config: Config, seed: int, moves: int) -> None:
+    """Move sessions anywhere their candidates allow (hard rules between sessions ignored: the soft counts do
+    not care) and check the tally's total against the judge's after each move."""
+    candidates = Candidates(problem, config)
+    recorded = record(problem, config)
+    assert recorded is not None
+    board = Board(problem, config)  # only for its instants
+    tally = Tally(problem, candidates, recorded, board.run_instants)
+    rng = random.Random(seed)
+    chosen = {}
+    running = 0
+    for s in problem.sessions:
+        opts = candidates.of(s)
+        if opts.rooms and opts.runs:
+            key = (s.session_id, rng.choice(list(opts.rooms)), rng.choice(list(opts.runs)))
+            chosen[s.session_id] = key
+            running += tally.add(key, opts.pair(problem, key[1], key[2])[0])[0]
+    assert running == sum(judged(problem, config, candidates, chosen).values())
+    for _ in range(moves):
+        sid = rng.choice(sorted(chosen))
+        opts = candidates.of(problem.session[sid])
+        key = (sid, rng.choice(list(opts.rooms)), rng.choice(list(opts.runs)))
+        d_out, _ = tally.remove(sid)
+        d_in, _ = tally.add(key, opts.pair(problem, key[1], key[2])[0])
+        chosen[sid] = key
+        running += d_out + d_in
+        assert running == sum(judged(problem, config, candidates, chosen).values())
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(min_value=0, max_value=10**9))
+def test_the_tally_counts_as_the_judge_move_after_move(seed: int) -> None:
+    """Tracks, tags, buildings, speakers on several sessions, preferences: every count the judge's."""
+    with tempfile.TemporaryDirectory() as tmp:
+        folder, _ = planted_conference(Path(tmp) / "in", seed, rich=True)
+        problem, config = load_problem(folder), _countable(load_config([DEFAULT]))
+        _random_moves(problem, config, seed, 30)
+
+
+def test_the_tally_counts_a_generated_conference_as_the_judge(tmp_path: Path) -> None:
+    """Thirty sessions in tracks, speakers with several sessions, rooms in several buildings."""
+    problem = load_problem(generate(SIZES["S"], 5).write(tmp_path / "S"))
+    _random_moves(problem, load_config([DEFAULT]), 5, 60)
+
+
+def test_the_tally_starts_from_the_judges_total(tmp_path: Path) -> None:
+    problem = load_problem(generate(SIZES["S"], 6).write(tmp_path / "S"))
+    config = load_config([DEFAULT])
+    candidates = Candidates(problem, config)
+    board = construct(problem, candidates, config)
+    recorded = record(problem, config)
+    assert recorded is not None
+    tally = Tally(problem, candidates, recorded, board.run_instants)
+    total = sum(tally.add(key, board.placement[sid])[0] for sid, key in board.chosen.items())
+    assert total == judge(problem, _schedule(board.chosen), config).total
+
+
+def test_no_tally_where_a_rule_needs_the_model_itself(tmp_path: Path) -> None:
+    """A rule that builds its own constraints (an order between sessions), or a hard rule linking sessions that
+    the board does not keep (a track in one room per day), leaves the search to neighbourhoods."""
+    from tests.conftest import make_conference
+
+    sessions = [{"session_id": "A", "title": "A", "attendance": 5, "track": "T"},
+                {"session_id": "B", "title": "B", "attendance": 5, "track": "T", "after": "A"}]
+    folder = make_conference(tmp_path / "c", sessions=sessions, slots=[
+        {"slot_id": "T1", "day": "2027-05-13", "start": "09:00", "end": "10:00"},
+        {"slot_id": "T2", "day": "2027-05-13", "start": "10:00", "end": "11:00"}])
+    problem, config = load_problem(folder), load_config([DEFAULT])
+    assert record(problem, config) is None
+    without_order = config.with_settings("order", enabled=False)
+    assert record(problem, without_order) is not None
+    assert record(problem, without_order.with_settings("track_room", hard=True)) is None
+
+
+SHAPES = [Size("wide", 100, 12, 2, 7), Size("tight", 80, 6, 2, 9)]
+
+
+@pytest.mark.parametrize("shape", SHAPES, ids=lambda s: s.name)
+def test_the_local_search_never_worsens_never_breaks_a_hard_rule_never_moves_a_pin(shape: Size,
+                                                                                  tmp_path: Path) -> None:
+    problem = load_problem(generate(shape, 11).write(tmp_path / shape.name))
+    config = load_config([DEFAULT])
+    candidates = Candidates(problem, config)
+    board = construct(problem, candidates, config)
+    before = judge(problem, _schedule(board.chosen), config)
+    assert before.ok
+    pinned = {s.session_id: board.chosen[s.session_id] for s in problem.sessions if s.room and s.slot}
+    recorded = record(problem, config)
+    assert recorded is not None
+    d_objective, _ = LocalSearch(problem, candidates, recorded).run(board, random.Random(2), 3000)
+    after = judge(problem, _schedule(board.chosen), config)
+    assert after.ok, [v.message for v in after.hard[:3]]
+    assert d_objective <= 0 and after.total == before.total + d_objective
+    assert d_objective < 0  # a constructed schedule always has something a move improves
+    assert {sid: board.chosen[sid] for sid in pinned} == pinned
