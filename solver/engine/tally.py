@@ -186,6 +186,15 @@ class Tally:
             score -= weight * scale * n
         return objective, score
 
+    def values_near(self, sid: str) -> set[str]:
+        """The values (rooms, days…) used by the owners `sid` shares a spread with: where a move gathers."""
+        p = self.placed[sid]
+        out: set[str] = set()
+        for (_, _, owner_values), values in zip(self.recorded.spreads, self.values, strict=True):
+            for owner, _ in owner_values(p):
+                out.update(values[owner])
+        return out
+
     def _clashes(self, sid: str, p: Placement, mine: set[str], sharing: dict[str, set[str]],
                  clash: Callable[[Placement, Placement], bool]) -> int:
         """How many placed sessions sharing an owner with `sid` clash with it at `p` (each counted once)."""
