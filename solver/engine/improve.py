@@ -84,7 +84,7 @@ def improve(problem: Problem, config: Config, candidates: Candidates, board: Boa
             was = incumbent.chosen
             board, incumbent = second, Incumbent(dict(second.chosen), priced[0], score(config, priced[1]))
             if partners is not None:
-                partners.kept(incumbent, changes(was, incumbent.chosen))
+                partners.kept(incumbent, changes(was, incumbent.chosen), restart=True)
     clock.progress(incumbent.objective, bound)
     clock.phase("improve", len(board.chosen), total)
     incumbent = run_lns(search, incumbent, board, clock.deadline, clock.stopped,

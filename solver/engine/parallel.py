@@ -36,6 +36,7 @@ from solver.engine.candidates import Key
 from solver.engine.lns import DEBUG, Incumbent, LargeNeighbourhoodSearch, changes, next_size
 
 Diff = dict[str, Key | None]  # session_id -> its new placement (None: taken out)
+HISTORY = 64  # versions whose schedules the main process keeps
 
 
 def available() -> bool:
@@ -60,7 +61,9 @@ class Partners:
                  board: Board, incumbent: Incumbent, count: int, deadline: float, stop: Callable[[], bool]) -> None:
         self.search = search
         self.version = 0
-        self.accepted = self.checked = self.refused = 0
+        self.accepted = self.checked = self.refused = self.adopted = 0
+        # the schedules of the latest versions told to the partners, to rebuild a partner's whole schedule from
+        self.history: dict[int, Incumbent] = {0: incumbent}
         self._links: list[tuple[Any, Connection]] = []
         context = multiprocessing.get_context("fork")
         self._quit = context.Event()
@@ -92,21 +95,30 @@ class Partners:
             for base, (change, d_objective, d_score) in sorted(latest.items()):
                 kept = self._take(incumbent, board, base, change, d_objective, d_score)
                 if kept is not None:
+                    self.kept(kept, diff_of=changes(incumbent.chosen, kept.chosen))
                     incumbent = kept
-                    self.kept(incumbent, diff_of=change)
         return incumbent
 
-    def kept(self, incumbent: Incumbent, diff_of: Diff) -> None:
-        """Tell every partner the schedule the main process now holds (a new version)."""
+    def kept(self, incumbent: Incumbent, diff_of: Diff, restart: bool = False) -> None:
+        """Tell every partner the schedule the main process now holds (a new version); with `restart`, every
+        partner goes on from it, whatever its own schedule scores (e.g. a second construction, better placed
+        for what moves find hard to change)."""
         self.version += 1
-        message = (self.version, diff_of, incumbent.objective, incumbent.score)
+        if restart:
+            self.history.clear()  # a partner's schedule from before it is never adopted whole
+        self.history[self.version] = incumbent
+        self.history.pop(self.version - HISTORY, None)
+        message = (self.version, diff_of, incumbent.objective, incumbent.score, restart)
         for _, conn in self._links:
             with contextlib.suppress(BrokenPipeError, OSError):
                 conn.send(message)
 
-    def _take(self, incumbent: Incumbent, board: Board, base: int, change: Diff, d_objective: int,
+    def _take(self, incumbent: Incumbent, board: Board, base: int, proposed: Diff, d_objective: int,
               d_score: int) -> Incumbent | None:
-        change = {sid: key for sid, key in change.items() if incumbent.chosen.get(sid) != key}
+        """The incumbent after a partner's proposal: applied as is when made on the schedule held, else checked
+        again on it; when it no longer fits or gains, the partner's whole schedule if it scores better (a
+        partner goes on from its own schedule while it is ahead). None: refused."""
+        change = {sid: key for sid, key in proposed.items() if incumbent.chosen.get(sid) != key}
         if not change:
             return None
         if base == self.version:  # priced by the partner on this very schedule
@@ -115,11 +127,17 @@ class Partners:
             return _applied(incumbent, change, d_objective, d_score)
         self.checked += 1
         checked = self._check(incumbent, board, change)
-        if checked is None:
-            self.refused += 1
-            return None
-        self.accepted += 1
-        return checked
+        if checked is not None:
+            self.accepted += 1
+            return checked
+        was = self.history.get(base)
+        if was is not None and was.score + d_score < incumbent.score:  # the partner's whole schedule is better
+            theirs = _with(was.chosen, proposed)
+            move(self.search, board, changes(incumbent.chosen, theirs))
+            self.adopted += 1
+            return Incumbent(theirs, was.objective + d_objective, was.score + d_score)
+        self.refused += 1
+        return None
 
     def _check(self, incumbent: Incumbent, board: Board, change: Diff) -> Incumbent | None:
         """The incumbent with `change` applied, when it still fits the board, breaks no hard rule and lowers the
@@ -159,7 +177,8 @@ class Partners:
             with contextlib.suppress(BrokenPipeError, OSError):
                 conn.send(None)
         if DEBUG:
-            print(f"partners: {self.accepted} proposals kept ({self.checked} checked again, {self.refused} refused)")
+            print(f"partners: {self.accepted} proposals kept ({self.checked} checked again, {self.refused} refused), "
+                  f"{self.adopted} whole schedules adopted")
         end = time.perf_counter() + 0.5
         for process, conn in self._links:
             process.join(max(0.0, end - time.perf_counter()))
@@ -196,14 +215,16 @@ def _partner(conn: Connection, search: LargeNeighbourhoodSearch, board: Board, i
     stop = quit_.is_set
     try:
         while time.perf_counter() < deadline - 0.05 and not stop() and os.getppid() == parent:
-            told = False
+            told = forced = False
             while conn.poll():
                 message = conn.recv()
                 if message is None:
                     return
-                version, change, objective, total = message
+                version, change, objective, total, restart = message
                 synced, told = Incumbent(_with(synced.chosen, change), objective, total), True
-            if told:
+                forced = forced or restart
+            # go on from the main process's schedule when it is as good as this one (or when told to)
+            if told and (forced or synced.score <= incumbent.score):
                 move(search, board, changes(board.chosen, synced.chosen))
                 incumbent = synced
             incumbent, better, proven = search.step(incumbent, board, size, search.sub_seconds, stop, deadline)
