@@ -134,6 +134,7 @@ def test_a_stale_proposal_is_checked_again_on_the_current_schedule(conference) -
             proposals.append({sid: key for sid, key in after.items() if incumbent.chosen[sid] != key})
     assert board.chosen == incumbent.chosen
     partners.version = 3  # the main process has moved on since
+    partners.history = {}  # and no partner's whole schedule is known: each proposal stands alone
     kept = refused = 0
     for change in proposals:
         after = {**incumbent.chosen, **change}
@@ -153,6 +154,65 @@ def test_a_stale_proposal_is_checked_again_on_the_current_schedule(conference) -
         assert sum(judged(problem, config, candidates, incumbent.chosen).values()) == incumbent.objective
         assert judge(problem, _schedule(incumbent.chosen), config).ok
     assert kept and refused
+
+
+def _taking_a_place(problem, candidates, board: Board, change: dict) -> dict | None:
+    """The board's schedule with one session not in `change` moved to a place that `change` gives another."""
+    for key in change.values():
+        if key is None:
+            continue
+        target = key[1:]
+        for sid in sorted(board.chosen):
+            opts = candidates.of(problem.session[sid])
+            if sid in change or target[0] not in opts.rooms or target[1] not in opts.runs:
+                continue
+            p, against, _ = opts.pair(problem, *target)
+            if against:
+                continue
+            old = board.remove(sid)
+            fits = board.free(p)
+            board.place(old, opts.pair(problem, old[1], old[2])[0])
+            if fits:
+                return {**board.chosen, sid: (sid, *target)}
+    return None
+
+
+def test_a_partner_ahead_has_its_whole_schedule_adopted(conference) -> None:
+    """A partner that went on from an older version sends its whole change since: when the main process's own
+    schedule has moved meanwhile and scores worse, the partner's schedule is taken whole, priced as the judge
+    prices it, and the board follows."""
+    if not available():
+        pytest.skip("partner processes need fork (Linux)")
+    problem, config, candidates, built = conference
+    board = Board(problem, config)
+    for sid, key in built.chosen.items():
+        board.place(key, candidates.of(problem.session[sid]).pair(problem, key[1], key[2])[0])
+    search = LargeNeighbourhoodSearch(problem, config, candidates, seed=1)
+    priced = judged(problem, config, candidates, board.chosen)
+    start = Incumbent(dict(board.chosen), sum(priced.values()), score(config, priced))
+    partners = Partners(search, lambda i: search, board, start, 0, deadline=0.0, stop=lambda: False)
+    # the partner: several improving steps from version 0
+    theirs = start
+    other = LargeNeighbourhoodSearch(problem, config, candidates, seed=2)
+    for _ in range(8):
+        theirs, _, _ = other.step(theirs, board, 12, 0.1, lambda: False)
+    assert theirs.score < start.score
+    move(search, board, changes(board.chosen, start.chosen))
+    # the main process meanwhile (version 1): another session in a place the partner moved one to
+    after = _taking_a_place(problem, candidates, board, changes(start.chosen, theirs.chosen))
+    assert after is not None, "no session could take a place the partner's change uses"
+    mine_priced = judged(problem, config, candidates, after)
+    mine = Incumbent(after, sum(mine_priced.values()), score(config, mine_priced))
+    move(search, board, changes(board.chosen, mine.chosen))
+    partners.kept(mine, changes(start.chosen, mine.chosen))
+    assert mine.score > theirs.score
+    result = partners._take(mine, board, 0, changes(start.chosen, theirs.chosen), theirs.objective - start.objective,
+                            theirs.score - start.score)
+    assert result is not None and result.score <= theirs.score
+    assert partners.adopted == 1  # the partner's change no longer fits the main process's schedule
+    assert board.chosen == result.chosen
+    assert sum(judged(problem, config, candidates, result.chosen).values()) == result.objective
+    assert judge(problem, _schedule(result.chosen), config).ok
 
 
 @pytest.mark.skipif(not available(), reason="partner processes need fork (Linux)")
