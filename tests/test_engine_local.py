@@ -64,11 +64,29 @@ def _random_moves(problem: Problem, config: Config, seed: int, moves: int) -> No
         sid = rng.choice(sorted(chosen))
         opts = candidates.of(problem.session[sid])
         key = (sid, rng.choice(list(opts.rooms)), rng.choice(list(opts.runs)))
-        d_out, _ = tally.remove(sid)
-        d_in, _ = tally.add(key, opts.pair(problem, key[1], key[2])[0])
+        p = opts.pair(problem, key[1], key[2])[0]
+        foreseen = tally.moving(key, p)
+        d_out, s_out = tally.remove(sid)
+        d_in, s_in = tally.add(key, p)
+        assert foreseen == (d_out + d_in, s_out + s_in)  # the change foreseen is the change made
         chosen[sid] = key
         running += d_out + d_in
         assert running == sum(judged(problem, config, candidates, chosen).values())
+        # two sessions sharing no term: their moves priced alone add up to the pair's
+        a, b = rng.sample(sorted(chosen), 2) if len(chosen) > 1 else (sid, sid)
+        to_a = (a, rng.choice(list(candidates.of(problem.session[a]).rooms)),
+                rng.choice(list(candidates.of(problem.session[a]).runs)))
+        to_b = (b, rng.choice(list(candidates.of(problem.session[b]).rooms)),
+                rng.choice(list(candidates.of(problem.session[b]).runs)))
+        p_a = candidates.of(problem.session[a]).pair(problem, to_a[1], to_a[2])[0]
+        p_b = candidates.of(problem.session[b]).pair(problem, to_b[1], to_b[2])[0]
+        if a != b and tally.apart(to_a, p_a, to_b, p_b):
+            alone = tally.moving(to_a, p_a)[0] + tally.moving(to_b, p_b)[0]
+            together = tally.remove(a)[0] + tally.remove(b)[0] + tally.add(to_a, p_a)[0] + tally.add(to_b, p_b)[0]
+            assert alone == together
+            chosen[a], chosen[b] = to_a, to_b
+            running += together
+            assert running == sum(judged(problem, config, candidates, chosen).values())
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])

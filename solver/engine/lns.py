@@ -5,9 +5,11 @@ and builds a model in which every other session has exactly its current placemen
 sessions says through what (`links`), only the freed sessions and the fixed ones linked to them, else the whole
 conference. Either way every rule counts exactly as in the full model. CP-SAT solves it briefly from the current
 schedule; the placements it changes are priced rule by rule with the rules' judge functions (solver.engine.delta)
-and kept when they lower the score. Kinds of neighbourhood are drawn by what they have lately gained per unit of
-effort. The neighbourhood size adapts: it grows while CP-SAT proves the sub-problems optimal and shrinks when it
-runs out of time. Model size and memory follow the freed sessions' places, never sessions × rooms × slots.
+and kept when they lower the score. Where the rules can be tallied move by move (solver.engine.tally), a run of
+the local search (solver.engine.local) is one more kind of step. Kinds are drawn by what they have lately gained
+per unit of effort. The neighbourhood size adapts: it grows while CP-SAT proves the sub-problems optimal and
+shrinks when it runs out of time. Model size and memory follow the freed sessions' places, never sessions × rooms
+× slots.
 """
 
 from __future__ import annotations

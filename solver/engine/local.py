@@ -99,24 +99,19 @@ class LocalSearch:
             if against:
                 continue
             key: Key = (sid, room_id, slot_id)
-            board.remove(sid)
-            blocking = board.blockers(p)
+            blocking = board.blockers(p) - {sid}
             if not blocking:  # a free place: move
-                o1, s1 = tally.remove(sid)
-                o2, s2 = tally.add(key, p)
-                if s1 + s2 <= 0:
+                o, sc = tally.moving(key, p)
+                if sc <= 0:
+                    tally.remove(sid)
+                    tally.add(key, p)
+                    board.remove(sid)
                     board.place(key, p)
-                    d_objective += o1 + o2
-                    d_score += s1 + s2
-                    continue
-                tally.remove(sid)
-                tally.add(old, old_p)
-                board.place(old, old_p)
+                    d_objective += o
+                    d_score += sc
                 continue
             swapped = self._swap(board, tally, key, p, old, old_p, blocking)
-            if swapped is None:
-                board.place(old, old_p)
-            else:
+            if swapped is not None:
                 d_objective += swapped[0]
                 d_score += swapped[1]
         self.synced = dict(board.chosen)
@@ -130,41 +125,49 @@ class LocalSearch:
 
     def _swap(self, board: Board, tally: Tally, key: Key, p: Placement, old: Key, old_p: Placement,
               blocking: set[str]) -> tuple[int, int] | None:
-        """`key` (its session taken off the board) in the place of the one session in the way, which takes
-        `old`: (change of the objective, change of the score) when kept, None when it does not fit or costs
-        more (the board as it was, but for the first session still off it)."""
+        """`key` in the place of the one session in the way, which takes `old`: (change of the objective, change
+        of the score) when kept, None (nothing changed) when it does not fit or costs more."""
         if len(blocking) > 1:
             return None
-        (other,) = blocking
+        sid, (other,) = key[0], blocking
         theirs = self.options(other)
         if old[1] not in theirs.rooms or old[2] not in theirs.runs:
             return None
         q, against, _ = theirs.pair(self.problem, old[1], old[2])
         if against:
             return None
+        # with both sessions off the board, each place must be free, and the two must not meet
+        at, both = board.at, (sid, other)
+        cells_p, cells_q = board.cells(p), board.cells(q)
+        if any(at.get(c, sid) not in both for c in cells_p) or any(at.get(c, sid) not in both for c in cells_q) \
+                or not set(cells_p).isdisjoint(cells_q):
+            return None
         other_old, other_p = board.chosen[other], board.placement[other]
-        board.remove(other)
-        if not board.free(p):
-            board.place(other_old, other_p)
-            return None
-        board.place(key, p)
-        if not board.free(q):
-            board.remove(key[0])
-            board.place(other_old, other_p)
-            return None
         other_key: Key = (other, old[1], old[2])
-        board.place(other_key, q)
-        o1, s1 = tally.remove(key[0])
-        o2, s2 = tally.remove(other)
-        o3, s3 = tally.add(key, p)
-        o4, s4 = tally.add(other_key, q)
-        if s1 + s2 + s3 + s4 <= 0:
-            return o1 + o2 + o3 + o4, s1 + s2 + s3 + s4
-        tally.remove(key[0])
-        tally.remove(other)
-        tally.add(old, old_p)
-        tally.add(other_old, other_p)
-        board.remove(key[0])
+        if tally.apart(key, p, other_key, q):  # sharing no term: each move priced alone
+            o1, s1 = tally.moving(key, p)
+            o2, s2 = tally.moving(other_key, q)
+            if s1 + s2 > 0:
+                return None
+            tally.remove(sid)
+            tally.remove(other)
+            tally.add(key, p)
+            tally.add(other_key, q)
+        else:
+            o1, s1 = tally.remove(sid)
+            o2, s2 = tally.remove(other)
+            o3, s3 = tally.add(key, p)
+            o4, s4 = tally.add(other_key, q)
+            o1, s1 = o1 + o3, s1 + s3
+            o2, s2 = o2 + o4, s2 + s4
+            if s1 + s2 > 0:
+                tally.remove(sid)
+                tally.remove(other)
+                tally.add(old, old_p)
+                tally.add(other_old, other_p)
+                return None
+        board.remove(sid)
         board.remove(other)
-        board.place(other_old, other_p)
-        return None
+        board.place(key, p)
+        board.place(other_key, q)
+        return o1 + o2, s1 + s2

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from solver.config import Config
 from solver.engine.candidates import Candidates, Key
@@ -91,6 +91,20 @@ def record(problem: Problem, config: Config) -> Recorded | None:
     return out
 
 
+CACHE = 100_000  # placements whose terms are remembered
+
+
+class Terms(NamedTuple):
+    """What one placement brings: its per-placement costs, and for each recorded structure its (owner, value)
+    pairs (spread), its (owner, day, instant) cells (once at a time) or its owners (pairwise)."""
+
+    objective: int
+    score: int
+    spreads: tuple[frozenset[tuple[str, str]], ...]
+    cells: tuple[frozenset[tuple], ...]
+    owners: tuple[frozenset[str], ...]
+
+
 class Tally:
     """The recorded penalties of a schedule, changed one placement at a time: `add` and `remove` return what
     they change in (objective, score)."""
@@ -105,58 +119,63 @@ class Tally:
         self.running: list[dict[tuple, int]] = [defaultdict(int) for _ in recorded.onces]
         self.sharing: list[dict[str, set[str]]] = [defaultdict(set) for _ in recorded.pairs]
         self.placed: dict[str, Placement] = {}
-        self._costs: dict[Key, tuple[int, int]] = {}
+        self.keys: dict[str, Key] = {}
+        self._terms: dict[Key, Terms] = {}
 
-    def cost(self, key: Key) -> tuple[int, int]:
-        """(objective, score) of the per-placement rules for one placement."""
-        found = self._costs.get(key)
+    def terms(self, key: Key, p: Placement) -> Terms:
+        """What a placement brings to each recorded structure (cached: a move is priced many times over)."""
+        found = self._terms.get(key)
         if found is None:
-            if len(self._costs) > 200_000:
-                self._costs.clear()
+            if len(self._terms) > CACHE:
+                self._terms.clear()
             opts = self.candidates.of(self.problem.session[key[0]])
             costs = opts.pair(self.problem, key[1], key[2])[2]
             scale = self.recorded.scale
-            found = self._costs[key] = (sum(c for _, c in costs), sum(c * scale.get(r, 1) for r, c in costs))
+            day, times = p.slots[0].day, self.instants(p.slots)
+            found = self._terms[key] = Terms(
+                sum(c for _, c in costs), sum(c * scale.get(r, 1) for r, c in costs),
+                tuple(frozenset(owner_values(p)) for _, _, owner_values in self.recorded.spreads),
+                tuple(frozenset((owner, day, t) for owner in owners(p) for t in times)
+                      for _, _, owners in self.recorded.onces),
+                tuple(frozenset(owners(p.session)) for _, _, owners, _ in self.recorded.pairs))
         return found
 
     def add(self, key: Key, p: Placement) -> tuple[int, int]:
         sid = key[0]
-        objective, score = self.cost(key)
-        for (weight, scale, owner_values), values in zip(self.recorded.spreads, self.values, strict=True):
-            for owner, value in set(owner_values(p)):
+        terms = self.terms(key, p)
+        objective, score = terms.objective, terms.score
+        for (weight, scale, _), values, pairs in zip(self.recorded.spreads, self.values, terms.spreads, strict=True):
+            for owner, value in pairs:
                 used = values[owner]
                 n = used.get(value, 0)
                 if not n and used:
                     objective += weight
                     score += weight * scale
                 used[value] = n + 1
-        day = p.slots[0].day
-        times = self.instants(p.slots)
-        for (weight, scale, owners), running in zip(self.recorded.onces, self.running, strict=True):
-            for owner in set(owners(p)):
-                for t in times:
-                    cell = (owner, day, t)
-                    n = running[cell]
-                    if n:
-                        objective += weight
-                        score += weight * scale
-                    running[cell] = n + 1
-        for (weight, scale, owners, clash), sharing in zip(self.recorded.pairs, self.sharing, strict=True):
-            mine = set(owners(p.session))
+        for (weight, scale, _), running, cells in zip(self.recorded.onces, self.running, terms.cells, strict=True):
+            for cell in cells:
+                n = running[cell]
+                if n:
+                    objective += weight
+                    score += weight * scale
+                running[cell] = n + 1
+        self.placed[sid] = p
+        self.keys[sid] = key
+        for (weight, scale, _, clash), sharing, mine in zip(self.recorded.pairs, self.sharing, terms.owners,
+                                                             strict=True):
             n = self._clashes(sid, p, mine, sharing, clash)
             objective += weight * n
             score += weight * scale * n
             for owner in mine:
                 sharing[owner].add(sid)
-        self.placed[sid] = p
         return objective, score
 
     def remove(self, sid: str) -> tuple[int, int]:
         p = self.placed.pop(sid)
-        objective, score = self.cost((sid, p.room.room_id, p.slots[0].slot_id))
-        objective, score = -objective, -score
-        for (weight, scale, owner_values), values in zip(self.recorded.spreads, self.values, strict=True):
-            for owner, value in set(owner_values(p)):
+        terms = self.terms(self.keys.pop(sid), p)
+        objective, score = -terms.objective, -terms.score
+        for (weight, scale, _), values, pairs in zip(self.recorded.spreads, self.values, terms.spreads, strict=True):
+            for owner, value in pairs:
                 used = values[owner]
                 n = used[value] - 1
                 if n:
@@ -166,25 +185,72 @@ class Tally:
                     if used:
                         objective -= weight
                         score -= weight * scale
-        day = p.slots[0].day
-        times = self.instants(p.slots)
-        for (weight, scale, owners), running in zip(self.recorded.onces, self.running, strict=True):
-            for owner in set(owners(p)):
-                for t in times:
-                    cell = (owner, day, t)
-                    n = running[cell] - 1
-                    running[cell] = n
-                    if n:
-                        objective -= weight
-                        score -= weight * scale
-        for (weight, scale, owners, clash), sharing in zip(self.recorded.pairs, self.sharing, strict=True):
-            mine = set(owners(p.session))
+        for (weight, scale, _), running, cells in zip(self.recorded.onces, self.running, terms.cells, strict=True):
+            for cell in cells:
+                n = running[cell] - 1
+                running[cell] = n
+                if n:
+                    objective -= weight
+                    score -= weight * scale
+        for (weight, scale, _, clash), sharing, mine in zip(self.recorded.pairs, self.sharing, terms.owners,
+                                                             strict=True):
             for owner in mine:
                 sharing[owner].discard(sid)
             n = self._clashes(sid, p, mine, sharing, clash)
             objective -= weight * n
             score -= weight * scale * n
         return objective, score
+
+    def moving(self, key: Key, p: Placement) -> tuple[int, int]:
+        """What moving a placed session to `key` (at `p`) would change in (objective, score), without moving
+        it: a move is tried far more often than it is kept."""
+        sid = key[0]
+        old = self.placed[sid]
+        now, was = self.terms(key, p), self.terms(self.keys[sid], old)
+        objective, score = now.objective - was.objective, now.score - was.score
+        for (weight, scale, _), values, gone, come in zip(self.recorded.spreads, self.values, was.spreads,
+                                                          now.spreads, strict=True):
+            if gone == come:
+                continue
+            change: dict[str, int] = {}  # owner -> change in how many values it uses
+            for owner, value in gone - come:
+                if values[owner][value] == 1:
+                    change[owner] = change.get(owner, 0) - 1
+            for owner, value in come - gone:
+                if not values.get(owner, {}).get(value):
+                    change[owner] = change.get(owner, 0) + 1
+            for owner, d in change.items():
+                n = len(values.get(owner, ()))
+                extra = max(0, n + d - 1) - max(0, n - 1)
+                objective += weight * extra
+                score += weight * scale * extra
+        for (weight, scale, _), running, gone, come in zip(self.recorded.onces, self.running, was.cells, now.cells,
+                                                           strict=True):
+            n = sum(1 for cell in come - gone if running.get(cell, 0) >= 1)
+            n -= sum(1 for cell in gone - come if running[cell] > 1)
+            objective += weight * n
+            score += weight * scale * n
+        for (weight, scale, _, clash), sharing, mine in zip(self.recorded.pairs, self.sharing, now.owners,
+                                                             strict=True):
+            n = self._clashes(sid, p, mine, sharing, clash) - self._clashes(sid, old, mine, sharing, clash)
+            objective += weight * n
+            score += weight * scale * n
+        return objective, score
+
+    def apart(self, key_a: Key, p_a: Placement, key_b: Key, p_b: Placement) -> bool:
+        """Whether two placed sessions, moving to `key_a` and `key_b`, share no term in their old or new places
+        (then the two moves change the tally independently)."""
+        a_sid, b_sid = key_a[0], key_b[0]
+        a = (self.terms(self.keys[a_sid], self.placed[a_sid]), self.terms(key_a, p_a))
+        b = (self.terms(self.keys[b_sid], self.placed[b_sid]), self.terms(key_b, p_b))
+        for i in range(len(self.recorded.spreads)):
+            mine = {owner for t in a for owner, _ in t.spreads[i]}
+            if any(owner in mine for t in b for owner, _ in t.spreads[i]):
+                return False
+        for i in range(len(self.recorded.onces)):
+            if not (a[0].cells[i] | a[1].cells[i]).isdisjoint(b[0].cells[i] | b[1].cells[i]):
+                return False
+        return all(a[0].owners[i].isdisjoint(b[0].owners[i]) for i in range(len(self.recorded.pairs)))
 
     def values_near(self, sid: str) -> set[str]:
         """The values (rooms, days…) used by the owners `sid` shares a spread with: where a move gathers."""
@@ -195,7 +261,7 @@ class Tally:
                 out.update(values[owner])
         return out
 
-    def _clashes(self, sid: str, p: Placement, mine: set[str], sharing: dict[str, set[str]],
+    def _clashes(self, sid: str, p: Placement, mine: Iterable[str], sharing: dict[str, set[str]],
                  clash: Callable[[Placement, Placement], bool]) -> int:
         """How many placed sessions sharing an owner with `sid` clash with it at `p` (each counted once)."""
         others: set[str] = set()
