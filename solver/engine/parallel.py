@@ -9,7 +9,10 @@ proposal:
 - made on the schedule it still holds: the partner priced it exactly on that very schedule, it is applied as is;
 - made on an older one: it is checked again on the current schedule (every changed placement still free on the
   board, no hard rule that links sessions broken, priced again by the rules' judge functions over the sessions
-  linked to the change), and applied only if it still lowers the score.
+  linked to the change), and applied only if it still lowers the score;
+- when the search runs the local search (solver.engine.local), whose changes are too many for a proposal to stay
+  valid long: a proposal that no longer fits brings the partner's whole schedule when that scores better, and a
+  partner goes on from its own schedule while it is ahead.
 
 Every schedule the main process keeps (its own steps' and the partners') is sent to the partners as a new
 version; a partner goes on from the newest one it has. The main process stays the only one that reports,
@@ -116,8 +119,8 @@ class Partners:
     def _take(self, incumbent: Incumbent, board: Board, base: int, proposed: Diff, d_objective: int,
               d_score: int) -> Incumbent | None:
         """The incumbent after a partner's proposal: applied as is when made on the schedule held, else checked
-        again on it; when it no longer fits or gains, the partner's whole schedule if it scores better (a
-        partner goes on from its own schedule while it is ahead). None: refused."""
+        again on it; when it no longer fits or gains, the partner's whole schedule if it scores better (with the
+        local search). None: refused."""
         change = {sid: key for sid, key in proposed.items() if incumbent.chosen.get(sid) != key}
         if not change:
             return None
@@ -131,7 +134,10 @@ class Partners:
             self.accepted += 1
             return checked
         was = self.history.get(base)
-        if was is not None and was.score + d_score < incumbent.score:  # the partner's whole schedule is better
+        # the partner's whole schedule, when it scores better and the partners run the local search (by
+        # neighbourhoods alone, taking whole schedules did worse: OR60F at 60 s 52, 53, 53 and 54, against 40
+        # and 46 without, 35, 39 and 41 before either)
+        if was is not None and self.search.mover is not None and was.score + d_score < incumbent.score:
             theirs = _with(was.chosen, proposed)
             move(self.search, board, changes(incumbent.chosen, theirs))
             self.adopted += 1
@@ -223,8 +229,10 @@ def _partner(conn: Connection, search: LargeNeighbourhoodSearch, board: Board, i
                 version, change, objective, total, restart = message
                 synced, told = Incumbent(_with(synced.chosen, change), objective, total), True
                 forced = forced or restart
-            # go on from the main process's schedule when it is as good as this one (or when told to)
-            if told and (forced or synced.score <= incumbent.score):
+            # go on from the main process's schedule: always when searching by neighbourhoods alone (their small
+            # proposals merge well), else when it is as good as this one (a local search changes too much for its
+            # proposals to stay valid: the main process takes its whole schedule instead), or when told to
+            if told and (forced or search.mover is None or synced.score <= incumbent.score):
                 move(search, board, changes(board.chosen, synced.chosen))
                 incumbent = synced
             incumbent, better, proven = search.step(incumbent, board, size, search.sub_seconds, stop, deadline)
