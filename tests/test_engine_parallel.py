@@ -16,9 +16,10 @@ from solver.engine.board import Board
 from solver.engine.candidates import Candidates
 from solver.engine.construct import construct
 from solver.engine.delta import Pricer
-from solver.engine.lns import Incumbent, LargeNeighbourhoodSearch, changes
+from solver.engine.lns import Incumbent, LargeNeighbourhoodSearch
 from solver.engine.parallel import Partners, available, move
 from solver.engine.price import judged, score
+from solver.engine.search import changes
 from solver.inputs import load_problem
 from solver.judge import judge
 from solver.schedule import Assignment, Schedule

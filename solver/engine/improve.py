@@ -15,11 +15,12 @@ from solver.engine.candidates import Candidates, Key
 from solver.engine.clock import Clock, schedule_of
 from solver.engine.construct import construct
 from solver.engine.cpsat import thinker
-from solver.engine.lns import Incumbent, LargeNeighbourhoodSearch, changes, run_lns
+from solver.engine.lns import Incumbent, LargeNeighbourhoodSearch
 from solver.engine.parallel import Partners
 from solver.engine.parallel import available as parallel_available
 from solver.engine.price import price, repair_config, score
 from solver.engine.result import EXACT, LNS, Result, SolveOptions, Status
+from solver.engine.search import changes, run_lns
 from solver.inputs import Problem
 from solver.rules.base import BlockCosts, Solve
 

@@ -36,7 +36,8 @@ from typing import Any
 
 from solver.engine.board import Board
 from solver.engine.candidates import Key
-from solver.engine.lns import DEBUG, Incumbent, LargeNeighbourhoodSearch, changes, next_size
+from solver.engine.lns import DEBUG, Incumbent, LargeNeighbourhoodSearch
+from solver.engine.search import changes, next_size
 
 Diff = dict[str, Key | None]  # session_id -> its new placement (None: taken out)
 HISTORY = 64  # versions whose schedules the main process keeps
