@@ -155,3 +155,14 @@ def test_the_local_search_never_worsens_never_breaks_a_hard_rule_never_moves_a_p
     assert d_objective <= 0 and after.total == before.total + d_objective
     assert d_objective < 0  # a constructed schedule always has something a move improves
     assert {sid: board.chosen[sid] for sid in pinned} == pinned
+
+
+def test_a_search_reports_its_local_search_runs(tmp_path: Path) -> None:
+    """The summary's neighbourhoods and local search runs add up to the search's steps."""
+    from solver.engine import SolveOptions, solve
+
+    problem = load_problem(generate(SHAPES[0], 4).write(tmp_path / "wide"))
+    config = load_config([DEFAULT])
+    result = solve(problem, config, SolveOptions(time_limit=30, workers=1, seed=1, engine="lns", iterations=12))
+    assert result.iterations == 12 and 0 < result.local_runs < 12
+    assert judge(problem, result.schedule, config).total == result.objective  # type: ignore[arg-type]

@@ -51,4 +51,5 @@ def test_check_out_writes_summary_json(seed_copy: Path, tmp_path: Path) -> None:
     assert data["command"] == "check" and data["status"] == "hard violations"
     assert data["counts"]["hard_violations"] >= 1 and data["counts"]["placed"] == 3
     assert data["engine"] is None and data["bound"] is None
+    assert data["neighbourhoods"] is None and data["local_search_runs"] is None
     assert sorted(data["files"]) == ["report.csv", "report.md", "summary.json"]

@@ -206,7 +206,9 @@ def summary_lines(run: service.SolveRun) -> list[str]:
     gap = f"{r.gap:.1%}" if r.gap is not None else "n/a"
     bound = "n/a" if r.bound is None else f"{r.bound:,.0f}"
     covers = (f" (the bound counts {', '.join(r.bound_covers)} only)" if r.bound_covers else "")
-    how = r.engine + (f", {r.iterations} neighbourhoods" if r.iterations else "") + (
+    steps = f", {r.iterations - r.local_runs} neighbourhoods" + (f" and {r.local_runs} local search runs"
+                                                                 if r.local_runs else "")
+    how = r.engine + (steps if r.iterations else "") + (
         f", {r.workers} processes" if r.workers > 1 and r.iterations else "")
     first = "" if r.first_solution_seconds is None else f"first schedule at {r.first_solution_seconds:.1f} s, "
     # each rule's headline figure ("1,234 empty seats"), when it has one and it is not zero

@@ -58,7 +58,8 @@ class Incumbent:
 
 @dataclass
 class Stats:
-    iterations: int = 0
+    iterations: int = 0  # steps: neighbourhoods and local search runs
+    local_runs: int = 0  # of which local search runs
 
 
 class LargeNeighbourhoodSearch:
@@ -175,6 +176,7 @@ class LargeNeighbourhoodSearch:
         assert self.mover is not None
         d_objective, d_score = self.mover.run(board, self.rng, MOVES_PER_STEP, stop, deadline)
         self.stats.iterations += 1
+        self.stats.local_runs += 1
         if DEBUG:
             print(f"step {self.stats.iterations} {MOVES:<26} gain={-d_objective} cur={incumbent.objective}")
         if not stop():

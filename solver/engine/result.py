@@ -59,7 +59,8 @@ class Result:
     bound_covers: tuple[str, ...] = ()  # the rules the bound accounts for (empty: every rule, CP-SAT's bound)
     placed_by_construction: int = 0
     interrupted: bool = False
-    iterations: int = 0
+    iterations: int = 0  # steps of the search: neighbourhoods and local search runs (main process)
+    local_runs: int = 0  # of which local search runs
 
     @property
     def gap(self) -> float | None:

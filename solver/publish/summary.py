@@ -75,6 +75,8 @@ def summary_json(*, command: str, problem: Problem, schedule: Schedule, config: 
         "gap": None,
         "bound_covers": None,
         "engine": None,
+        "neighbourhoods": None,
+        "local_search_runs": None,
         "seconds": None,
         "constraint_files": list(config.files),
         "conference": {k: v for k, v in conference.model_dump().items() if v is not None} if conference else {},
@@ -88,7 +90,8 @@ def summary_json(*, command: str, problem: Problem, schedule: Schedule, config: 
             "gap": result.gap,
             "bound_covers": list(result.bound_covers) if result.bound_covers else "every rule",
             "engine": result.engine,
-            "neighbourhoods": result.iterations,
+            "neighbourhoods": result.iterations - result.local_runs,
+            "local_search_runs": result.local_runs,
             "seconds": {"build": round(result.build_seconds, 3), "solve": round(result.solve_seconds, 3),
                         "total": round(result.build_seconds + result.solve_seconds, 3),
                         "first_schedule": None if result.first_solution_seconds is None
