@@ -21,8 +21,10 @@ from solver.engine.tally import Recorded, Tally
 from solver.inputs import Problem
 from solver.rules.base import Placement
 
-ROOMS_TRIED = 12  # a move's room is drawn among the session's cheapest rooms
-SAME_DAY = 0.7  # the share of moves that stay on the session's day
+ROOMS_TRIED = 12  # a move's room is otherwise drawn among the session's cheapest (24: 48,730 and 48,829 below)
+# the share of moves that stay on the session's day (L-1, one process, 60 s: 48,645 and 48,651 at 0.5; 48,710
+# and 48,708 at 0.3; 48,774, 48,976, 48,796 and 48,905 at 0.7; M-1 7,072 and 7,095 at 0.5, 7,078 and 7,085 at 0.7)
+SAME_DAY = 0.5
 # the share of moves drawn to rooms that the session's spread owners use (L-1, one process, 60 s: 49,042 and
 # 49,032 at 0.8; 49,157 and 49,088 at 0.5; 49,287 and 49,252 drawing among the cheapest rooms only)
 AIMED = 0.8
