@@ -21,7 +21,7 @@ from solver.engine.tally import Recorded, Tally
 from solver.inputs import Problem
 from solver.rules.base import Placement
 
-ROOMS_TRIED = 12  # a move's room is otherwise drawn among the session's cheapest (24: 48,730 and 48,829 below)
+ROOMS_TRIED = 12  # else a move's room is one of the session's 12 cheapest (L-1, 60 s: 48,730 and 48,829 with 24)
 # the share of moves that stay on the session's day (L-1, one process, 60 s: 48,645 and 48,651 at 0.5; 48,710
 # and 48,708 at 0.3; 48,774, 48,976, 48,796 and 48,905 at 0.7; M-1 7,072 and 7,095 at 0.5, 7,078 and 7,085 at 0.7)
 SAME_DAY = 0.5
