@@ -41,6 +41,7 @@ class LocalSearch:
         self.tally: Tally | None = None  # kept from one run to the next, with the schedule it counts
         self.synced: dict[str, Key] = {}
         self._by_day: dict[str, dict] = {}
+        self._runs: dict[str, list[str]] = {}
 
     def options(self, sid: str) -> SessionOptions:
         return self.candidates.of(self.problem.session[sid])
@@ -54,7 +55,14 @@ class LocalSearch:
     def runs_by_day(self, sid: str) -> dict:
         found = self._by_day.get(sid)
         if found is None:
-            found = self._by_day[sid] = {day: slots for day, slots in self.options(sid).days()}
+            found = self._by_day[sid] = dict(self.options(sid).days())
+        return found
+
+    def runs(self, sid: str) -> list[str]:
+        """The session's runs (first slot ids), cheapest first: a list made once, not on every move."""
+        found = self._runs.get(sid)
+        if found is None:
+            found = self._runs[sid] = list(self.options(sid).runs)
         return found
 
     def _synced(self, board: Board) -> Tally:
@@ -94,7 +102,7 @@ class LocalSearch:
             if rng.random() < SAME_DAY and old_p.day in by_day:
                 slot_id = rng.choice(by_day[old_p.day])
             else:
-                slot_id = rng.choice(list(opts.runs))
+                slot_id = rng.choice(self.runs(sid))
             if (room_id, slot_id) == old[1:]:
                 continue
             p, against, _ = opts.pair(problem, room_id, slot_id)
