@@ -33,7 +33,7 @@ def _everything(tmp_path: Path) -> Problem:
              {"room_id": "R2", "name": "Salle 2", "capacity": 20, "building": "B"}]
     slots = [{"slot_id": "T1", "day": D1, "start": "9h", "end": "10h", "kind": "atelier", "block": "B1"},
              {"slot_id": "T2", "day": D1, "start": "10h", "end": "11h", "block": "B1"},
-             {"slot_id": "T3", "day": D1, "start": "11h", "end": "12h", "block": "B2"},
+             {"slot_id": "T3", "day": D1, "start": "11h", "end": "11h30", "block": "B2"},
              {"slot_id": "U1", "day": D2, "start": "9h", "end": "10h", "block": "B3"},
              {"slot_id": "U2", "day": D2, "start": "10h", "end": "11h", "block": "B3"}]
     common = {"title": "t", "attendance": 15, "tags": "ia", "track": "Santé"}
@@ -43,7 +43,7 @@ def _everything(tmp_path: Path) -> Problem:
         {**common, "session_id": "S2", "speakers": "ana;bo", "language": "fr", "after": "S1",
          "avoids_rooms": "R1", "prefers_slots": "U1"},
         {**common, "session_id": "S3", "speakers": "bo", "language": "en", "kind": "atelier", "slot": "T1"},
-        {**common, "session_id": "S4", "speakers": "bo", "language": "fr"},
+        {**common, "session_id": "S4", "speakers": "bo", "language": "fr", "duration": 60},
         {**common, "session_id": "S5", "track": "Ville", "tags": "", "length": 2},
     ]
     speakers = [{"speaker_id": "ana", "name": "Ana", "needs": "accessible"}, {"speaker_id": "bo", "name": "Bo"}]

@@ -56,9 +56,9 @@ def test_french_conference_gets_french_sheets_and_typed_cells() -> None:
     assert ws.cell(4, 12).data_type == "n" and ws.cell(4, 12).value == 45  # rows past the second, fast path
     slots = wb["slots"]
     assert values(slots, 3)[1:] == [("J1-1330", dt.datetime(2027, 5, 13), dt.time(13, 30), dt.time(14, 45),
-                                     "etude-de-cas", "Études de cas", None),
+                                     "etude-de-cas", "Études de cas", None, None),
                                     ("J1-1515", dt.datetime(2027, 5, 13), dt.time(15, 15), dt.time(16, 30),
-                                     "etude-de-cas", "Études de cas (plage de réserve)", None)]
+                                     "etude-de-cas", "Études de cas (plage de réserve)", None, None)]
     grid = wb["jeudi 13 mai"]
     assert [r[0] for r in values(grid, 5)] == ["heure", dt.time(13, 30), dt.time(14, 45), dt.time(15, 15), None]
     assert grid.oddHeader.right.text == "jeudi 13 mai 2027"

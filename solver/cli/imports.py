@@ -28,12 +28,17 @@ def import_frab_command(
     capacity: Annotated[int, typer.Option(help="Seats given to rooms whose capacity is not published.", min=1,
                                           max=100_000)]
     = 10_000,
+    unplaced: Annotated[bool, typer.Option("--unplaced", help="A conference to schedule from scratch: each day a "
+                                           "grid, every talk its duration and no place; the published places go to "
+                                           "OUT/published.csv.")] = False,
+    grid: Annotated[int, typer.Option("--grid", metavar="MINUTES", help="The grid's step with --unplaced.", min=1,
+                                      max=120)] = 5,
 ) -> None:
     """Import a frab/pretalx schedule: rooms, slots, sessions, speakers, and the published assignment."""
     from solver.importers import import_frab
 
     try:
-        done = import_frab(file, out_dir, pin=pin, capacity=capacity)
+        done = import_frab(file, out_dir, pin=pin, capacity=capacity, grid=grid if unplaced else None)
     except InputError as exc:
         raise fail_input(exc) from None
     p = done.problem
@@ -41,6 +46,11 @@ def import_frab_command(
         f"speakers written to {out_dir}")
     for note in done.notes:
         say(f"note: {note}")
+    if unplaced:
+        say(f"every session is to be scheduled on a {grid}-minute grid: salle solve {out_dir} --out DIR; the "
+            f"published places are {out_dir / 'published.csv'}: score them with salle check {out_dir} --schedule "
+            f"{out_dir / 'published.csv'}")
+        return
     say(f"the published assignment is {out_dir / 'assignments.csv'}; audit it with: "
         f"salle check {out_dir} --schedule {out_dir / 'assignments.csv'} (its constraints.yaml and "
         "conference.yaml are applied by themselves)")

@@ -18,6 +18,7 @@ from solver.publish.atomic import check_out_folder, write_atomically
 from solver.schedule import Schedule
 
 ASSIGNMENTS = "assignments.csv"
+SCHEDULES = (ASSIGNMENTS, "published.csv")  # a schedule an import writes beside the inputs, checked with them
 CONTRACT = {m.FILE: tuple(m.columns()) for m in (Room, Slot, Session, Speaker, Unavailability)}
 
 
@@ -82,7 +83,8 @@ def write_inputs(tables: dict[str, Table], out: Path, where: Callable[[str], str
             (folder / Unavailability.FILE).write_text(kept, encoding="utf-8")
         try:
             problem = load_problem(folder)
-            schedule = read_schedule(folder / ASSIGNMENTS, problem) if ASSIGNMENTS in texts else None
+            placed = [name for name in SCHEDULES if name in texts]
+            schedule = read_schedule(folder / placed[0], problem) if placed else None
         except InputError as exc:
             kept_file = str(existing) if kept is not None else None
             raise InputError([_relocate(i, where, folder, kept_file) for i in exc.issues]) from None

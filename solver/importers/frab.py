@@ -80,65 +80,127 @@ def _person_id(p: Person) -> str:
     return re.sub(r"[;,\s]+", "-", ident) or "person"
 
 
-def to_tables(published: Published, pin: bool = False, capacity: int = DEFAULT_CAPACITY) -> tuple[dict[str, Table],
-                                                                                                   list[str]]:
-    """The input contract's tables and the published assignment, plus notes on what had to be adapted."""
+def to_tables(published: Published, pin: bool = False, capacity: int = DEFAULT_CAPACITY,
+              grid: int | None = None) -> tuple[dict[str, Table], list[str]]:
+    """The input contract's tables and the published assignment, plus notes on what had to be adapted.
+
+    With `grid` (minutes) the programme becomes a conference to schedule from scratch: each day one grid row from
+    its first start to its last end, every session its duration and no place, and the published places on that
+    grid as the table `published.csv` (PUBLISHED) instead of assignments.csv."""
     notes: list[str] = []
     events = sorted(published.events, key=lambda e: (e.start, e.room, e.title))
-    rooms: dict[str, str] = {}
-    taken: set[str] = set()
-    for name in [*published.rooms, *(e.room for e in events)]:
-        if name and name not in rooms:
-            rooms[name] = _unique(_room_id(name), taken)
+    rooms, names = _rooms([*published.rooms, *(e.room for e in events)], notes)
     slots: dict[tuple[dt.date, int, int], str] = {}
     speakers: dict[str, Person] = {}
-    sessions, assignments = [], []
+    sessions: list[dict[str, str]] = []
+    assignments: list[dict] = []
     session_ids: set[str] = set()
     clipped = 0
+    spans: dict[dt.date, tuple[int, int]] = {}
     for e in events:
         day, start = e.start.date(), e.start.hour * 60 + e.start.minute
         end = start + max(e.minutes, 1)
         if end > 24 * 60:
             end, clipped = 24 * 60, clipped + 1
+        first, last = spans.get(day, (start, end))
+        spans[day] = (min(first, start), max(last, end))
         slot_id = slots.setdefault((day, start, end), f"{day.isoformat()}-{format_time(start).replace(':', '')}-"
                                                       f"{format_time(end).replace(':', '')}")
         sid = _unique(re.sub(r"[;,\s]+", "-", e.id or e.guid or "event"), session_ids)
-        sessions.append({**_session_row(e, sid, speakers),
-                         "room": rooms[e.room] if pin else "", "slot": slot_id if pin else ""})
-        assignments.append({"session_id": sid, "room_id": rooms[e.room], "slot_id": slot_id})
+        placed = pin and grid is None
+        sessions.append({**_session_row(e, sid, speakers), "duration": str(end - start),
+                         "room": rooms[e.room] if placed else "", "slot": slot_id if placed else ""})
+        assignments.append({"session_id": sid, "room_id": rooms[e.room], "slot_id": slot_id, "_at": (day, start)})
     for talk in published.unscheduled:  # announced without a time: a session to schedule, not in assignments.csv
         sid = _unique(re.sub(r"[;,\s]+", "-", talk.id or talk.guid or "event"), session_ids)
         sessions.append(_session_row(talk, sid, speakers))
     if published.unscheduled:
         notes.append(f"{len(published.unscheduled)} session(s) announced without a time (x-unscheduled) are in "
-                     "sessions.csv but not in assignments.csv")
+                     "sessions.csv but not in " + ("published.csv" if grid else "assignments.csv"))
     if clipped:
         notes.append(f"{clipped} event(s) run past midnight: their slot ends at 24:00")
     talks = [*events, *published.unscheduled]
     if len(session_ids) != len({t.id or t.guid for t in talks}) or any(not t.id for t in talks):
         notes.append("some events share an id (or have none): they were numbered apart (`-2`, `-3`…)")
+    if grid is None:
+        slot_rows = [{"slot_id": sid, "day": d.isoformat(), "start": format_time(a), "end": format_time(b)}
+                     for (d, a, b), sid in sorted(slots.items())]
+        placements = (ASSIGNMENTS, [{k: v for k, v in a.items() if k != "_at"} for a in assignments])
+    else:
+        slot_rows, placements = _grid_rows(spans, assignments, grid, notes)
     tables = {
         "rooms.csv": Table(CONTRACT["rooms.csv"], [
-            {"room_id": rid, "name": name, "capacity": str(published.capacities.get(name, capacity))}
+            {"room_id": rid, "name": names[name], "capacity": str(published.capacities.get(name, capacity))}
             for name, rid in rooms.items()]),
-        "slots.csv": Table(CONTRACT["slots.csv"], [
-            {"slot_id": sid, "day": d.isoformat(), "start": format_time(a), "end": format_time(b)}
-            for (d, a, b), sid in sorted(slots.items())]),
+        "slots.csv": Table(CONTRACT["slots.csv"], slot_rows),
         "sessions.csv": Table(tuple(dict.fromkeys((*CONTRACT["sessions.csv"], *EXTRA))), sessions),
         "speakers.csv": Table((*CONTRACT["speakers.csv"], *SPEAKER_EXTRA),
                               [{"speaker_id": k, "name": p.name, "biography": p.biography}
                                for k, p in speakers.items()]),
-        ASSIGNMENTS: Table(("session_id", "room_id", "slot_id"), assignments),
+        placements[0]: Table(("session_id", "room_id", "slot_id"), placements[1]),
     }
     return tables, notes
 
 
-def import_frab(path: Path, out: Path, pin: bool = False, capacity: int = DEFAULT_CAPACITY) -> Imported:
-    """Read a published schedule and write it as an inputs folder in `out` (validated first)."""
+PUBLISHED = "published.csv"
+
+
+def _rooms(names: list[str], notes: list[str]) -> tuple[dict[str, str], dict[str, str]]:
+    """Room name -> room id, and room name -> the name rooms.csv gives it: two names that differ only in letter
+    case or spacing (which salle would refuse as one name given twice) stay two rooms, the second one's name
+    numbered (`Room a (2)`), with a note."""
+    rooms: dict[str, str] = {}
+    shown_as: dict[str, str] = {}
+    taken: set[str] = set()
+    folded: set[str] = set()
+    for name in names:
+        if not name or name in rooms:
+            continue
+        rooms[name] = _unique(_room_id(name), taken)
+        label, n = name, 1
+        while " ".join(label.casefold().split()) in folded:
+            n += 1
+            label = f"{name} ({n})"
+        if label != name:
+            notes.append(f"room {shown(name)} has the name of another room but for letter case or spacing: kept "
+                         f"apart as {shown(label)} ({rooms[name]}); merge them in the source if they are one")
+        folded.add(" ".join(label.casefold().split()))
+        shown_as[name] = label
+    return rooms, shown_as
+
+
+def _grid_rows(spans: dict[dt.date, tuple[int, int]], assignments: list[dict], grid: int,
+               notes: list[str]) -> tuple[list[dict[str, str]], tuple[str, list[dict[str, str]]]]:
+    """One grid row per day (from its first start to its last end, on whole steps), and each published place as
+    the grid slot where it starts (an off-grid start moves to the step before it, with a note)."""
+    rows, firsts = [], {}
+    for day, (first, last) in sorted(spans.items()):
+        first = first - first % grid
+        last = min(24 * 60 - (24 * 60) % grid, last + (-last) % grid) if last % grid else last
+        firsts[day] = first
+        rows.append({"slot_id": day.isoformat(), "day": day.isoformat(), "start": format_time(first),
+                     "end": format_time(max(last, first + grid)), "step": str(grid)})
+    placed, off = [], 0
+    for a in assignments:
+        day, start = a["_at"]
+        t = start - (start - firsts[day]) % grid
+        off += t != start
+        placed.append({"session_id": a["session_id"], "room_id": a["room_id"],
+                       "slot_id": f"{day.isoformat()}-{format_time(t).replace(':', '')}"})
+    if off:
+        notes.append(f"{off} published start(s) are not on the {grid}-minute grid: {PUBLISHED} places them at the "
+                     "step before")
+    return rows, (PUBLISHED, placed)
+
+
+def import_frab(path: Path, out: Path, pin: bool = False, capacity: int = DEFAULT_CAPACITY,
+                grid: int | None = None) -> Imported:
+    """Read a published schedule and write it as an inputs folder in `out` (validated first); with `grid`, as a
+    conference to schedule from scratch on that grid, the published places in `out/published.csv`."""
     published = read_published(path)
     if not published.events:
         raise InputError([Issue(path.name, "has no events")])
-    tables, notes = to_tables(published, pin, capacity)
+    tables, notes = to_tables(published, pin, capacity, grid)
     done = write_inputs(tables, out, where=lambda f: f"{path.name} (as {f})", notes=notes, source=path)
     # frab publishes no audiences or room sizes: empty-seat counts would be noise, so the folder carries a
     # constraint file that switches them off (salle layers INPUTS/constraints.yaml by itself); and the

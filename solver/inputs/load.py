@@ -8,6 +8,7 @@ from typing import TypeVar
 from pydantic import ValidationError
 
 from solver.errors import InputError, Issue, shown
+from solver.inputs import grid
 from solver.inputs.problem import Problem
 from solver.inputs.records import (
     Interest,
@@ -200,10 +201,12 @@ def load_problem_with_warnings(folder: Path | str) -> tuple[Problem, list[Issue]
         raise InputError([Issue(str(folder), "no such inputs folder")])
     issues: list[Issue] = []
     warnings: list[Issue] = []
+    rows = _read(folder, Slot, issues, warnings)
+    step = grid.step_of(rows, issues)
     problem = Problem(
         rooms=tuple(_read(folder, Room, issues, warnings)),
-        slots=tuple(_read(folder, Slot, issues, warnings)),
-        sessions=tuple(_read(folder, Session, issues, warnings)),
+        slots=tuple(grid.expand(rows, issues)),
+        sessions=tuple(grid.with_lengths(_read(folder, Session, issues, warnings), step, issues)),
         speakers=tuple(_read(folder, Speaker, issues, warnings)),
         unavailability=tuple(_read(folder, Unavailability, issues, warnings)),
         interests=tuple(_read(folder, Interest, issues, warnings)),

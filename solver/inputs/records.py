@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from solver.inputs.values import (
     MAX_LENGTH,
+    MAX_MINUTES,
     MAX_SEATS,
     MAX_WEIGHT,
     Day,
@@ -46,6 +47,7 @@ class Room(Record):
     capacity: Int = Field(ge=1, le=MAX_SEATS)
     features: IdList = ()
     building: OptionalText = None
+    changeover: OptionalInt = Field(default=None, ge=0, le=MAX_MINUTES)  # minutes free between two sessions
 
     @property
     def id(self) -> str:
@@ -62,11 +64,16 @@ class Slot(Record):
     kind: OptionalText = None
     label: OptionalText = None
     block: OptionalText = None  # a block of consecutive slots (a multi-slot session stays within one)
+    # a grid: the row stands for slots of `step` minutes from start to end, one block (see inputs/grid.py)
+    step: OptionalInt = Field(default=None, ge=1, le=MAX_MINUTES)
 
     @model_validator(mode="after")
     def _ends_after_start(self) -> Slot:
         if self.end <= self.start:
             raise ValueError("end: the slot must end after it starts")
+        if self.step is not None and (self.end - self.start) % self.step:
+            raise ValueError(f"end: a grid of {self.step}-minute steps must last a whole number of steps "
+                             f"({self.end - self.start} minutes from start to end)")
         return self
 
     @property
@@ -98,6 +105,7 @@ class Session(Record):
     avoids_slots: IdList = ()
     timezone: OptionalText = None  # where its presenter joins from: GMT+2, UTC-05:30 or an IANA name
     position: OptionalInt = Field(default=None, ge=0, le=MAX_WEIGHT)  # its place in its track (0: any)
+    duration: OptionalInt = Field(default=None, ge=1, le=MAX_MINUTES)  # minutes (a CfP's length)
 
     @property
     def id(self) -> str:
@@ -106,6 +114,11 @@ class Session(Record):
     @property
     def slots_needed(self) -> int:
         return self.length or 1
+
+    def ends(self, start: int, end: int) -> int:
+        """When the session ends if it holds slots from `start` to `end` (minutes): `start + duration` when it
+        gives a duration that fits (a 25-minute talk on a 10-minute grid ends at :25), else `end`."""
+        return start + self.duration if self.duration and start + self.duration <= end else end
 
 
 class Speaker(Record):

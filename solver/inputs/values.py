@@ -18,7 +18,8 @@ from solver.errors import shown
 # objective of any conference that fits in memory stays far below 2^53 (exact in a float) and CP-SAT's int64.
 MAX_SEATS = 100_000  # capacity, attendance
 MAX_WEIGHT = 10_000  # rule weights and parameters, interest and preference weights
-MAX_LENGTH = 100  # consecutive slots of one session
+MAX_LENGTH = 300  # consecutive slots of one session (a day of 5-minute steps is 288)
+MAX_MINUTES = 24 * 60  # a duration, a grid step, a changeover
 FIRST_DAY, LAST_DAY = dt.date(1900, 1, 1), dt.date(2999, 12, 31)
 
 _TIME = re.compile(r"^(?P<h>\d{1,2})\s*(?:[:hH]\s*(?P<m>\d{2})?)?(?::(?P<s>\d{2}))?$")

@@ -30,7 +30,7 @@ def assignment_rows(problem: Problem, schedule: Schedule) -> list[dict[str, str]
             "speakers": ";".join(session.speakers),
             "day": run[0].day.isoformat(),
             "start": format_time(run[0].start),
-            "end": format_time(run[-1].end),
+            "end": format_time(session.ends(run[0].start, run[-1].end)),
             "slot_id": run[0].slot_id,
             "slots": ";".join(s.slot_id for s in run),
             "room_id": room.room_id,

@@ -38,7 +38,8 @@ class Entry:
 
     @property
     def end(self) -> int:
-        return self.slots[-1].end
+        """Minutes after midnight: the session's own end (start + duration) when it gives one."""
+        return self.session.ends(self.slots[0].start, self.slots[-1].end)
 
     @property
     def minutes(self) -> int:

@@ -33,6 +33,7 @@ from solver.rules import (
     room_features,
     room_preference,
     session_block_penalty,
+    session_duration,
     session_room_penalty,
     similar_tracks,
     slot_kind,
@@ -70,6 +71,7 @@ MODULES: tuple[ModuleType, ...] = (
     speaker_availability,
     room_closures,
     speaker_needs,
+    session_duration,
     # Soft by default
     capacity_fit,
     track_room,

@@ -259,7 +259,7 @@ CASES: list[Case] = [
     csv_case("length-zero", replace("sessions.csv", "S2,Atelier,bob,20,,,,", "S2,Atelier,bob,20,,,,0"),
              "sessions.csv:3: length: must be at least 1"),
     csv_case("length-thousand", replace("sessions.csv", "S2,Atelier,bob,20,,,,", "S2,Atelier,bob,20,,,,1000"),
-             "sessions.csv:3: length: must be at most 100"),
+             "sessions.csv:3: length: must be at most 300"),
     csv_case("interest-weight-huge", text("inputs/interests.csv", "attendee_id,session_id,weight\na1,S1,10**9\n"
                                                                      "a1,S2,1000000000\n"),
              "interests.csv:2: weight: expected a whole number", "interests.csv:3: weight: must be at most 10,000"),

@@ -1,0 +1,1 @@
+"""A real pretalx server for salle's integration tests (see server.py, install.sh)."""
