@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from solver import __version__
-from solver.cli import check, diff, explain, imports, publish, rules, serve, solve
+from solver.cli import check, diff, explain, imports, publish, push, rules, serve, solve
 from solver.cli.console import terminal
 
 cli = typer.Typer(
@@ -38,7 +38,8 @@ def _main(
     """Give every conference session a room and a time slot (OR-Tools CP-SAT).
 
     Exit codes: 0 done, 1 invalid input, 2 no schedule exists (or the schedule breaks a hard rule), 3 time limit
-    before any schedule, 64 usage error, 130 interrupted."""
+    before any schedule, 4 another system (pretalx) cannot be reached or refused, 64 usage error, 130
+    interrupted."""
     terminal()
 
 
@@ -52,6 +53,7 @@ cli.command()(rules.rules)
 cli.command()(serve.serve)
 cli.command()(publish.export)
 cli.add_typer(imports.import_cli, name="import")
+cli.add_typer(push.push_cli, name="push")
 
 
 def main() -> None:

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from solver.judge import Judgement
 
 EXIT_OK, EXIT_INPUT, EXIT_NO_SCHEDULE, EXIT_TIMEOUT, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+EXIT_CONNECT = 4  # another system (pretalx, a URL) cannot be reached or refused the request
 MAX_SHOWN = 20  # hard violations listed before a count
 
 # Piped or captured output is never wrapped (one line per message, for grep and tests); on a terminal, rich

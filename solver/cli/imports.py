@@ -98,3 +98,62 @@ def import_xlsx_command(
         f"speakers written to {out_dir}" + (" (with assignments.csv)" if done.schedule else ""))
     for note in done.notes:
         say(f"note: {note}")
+
+
+def _hours(text: str) -> tuple[int, int]:
+    from solver.inputs.values import parse_time
+
+    try:
+        start, end = (parse_time(part) for part in text.split("-", 1))
+    except ValueError as exc:
+        raise typer.BadParameter(f"{exc} (write the day's hours as 09:00-18:00)") from None
+    if end <= start:
+        raise typer.BadParameter("the day must end after it starts (09:00-18:00)")
+    return start, end
+
+
+@import_cli.command("pretalx")
+def import_pretalx_command(
+    source: Annotated[str, typer.Argument(metavar="BASE_URL|FOLDER", help="pretalx's address (e.g. "
+                                          "https://pretalx.com), or a folder of saved API answers.")],
+    out_dir: Annotated[Path, typer.Option("--out", "-o", help="Folder to write the inputs into.")],
+    event: Annotated[str | None, typer.Option("--event", "-e", metavar="SLUG", help="The event's slug (as in its "
+                                              "URLs); needed with an address.")] = None,
+    token_file: Annotated[Path | None, typer.Option("--token-file", metavar="FILE", help="A file holding the API "
+                                                    "token (default: the environment variable PRETALX_TOKEN).")]
+    = None,
+    state: Annotated[list[str] | None, typer.Option("--state", metavar="STATE", help="Submission states to "
+                                                    "schedule (repeat; default: accepted and confirmed).")] = None,
+    grid: Annotated[int, typer.Option("--grid", metavar="MINUTES", help="The grid's step.", min=1, max=120)] = 5,
+    pin: Annotated[bool, typer.Option("--pin", help="Pin the talks pretalx already places there (else they are "
+                                      "OUT/assignments.csv, a previous schedule).")] = False,
+    capacity: Annotated[int, typer.Option(metavar="SEATS", help="Seats of rooms pretalx gives no capacity.", min=1,
+                                          max=100_000)] = 10_000,
+    hours: Annotated[str, typer.Option(metavar="HH:MM-HH:MM", help="A day's hours when no room gives "
+                                       "availabilities and no talk is placed.")] = "09:00-18:00",
+    save: Annotated[Path | None, typer.Option("--save", metavar="DIR", help="Also save pretalx's answers there, "
+                                              "to import again offline.")] = None,
+) -> None:
+    """Import a pretalx event: its accepted talks, speakers' availabilities, rooms, and what is already placed."""
+    from solver.cli.console import EXIT_CONNECT, warn
+    from solver.connect.http import ConnectError
+    from solver.connected import run_import_pretalx
+
+    states = tuple(state) if state else ("accepted", "confirmed")
+    try:
+        done = run_import_pretalx(source, out_dir, event, token_file, grid, states, pin, capacity, _hours(hours),
+                                  save)
+    except InputError as exc:
+        raise fail_input(exc) from None
+    except ConnectError as exc:
+        warn(f"{exc}; nothing was written")
+        raise typer.Exit(EXIT_CONNECT) from None
+    p = done.problem
+    placed = len(done.schedule.assignments) if done.schedule else 0
+    say(f"{source}: {len(p.sessions)} sessions, {len(p.rooms)} rooms, {len(p.days)} days on a {grid}-minute grid, "
+        f"{len(p.speakers)} speakers written to {out_dir}")
+    for note in done.notes:
+        say(f"note: {note}")
+    say(f"next: salle solve {out_dir} --out {out_dir}/plan" + (f" --previous {out_dir}/assignments.csv"
+                                                               if placed else "")
+        + f", then salle push pretalx BASE_URL --event SLUG --schedule {out_dir}/plan/assignments.csv")

@@ -33,8 +33,10 @@ if [ ! -x "$VENV/bin/python" ]; then
   "$PYTHON" -m venv "$VENV"
 fi
 # Plain PyPI wheels; no system packages, no node build (the API needs no static files).
-"$VENV/bin/python" -m pip install --quiet --upgrade pip wheel
-"$VENV/bin/python" -m pip install --quiet "pretalx==$PRETALX_VERSION" Faker freezegun
+# (This machine's pip.conf names local mirror folders that may be absent: hide pip's warnings about them.)
+quiet_pip() { "$VENV/bin/python" -m pip "$@" 2> >(grep -v "is ignored: it is neither a file nor a directory" >&2); }
+quiet_pip install --quiet --upgrade pip wheel
+quiet_pip install --quiet "pretalx==$PRETALX_VERSION" Faker freezegun
 
 v="$(installed_version)" || { echo "pretalx does not import in $VENV" >&2; exit 1; }
 echo "pretalx $v installed in $VENV in $(( $(date +%s) - start ))s"
