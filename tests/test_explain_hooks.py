@@ -29,7 +29,8 @@ HARDABLE = [name for name, rule in REGISTRY.items() if "hard" in rule.modes]
 
 def _everything(tmp_path: Path) -> Problem:
     """A small conference giving every rule that can be hard something to guard."""
-    rooms = [{"room_id": "R1", "name": "Salle 1", "capacity": 50, "features": "projecteur", "building": "A"},
+    rooms = [{"room_id": "R1", "name": "Salle 1", "capacity": 50, "features": "projecteur", "building": "A",
+              "changeover": 30},
              {"room_id": "R2", "name": "Salle 2", "capacity": 20, "building": "B"}]
     slots = [{"slot_id": "T1", "day": D1, "start": "9h", "end": "10h", "kind": "atelier", "block": "B1"},
              {"slot_id": "T2", "day": D1, "start": "10h", "end": "11h", "block": "B1"},

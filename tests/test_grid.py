@@ -146,19 +146,51 @@ def test_frab_unplaced_writes_a_grid_conference_and_the_published_places(tmp_pat
     assert check.output.count("✗") == 1
 
 
-def test_rooms_differing_only_in_letter_case_are_kept_apart_with_a_note(tmp_path: Path) -> None:
-    """Real data is untidy: a published programme with `Salle 2` and `SALLE 2` imports (salle refuses two rooms of
-    one name), the second numbered, with a note."""
-    from solver.importers import import_frab
-    from solver.publish import render_publications
-    from tests.test_publish_files import tiny
+def _one_room(tmp_path: Path, changeover: int | str, minutes_open: int) -> Path:
+    end = 9 * 60 + minutes_open
+    return make_conference(tmp_path / f"in-{changeover}-{minutes_open}",
+                           rooms=[{"room_id": "A", "name": "A", "capacity": 100, "changeover": changeover}],
+                           slots=[{"slot_id": "am", "day": DAY, "start": "9h", "end": f"{end // 60}:{end % 60:02d}",
+                                   "step": 5}],
+                           sessions=[{"session_id": "T1", "title": "t", "attendance": 1, "duration": 25},
+                                     {"session_id": "T2", "title": "t", "attendance": 1, "duration": 23}])
 
-    problem, schedule = tiny(tmp_path)
-    text = str(render_publications(problem, schedule)["schedule.json"])
-    path = tmp_path / "schedule.json"
-    path.write_text(text.replace('"Salle 1"', '"SALLE 2"'), encoding="utf-8")
-    done = import_frab(path, tmp_path / "back")
-    assert sorted(r.name for r in done.problem.rooms) == ["SALLE 2", "Salle 2 (2)", "Salle 3"] or \
-        sorted(r.name for r in done.problem.rooms) == ["SALLE 2 (2)", "Salle 2", "Salle 3"]
-    assert any("letter case" in n for n in done.notes)
-    assert done.schedule is not None and len(done.schedule.assignments) == 4
+
+def test_room_changeover_judge_counts_each_pair_too_close(tmp_path: Path) -> None:
+    problem = load_problem(_one_room(tmp_path, 15, 120))
+    config = default_config()
+    close = judge(problem, Schedule((Assignment("T1", "A", "am-0900"), Assignment("T2", "A", "am-0935"))), config)
+    assert [v.message for v in close.hard] == ["A needs 15 min between sessions but T2 starts 10 min after T1 ends "
+                                               "(2027-05-13 9h35–10h)"]
+    apart = judge(problem, Schedule((Assignment("T1", "A", "am-0900"), Assignment("T2", "A", "am-0940"))), config)
+    assert apart.ok
+
+
+@pytest.mark.parametrize(("changeover", "minutes_open", "fits"), [(15, 65, True), (15, 60, False), ("", 50, True),
+                                                                   (0, 50, True)])
+def test_room_changeover_model_keeps_the_room_free_after_each_session(tmp_path: Path, changeover: int | str,
+                                                                      minutes_open: int, fits: bool) -> None:
+    """25 + 15 + 23 minutes need 63 (65 on the 5-minute grid): one room open 65 minutes fits both talks with the
+    changeover, 60 does not; without a changeover 50 minutes are enough."""
+    problem = load_problem(_one_room(tmp_path, changeover, minutes_open))
+    config = default_config()
+    result = solve(problem, config, SolveOptions(time_limit=20, workers=1))
+    if not fits:
+        assert result.schedule is None
+        return
+    assert result.schedule is not None
+    assert judge(problem, result.schedule, config).ok
+    rows = {r["session_id"]: r for r in assignment_rows(problem, result.schedule)}
+    first, second = sorted(rows.values(), key=lambda r: r["start"])
+    h0, m0 = map(int, first["end"].split(":"))
+    h1, m1 = map(int, second["start"].split(":"))
+    assert (h1 * 60 + m1) - (h0 * 60 + m0) >= (changeover or 0)
+
+
+def test_room_changeover_is_kept_by_the_construction_and_the_neighbourhood_search(tmp_path: Path) -> None:
+    """The engine's own path (its board keeps what rules hold, changeover included), not only the exact model."""
+    problem = load_problem(_one_room(tmp_path, 15, 65))
+    config = default_config()
+    result = solve(problem, config, SolveOptions(time_limit=30, workers=1, engine="lns", iterations=3))
+    assert result.schedule is not None
+    assert judge(problem, result.schedule, config).ok

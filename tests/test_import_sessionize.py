@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import csv
+import datetime as dt
 import functools
 import http.server
 import json
@@ -18,7 +19,7 @@ from typer.testing import CliRunner
 
 from solver.cli import cli
 from solver.config import load_config
-from solver.connect import sessionize
+from solver.connect import sessionize_read
 from solver.connect.sessionize import import_sessionize
 from solver.engine import SolveOptions, solve
 from solver.errors import InputError
@@ -28,6 +29,7 @@ from solver.judge import judge
 
 DATA = Path(__file__).parent / "data" / "sessionize"
 DEVCONF = DATA / "devconf.json"
+KEYNOTE_DAY = dt.date(2026, 5, 12)
 UNTIMED = {"812312": 45, "812313": 15, "812314": 90, "812315": 45}  # Talk, Lightning, Workshop, no format
 
 
@@ -57,7 +59,7 @@ def test_devconf_imports_with_its_notes(tmp_path: Path) -> None:
     assert done.schedule is not None and len(done.schedule.assignments) == 11
     notes = "\n".join(done.notes)
     assert "7 service session(s)" in notes and "4 session(s) have no time yet" in notes
-    assert "1 plenum session(s)" in notes and "hold that one room in salle" in notes
+    assert "1 plenum session(s)" in notes and "the other rooms are closed then" in notes
     assert "8 profile pictures" in notes and "1 live URL" in notes and "2 recording URLs" in notes
     assert "6 answers to questions" in notes and "8 speaker category items" in notes
     assert "'timezone:'" in notes and "not on the 5-minute grid" not in notes
@@ -126,6 +128,66 @@ def test_a_solve_places_every_session(devconf: Path) -> None:
     assert set(places) == {s.session_id for s in problem.sessions}
     assert (places["812301"].room_id, places["812301"].slot_id) == ("r51001", "2026-05-12-1-0900")
     assert judge(problem, result.schedule, config).ok
+    runs = {sid: problem.run(a.slot_id, problem.session[sid].slots_needed) or () for sid, a in places.items()}
+    assert [(s.day, s.start, s.end) for s in runs["812301"]][::8] == [(KEYNOTE_DAY, 540, 545), (KEYNOTE_DAY, 580, 585)]
+    beside = [sid for sid, run in runs.items() if sid != "812301" and any(
+        s.day == KEYNOTE_DAY and s.start < 9 * 60 + 45 for s in run)]
+    assert not beside  # the rooms beside the keynote are closed: nothing runs then
+
+
+def test_a_plenum_session_closes_the_other_rooms(devconf: Path) -> None:
+    rows = _rows(devconf / "unavailability.csv")
+    assert rows == [{"who": room, "day": "2026-05-12", "start": "09:00", "end": "09:45",
+                     "note": "plenum: The Next Decade of the Web"} for room in ("r51002", "r51003")]
+    p = load_problem(devconf)
+    assert p.unavailable == {"r51002": [(KEYNOTE_DAY, 540, 585)], "r51003": [(KEYNOTE_DAY, 540, 585)]}
+    assert (p.session["812301"].room, p.session["812301"].slot) == ("r51001", "2026-05-12-1-0900")
+
+
+def test_plenum_sessions_without_a_time_or_a_room(tmp_path: Path) -> None:
+    """No time: to be scheduled, nothing closed; no room: pinned in the first room; a session published beside a
+    plenum is noted (salle will move it); two plenum sessions at once keep each other's room open."""
+    data = _devconf()
+    by_id = {s["id"]: s for s in data["sessions"]}
+    by_id["812301"] |= {"startsAt": None, "endsAt": None}
+    by_id["812309"] |= {"isPlenumSession": True, "roomId": None}  # day 2, 09:00, beside 812310 and 812311
+    source = tmp_path / "plenum.json"
+    source.write_text(json.dumps(data), encoding="utf-8")
+    done = import_sessionize(str(source), tmp_path / "in")
+    notes = "\n".join(done.notes)
+    assert "1 plenum session(s) have no time, so they cannot be pinned" in notes
+    assert "1 plenum session(s) have a time but no room Sessionize lists: pinned in the first room, 'Main Hall'" \
+        in notes
+    assert "2 session(s) Sessionize places beside a plenum session" in notes
+    p = done.problem
+    assert (p.session["812301"].room, p.session["812301"].slot) == (None, None)
+    assert (p.session["812309"].room, p.session["812309"].slot) == ("r51001", "2026-05-13-1-0900")
+    day2 = dt.date(2026, 5, 13)
+    assert p.unavailable == {"r51002": [(day2, 540, 585)], "r51003": [(day2, 540, 585)]}
+    by_id["812310"] |= {"isPlenumSession": True}  # a second plenum at the same time, in Room B
+    source.write_text(json.dumps(data), encoding="utf-8")
+    done = import_sessionize(str(source), tmp_path / "in2")
+    notes = "\n".join(done.notes)
+    assert "2 plenum session(s) run at the same time as another plenum session: neither closes" in notes
+    assert "1 session(s) Sessionize places beside a plenum session" in notes
+    assert done.problem.unavailable == {"r51003": [(day2, 540, 585), (day2, 540, 585)]}
+
+
+def test_the_cli_imports_and_says_so(tmp_path: Path) -> None:
+    runner = CliRunner()
+    out = tmp_path / "in"
+    result = runner.invoke(cli, ["import", "sessionize", str(DEVCONF), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert f"{DEVCONF}: 15 sessions (11 with a time), 3 rooms, 2 days on a 5-minute grid, 8 speakers written to " \
+           f"{out}" in result.output
+    assert "note: 1 plenum session(s)" in result.output and (out / "unavailability.csv").is_file()
+    bad = tmp_path / "bad.json"
+    bad.write_text("[]", encoding="utf-8")
+    result = runner.invoke(cli, ["import", "sessionize", str(bad), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 1, result.output
+    named = [line for line in result.output.splitlines() if "bad.json" in line]
+    assert len(named) == 1 and named[0].startswith("bad.json: is a list") and "view/All" in named[0], result.output
+    assert not (tmp_path / "out").exists()
 
 
 def test_a_coarser_grid_moves_off_grid_starts_to_the_step_before(tmp_path: Path) -> None:
@@ -237,6 +299,6 @@ def test_a_url_is_fetched(served: str, tmp_path: Path, monkeypatch: pytest.Monke
         tmp_path / "in" / "conference.yaml").read_text(encoding="utf-8")
     with pytest.raises(InputError, match="the server answered 404"):
         import_sessionize(f"{served}/nothing.json", tmp_path / "out")
-    monkeypatch.setattr(sessionize, "MAX_BYTES", 1000)
+    monkeypatch.setattr(sessionize_read, "MAX_BYTES", 1000)
     with pytest.raises(InputError, match="limited to"):
         import_sessionize(f"{served}/devconf.json", tmp_path / "out")

@@ -151,14 +151,23 @@ def test_round_trip_places_every_talk_in_pretalx_and_comes_back_the_same(pretalx
 
 
 class _Throttle(http.server.BaseHTTPRequestHandler):
-    """A rate limiter in front of the real pretalx (as a hosted instance has one): the first `limited` requests
-    get 429 with Retry-After, the rest go through."""
+    """A front in front of the real pretalx (as a hosted instance has one): the first `limited` requests get 429
+    with Retry-After, and once `writes` PATCHes went through, every further PATCH gets 502 (the server went away
+    halfway); the rest go through."""
 
     limited = 0
+    writes: int | None = None
     upstream = ""
 
     def _any(self) -> None:
         cls = type(self)
+        if self.command == "PATCH" and cls.writes is not None:
+            if cls.writes <= 0:
+                self.send_response(502)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            cls.writes -= 1
         if cls.limited > 0:
             cls.limited -= 1
             self.send_response(429)
@@ -189,7 +198,7 @@ class _Throttle(http.server.BaseHTTPRequestHandler):
 
 @pytest.fixture()
 def throttled(pretalx: Server) -> Iterator[tuple[str, type[_Throttle]]]:
-    handler = type("Throttle", (_Throttle,), {"limited": 0, "upstream": pretalx.base_url})
+    handler = type("Throttle", (_Throttle,), {"limited": 0, "writes": None, "upstream": pretalx.base_url})
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -210,6 +219,31 @@ def test_a_few_429_are_waited_out_and_many_give_one_sentence(pretalx: Server, sa
     code, out = salle("import", "pretalx", url, "--event", SLUG, "--out", str(tmp_path / "b"))
     assert code == 4 and "HTTP 429" in out and "Traceback" not in out, out
     assert not (tmp_path / "b").exists()
+
+
+def test_a_push_that_fails_halfway_says_so_and_the_same_command_finishes_it(pretalx: Server, salle, throttled,
+                                                                          tmp_path: Path) -> None:
+    code, out = salle("import", "pretalx", pretalx.base_url, "--event", SLUG, "--out", str(tmp_path / "in"))
+    assert code == 0, out
+    run = service.run_solve(tmp_path / "in", None, tmp_path / "plan", SolveOptions(time_limit=120, workers=1,
+                                                                                     iterations=1, seed=11))
+    assert run.result.schedule is not None
+    url, handler = throttled
+    handler.writes = 7  # a move is one PATCH of the slot and two of the talk's duration: dies in the third move
+    push = ["push", "pretalx", url, "--event", SLUG, "--schedule", str(tmp_path / "plan" / "assignments.csv"),
+            "--inputs", str(tmp_path / "in"), "--apply"]
+    code, out = salle(*push, "--backup", str(tmp_path / "first.json"))
+    if "0 change(s) written" in out:
+        pytest.skip("the plan equals pretalx's placements: nothing to interrupt")
+    assert code == 4, out
+    assert "HTTP 502" in out and "after 2 of" in out and "run the same command again" in out, out
+    handler.writes = None
+    code, out = salle(*push, "--backup", str(tmp_path / "second.json"))
+    assert code == 0, out
+    code, out = salle(*push[:-1])
+    assert code == 0 and "add --apply" in out and " 0 moved" not in out, out
+    assert "moved" not in out.split("dry run")[1] and "placed" not in out.split("dry run")[1], out
+    assert pretalx.schedule_warnings() == []
 
 
 @pytest.fixture(scope="module")

@@ -157,3 +157,33 @@ def import_pretalx_command(
     say(f"next: salle solve {out_dir} --out {out_dir}/plan" + (f" --previous {out_dir}/assignments.csv"
                                                                if placed else "")
         + f", then salle push pretalx BASE_URL --event SLUG --schedule {out_dir}/plan/assignments.csv")
+
+
+@import_cli.command("sessionize")
+def import_sessionize_command(
+    source: Annotated[str, typer.Argument(metavar="FILE_OR_URL", help="Sessionize's All data (API endpoint "
+                                          "…/api/v2/ID/view/All): a JSON file or its address.")],
+    out_dir: Annotated[Path, typer.Option("--out", "-o", help="Folder to write the inputs into.")],
+    grid: Annotated[int, typer.Option("--grid", metavar="MINUTES", help="The grid's step.", min=1, max=120)] = 5,
+    capacity: Annotated[int, typer.Option(metavar="SEATS", help="Seats of every room (Sessionize has none).", min=1,
+                                          max=100_000)] = 10_000,
+    default_minutes: Annotated[int, typer.Option("--default-minutes", metavar="MINUTES", help="The length of a "
+                                                 "session without a time whose format names none.", min=1,
+                                                 max=24 * 60)] = 45,
+) -> None:
+    """Import a Sessionize event: sessions, speakers, rooms, categories; services as breaks, no time: to schedule."""
+    from solver.connect.sessionize import import_sessionize
+
+    try:
+        done = import_sessionize(source, out_dir, grid, capacity, default_minutes)
+    except InputError as exc:
+        raise fail_input(exc) from None
+    p = done.problem
+    placed = len(done.schedule.assignments) if done.schedule else 0
+    say(f"{source}: {len(p.sessions)} sessions ({placed} with a time), {len(p.rooms)} rooms, {len(p.days)} days on "
+        f"a {grid}-minute grid, {len(p.speakers)} speakers written to {out_dir}")
+    for note in done.notes:
+        say(f"note: {note}")
+    say(f"next: salle solve {out_dir} --out {out_dir}/plan" + (f" --previous {out_dir}/assignments.csv"
+                                                               if placed else "")
+        + " (Sessionize cannot be written to: publish the plan's files, or retype it there)")

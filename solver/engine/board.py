@@ -55,17 +55,28 @@ class Board:
         day = slots[0].day
         return any((self.room_rule, room_id, day, t) in self.at for t in self.run_instants(slots))
 
+    def held_instants(self, p: Placement, until: int) -> list[int]:
+        """The slot starts of the day from `p`'s start until `until` (a rule holding owners past the run)."""
+        start = p.slots[0].start
+        return [t for t in self.grid[p.day] if start <= t < until]
+
+    def _times(self, rc: object, p: Placement) -> list[int]:
+        held = rc.rule.held  # type: ignore[attr-defined]
+        return self.instants(p) if held is None else self.held_instants(p, held(p))
+
     def cells(self, p: Placement) -> list[Cell]:
-        times = self.instants(p)
         return [(rc.name, owner, p.day, t) for rc in self.rules for owner in rc.rule.owners(p)  # type: ignore[misc]
-                for t in times]
+                for t in self._times(rc, p)]
 
     def free(self, p: Placement) -> bool:
         at = self.at
         day = p.slots[0].day
-        times = self.instants(p)
         for rc in self.rules:
-            for owner in rc.rule.owners(p):  # type: ignore[misc]
+            owners = rc.rule.owners(p)  # type: ignore[misc]
+            if not owners:
+                continue
+            times = self._times(rc, p)
+            for owner in owners:
                 for t in times:
                     if (rc.name, owner, day, t) in at:
                         return False

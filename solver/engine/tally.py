@@ -42,7 +42,9 @@ class _Recorder:
     def spread(self, owner_values: Callable) -> None:
         self.found.append(("spread", (owner_values,)))
 
-    def once_at_a_time(self, owners: Callable) -> None:
+    def once_at_a_time(self, owners: Callable, held: Callable | None = None) -> None:
+        if held is not None and not self.settings.hard:  # held past the run: only the board keeps that
+            raise Unsupported("once_at_a_time(held=…)")
         self.found.append(("once", (owners,)))
 
     def pairwise(self, owners: Callable, clash: Callable, shape: Callable | None = None) -> None:

@@ -236,10 +236,28 @@ def conference_of(published: Published) -> tuple[ConferenceFile, list[str]]:
             notes.append(f"conference {key} {shown(value)} left out of {CONFERENCE}: {reason}")
             continue
         kept[key] = value
+    if "timezone" not in kept and published.offsets:
+        zone = offset_zone(published.offsets)
+        if zone is not None:
+            kept["timezone"] = zone[0]
+            notes.append(f"the schedule names no time zone but its times carry the offset {zone[1]}: {CONFERENCE} "
+                         f"says timezone {zone[0]} (that offset all year round); give the conference's own zone "
+                         "(such as Europe/Berlin) if its clocks change")
     if "timezone" not in kept:
         notes.append(f"the schedule gives no usable time zone: add 'timezone:' to {CONFERENCE} (else "
                      "America/Toronto is assumed when publishing)")
     return ConferenceFile.model_validate(kept), notes
+
+
+def offset_zone(offsets: Counter[int]) -> tuple[str, str] | None:
+    """The IANA zone of the most common whole-hour UTC offset (`Etc/GMT-1` is UTC+01:00) and that offset as
+    text; None for an offset no such zone has (+05:30)."""
+    minutes, _ = offsets.most_common(1)[0]
+    hours, rest = divmod(abs(minutes), 60)
+    text = f"{'+' if minutes >= 0 else '-'}{hours:02d}:{rest:02d}"
+    if rest or hours > 12:
+        return None
+    return ("Etc/UTC" if hours == 0 else f"Etc/GMT{'-' if minutes > 0 else '+'}{hours}"), text
 
 
 CONSTRAINTS = "constraints.yaml"

@@ -12,6 +12,7 @@ import datetime as dt
 import json
 import re
 import xml.etree.ElementTree as ET
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -64,6 +65,7 @@ class Published:
     capacities: dict[str, int] = field(default_factory=dict)
     conference: dict[str, str] = field(default_factory=dict)  # title, acronym, time_zone_name, base_url, venue…
     unscheduled: list[Talk] = field(default_factory=list)
+    offsets: Counter[int] = field(default_factory=Counter)  # the events' UTC offsets (minutes), where dates give one
 
 
 # -- reading ----------------------------------------------------------------------------------------------------
@@ -107,6 +109,16 @@ def _wall_clock(date_text: str | None, day: str, start: str, day_start: str | No
     return when
 
 
+def _offset(date_text: object, offsets: Counter[int]) -> None:
+    """Count the UTC offset an event's ISO date gives (none: nothing counted)."""
+    try:
+        when = dt.datetime.fromisoformat(str(date_text).strip()) if date_text else None
+    except ValueError:
+        return
+    if when is not None and when.utcoffset() is not None:
+        offsets[int(when.utcoffset().total_seconds() // 60)] += 1  # type: ignore[union-attr]
+
+
 def _bad_event(path: Path, ident: object, exc: Exception) -> InputError:
     reason = str(exc) if isinstance(exc, ValueError) else f"unexpected structure ({type(exc).__name__})"
     return InputError([Issue(path.name, f"event {shown(str(ident or '?'))}: {reason}")])
@@ -120,6 +132,7 @@ def read_xml(path: Path) -> Published:
     if root.tag != "schedule":
         raise InputError([Issue(path.name, f"not a frab schedule.xml (root element <{root.tag}>)")])
     events, rooms = [], []
+    offsets: Counter[int] = Counter()
     for day in root.findall("day"):
         for room in day.findall("room"):
             rooms.append(_clean(room.get("name", "")))
@@ -130,6 +143,7 @@ def read_xml(path: Path) -> Published:
                 try:
                     start = _wall_clock(text("date"), day.get("date", ""), text("start"), day.get("start"))
                     minutes = _minutes(text("duration"))
+                    _offset(text("date"), offsets)
                 except ValueError as exc:
                     raise _bad_event(path, e.get("id"), exc) from None
                 events.append(Event(
@@ -141,7 +155,7 @@ def read_xml(path: Path) -> Published:
                 ))
     head = root.find("conference")
     meta = {} if head is None else {tag: _clean(head.findtext(tag) or "") for tag in CONFERENCE_KEYS}
-    return Published(events, rooms, conference=meta)
+    return Published(events, rooms, conference=meta, offsets=offsets)
 
 
 def read_json(path: Path) -> Published:
@@ -176,6 +190,7 @@ def _json_events(conference: dict) -> Published:
                   if isinstance(r, dict) and isinstance(r.get("capacity"), int | float)
                   and not isinstance(r.get("capacity"), bool) and 1 <= r["capacity"] <= MAX_SEATS}
     events: list[Event] = []
+    offsets: Counter[int] = Counter()
     rooms = [_clean(str(r.get("name"))) for r in conference.get("rooms", []) if isinstance(r, dict) and r.get("name")]
     for day in conference.get("days", []):
         for room_name, items in (day.get("rooms") or {}).items():
@@ -185,6 +200,7 @@ def _json_events(conference: dict) -> Published:
                     start = _wall_clock(e.get("date"), day.get("date", ""), str(e.get("start") or ""),
                                         day.get("day_start"))
                     minutes = _minutes(str(e.get("duration") or ""))
+                    _offset(e.get("date"), offsets)
                 except ValueError as exc:
                     raise _EventError(e.get("id"), exc) from None
                 events.append(Event(room=_clean(str(e.get("room") or room_name)), start=start, minutes=minutes,
@@ -192,7 +208,7 @@ def _json_events(conference: dict) -> Published:
     meta = {k: _clean(str(conference.get(k) or "")) for k in CONFERENCE_KEYS if isinstance(conference.get(k), str)}
     if "base_url" not in meta and isinstance(conference.get("url"), str):
         meta["base_url"] = _clean(conference["url"])
-    return Published(events, rooms, capacities, conference=meta)
+    return Published(events, rooms, capacities, conference=meta, offsets=offsets)
 
 
 def _json_talk(e: dict) -> dict:

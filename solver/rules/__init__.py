@@ -28,6 +28,7 @@ from solver.rules import (
     presenter_slot_conflicts,
     presenter_timezone,
     room_capacity,
+    room_changeover,
     room_closures,
     room_conflict,
     room_features,
@@ -72,6 +73,7 @@ MODULES: tuple[ModuleType, ...] = (
     room_closures,
     speaker_needs,
     session_duration,
+    room_changeover,
     # Soft by default
     capacity_fit,
     track_room,
@@ -129,6 +131,9 @@ class Rule:
     # what a placement holds exclusively while it runs (a room, speakers): a rule whose model side is "each
     # owner in one session at a time" says so here, and engines keep such owners free when the rule is hard
     owners: Callable[[Placement], Iterable[str]] | None = None
+    # until when (minutes of the day) a placement holds its owners, when not its last slot's end (a room's
+    # changeover after a session): engines keeping owners free read it
+    held: Callable[[Placement], int] | None = None
     # a lower bound on the rule's amount in any schedule placing every session (for the reported bound)
     bound: Callable[..., int] | None = None
     # what links a placement to others through this rule's `add` (a room on a day, a speaker, a track…): two
@@ -180,6 +185,7 @@ def _rule(module: ModuleType) -> Rule:
         scope=getattr(module, "SCOPE", "both"),
         relevant=getattr(module, "relevant", lambda problem, session: True),
         owners=getattr(module, "owners", None),
+        held=getattr(module, "held", None),
         bound=getattr(module, "bound", None),
         links=getattr(module, "links", None),
         specificity=getattr(module, "SPECIFICITY", 500),

@@ -137,9 +137,12 @@ class ModelIndex:
         out._covers = self._covers  # the instants a run covers: the same in every view
         return out
 
-    def covers(self, key: Key) -> list[Instant]:
-        """The instants (slot starts of the day) during which this placement runs."""
+    def covers(self, key: Key, until: int | None = None) -> list[Instant]:
+        """The instants (slot starts of the day) during which this placement runs; with `until` (minutes), those
+        from its start until then (an owner held past the session's end, as a room during its changeover)."""
         p = self.placements[key]
+        if until is not None:
+            return [(p.day, t) for t in self.grid[p.day] if p.slots[0].start <= t < until]
         ck = (p.slots[0].slot_id, len(p.slots))
         if ck not in self._covers:
             self._covers[ck] = [(p.day, t) for t in self.grid[p.day] if any(s.start <= t < s.end for s in p.slots)]
@@ -244,16 +247,19 @@ class BuildContext:
         self.model.add(sum(literals) <= k + excess)
         self.penalize(excess, times)
 
-    def once_at_a_time(self, owners: Callable[[Placement], Iterable[str]]) -> None:
+    def once_at_a_time(self, owners: Callable[[Placement], Iterable[str]],
+                       held: Callable[[Placement], int] | None = None) -> None:
         """Each owner (a room, a speaker, a track, a tag) is in at most one session at any instant.
 
         Instants are the slot starts of each day: two runs of slots overlap in clock time iff both cover one
         of them. Identical groups are merged, counting how many (owner, instant) checks each stands for.
+        `held(placement)` (minutes of the day), when given, is until when a placement holds its owners (the
+        rule declares the same as its `held`, so that engines keep it too).
         """
         groups: dict[tuple[str, Instant], list[Key]] = defaultdict(list)
         for key, placement in self.placements.items():
             for owner in owners(placement):
-                for instant in self.index.covers(key):
+                for instant in self.index.covers(key, held(placement) if held else None):
                     groups[(owner, instant)].append(key)
         merged: dict[tuple[Key, ...], list[str]] = defaultdict(list)
         fixed = self.index.fixed if not self.settings.hard and self.guards is None else frozenset()
