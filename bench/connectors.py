@@ -79,7 +79,8 @@ def fosdem(limit: float, seed: int) -> list[str]:
     _salle("check", str(folder), "--schedule", str(work / "plan" / "assignments.csv"), "--out", str(work / "judged"))
     judged = json.loads((work / "judged" / "summary.json").read_text())
     mine, theirs = judged["objective"]["total"], published["objective"]["total"]
-    rules = sorted(set(judged["objective"]["per_rule"]) | set(published["objective"]["per_rule"]))
+    rules = sorted(r for r in set(judged["objective"]["per_rule"]) | set(published["objective"]["per_rule"])
+                   if judged["objective"]["per_rule"].get(r) or published["objective"]["per_rule"].get(r))
     lines = [
         f"FOSDEM 2025 from scratch ({len(json.loads((work / 'plan' / 'summary.json').read_text())['files'])} files "
         f"written; import {import_s:.1f} s), `--time-limit {limit:g}`, seed {seed}:",

@@ -114,10 +114,20 @@ def to_tables(event: Event, grid: int = 5, states: tuple[str, ...] = DEFAULT_STA
     rooms: dict[Any, str] = {}
     taken: set[str] = set()
     room_rows, unavailable = [], []
+    names_seen: set[str] = set()
     room_windows: dict[str, dict[dt.date, list[Window]]] = {}
     for r in event.rooms:
         name = event.text(r.get("name")) or f"Room {r.get('id')}"
         rid = _unique(_slug(name), taken)
+        label, n = name, 1
+        while " ".join(label.casefold().split()) in names_seen:  # salle refuses two rooms of one name
+            n += 1
+            label = f"{name} ({n})"
+        if label != name:
+            notes.append(f"room {r.get('id')} {name!r} has the name of another room but for letter case or spacing: "
+                         f"kept apart as {label!r}")
+        names_seen.add(" ".join(label.casefold().split()))
+        name = label
         rooms[r.get("id")] = rid
         seats = r.get("capacity")
         seats = seats if isinstance(seats, int) and seats > 0 else capacity
