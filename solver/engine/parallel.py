@@ -18,6 +18,10 @@ Every schedule the main process keeps (its own steps' and the partners') is sent
 version; a partner goes on from the newest one it has. The main process stays the only one that reports,
 writes and decides; partners ignore Ctrl-C and stop when told, when the main process is gone, or at the deadline.
 A run with one worker uses no partner and stays deterministic.
+
+No send ever blocks: messages go through queues whose feeder threads write the pipes, so a main process telling
+partners a new version while they propose (each 100 KB or more on a large conference, more than a pipe holds)
+never waits on a partner that is itself waiting to be read: both sides go on and read at their next step.
 """
 
 from __future__ import annotations
@@ -25,13 +29,14 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
+import queue
 import signal
 import sys
+import threading
 import time
 import traceback
 import warnings
 from collections.abc import Callable
-from multiprocessing.connection import Connection
 from typing import Any
 
 from solver.engine.board import Board
@@ -68,19 +73,18 @@ class Partners:
         self.accepted = self.checked = self.refused = self.adopted = 0
         # the schedules of the latest versions told to the partners, to rebuild a partner's whole schedule from
         self.history: dict[int, Incumbent] = {0: incumbent}
-        self._links: list[tuple[Any, Connection]] = []
+        self._links: list[tuple[Any, Link]] = []
         context = multiprocessing.get_context("fork")
         self._quit = context.Event()
         for i in range(count):
-            mine, theirs = context.Pipe()
+            link = Link(context.Queue(), context.Queue())
             process = context.Process(target=_partner, name=f"salle-lns-{i + 1}", daemon=True,
-                                      args=(theirs, make(i + 1), board, incumbent, deadline - time.perf_counter(),
-                                            self._quit))
+                                      args=(link.reversed(), make(i + 1), board, incumbent,
+                                            deadline - time.perf_counter(), self._quit))
             with warnings.catch_warnings():  # Python 3.12+ warns about fork in a process with threads: the partner
                 warnings.simplefilter("ignore", DeprecationWarning)  # touches none of their locks
                 process.start()
-            theirs.close()
-            self._links.append((process, mine))
+            self._links.append((process, link))
         self.stop = stop
 
     def __len__(self) -> int:
@@ -88,14 +92,10 @@ class Partners:
 
     def exchange(self, incumbent: Incumbent, board: Board) -> Incumbent:
         """Take every pending proposal (in order of arrival per partner); the incumbent they lead to."""
-        for _, conn in self._links:
+        for _, link in self._links:
             latest: dict[int, tuple[Diff, int, int]] = {}
-            try:
-                while conn.poll():
-                    base, change, d_objective, d_score = conn.recv()
-                    latest[base] = (change, d_objective, d_score)  # a later proposal on one base includes the earlier
-            except (EOFError, OSError):
-                continue
+            for base, change, d_objective, d_score in link.received():
+                latest[base] = (change, d_objective, d_score)  # a later proposal on one base includes the earlier
             for base, (change, d_objective, d_score) in sorted(latest.items()):
                 kept = self._take(incumbent, board, base, change, d_objective, d_score)
                 if kept is not None:
@@ -113,9 +113,8 @@ class Partners:
         self.history[self.version] = incumbent
         self.history.pop(self.version - HISTORY, None)
         message = (self.version, diff_of, incumbent.objective, incumbent.score, restart)
-        for _, conn in self._links:
-            with contextlib.suppress(BrokenPipeError, OSError):
-                conn.send(message)
+        for _, link in self._links:
+            link.send(message)
 
     def _take(self, incumbent: Incumbent, board: Board, base: int, proposed: Diff, d_objective: int,
               d_score: int) -> Incumbent | None:
@@ -180,20 +179,66 @@ class Partners:
         if not self.stop():
             incumbent = self.exchange(incumbent, board)
         self._quit.set()
-        for _, conn in self._links:
-            with contextlib.suppress(BrokenPipeError, OSError):
-                conn.send(None)
+        for _, link in self._links:
+            link.send(None)
         if DEBUG:
             print(f"partners: {self.accepted} proposals kept ({self.checked} checked again, {self.refused} refused), "
                   f"{self.adopted} whole schedules adopted")
         end = time.perf_counter() + 0.5
-        for process, conn in self._links:
+        for process, link in self._links:
             process.join(max(0.0, end - time.perf_counter()))
             if process.is_alive():
                 process.kill()
                 process.join(1.0)
-            conn.close()
+            link.close()
         return incumbent
+
+
+class Link:
+    """One side's two queues to the other. `send` never blocks (the queue's feeder thread writes the pipe);
+    a reader thread takes what arrives into a local queue, so `received` never blocks either, not even on a
+    message the other side died while writing; `close` flushes what this side sent, a moment at most."""
+
+    def __init__(self, outbox: Any, inbox: Any) -> None:
+        self.outbox, self.inbox = outbox, inbox
+        self._arrived: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        self._reader: threading.Thread | None = None
+
+    def reversed(self) -> Link:
+        return Link(self.inbox, self.outbox)
+
+    def send(self, message: object) -> None:
+        with contextlib.suppress(ValueError, OSError, AssertionError):  # closed: the other side is gone
+            self.outbox.put(message)
+
+    def _read(self) -> None:
+        with contextlib.suppress(EOFError, OSError, ValueError):
+            while True:
+                self._arrived.put(self.inbox.get())
+
+    def received(self) -> list[Any]:
+        """Every message arrived so far (the reader starts at the first call: after every partner is forked)."""
+        if self._reader is None:
+            self._reader = threading.Thread(target=self._read, name="salle-partner-reader", daemon=True)
+            self._reader.start()
+        out = []
+        while True:
+            try:
+                out.append(self._arrived.get_nowait())
+            except queue.Empty:
+                return out
+
+    def close(self, flush: float = 0.0) -> None:
+        """Stop sending; with `flush`, give the feeder that long to write what was sent (whole messages reach the
+        other side), else never wait for a reader that is gone."""
+        self.outbox.close()
+        if flush > 0:
+            done = threading.Thread(target=self.outbox.join_thread, daemon=True)
+            done.start()
+            done.join(flush)
+        else:
+            self.outbox.cancel_join_thread()
+        self.inbox.cancel_join_thread()
 
 
 def _with(chosen: dict[str, Key], change: Diff) -> dict[str, Key]:
@@ -210,7 +255,7 @@ def _applied(incumbent: Incumbent, change: Diff, d_objective: int, d_score: int)
     return Incumbent(_with(incumbent.chosen, change), incumbent.objective + d_objective, incumbent.score + d_score)
 
 
-def _partner(conn: Connection, search: LargeNeighbourhoodSearch, board: Board, incumbent: Incumbent,
+def _partner(link: Link, search: LargeNeighbourhoodSearch, board: Board, incumbent: Incumbent,
              seconds: float, quit_: Any) -> None:
     """A partner process: improve from the newest version, propose every improvement, until told to stop."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
@@ -223,8 +268,7 @@ def _partner(conn: Connection, search: LargeNeighbourhoodSearch, board: Board, i
     try:
         while time.perf_counter() < deadline - 0.05 and not stop() and os.getppid() == parent:
             told = forced = False
-            while conn.poll():
-                message = conn.recv()
+            for message in link.received():
                 if message is None:
                     return
                 version, change, objective, total, restart = message
@@ -238,7 +282,7 @@ def _partner(conn: Connection, search: LargeNeighbourhoodSearch, board: Board, i
                 incumbent = synced
             incumbent, better, proven = search.step(incumbent, board, size, search.sub_seconds, stop, deadline)
             if better:
-                conn.send((version, changes(synced.chosen, incumbent.chosen), incumbent.objective - synced.objective,
+                link.send((version, changes(synced.chosen, incumbent.chosen), incumbent.objective - synced.objective,
                            incumbent.score - synced.score))
             size = next_size(size, proven, len(search.problem.sessions))
     except (EOFError, BrokenPipeError, OSError, KeyboardInterrupt):
@@ -248,4 +292,4 @@ def _partner(conn: Connection, search: LargeNeighbourhoodSearch, board: Board, i
             traceback.print_exc()
         return
     finally:
-        conn.close()
+        link.close(flush=0.4)  # its last proposals whole (the main process kills a partner 0.5 s after telling)

@@ -98,7 +98,8 @@ class Calendars:
     def calendar(self, items: list[Entry], name: str) -> bytes:
         """One VCALENDAR holding `items` as VEVENTs, named `name` for the calendar app."""
         # a calendar's name is one line (a room or speaker name may hold a line break: Excel's Alt+Enter)
-        head = self._head + _calendar_line("x-wr-calname", " ".join(name.split())) + self._zone_line
+        one_line = " ".join(name.split()) if "\n" in name or "\r" in name else name
+        head = self._head + _calendar_line("x-wr-calname", one_line) + self._zone_line
         body = b"".join(self._event(e) for e in items)
         return head + self.vtimezone + body + END
 
