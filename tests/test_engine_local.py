@@ -28,18 +28,10 @@ from tests.planted import planted_conference
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT = ROOT / "constraints" / "default.yaml"
-# rules whose model side is more than the structural helpers: a conference with their data gets no tally
-BESPOKE = ("order", "attendee_conflicts", "language_mix")
 
 
 def _schedule(chosen: dict) -> Schedule:
     return Schedule(tuple(sorted(Assignment(*k) for k in chosen.values())))
-
-
-def _countable(config: Config) -> Config:
-    for name in BESPOKE:
-        config = config.with_settings(name, enabled=False)
-    return config
 
 
 def _random_moves(problem: Problem, config: Config, seed: int, moves: int) -> None:
@@ -92,10 +84,11 @@ def _random_moves(problem: Problem, config: Config, seed: int, moves: int) -> No
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(seed=st.integers(min_value=0, max_value=10**9))
 def test_the_tally_counts_as_the_judge_move_after_move(seed: int) -> None:
-    """Tracks, tags, buildings, speakers on several sessions, preferences: every count the judge's."""
+    """Tracks, tags, buildings, speakers on several sessions, preferences, attendees' wishes, orders between
+    sessions, languages: every count the judge's."""
     with tempfile.TemporaryDirectory() as tmp:
         folder, _ = planted_conference(Path(tmp) / "in", seed, rich=True)
-        problem, config = load_problem(folder), _countable(load_config([DEFAULT]))
+        problem, config = load_problem(folder), load_config([DEFAULT])
         _random_moves(problem, config, seed, 30)
 
 
@@ -117,9 +110,10 @@ def test_the_tally_starts_from_the_judges_total(tmp_path: Path) -> None:
     assert total == judge(problem, _schedule(board.chosen), config).total
 
 
-def test_no_tally_where_a_rule_needs_the_model_itself(tmp_path: Path) -> None:
-    """A rule that builds its own constraints (an order between sessions), or a hard rule linking sessions that
-    the board does not keep (a track in one room per day), leaves the search to neighbourhoods."""
+def test_no_tally_where_a_hard_rule_links_sessions_the_board_does_not_keep(tmp_path: Path) -> None:
+    """A rule that builds its own model declares what the tally counts (an order between sessions); a hard rule
+    linking sessions that the board does not keep (a track in one room per day, an order made hard) leaves the
+    search to neighbourhoods."""
     from tests.conftest import make_conference
 
     sessions = [{"session_id": "A", "title": "A", "attendance": 5, "track": "T"},
@@ -128,10 +122,10 @@ def test_no_tally_where_a_rule_needs_the_model_itself(tmp_path: Path) -> None:
         {"slot_id": "T1", "day": "2027-05-13", "start": "09:00", "end": "10:00"},
         {"slot_id": "T2", "day": "2027-05-13", "start": "10:00", "end": "11:00"}])
     problem, config = load_problem(folder), load_config([DEFAULT])
-    assert record(problem, config) is None
-    without_order = config.with_settings("order", enabled=False)
-    assert record(problem, without_order) is not None
-    assert record(problem, without_order.with_settings("track_room", hard=True)) is None
+    recorded = record(problem, config)
+    assert recorded is not None and len(recorded.pairs) == 2  # speaker_changeover's, order's
+    assert record(problem, config.with_settings("order", hard=True)) is None
+    assert record(problem, config.with_settings("track_room", hard=True)) is None
 
 
 SHAPES = [Size("wide", 100, 12, 2, 7), Size("tight", 80, 6, 2, 9)]

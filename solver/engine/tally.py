@@ -1,97 +1,28 @@
 """What a schedule costs, kept up to date placement by placement: the penalties as plain counters.
 
-Rules do not say how to count themselves one move at a time, but their model side says what they count when it
-is made of the build context's structural helpers only: `spread` (each owner uses one value; each extra value
-costs), `once_at_a_time` (each owner in one session at a time; each extra session per instant costs) and
-`pairwise` (two sessions sharing an owner must not clash; each pair that does costs), besides a per-placement
-`cost`. `record()` runs each rule's `add` against a context that writes those calls down and refuses any other use
-of the model. A configuration where an enabled rule does anything else, or where a hard rule linking sessions is
-not one the board keeps (an owner's "one at a time"), gets no tally: the search then goes by neighbourhoods alone.
-Counted by the helpers' meaning, a change's tally equals what the rules' judge functions say of it (the tests
-check it move by move on conferences where every such rule has something to count).
+Each rule's structure (solver.engine.structure: declared, or recorded from its model side) is counted by its
+meaning: `spread` (each owner uses one value; each extra value costs), `once_at_a_time` (each owner in one session
+at a time; each extra session per instant costs), `pairwise` (two sessions sharing an owner must not clash; each
+pair that does costs what its clash says) and `mixed` (an instant where two or more sessions with a value run and
+all share one value costs), besides a per-placement `cost`. A configuration where an enabled rule is none of
+these, or where a hard rule linking sessions is not one the board keeps (an owner's "one at a time"), gets no
+tally: the search then goes by neighbourhoods alone. Counted this way, a change's tally equals what the rules'
+judge functions say of it (the tests check it move by move on conferences where every such rule has something
+to count).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
-from solver.config import Config
 from solver.engine.candidates import Candidates, Key
-from solver.engine.model import level_scales
+from solver.engine.structure import Recorded, record
 from solver.inputs import Problem
 from solver.rules.base import Placement
 
-
-class Unsupported(Exception):
-    """A rule's model side uses more than the structural helpers."""
-
-
-class _Recorder:
-    """Stands for the build context while a rule's `add` runs: writes down the structural helpers it calls."""
-
-    def __init__(self, problem: Problem, rc: Any) -> None:
-        self.problem = problem
-        self.rule = rc.name
-        self.settings = rc.settings
-        self.params = rc.params
-        self.found: list[tuple[str, tuple]] = []
-
-    def spread(self, owner_values: Callable) -> None:
-        self.found.append(("spread", (owner_values,)))
-
-    def once_at_a_time(self, owners: Callable, held: Callable | None = None) -> None:
-        if held is not None and not self.settings.hard:  # held past the run: only the board keeps that
-            raise Unsupported("once_at_a_time(held=…)")
-        self.found.append(("once", (owners,)))
-
-    def pairwise(self, owners: Callable, clash: Callable, shape: Callable | None = None) -> None:
-        self.found.append(("pairwise", (owners, clash)))
-
-    def __getattr__(self, name: str) -> Any:  # the model, its literals, violations…: not countable here
-        raise Unsupported(name)
-
-
-@dataclass
-class Recorded:
-    """The soft rules' structures, each with its weight and its level's scale."""
-
-    spreads: list[tuple[int, int, Callable[[Placement], Iterable[tuple[str, str]]]]] = field(default_factory=list)
-    onces: list[tuple[int, int, Callable[[Placement], Iterable[str]]]] = field(default_factory=list)
-    pairs: list[tuple[int, int, Callable, Callable[[Placement, Placement], bool]]] = field(default_factory=list)
-    scale: dict[str, int] = field(default_factory=dict)  # every rule's level scale (per-placement costs)
-
-
-def record(problem: Problem, config: Config) -> Recorded | None:
-    """The structures of every enabled rule's model side, or None when one is more than the helpers (or is hard
-    and not kept by the board). Rules placing every session are left out: moves keep every session placed."""
-    out = Recorded(scale=level_scales(config))
-    for rc in config.enabled:
-        if rc.rule.add is None or rc.rule.every_session:
-            continue
-        recorder = _Recorder(problem, rc)
-        try:
-            rc.rule.add(recorder)
-        except Unsupported:
-            return None
-        if rc.settings.hard:
-            if recorder.found and (rc.rule.owners is None or any(kind != "once" for kind, _ in recorder.found)):
-                return None
-            continue
-        weight, scale = rc.settings.weight, out.scale.get(rc.name, 1)
-        if not weight:
-            continue
-        for kind, args in recorder.found:
-            if kind == "spread":
-                out.spreads.append((weight, scale, args[0]))
-            elif kind == "once":
-                out.onces.append((weight, scale, args[0]))
-            else:
-                out.pairs.append((weight, scale, args[0], args[1]))
-    return out
-
+__all__ = ["Recorded", "Tally", "record"]
 
 CACHE = 100_000  # placements whose terms are remembered
 
@@ -105,6 +36,24 @@ class Terms(NamedTuple):
     spreads: tuple[frozenset[tuple[str, str]], ...]
     cells: tuple[frozenset[tuple], ...]
     owners: tuple[frozenset[str], ...]
+    mixes: tuple[tuple[str | None, frozenset[tuple]], ...] = ()  # its value and (day, instant) cells
+
+
+def _one_value(counts: dict[str, int]) -> int:
+    """1 when two or more sessions run and all share one value (a `mixed` cell's cost), else 0."""
+    return int(len(counts) == 1 and next(iter(counts.values())) >= 2)
+
+
+def _mixed_delta(counts: dict[str, int] | None, value: str, step: int) -> int:
+    """How a cell's cost changes when one session of `value` comes (step 1) or goes (step −1)."""
+    before = dict(counts or {})
+    after = dict(before)
+    n = after.get(value, 0) + step
+    if n:
+        after[value] = n
+    else:
+        after.pop(value, None)
+    return _one_value(after) - _one_value(before)
 
 
 class Tally:
@@ -119,7 +68,16 @@ class Tally:
         self.instants = instants  # the slot starts of the day a run of slots covers
         self.values: list[dict[str, dict[str, int]]] = [defaultdict(dict) for _ in recorded.spreads]
         self.running: list[dict[tuple, int]] = [defaultdict(int) for _ in recorded.onces]
-        self.sharing: list[dict[str, set[str]]] = [defaultdict(set) for _ in recorded.pairs]
+        # pairwise: the sessions sharing an owner with each session (owners are the session's own: fixed)
+        self.members: list[dict[str, list[str]]] = []
+        for _, _, owners, _ in recorded.pairs:
+            members: dict[str, list[str]] = defaultdict(list)
+            for session in problem.sessions:
+                for owner in owners(session):
+                    members[owner].append(session.session_id)
+            self.members.append(members)
+        self.partners: list[dict[str, tuple[str, ...]]] = [{} for _ in recorded.pairs]
+        self.mixing: list[dict[tuple, dict[str, int]]] = [defaultdict(dict) for _ in recorded.mixes]
         self.placed: dict[str, Placement] = {}
         self.keys: dict[str, Key] = {}
         self._terms: dict[Key, Terms] = {}
@@ -139,7 +97,9 @@ class Tally:
                 tuple(frozenset(owner_values(p)) for _, _, owner_values in self.recorded.spreads),
                 tuple(frozenset((owner, day, t) for owner in owners(p) for t in times)
                       for _, _, owners in self.recorded.onces),
-                tuple(frozenset(owners(p.session)) for _, _, owners, _ in self.recorded.pairs))
+                tuple(frozenset(owners(p.session)) for _, _, owners, _ in self.recorded.pairs),
+                tuple((value(p), frozenset((day, t) for t in times) if value(p) is not None else frozenset())
+                      for _, _, value in self.recorded.mixes))
         return found
 
     def add(self, key: Key, p: Placement) -> tuple[int, int]:
@@ -163,13 +123,19 @@ class Tally:
                 running[cell] = n + 1
         self.placed[sid] = p
         self.keys[sid] = key
-        for (weight, scale, _, clash), sharing, mine in zip(self.recorded.pairs, self.sharing, terms.owners,
-                                                             strict=True):
-            n = self._clashes(sid, p, mine, sharing, clash)
+        for i, (weight, scale, _, clash) in enumerate(self.recorded.pairs):
+            n = self._clashes(i, sid, p, terms.owners[i], clash)
             objective += weight * n
             score += weight * scale * n
-            for owner in mine:
-                sharing[owner].add(sid)
+        for (weight, scale, _), mixing, (said, cells) in zip(self.recorded.mixes, self.mixing, terms.mixes,
+                                                             strict=True):
+            for cell in cells:
+                assert said is not None
+                d = _mixed_delta(mixing.get(cell), said, 1)
+                counts = mixing[cell]
+                counts[said] = counts.get(said, 0) + 1
+                objective += weight * d
+                score += weight * scale * d
         return objective, score
 
     def remove(self, sid: str) -> tuple[int, int]:
@@ -194,13 +160,21 @@ class Tally:
                 if n:
                     objective -= weight
                     score -= weight * scale
-        for (weight, scale, _, clash), sharing, mine in zip(self.recorded.pairs, self.sharing, terms.owners,
-                                                             strict=True):
-            for owner in mine:
-                sharing[owner].discard(sid)
-            n = self._clashes(sid, p, mine, sharing, clash)
+        for i, (weight, scale, _, clash) in enumerate(self.recorded.pairs):
+            n = self._clashes(i, sid, p, terms.owners[i], clash)
             objective -= weight * n
             score -= weight * scale * n
+        for (weight, scale, _), mixing, (said, cells) in zip(self.recorded.mixes, self.mixing, terms.mixes,
+                                                             strict=True):
+            for cell in cells:
+                assert said is not None
+                d = _mixed_delta(mixing.get(cell), said, -1)
+                counts = mixing[cell]
+                counts[said] -= 1
+                if not counts[said]:
+                    del counts[said]
+                objective += weight * d
+                score += weight * scale * d
         return objective, score
 
     def moving(self, key: Key, p: Placement) -> tuple[int, int]:
@@ -232,11 +206,19 @@ class Tally:
             n -= sum(1 for cell in gone - come if running[cell] > 1)
             objective += weight * n
             score += weight * scale * n
-        for (weight, scale, _, clash), sharing, mine in zip(self.recorded.pairs, self.sharing, now.owners,
-                                                             strict=True):
-            n = self._clashes(sid, p, mine, sharing, clash) - self._clashes(sid, old, mine, sharing, clash)
+        for i, (weight, scale, _, clash) in enumerate(self.recorded.pairs):
+            mine = now.owners[i]
+            n = self._clashes(i, sid, p, mine, clash) - self._clashes(i, sid, old, mine, clash)
             objective += weight * n
             score += weight * scale * n
+        for (weight, scale, _), mixing, (said, gone), (_, come) in zip(self.recorded.mixes, self.mixing,
+                                                                       was.mixes, now.mixes, strict=True):
+            if said is None or gone == come:
+                continue
+            d = sum(_mixed_delta(mixing.get(cell), said, -1) for cell in gone - come)
+            d += sum(_mixed_delta(mixing.get(cell), said, 1) for cell in come - gone)
+            objective += weight * d
+            score += weight * scale * d
         return objective, score
 
     def apart(self, key_a: Key, p_a: Placement, key_b: Key, p_b: Placement) -> bool:
@@ -252,6 +234,9 @@ class Tally:
         for i in range(len(self.recorded.onces)):
             if not (a[0].cells[i] | a[1].cells[i]).isdisjoint(b[0].cells[i] | b[1].cells[i]):
                 return False
+        for i in range(len(self.recorded.mixes)):
+            if not (a[0].mixes[i][1] | a[1].mixes[i][1]).isdisjoint(b[0].mixes[i][1] | b[1].mixes[i][1]):
+                return False
         return all(a[0].owners[i].isdisjoint(b[0].owners[i]) for i in range(len(self.recorded.pairs)))
 
     def values_near(self, sid: str) -> set[str]:
@@ -263,13 +248,20 @@ class Tally:
                 out.update(values[owner])
         return out
 
-    def _clashes(self, sid: str, p: Placement, mine: Iterable[str], sharing: dict[str, set[str]],
-                 clash: Callable[[Placement, Placement], bool]) -> int:
-        """How many placed sessions sharing an owner with `sid` clash with it at `p` (each counted once)."""
-        others: set[str] = set()
-        for owner in mine:
-            others |= sharing.get(owner, set())
-        others.discard(sid)
+    def _clashes(self, i: int, sid: str, p: Placement, mine: Iterable[str],
+                 clash: Callable[[Placement, Placement], int]) -> int:
+        """What the placed sessions sharing an owner with `sid` cost with it at `p` (each pair once, as much as
+        its clash says)."""
+        partners = self.partners[i].get(sid)
+        if partners is None:
+            members = self.members[i]
+            found = {other for owner in mine for other in members.get(owner, ())}
+            found.discard(sid)
+            partners = self.partners[i][sid] = tuple(sorted(found))
         placed = self.placed
-        return sum(1 for other in others
-                   if (clash(p, placed[other]) if sid < other else clash(placed[other], p)))
+        total = 0
+        for other in partners:
+            q = placed.get(other)
+            if q is not None:
+                total += int(clash(p, q) if sid < other else clash(q, p))
+        return total

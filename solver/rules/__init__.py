@@ -134,6 +134,9 @@ class Rule:
     # until when (minutes of the day) a placement holds its owners, when not its last slot's end (a room's
     # changeover after a session): engines keeping owners free read it
     held: Callable[[Placement], int] | None = None
+    # (ctx) what the tally counts, when the rule's model (`add`) is its own: the structural helpers called on
+    # the tally's recorder (solver.engine.structure), so that the local search prices the rule move by move
+    tally: Callable[..., None] | None = None
     # a lower bound on the rule's amount in any schedule placing every session (for the reported bound)
     bound: Callable[..., int] | None = None
     # what links a placement to others through this rule's `add` (a room on a day, a speaker, a track…): two
@@ -186,6 +189,7 @@ def _rule(module: ModuleType) -> Rule:
         relevant=getattr(module, "relevant", lambda problem, session: True),
         owners=getattr(module, "owners", None),
         held=getattr(module, "held", None),
+        tally=getattr(module, "tally", None),
         bound=getattr(module, "bound", None),
         links=getattr(module, "links", None),
         specificity=getattr(module, "SPECIFICITY", 500),

@@ -9,7 +9,7 @@ from collections import defaultdict
 from itertools import combinations
 
 from solver.inputs import Problem
-from solver.rules.base import BuildContext, JudgeView, Params, Placement, RuleSettings, Violation
+from solver.rules.base import BuildContext, Counting, JudgeView, Params, Placement, RuleSettings, Violation
 from solver.rules.clock import describe, overlaps
 from solver.rules.findings import Finding
 
@@ -20,10 +20,9 @@ UNIT = "attendee missing one of two sessions they want"
 SPECIFICITY = 130
 
 
-def wanted_pairs(problem: Problem) -> dict[tuple[str, str], int]:
-    """(session, session) -> summed weight of the attendees who want both."""
+def _pairs_of(interests: tuple) -> dict[tuple[str, str], int]:
     wants: dict[str, dict[str, int]] = defaultdict(dict)
-    for i in problem.interests:
+    for i in interests:
         wants[i.attendee_id][i.session_id] = 1 if i.weight is None else i.weight
     pairs: dict[tuple[str, str], int] = defaultdict(int)
     for sessions in wants.values():
@@ -32,20 +31,31 @@ def wanted_pairs(problem: Problem) -> dict[tuple[str, str], int]:
     return {k: v for k, v in pairs.items() if v > 0}
 
 
-_PARTNERS: dict[int, tuple[Problem, dict[str, set[str]]]] = {}
+_CACHE: dict[int, tuple[tuple, dict[tuple[str, str], int], dict[str, set[str]]]] = {}
+
+
+def _cached(problem: Problem) -> tuple[dict[tuple[str, str], int], dict[str, set[str]]]:
+    """The wanted pairs and each session's wanted partners, computed once per interests.csv (a neighbourhood's
+    restricted conference shares its interests with the whole one)."""
+    found = _CACHE.get(id(problem.interests))
+    if found is None or found[0] is not problem.interests:
+        pairs = _pairs_of(problem.interests)
+        partners: dict[str, set[str]] = defaultdict(set)
+        for a, b in pairs:
+            partners[a].add(b)
+            partners[b].add(a)
+        _CACHE.clear()
+        found = _CACHE[id(problem.interests)] = (problem.interests, pairs, partners)
+    return found[1], found[2]
+
+
+def wanted_pairs(problem: Problem) -> dict[tuple[str, str], int]:
+    """(session, session) -> summed weight of the attendees who want both (a < b)."""
+    return _cached(problem)[0]
 
 
 def _partners(problem: Problem) -> dict[str, set[str]]:
-    """Each session's wanted partners, computed once per problem."""
-    cached = _PARTNERS.get(id(problem))
-    if cached is None or cached[0] is not problem:
-        out: dict[str, set[str]] = defaultdict(set)
-        for a, b in wanted_pairs(problem):
-            out[a].add(b)
-            out[b].add(a)
-        _PARTNERS.clear()
-        cached = _PARTNERS[id(problem)] = (problem, out)
-    return cached[1]
+    return _cached(problem)[1]
 
 
 def links(problem: Problem, p: Placement) -> list:
@@ -54,7 +64,11 @@ def links(problem: Problem, p: Placement) -> list:
 
 
 def add(ctx: BuildContext) -> None:
-    for (a, b), weight in sorted(wanted_pairs(ctx.problem).items()):
+    pairs, partners = _cached(ctx.problem)
+    here = ctx.index.by_session
+    mine = sorted((a, b) for a in here for b in partners.get(a, ()) if a < b and b in here)
+    for a, b in mine:
+        weight = pairs[(a, b)]
         run_a, run_b = ctx.index.running(a), ctx.index.running(b)
         common = [t for t in run_a if t in run_b]
         if not common:
@@ -64,10 +78,34 @@ def add(ctx: BuildContext) -> None:
             ctx.model.add(sum(run_a[t]) + sum(run_b[t]) <= 1 + v)
 
 
+def tally(ctx: Counting) -> None:
+    """What the local search counts (the model above is its own): each wanted pair is a pairwise clash costing
+    the attendees who want both when the two overlap."""
+    pairs = wanted_pairs(ctx.problem)
+    if not pairs:
+        return
+    keys: dict[str, list[str]] = defaultdict(list)
+    for a, b in pairs:
+        keys[a].append(f"{a}|{b}")
+        keys[b].append(f"{a}|{b}")
+
+    def clash(pa: Placement, pb: Placement) -> int:
+        sa, sb = pa.slots, pb.slots
+        if sa[0].day != sb[0].day or sa[0].start >= sb[-1].end or sb[0].start >= sa[-1].end:
+            return 0  # another day, or apart (the quick test: most pairs)
+        weight = pairs.get((pa.session.session_id, pb.session.session_id), 0)
+        return weight if weight and any(overlaps((x.start, x.end), (y.start, y.end)) for x in sa for y in sb) else 0
+
+    ctx.pairwise(lambda s: keys.get(s.session_id, ()), clash)
+
+
 def judge(view: JudgeView, params: Params) -> list[Violation]:
     by_id = {p.session.session_id: p for p in view.placed}
+    pairs, partners = _cached(view.problem)
     out = []
-    for (a, b), weight in sorted(wanted_pairs(view.problem).items()):
+    wanted = sorted((x, y) for x in by_id for y in partners.get(x, ()) if x < y and y in by_id)
+    for a, b in wanted:
+        weight = pairs[(a, b)]
         pa, pb = by_id.get(a), by_id.get(b)
         if pa and pb and pa.day == pb.day and any(overlaps(x, y) for x in pa.intervals for y in pb.intervals):
             out.append(Violation(NAME, weight, f"{weight} attendee(s) want both {describe(pa)} and {describe(pb)}, "

@@ -40,7 +40,7 @@ from collections import defaultdict
 from collections.abc import Callable, Collection, Hashable, Iterable
 from dataclasses import dataclass, field
 from itertools import combinations
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -156,6 +156,24 @@ class ModelIndex:
                 out[instant].append(self.literals[key])
         return out
 
+
+
+class Counting(Protocol):
+    """What a rule's `tally(ctx)` declaration gets: the structural helpers the tally counts by their meaning
+    (solver.engine.structure), for a rule whose model side is its own."""
+
+    problem: Problem
+
+    def spread(self, owner_values: Callable[[Placement], Iterable[tuple[str, str]]]) -> None: ...
+
+    def once_at_a_time(self, owners: Callable[[Placement], Iterable[str]],
+                       held: Callable[[Placement], int] | None = None) -> None: ...
+
+    def pairwise(self, owners: Callable[[Session], Iterable[str]], clash: Callable[[Placement, Placement], int],
+                 shape: Callable[[Placement], Hashable] | None = None) -> None: ...
+
+    def mixed(self, value: Callable[[Placement], str | None]) -> None:
+        """An instant where two or more sessions with a value run, all with one value, costs `weight`."""
 
 
 class Guards:
@@ -310,10 +328,11 @@ class BuildContext:
                 flags.append(flag)
             self.at_most(flags, 1, entity=owner)
 
-    def pairwise(self, owners: Callable[[Session], Iterable[str]], clash: Callable[[Placement, Placement], bool],
+    def pairwise(self, owners: Callable[[Session], Iterable[str]], clash: Callable[[Placement, Placement], int],
                  shape: Callable[[Placement], Hashable] = lambda p: (p.room.room_id, p.slots[0].slot_id)) -> None:
         """Two sessions sharing an owner (a speaker) must not be placed so that they clash (too close on one day):
-        when soft, each pair of sessions that clashes costs `weight` once. `clash(a, b)` gets the session with the
+        when soft, each pair of sessions that clashes costs `weight` times what `clash` says (True: once; a
+        number: that many times, e.g. the attendees wanting both). `clash(a, b)` gets the session with the
         smaller id first; `shape` groups a session's placements that clash alike (e.g. by first slot and
         building), so that the constraints stay few."""
         sharing: dict[str, list[str]] = defaultdict(list)
@@ -323,11 +342,15 @@ class BuildContext:
         pairs = {tuple(sorted(pair)) for ids in sharing.values() for pair in combinations(ids, 2)}
         for a, b in sorted(pairs):
             shaped_a, shaped_b = self._shaped(a, shape), self._shaped(b, shape)
-            bad = [(lits_a, lits_b) for pa, lits_a in shaped_a.values() for pb, lits_b in shaped_b.values()
-                   if clash(pa, pb)]
-            if bad:
-                v = self.violation(name=f"{a}_{b}")
-                for lits_a, lits_b in bad:
+            bad: dict[int, list[tuple[list, list]]] = defaultdict(list)
+            for pa, lits_a in shaped_a.values():
+                for pb, lits_b in shaped_b.values():
+                    amount = int(clash(pa, pb))
+                    if amount:
+                        bad[amount].append((lits_a, lits_b))
+            for amount, combos in sorted(bad.items()):  # one placement each: one amount at most holds
+                v = self.violation(amount, name=f"{a}_{b}" if len(bad) == 1 else f"{a}_{b}_{amount}")
+                for lits_a, lits_b in combos:
                     self.model.add(sum(lits_a) + sum(lits_b) <= 1 + v)
 
     def _shaped(self, session_id: str, shape: Callable[[Placement], Hashable]

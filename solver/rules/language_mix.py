@@ -10,7 +10,7 @@ from typing import Any
 
 from solver.inputs import Problem
 from solver.inputs.values import format_time_fr
-from solver.rules.base import BuildContext, Instant, JudgeView, Params, Placement, RuleSettings, Violation
+from solver.rules.base import BuildContext, Counting, Instant, JudgeView, Params, Placement, RuleSettings, Violation
 from solver.rules.clock import grid_instants
 from solver.rules.findings import Finding
 
@@ -51,6 +51,13 @@ def add(ctx: BuildContext) -> None:
         mixed = m.new_bool_var("mixed")
         m.add(2 * mixed <= sum(has))
         m.add(parallel <= mixed + ctx.violation(name=f"{instant[0]}_{instant[1]}"))
+
+
+def tally(ctx: Counting) -> None:
+    """What the local search counts (the model above is its own): an instant where two or more sessions with a
+    language run, all in one language."""
+    if len(ctx.problem.languages) >= 2:
+        ctx.mixed(lambda p: p.session.language or None)
 
 
 def judge(view: JudgeView, params: Params) -> list[Violation]:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 from solver.inputs import Problem
-from solver.rules.base import BuildContext, JudgeView, Params, Placed, Placement, RuleSettings, Violation
+from solver.rules.base import BuildContext, Counting, JudgeView, Params, Placed, Placement, RuleSettings, Violation
 from solver.rules.findings import Finding
 
 NAME = "order"
@@ -40,6 +42,28 @@ def add(ctx: BuildContext) -> None:
             unscheduled = 2 - sum(lit for _, lit in starts) - sum(lit for _, lit in ends)
             v = ctx.violation(name=f"{before}_{session.session_id}", entity=session.session_id)
             ctx.model.add(end - start <= horizon * v + horizon * unscheduled)
+
+
+def tally(ctx: Counting) -> None:
+    """What the local search counts (the model above is its own): each pair (before, after) is a pairwise clash,
+    costing once for each of the two that starts before the other has ended when it must follow it."""
+    problem = ctx.problem
+    days = {d: i for i, d in enumerate(problem.days)}
+    keys: dict[str, list[str]] = defaultdict(list)
+    for s in problem.sessions:
+        for before in s.after:
+            if before in problem.session and before != s.session_id:
+                keys[s.session_id].append(f"{before}>{s.session_id}")
+                keys[before].append(f"{before}>{s.session_id}")
+    if not keys:
+        return
+
+    def late(first: Placement, then: Placement) -> bool:
+        """`then` must follow `first` and starts before `first` has ended."""
+        return (first.session.session_id in then.session.after
+                and (days[first.day], first.slots[-1].end) > (days[then.day], then.slots[0].start))
+
+    ctx.pairwise(lambda s: keys.get(s.session_id, ()), lambda a, b: int(late(a, b)) + int(late(b, a)))
 
 
 def judge(view: JudgeView, params: Params) -> list[Violation]:

@@ -1,0 +1,93 @@
+"""What rules say they count, read once per configuration for the tally (solver.engine.tally).
+
+A rule's structure comes from its `tally(ctx)` declaration when it has one (a rule whose model is its own, such
+as an order between sessions, says there what it counts in the tally's terms), else from running its `add`
+against a recorder that writes down the build context's structural helpers: `spread`, `once_at_a_time`,
+`pairwise` and, for declarations only, `mixed` (an instant where sessions with a value all share one). Any other
+use of the model means no tally: the search then goes by neighbourhoods alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from solver.config import Config
+from solver.engine.model import level_scales
+from solver.inputs import Problem
+from solver.rules.base import Placement
+
+
+class Unsupported(Exception):
+    """A rule's model side uses more than the structural helpers."""
+
+
+class _Recorder:
+    """Stands for the build context while a rule's `add` runs: writes down the structural helpers it calls."""
+
+    def __init__(self, problem: Problem, rc: Any) -> None:
+        self.problem = problem
+        self.rule = rc.name
+        self.settings = rc.settings
+        self.params = rc.params
+        self.found: list[tuple[str, tuple]] = []
+
+    def spread(self, owner_values: Callable) -> None:
+        self.found.append(("spread", (owner_values,)))
+
+    def once_at_a_time(self, owners: Callable, held: Callable | None = None) -> None:
+        if held is not None and not self.settings.hard:  # held past the run: only the board keeps that
+            raise Unsupported("once_at_a_time(held=…)")
+        self.found.append(("once", (owners,)))
+
+    def pairwise(self, owners: Callable, clash: Callable, shape: Callable | None = None) -> None:
+        self.found.append(("pairwise", (owners, clash)))
+
+    def mixed(self, value: Callable) -> None:
+        self.found.append(("mixed", (value,)))
+
+    def __getattr__(self, name: str) -> Any:  # the model, its literals, violations…: not countable here
+        raise Unsupported(name)
+
+
+@dataclass
+class Recorded:
+    """The soft rules' structures, each with its weight and its level's scale."""
+
+    spreads: list[tuple[int, int, Callable[[Placement], Iterable[tuple[str, str]]]]] = field(default_factory=list)
+    onces: list[tuple[int, int, Callable[[Placement], Iterable[str]]]] = field(default_factory=list)
+    pairs: list[tuple[int, int, Callable, Callable[[Placement, Placement], int]]] = field(default_factory=list)
+    mixes: list[tuple[int, int, Callable[[Placement], str | None]]] = field(default_factory=list)
+    scale: dict[str, int] = field(default_factory=dict)  # every rule's level scale (per-placement costs)
+
+
+def record(problem: Problem, config: Config) -> Recorded | None:
+    """The structures of every enabled rule's model side, or None when one is more than the helpers (or is hard
+    and not kept by the board). Rules placing every session are left out: moves keep every session placed."""
+    out = Recorded(scale=level_scales(config))
+    for rc in config.enabled:
+        if rc.rule.add is None or rc.rule.every_session:
+            continue
+        recorder = _Recorder(problem, rc)
+        try:
+            (rc.rule.tally or rc.rule.add)(recorder)  # what the rule declares for counting, else its model
+        except Unsupported:
+            return None
+        if rc.settings.hard:
+            if recorder.found and (rc.rule.owners is None or any(kind != "once" for kind, _ in recorder.found)):
+                return None
+            continue
+        weight, scale = rc.settings.weight, out.scale.get(rc.name, 1)
+        if not weight:
+            continue
+        for kind, args in recorder.found:
+            if kind == "spread":
+                out.spreads.append((weight, scale, args[0]))
+            elif kind == "once":
+                out.onces.append((weight, scale, args[0]))
+            elif kind == "mixed":
+                out.mixes.append((weight, scale, args[0]))
+            else:
+                out.pairs.append((weight, scale, args[0], args[1]))
+    return out
