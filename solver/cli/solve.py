@@ -208,6 +208,8 @@ def summary_lines(run: service.SolveRun) -> list[str]:
     covers = (f" (the bound counts {', '.join(r.bound_covers)} only)" if r.bound_covers else "")
     steps = f", {r.iterations - r.local_runs} neighbourhoods" + (f" and {r.local_runs} local search runs"
                                                                  if r.local_runs else "")
+    if r.local_search_off and r.iterations:  # never hidden: a rule kept a phase of the search off
+        steps += f" (no local search: {r.local_search_off})"
     how = r.engine + (steps if r.iterations else "") + (
         f", {r.workers} processes" if r.workers > 1 and r.iterations else "")
     first = "" if r.first_solution_seconds is None else f"first schedule at {r.first_solution_seconds:.1f} s, "

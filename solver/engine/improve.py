@@ -97,7 +97,7 @@ def improve(problem: Problem, config: Config, candidates: Candidates, board: Boa
                   bound=min(bound, float(objective)), schedule=schedule_of(incumbent.chosen), penalties=penalties,
                   first_solution_seconds=first_seconds, solve_seconds=clock.elapsed() - built,
                   bound_covers=covers, interrupted=clock.stopped(), iterations=search.stats.iterations,
-                  local_runs=search.stats.local_runs,
+                  local_runs=search.stats.local_runs, local_search_off=search.no_local_search,
                   variables=0, **common | {"workers": 1 + (len(partners) if partners else 0)})  # type: ignore[arg-type]
 
 

@@ -32,7 +32,7 @@ from solver.engine.local import MOVE_SECONDS, LocalSearch
 from solver.engine.model import build_model
 from solver.engine.neighbourhoods import Neighbourhoods
 from solver.engine.price import soft_violations
-from solver.engine.tally import record
+from solver.engine.structure import recorded as structure_of
 from solver.inputs import Problem
 from solver.rules.base import Placement
 
@@ -76,7 +76,7 @@ class LargeNeighbourhoodSearch:
         self._judged_at: tuple[dict[str, Key], int] | None = None  # the schedule hoods.penalties describe
         self.kinds = list(self.hoods.kinds)
         # where every rule's model side can be tallied move by move, a local search is one more kind of step
-        recorded = None if repairing else record(problem, config)
+        recorded, self.no_local_search = (None, None) if repairing else structure_of(problem, config)
         self.mover = LocalSearch(problem, candidates, recorded) if recorded is not None else None
         if self.mover is not None:
             self.kinds.append((MOVES, lambda rng, n: set()))

@@ -61,6 +61,7 @@ class Result:
     interrupted: bool = False
     iterations: int = 0  # steps of the search: neighbourhoods and local search runs (main process)
     local_runs: int = 0  # of which local search runs
+    local_search_off: str | None = None  # why the search ran without its local search (a rule, in a sentence)
 
     @property
     def gap(self) -> float | None:

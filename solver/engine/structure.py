@@ -63,6 +63,11 @@ class Recorded:
 
 
 def record(problem: Problem, config: Config) -> Recorded | None:
+    """The structures of every enabled rule (see `recorded`), or None when one keeps the tally off."""
+    return recorded(problem, config)[0]
+
+
+def recorded(problem: Problem, config: Config) -> tuple[Recorded | None, str | None]:
     """The structures of every enabled rule's model side, or None when one is more than the helpers (or is hard
     and not kept by the board). Rules placing every session are left out: moves keep every session placed."""
     out = Recorded(scale=level_scales(config))
@@ -73,10 +78,10 @@ def record(problem: Problem, config: Config) -> Recorded | None:
         try:
             (rc.rule.tally or rc.rule.add)(recorder)  # what the rule declares for counting, else its model
         except Unsupported:
-            return None
+            return None, f"rule {rc.name} builds a model the local search cannot count"
         if rc.settings.hard:
             if recorder.found and (rc.rule.owners is None or any(kind != "once" for kind, _ in recorder.found)):
-                return None
+                return None, f"rule {rc.name} is hard and links sessions in a way moves cannot keep"
             continue
         weight, scale = rc.settings.weight, out.scale.get(rc.name, 1)
         if not weight:
@@ -90,4 +95,4 @@ def record(problem: Problem, config: Config) -> Recorded | None:
                 out.mixes.append((weight, scale, args[0]))
             else:
                 out.pairs.append((weight, scale, args[0], args[1]))
-    return out
+    return out, None

@@ -77,6 +77,7 @@ def summary_json(*, command: str, problem: Problem, schedule: Schedule, config: 
         "engine": None,
         "neighbourhoods": None,
         "local_search_runs": None,
+        "local_search_off": None,
         "seconds": None,
         "constraint_files": list(config.files),
         "conference": {k: v for k, v in conference.model_dump().items() if v is not None} if conference else {},
@@ -92,6 +93,7 @@ def summary_json(*, command: str, problem: Problem, schedule: Schedule, config: 
             "engine": result.engine,
             "neighbourhoods": result.iterations - result.local_runs,
             "local_search_runs": result.local_runs,
+            "local_search_off": result.local_search_off,
             "seconds": {"build": round(result.build_seconds, 3), "solve": round(result.solve_seconds, 3),
                         "total": round(result.build_seconds + result.solve_seconds, 3),
                         "first_schedule": None if result.first_solution_seconds is None
