@@ -117,9 +117,22 @@ def test_attendee_conflicts(tmp_path: Path) -> None:
         {"attendee_id": "y", "session_id": "S1", "weight": 3}, {"attendee_id": "y", "session_id": "S2", "weight": 5}])
     p = load_problem(p.source)
     assert _penalty(p, [("S1", "SMALL", "AM"), ("S2", "BIG", "PM")], "attendee_conflicts") == 0
-    assert _penalty(p, [("S1", "SMALL", "AM"), ("S2", "SMALL2", "AM")], "attendee_conflicts") == 1 + 3
+    # missed attendance (the default): x and y each miss one session at the one instant both run
+    assert _penalty(p, [("S1", "SMALL", "AM"), ("S2", "SMALL2", "AM")], "attendee_conflicts") == 2
     soft, hard = _soft_then_hard(tmp_path, p, "attendee_conflicts")
     assert soft["S1"][1] == soft["S2"][1] and hard["S1"][1] != hard["S2"][1]
+
+
+def test_attendee_conflicts_by_pairs(tmp_path: Path) -> None:
+    """measure: pairs counts each wanted pair once, at the smaller of the attendee's two weights."""
+    p = _parallel_case(tmp_path)
+    write_csv(p.source / "interests.csv", [
+        {"attendee_id": "x", "session_id": "S1"}, {"attendee_id": "x", "session_id": "S2"},
+        {"attendee_id": "y", "session_id": "S1", "weight": 3}, {"attendee_id": "y", "session_id": "S2", "weight": 5}])
+    p = load_problem(p.source)
+    pairs = config_with(tmp_path, "attendee_conflicts:\n  measure: pairs\n")
+    assert _penalty(p, [("S1", "SMALL", "AM"), ("S2", "SMALL2", "AM")], "attendee_conflicts", pairs) == 1 + 3
+    assert _penalty(p, [("S1", "SMALL", "AM"), ("S2", "BIG", "PM")], "attendee_conflicts", pairs) == 0
 
 
 def test_speaker_preferences(tmp_path: Path) -> None:

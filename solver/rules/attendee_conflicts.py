@@ -1,23 +1,35 @@
-"""Soft: sessions one attendee wants (interests.csv) do not overlap; each overlap costs per attendee wanting both.
+"""Soft: sessions one attendee wants (interests.csv) do not overlap: missed attendance, or wanted pairs apart.
 
-An attendee's pair costs the smaller of their two interest weights (1 when the `weight` cell is empty).
+`measure: missed` (the default, as Vangerven et al., "Conference scheduling — a personalized approach", Omega
+2018): at every instant (slot start), each attendee with more than one wanted session running misses all but
+one, and each missed one costs: Σ over attendees and instants of max(0, wanted sessions running − 1); interest
+weights are not counted (an attendee is one person). `measure: pairs`: each pair of wanted sessions that
+overlap costs the smaller of the attendee's two interest weights (1 when the `weight` cell is empty).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from itertools import combinations
+from typing import Literal
+
+from pydantic import Field
 
 from solver.inputs import Problem
-from solver.rules.base import BuildContext, Counting, JudgeView, Params, Placement, RuleSettings, Violation
-from solver.rules.clock import describe, overlaps
+from solver.rules.base import BuildContext, Counting, JudgeView, Placement, RuleSettings, Violation
+from solver.rules.base import Params as BaseParams
+from solver.rules.clock import describe, double_bookings, overlaps
 from solver.rules.findings import Finding
 
 NAME = "attendee_conflicts"
 DEFAULTS = RuleSettings(hard=False, weight=1)
 MODES = ("hard", "soft")
-UNIT = "attendee missing one of two sessions they want"
+UNIT = "attendee missing a session they want, per instant (pairs: per pair and weight)"
 SPECIFICITY = 130
+
+
+class Params(BaseParams):
+    measure: Literal["missed", "pairs"] = Field(default="missed", description="missed attendance, or wanted pairs")
 
 
 def _pairs_of(interests: tuple) -> dict[tuple[str, str], int]:
@@ -31,12 +43,22 @@ def _pairs_of(interests: tuple) -> dict[tuple[str, str], int]:
     return {k: v for k, v in pairs.items() if v > 0}
 
 
-_CACHE: dict[int, tuple[tuple, dict[tuple[str, str], int], dict[str, set[str]]]] = {}
+_CACHE: dict[int, tuple[tuple, dict[tuple[str, str], int], dict[str, set[str]], dict[str, tuple[str, ...]]]] = {}
 
 
 def _cached(problem: Problem) -> tuple[dict[tuple[str, str], int], dict[str, set[str]]]:
     """The wanted pairs and each session's wanted partners, computed once per interests.csv (a neighbourhood's
     restricted conference shares its interests with the whole one)."""
+    found = _cache(problem)
+    return found[1], found[2]
+
+
+def attendees(problem: Problem) -> dict[str, tuple[str, ...]]:
+    """Each session's attendees (who want it: an interest of weight 0 wants nothing)."""
+    return _cache(problem)[3]
+
+
+def _cache(problem: Problem) -> tuple:
     found = _CACHE.get(id(problem.interests))
     if found is None or found[0] is not problem.interests:
         pairs = _pairs_of(problem.interests)
@@ -44,9 +66,14 @@ def _cached(problem: Problem) -> tuple[dict[tuple[str, str], int], dict[str, set
         for a, b in pairs:
             partners[a].add(b)
             partners[b].add(a)
+        who: dict[str, dict[str, None]] = defaultdict(dict)
+        for i in problem.interests:
+            if i.weight is None or i.weight > 0:
+                who[i.session_id][f"@{i.attendee_id}"] = None
         _CACHE.clear()
-        found = _CACHE[id(problem.interests)] = (problem.interests, pairs, partners)
-    return found[1], found[2]
+        found = _CACHE[id(problem.interests)] = (problem.interests, pairs, partners,
+                                                 {sid: tuple(names) for sid, names in who.items()})
+    return found
 
 
 def wanted_pairs(problem: Problem) -> dict[tuple[str, str], int]:
@@ -63,7 +90,17 @@ def links(problem: Problem, p: Placement) -> list:
     return [tuple(sorted((p.session.session_id, other))) for other in _partners(problem).get(p.session.session_id, ())]
 
 
+def _wanting(problem: Problem):  # type: ignore[no-untyped-def]
+    """owners(placement) for missed attendance: the attendees who want the session (as `@id`)."""
+    who = attendees(problem)
+    return lambda p: who.get(p.session.session_id, ())
+
+
 def add(ctx: BuildContext) -> None:
+    if ctx.params.measure == "missed":  # type: ignore[attr-defined]
+        if ctx.problem.interests:
+            ctx.once_at_a_time(_wanting(ctx.problem))
+        return
     pairs, partners = _cached(ctx.problem)
     here = ctx.index.by_session
     mine = sorted((a, b) for a in here for b in partners.get(a, ()) if a < b and b in here)
@@ -81,6 +118,10 @@ def add(ctx: BuildContext) -> None:
 def tally(ctx: Counting) -> None:
     """What the local search counts (the model above is its own): each wanted pair is a pairwise clash costing
     the attendees who want both when the two overlap."""
+    if ctx.params.measure == "missed":  # type: ignore[attr-defined]
+        if ctx.problem.interests:
+            ctx.once_at_a_time(_wanting(ctx.problem))
+        return
     pairs = wanted_pairs(ctx.problem)
     if not pairs:
         return
@@ -99,7 +140,12 @@ def tally(ctx: Counting) -> None:
     ctx.pairwise(lambda s: keys.get(s.session_id, ()), clash)
 
 
-def judge(view: JudgeView, params: Params) -> list[Violation]:
+def judge(view: JudgeView, params: Params) -> list[Violation]:  # type: ignore[override]
+    if params.measure == "missed":
+        who = attendees(view.problem)
+        return double_bookings(view, NAME, lambda p: who.get(p.session.session_id, ()),
+                               lambda attendee, when, placed: f"{attendee[1:]} wants {len(placed)} sessions at once "
+                               f"on {when} and misses {len(placed) - 1}: " + "; ".join(describe(p) for p in placed))
     by_id = {p.session.session_id: p for p in view.placed}
     pairs, partners = _cached(view.problem)
     out = []
@@ -114,7 +160,10 @@ def judge(view: JudgeView, params: Params) -> list[Violation]:
 
 
 def core_sentence(problem: Problem, params: Params, entity: str) -> Finding | None:
-    """A guard per pair of sessions wanted together (`A_B`)."""
+    """A guard per attendee (`@id`, missed attendance) or per pair of sessions wanted together (`A_B`)."""
+    if entity.startswith("@"):
+        wanted = sorted(sid for sid, who in attendees(problem).items() if entity in who)
+        return Finding(f"{entity[1:]} wants {', '.join(wanted)}: no two of them at once", tuple(wanted), NAME)
     for (a, b), weight in wanted_pairs(problem).items():
         if f"{a}_{b}" == entity:
             return Finding(f"{weight} attendee(s) want both {a} and {b}: they cannot overlap", (a, b), NAME)
