@@ -231,3 +231,37 @@ def test_track_days(tmp_path: Path) -> None:
     assert _penalty(p, [("S1", "SMALL", "AM"), ("S2", "SMALL", "J2")], "track_days") == 1
     soft, hard = _soft_then_hard(tmp_path, p, "track_days")
     assert "J2" in {soft["S1"][1], soft["S2"][1]} and "J2" not in {hard["S1"][1], hard["S2"][1]}
+
+
+def _hops_case(tmp_path: Path, block: str | None = None) -> Problem:
+    """Two sessions three attendees want, two rooms, two slots in a row (in one block or not)."""
+    rooms = [{"room_id": "R1", "name": "R1", "capacity": 50}, {"room_id": "R2", "name": "R2", "capacity": 50}]
+    slots = [{**AM, "block": block or ""}, {**AM2, "block": block or ""}]
+    folder = make_conference(tmp_path, rooms=rooms, slots=slots, sessions=[
+        {"session_id": "A", "title": "a", "attendance": 3}, {"session_id": "B", "title": "b", "attendance": 3}])
+    write_csv(folder / "interests.csv", [{"attendee_id": w, "session_id": s} for w in ("x", "y", "z")
+                                         for s in ("A", "B")])
+    return load_problem(folder)
+
+
+def test_attendee_hops_judge_counts_each_attendee_changing_rooms(tmp_path: Path) -> None:
+    p = _hops_case(tmp_path)
+    assert _penalty(p, [("A", "R1", "AM"), ("B", "R2", "AM2")], "attendee_hops") == 3
+    assert _penalty(p, [("A", "R1", "AM"), ("B", "R1", "AM2")], "attendee_hops") == 0
+    assert _penalty(p, [("B", "R1", "AM"), ("A", "R2", "AM2")], "attendee_hops") == 3
+    blocks = _hops_case(tmp_path / "b", block="morning")
+    assert _penalty(blocks, [("A", "R1", "AM"), ("B", "R2", "AM2")], "attendee_hops") == 3
+
+
+def test_attendee_hops_model_keeps_a_row_of_wanted_sessions_in_one_room(tmp_path: Path) -> None:
+    """The schedule without missed attendance or hops puts A and B one after the other in one room: the solver
+    finds it, and its objective is the judge's."""
+    p = _hops_case(tmp_path)
+    config = default_config().with_settings("capacity_fit", enabled=False)
+    result = solve(p, config, SolveOptions(time_limit=10, workers=1))
+    assert result.status is Status.OPTIMAL and result.objective == 0
+    verdict = judge(p, result.schedule, config)
+    assert verdict.ok and verdict.penalties.get("attendee_hops", 0) == 0
+    placed = {a.session_id: (a.room_id, a.slot_id) for a in result.schedule.assignments}
+    assert placed["A"][1] != placed["B"][1]  # missed attendance 0
+    assert placed["A"][0] == placed["B"][0]  # no hop
