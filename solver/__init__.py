@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from solver.inputs import Problem
 
 _WHERE = {"load": "solver.api", "solve": "solver.api", "Result": "solver.api", "Config": "solver.config",
-          "load_config": "solver.config", "SolveOptions": "solver.engine", "Status": "solver.engine",
+          "load_config": "solver.api", "SolveOptions": "solver.engine", "Status": "solver.engine",
           "InputError": "solver.errors", "Problem": "solver.inputs"}
 
 

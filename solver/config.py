@@ -146,12 +146,13 @@ def _parse(text: str) -> tuple[Any, yaml.Node | None]:
 
 def _read_file(path: Path) -> tuple[dict[str, dict[str, Any]], dict[tuple[str, ...], int], list[Issue]]:
     name = str(path)
+    from solver.inputs.files import NotReadable, read_limited
+
     try:
-        size = path.stat().st_size
-        if size > MAX_CONSTRAINT_BYTES:
-            return {}, {}, [Issue(name, f"is {size:,} bytes: a constraint file is limited to "
-                                        f"{MAX_CONSTRAINT_BYTES:,}")]
-        text = path.read_bytes().decode("utf-8-sig")
+        text = read_limited(path, MAX_CONSTRAINT_BYTES, "constraint file", "a constraint file is limited to"
+                            ).decode("utf-8-sig")
+    except NotReadable as exc:
+        return {}, {}, [Issue(name, exc.message)]
     except OSError as exc:
         return {}, {}, [Issue(name, f"cannot read the constraint file: {exc.strerror or exc}")]
     except UnicodeDecodeError as exc:

@@ -42,10 +42,10 @@ def load_event(source: str, slug: str | None, token: str | None, save: Path | No
 
 def run_import_pretalx(source: str, out: Path, slug: str | None, token_file: Path | None, grid: int = 5,
                        states: tuple[str, ...] = DEFAULT_STATES, pin: bool = False, capacity: int = 10_000,
-                       hours: tuple[int, int] = HOURS, save: Path | None = None) -> Imported:
+                       hours: tuple[int, int] = HOURS, save: Path | None = None, replace: bool = True) -> Imported:
     token = None if is_folder(source) else read_token(token_file, dict(os.environ))
     event = load_event(source, slug, token, save)
-    return import_pretalx(event, out, slug or event.slug, grid, states, pin, capacity, hours)
+    return import_pretalx(event, out, slug or event.slug, grid, states, pin, capacity, hours, replace)
 
 
 @dataclass

@@ -7,6 +7,7 @@ order; `biography` is content, not a contact, and is left out), then the session
 
 from __future__ import annotations
 
+import csv
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -104,3 +105,46 @@ def changes_rows(moves: list[Move], problem: Problem | None) -> list[dict[str, s
 
 def changes_csv(moves: list[Move], problem: Problem | None) -> str:
     return to_csv(changes_rows(moves, problem), changes_columns(problem))
+
+
+INPUT_FILES = ("rooms.csv", "slots.csv", "sessions.csv", "speakers.csv", "unavailability.csv", "interests.csv",
+               "preferences.csv", "tracks.csv", "penalties.csv", "constraints.yaml", "conference.yaml")
+
+
+def _same(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve() or (a.exists() and b.exists() and a.samefile(b))
+    except OSError:
+        return False
+
+
+def written_by_diff(path: Path) -> bool:
+    """Whether the existing file at `path` is a changes.csv (its header: speaker_id, name, the contact columns,
+    then session_id … new_room), or empty: what `diff` may overwrite without --force."""
+    from solver.inputs.files import NotReadable, read_head
+
+    try:
+        head = read_head(path, 65536)
+    except NotReadable:
+        return False
+    if not head.strip():
+        return True
+    first = head.decode("utf-8-sig", errors="replace").splitlines()[0]
+    columns = next(csv.reader([first]), [])
+    return columns[:2] == list(CHANGE_COLUMNS[:2]) and columns[-8:] == list(CHANGE_COLUMNS[2:])
+
+
+def refused_target(target: Path, schedules: tuple[Path, ...], inputs: Path | None, force: bool) -> str | None:
+    """Why `diff` may not write changes.csv at `target` (one sentence without the file's name), or None: it is
+    a schedule being compared or a file of the inputs folder (never), or an existing file that is not a
+    changes.csv (unless `force`)."""
+    if any(_same(target, s) for s in schedules):
+        return "is one of the schedules compared: changes.csv would overwrite it; give another --changes file"
+    if inputs is not None and target.name in INPUT_FILES and _same(target.parent, inputs):
+        return "is a file of the inputs folder: changes.csv would replace it; give another --changes file"
+    if target.exists() and not target.is_file():
+        return "is not a regular file: give the path of a file for changes.csv"
+    if target.exists() and not force and not written_by_diff(target):
+        return ("exists and is not a changes.csv salle wrote (its header is not speaker_id, name, …, new_room): "
+                "it would be overwritten; give another --changes file, or add --force")
+    return None

@@ -1,8 +1,11 @@
 """The `salle` command's entry point: usage errors exit 64, and an interrupt during start-up exits 130 quietly.
 
-Importing pandas, OR-Tools and typer takes a moment; a Ctrl-C then would print a traceback. Nothing has been
-read or written yet, so the quiet exit is all there is to do. `salle solve` installs its own handler later
-(stop the search, keep the best schedule).
+Importing pandas, OR-Tools and typer takes a moment. An interrupt (Ctrl-C, SIGTERM) then must not raise inside
+the imports: OR-Tools' native modules turn an exception raised during their initialization into `ImportError:
+initialization failed`, with a traceback. So until the imports are done the first interrupt is only noted (a
+second one quits at once), and the command exits 130 as soon as they are: nothing has been read or written yet,
+so the quiet exit is all there is to do. `salle solve` installs its own handler later (stop the search, keep
+the best schedule); an interrupt that breaks an import later on is still a quiet exit 130.
 
 A usage error (an unknown option, a missing argument, a value of the wrong type, no command at all) exits
 `EXIT_USAGE` (64, BSD's EX_USAGE) with click's message: distinct from 2, "no schedule exists". Every other exit
@@ -11,15 +14,36 @@ code is the command's own (see solver.cli.console).
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
-from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 EXIT_USAGE = 64
+EXIT_INTERRUPTED = 130
+_noted: list[int] = []  # the signals received while starting up
 
 
-def _quiet_exit(signum: int, frame: object) -> None:
-    sys.exit(130)
+def _note(signum: int, frame: object) -> None:
+    """During the start-up imports: note the first interrupt; quit at once on the second."""
+    if _noted:
+        os._exit(EXIT_INTERRUPTED)
+    _noted.append(signum)
+
+
+def _interrupted(exc: BaseException) -> bool:
+    """Whether `exc` is, or was caused by, an interrupt (an import broken by Ctrl-C raises ImportError)."""
+    seen: set[int] = set()
+    link: BaseException | None = exc
+    while link is not None and id(link) not in seen:
+        if isinstance(link, KeyboardInterrupt):
+            return True
+        seen.add(id(link))
+        link = link.__cause__ or link.__context__
+    return False
 
 
 def run(args: Sequence[str] | None = None) -> int:
@@ -45,16 +69,23 @@ def run(args: Sequence[str] | None = None) -> int:
 
 
 def main() -> None:
-    previous = {sig: signal.signal(sig, _quiet_exit) for sig in (signal.SIGINT, signal.SIGTERM)}
-    import solver.cli  # noqa: F401  (the slow imports, under the quiet handler)
-
+    previous = {sig: signal.signal(sig, _note) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        import solver.cli  # noqa: F401  (the slow imports: an interrupt is only noted meanwhile)
+    except BaseException:
+        if not _noted:
+            raise
+    if _noted:
+        sys.exit(EXIT_INTERRUPTED)
     for sig, handler in previous.items():
         signal.signal(sig, handler)
     try:
         code = run()
-    except KeyboardInterrupt:  # outside `solve`'s own handling: nothing half-written to keep
+    except BaseException as exc:  # outside `solve`'s own handling: nothing half-written to keep
+        if isinstance(exc, SystemExit) or not _interrupted(exc):
+            raise
         print("Interrupted.", file=sys.stderr)
-        code = 130
+        code = EXIT_INTERRUPTED
     for sig in previous:  # the work is done (or abandoned): an interrupt while the process exits changes nothing
         signal.signal(sig, signal.SIG_IGN)
     sys.exit(code)

@@ -15,11 +15,23 @@ from solver.publish.summary import constraint_files_line
 
 
 def validate(inputs: InputsArg = Path("inputs")) -> None:
-    """Check the input files: exit 0, or exit 1 with one line per problem (file:row: column: message)."""
+    """Check the input files, the folder's constraints.yaml and conference.yaml: exit 0, or exit 1 with one line
+    per problem (file:row: column: message)."""
+    from solver.config import load_config
+
+    issues = []
     try:
         problem, warnings = load_problem_with_warnings(inputs)
     except InputError as exc:
-        raise fail_input(exc) from None
+        issues += exc.issues
+    for read in (lambda: load_config(service.resolve_constraints(None, inputs)),
+                 lambda: service.with_conference(inputs)):
+        try:
+            read()
+        except InputError as exc:  # what every other command would refuse, said here too
+            issues += exc.issues
+    if issues:
+        raise fail_input(InputError(issues))
     for w in warnings:
         err.print(f"warning: {w}", markup=False)
     out.print(

@@ -18,10 +18,20 @@ def diff_command(
     old: Annotated[Path, typer.Argument(help="The previous assignments.csv.")],
     new: Annotated[Path, typer.Argument(help="The new assignments.csv.")],
     inputs: Annotated[Path, typer.Option(help="Inputs folder, for speaker names.")] = Path("inputs"),
-    changes: Annotated[Path | None, typer.Option(help="Where to write changes.csv (default: beside NEW).")] = None,
+    changes: Annotated[Path | None, typer.Option(help="Where to write changes.csv (default: beside NEW); never a "
+                                                 "schedule compared or an input file.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite a --changes file that is not a changes.csv.")]
+    = False,
 ) -> None:
-    """What moved between two schedules and whom to tell: exit 0 when nothing changed, 1 when something did."""
-    from solver.diff import changes_csv, diff
+    """What moved between two schedules and whom to tell: exit 0 when nothing changed, 1 when something did, 2 a
+    file cannot be read or --changes may not be written."""
+    from solver.diff import changes_csv, diff, refused_target
+
+    target = changes or new.parent / "changes.csv"
+    refused = refused_target(target, (old, new), inputs, force)
+    if refused:
+        err.print(f"{target}: {refused}; nothing was written", markup=False)
+        raise typer.Exit(2)
 
     try:
         problem = load_problem_with_warnings(inputs)[0] if inputs.is_dir() else None
@@ -49,7 +59,6 @@ def diff_command(
     if not moves:
         out.print("No change: nobody needs to be told.")
         return
-    target = changes or new.parent / "changes.csv"
     try:
         write_atomically({target: changes_csv(moves, problem)})
     except InputError as exc:  # OutputError: the folder cannot be written

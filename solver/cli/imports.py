@@ -33,12 +33,15 @@ def import_frab_command(
                                            "OUT/published.csv.")] = False,
     grid: Annotated[int, typer.Option("--grid", metavar="MINUTES", help="The grid's step with --unplaced.", min=1,
                                       max=120)] = 5,
+    force: Annotated[bool, typer.Option("--force", help="Write into a folder that already holds files (its "
+                                        "files of the same names are replaced, the others left).")] = False,
 ) -> None:
     """Import a frab/pretalx schedule: rooms, slots, sessions, speakers, and the published assignment."""
     from solver.importers import import_frab
 
     try:
-        done = import_frab(file, out_dir, pin=pin, capacity=capacity, grid=grid if unplaced else None)
+        done = import_frab(file, out_dir, pin=pin, capacity=capacity, grid=grid if unplaced else None,
+                           replace=force)
     except InputError as exc:
         raise fail_input(exc) from None
     p = done.problem
@@ -63,12 +66,14 @@ def import_cosplib_command(
     out_dir: Annotated[Path, typer.Option("--out", "-o", help="Folder to write the inputs into.")],
     schedule: Annotated[Path | None, typer.Option("--schedule", "-s", help="A published solution workbook (sheet "
                                                   "sol), written as OUT/assignments.csv.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Write into a folder that already holds files (its "
+                                        "files of the same names are replaced, the others left).")] = False,
 ) -> None:
     """Import a CoSPLib conference (and a published schedule): inputs, constraints.yaml with its weights."""
     from solver.importers.cosplib import import_cosplib
 
     try:
-        done = import_cosplib(file, out_dir, schedule)
+        done = import_cosplib(file, out_dir, schedule, replace=force)
     except InputError as exc:
         raise fail_input(exc) from None
     p = done.problem
@@ -85,12 +90,14 @@ def import_xlsx_command(
                                               "sessions, speakers; unavailability, assignments optional).")],
     out_dir: Annotated[Path, typer.Option("--out", "-o", help="Folder to write the inputs into.")]
     = Path("inputs"),
+    force: Annotated[bool, typer.Option("--force", help="Write into a folder that already holds files (its "
+                                        "files of the same names are replaced, the others left).")] = False,
 ) -> None:
     """Import a workbook (an organizer's spreadsheet or salle's schedule.xlsx) as the CSV input files."""
     from solver.importers import import_xlsx
 
     try:
-        done = import_xlsx(file, out_dir)
+        done = import_xlsx(file, out_dir, replace=force)
     except InputError as exc:
         raise fail_input(exc) from None
     p = done.problem
@@ -133,6 +140,8 @@ def import_pretalx_command(
                                        "availabilities and no talk is placed.")] = "09:00-18:00",
     save: Annotated[Path | None, typer.Option("--save", metavar="DIR", help="Also save pretalx's answers there, "
                                               "to import again offline.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Write into a folder that already holds files (its "
+                                        "files of the same names are replaced, the others left).")] = False,
 ) -> None:
     """Import a pretalx event: its accepted talks, speakers' availabilities, rooms, and what is already placed."""
     from solver.cli.console import EXIT_CONNECT, warn
@@ -142,7 +151,7 @@ def import_pretalx_command(
     states = tuple(state) if state else ("accepted", "confirmed")
     try:
         done = run_import_pretalx(source, out_dir, event, token_file, grid, states, pin, capacity, _hours(hours),
-                                  save)
+                                  save, replace=force)
     except InputError as exc:
         raise fail_input(exc) from None
     except ConnectError as exc:
@@ -170,12 +179,14 @@ def import_sessionize_command(
     default_minutes: Annotated[int, typer.Option("--default-minutes", metavar="MINUTES", help="The length of a "
                                                  "session without a time whose format names none.", min=1,
                                                  max=24 * 60)] = 45,
+    force: Annotated[bool, typer.Option("--force", help="Write into a folder that already holds files (its "
+                                        "files of the same names are replaced, the others left).")] = False,
 ) -> None:
     """Import a Sessionize event: sessions, speakers, rooms, categories; services as breaks, no time: to schedule."""
     from solver.connect.sessionize import import_sessionize
 
     try:
-        done = import_sessionize(source, out_dir, grid, capacity, default_minutes)
+        done = import_sessionize(source, out_dir, grid, capacity, default_minutes, replace=force)
     except InputError as exc:
         raise fail_input(exc) from None
     p = done.problem

@@ -52,7 +52,7 @@ def solve(
     workers: Annotated[int | None, typer.Option(
         help="Cores to search on: CP-SAT workers on the exact path, processes on the neighbourhood search "
              "(default: 1 on the exact path, one per core up to 4 on the neighbourhood search; 1: deterministic).",
-        min=1)] = None,
+        min=1, max=64)] = None,
     rooms_per_session: Annotated[int | None, typer.Option(
         help="Large neighbourhood search: offer each freed session its N cheapest rooms besides the "
              "neighbourhood's (default 4); 0: all rooms.", min=0)] = None,
@@ -81,6 +81,13 @@ def solve(
     options = SolveOptions(time_limit=time_limit, seed=seed, workers=workers, log=log,
                            explain_time_limit=explain_time_limit, rooms_per_session=rooms_per_session,
                            on_progress=progress.update, on_phase=progress.phase, stop=stop)
+    try:
+        from solver.api import check_options
+
+        check_options(options)
+    except ValueError as exc:
+        err.print(str(exc), markup=False)
+        raise typer.Exit(EXIT_INPUT) from None
     with interrupts(stop):  # until the very end: an interrupt after the files are written changes nothing
         try:
             before = service.parse_moment(freeze_before) if freeze_before else None

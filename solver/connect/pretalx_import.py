@@ -261,8 +261,9 @@ def to_tables(event: Event, grid: int = 5, states: tuple[str, ...] = DEFAULT_STA
 
 
 def import_pretalx(event: Event, out: Path, source: str, grid: int = 5, states: tuple[str, ...] = DEFAULT_STATES,
-                   pin: bool = False, capacity: int = 10_000, hours: Window = HOURS) -> Imported:
-    """Write the event as an inputs folder in `out` (validated first, all or nothing)."""
+                   pin: bool = False, capacity: int = 10_000, hours: Window = HOURS, replace: bool = True) -> Imported:
+    """Write the event as an inputs folder in `out` (validated first, all or nothing); without `replace`, a folder
+    already holding input files is refused."""
     from solver.errors import InputError, Issue
 
     try:
@@ -272,7 +273,8 @@ def import_pretalx(event: Event, out: Path, source: str, grid: int = 5, states: 
     if not tables["sessions.csv"].rows:
         raise InputError([Issue(source, f"has no submission in the state(s) {', '.join(states)}: nothing to "
                                         "schedule (choose with --state)")])
-    done = write_inputs(tables, out, where=lambda f: f"{source} (as {f})", notes=notes)
+    done = write_inputs(tables, out, where=lambda f: f"{source} (as {f})", notes=notes, replace=replace,
+                        also=(CONSTRAINTS, CONFERENCE))
     conf = ConferenceFile.model_validate({k: v for k, v in {
         "title": event.text(event.event.get("name"))[:200] or None, "acronym": event.slug[:80],
         "timezone": str(event.event.get("timezone") or "") or None,

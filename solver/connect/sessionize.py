@@ -276,7 +276,7 @@ def to_tables(data: dict[str, Any], grid: int = 5, capacity: int = DEFAULT_CAPAC
 
 
 def import_sessionize(source: str, out: Path, grid: int = 5, capacity: int = DEFAULT_CAPACITY,
-                      default_minutes: int = DEFAULT_MINUTES) -> Imported:
+                      default_minutes: int = DEFAULT_MINUTES, replace: bool = True) -> Imported:
     """Read Sessionize's All data (a JSON file, or an http(s) URL such as https://sessionize.com/api/v2/ID/view/All)
     and write it as an inputs folder in `out` (validated first), the published places in `out/assignments.csv`."""
     for name, value, top in (("grid", grid, 240), ("capacity", capacity, 100_000),
@@ -291,7 +291,8 @@ def import_sessionize(source: str, out: Path, grid: int = 5, capacity: int = DEF
     tables, notes = to_tables(data, grid, capacity, default_minutes, where)
     notes.append(f"Sessionize gives no time zone (its times are the venue's clock): add 'timezone:' to {CONFERENCE} "
                  "(else America/Toronto is assumed when publishing)")
-    done = write_inputs(tables, out, where=lambda f: f"{where} (as {f})", notes=notes, source=path)
+    done = write_inputs(tables, out, where=lambda f: f"{where} (as {f})", notes=notes, source=path,
+                        replace=replace, also=("constraints.yaml", "conference.yaml"))
     done.written += write_atomically({
         out / CONSTRAINTS: SESSIONIZE_CONSTRAINTS,
         out / CONFERENCE: conference_yaml(ConferenceFile(), f"written by salle import sessionize from {where}")

@@ -32,7 +32,9 @@ from openpyxl.utils import get_column_letter
 from solver.errors import InputError, Issue, shown
 from solver.importers.folder import ASSIGNMENTS, Imported, Table, write_inputs
 from solver.importers.xlsx import opened
+from solver.inputs.conference import ConferenceFile, conference_yaml
 from solver.inputs.records import MAX_PENALTY
+from solver.inputs.table import BAD_CHAR
 from solver.inputs.timezones import parse_timezone
 from solver.inputs.values import MAX_WEIGHT, format_time
 from solver.publish.atomic import write_atomically
@@ -415,10 +417,7 @@ def read_conference(path: Path) -> Conference:
         "interests.csv": Table(("attendee_id", "session_id"), interests),
         "penalties.csv": Table(("kind", "a", "b", "penalty"), penalties),
     }
-    title = path.stem
-    conference = yaml.safe_dump({"title": title, "acronym": re.sub(r"[^a-z0-9-]+", "-", title.lower()).strip("-")
-                                 or "cosplib", "timezone": _iana(zone), "locale": "en"}, sort_keys=False,
-                                allow_unicode=True)
+    conference = conference_text(path.stem, zone, notes)
     names: dict[str, Any] = {
              "rooms": {room_id[n]: n for n in room_names}, "blocks": {block_id[b["name"]]: b["name"] for b in blocks},
              "tracks": {track_id[n]: n for n in track_names}, "sessions": {v: k for k, v in session_names.items()},
@@ -426,13 +425,39 @@ def read_conference(path: Path) -> Conference:
     return Conference(tables, constraints, conference, names, notes)
 
 
-def _iana(zone: str) -> str:
-    """conference.yaml's time zone for the library's `GMT+2` (Etc/GMT-2: the IANA sign is reversed)."""
-    match = re.fullmatch(r"(?:GMT|UTC)?\s*([+-])(\d{1,2})", zone.strip(), re.IGNORECASE)
+def conference_text(stem: str, zone: str, notes: list[str]) -> str:
+    """conference.yaml from the workbook's file name and the library's time zone: only what salle accepts (a
+    title on one line of at most 200 characters, an acronym of at most 80; a zone without an IANA name is left
+    out, with a note)."""
+    title = " ".join(BAD_CHAR.sub(" ", stem).split())[:200].strip() or "CoSPLib"
+    acronym = re.sub(r"[^a-z0-9-]+", "-", title.lower()).strip("-")[:80].strip("-") or "cosplib"
+    values = {"title": title, "acronym": acronym, "timezone": _iana(zone), "locale": "en"}
+    if values["timezone"] is None:
+        del values["timezone"]
+        notes.append(f"the library's time zone {shown(zone)} is not a whole number of hours from UTC (or beyond "
+                     "Etc/GMT-14 … Etc/GMT+12): conference.yaml names no time zone; add the conference's own "
+                     "(such as Asia/Kolkata)")
+    return conference_yaml(ConferenceFile.model_validate(values))
+
+
+def _iana(zone: str) -> str | None:
+    """conference.yaml's time zone for the library's `GMT+2`, `UTC+05:00` or `+01:00` (Etc/GMT-2: the IANA sign
+    is reversed; only whole hours from −12 to +14 have such a zone), an IANA name as it is; None otherwise."""
+    match = re.fullmatch(r"(?:GMT|UTC)?\s*([+-])(\d{1,2})(?::?(\d{2}))?", zone.strip(), re.IGNORECASE)
     if match:
-        hours = int(match.group(2))
-        return "Etc/GMT" if hours == 0 else f"Etc/GMT{'-' if match.group(1) == '+' else '+'}{hours}"
-    return "UTC" if zone.strip().upper() in ("GMT", "UTC", "") else zone.strip()
+        hours, minutes = int(match.group(2)), int(match.group(3) or 0)
+        east = match.group(1) == "+"
+        if minutes or hours > (14 if east else 12):
+            return None
+        return "Etc/GMT" if hours == 0 else f"Etc/GMT{'-' if east else '+'}{hours}"
+    text = zone.strip()
+    if text.upper() in ("GMT", "UTC", "Z", ""):
+        return "UTC"
+    try:
+        ConferenceFile.model_validate({"timezone": text})
+    except ValueError:
+        return None
+    return text
 
 
 def _split(weight: int) -> tuple[int, int]:
@@ -581,8 +606,9 @@ def read_solution(path: Path, names: dict[str, Any], lengths: dict[str, int],
     return Table(("session_id", "room_id", "slot_id"), assignments), notes
 
 
-def import_cosplib(path: Path, out: Path, solution: Path | None = None) -> Imported:
-    """Write the conference in `path` (and the solution in `solution`) into `out` as an inputs folder."""
+def import_cosplib(path: Path, out: Path, solution: Path | None = None, replace: bool = True) -> Imported:
+    """Write the conference in `path` (and the solution in `solution`) into `out` as an inputs folder; without
+    `replace`, an `out` that already holds files is refused (solver.importers.folder.refuse_full)."""
     conference = read_conference(path)
     tables = dict(conference.tables)
     notes = list(conference.notes)
@@ -595,7 +621,8 @@ def import_cosplib(path: Path, out: Path, solution: Path | None = None) -> Impor
         table, more = read_solution(solution, conference.names, lengths, sizes)
         tables[ASSIGNMENTS] = table
         notes += more
-    done = write_inputs(tables, out, where=lambda f: f"{path.name} (as {f})", notes=notes, source=path)
+    done = write_inputs(tables, out, where=lambda f: f"{path.name} (as {f})", notes=notes, source=path,
+                        replace=replace, also=("constraints.yaml", "conference.yaml", NAMES))
     done.written += write_atomically({
         out / "constraints.yaml": conference.constraints,
         out / "conference.yaml": conference.conference,

@@ -5,14 +5,14 @@ from __future__ import annotations
 import csv
 import io
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from solver.errors import InputError, Issue
+from solver.errors import InputError, Issue, OutputError
 from solver.inputs import Problem, load_problem
 from solver.inputs.assignments import read_schedule
-from solver.inputs.records import Room, Session, Slot, Speaker, Unavailability
+from solver.inputs.records import Interest, PenaltyCell, Preference, Room, Session, Slot, Speaker, Track, Unavailability
 from solver.inputs.table import neutralize
 from solver.publish.atomic import check_out_folder, write_atomically
 from solver.schedule import Schedule
@@ -50,19 +50,65 @@ def csv_text(table: Table) -> str:
     return out.getvalue()
 
 
+def _listed(names: list[str], most: int = 8) -> str:
+    shown_names = ", ".join(names[:most])
+    return shown_names + (f" and {len(names) - most} more" if len(names) > most else "")
+
+
+# what salle reads from an inputs folder: an import may not replace these, nor leave them beside its own tables
+GUARDED = (*CONTRACT, Interest.FILE, Preference.FILE, Track.FILE, PenaltyCell.FILE, "constraints.yaml",
+           "conference.yaml", "cosplib.json")
+
+
+def already_there(out: Path, writes: Iterable[str], kept: Iterable[str] = ()) -> tuple[list[str], list[str]]:
+    """The files of `out` (hidden ones and `kept` aside) an import writing `writes` would replace, and those it
+    would leave."""
+    try:
+        present = sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) if out.is_dir() else []
+        present = [n for n in present if n not in set(kept)]
+    except OSError:
+        present = []
+    names = set(writes)
+    return [n for n in present if n in names], [n for n in present if n not in names]
+
+
+def refuse_full(out: Path, writes: Iterable[str], kept: Iterable[str] = ()) -> None:
+    """OutputError (exit 1) when `out` already holds inputs (GUARDED: tables, constraints.yaml, conference.yaml)
+    that an import would replace (a constraints.yaml edited by hand) or leave beside tables they no longer match.
+    The sentence names every file replaced and left; `--force` (replace=True) imports anyway. Other files (a
+    previous run's outputs) do not stop it: those it replaces or leaves are named in a note."""
+    replaced, left = already_there(out, writes, kept)
+    if not any(n in GUARDED for n in (*replaced, *left)):
+        return
+    parts = ([f"replace {_listed(replaced)}"] if replaced else []) + (
+        [f"leave {_listed(left)} beside the new files (they may no longer match them)"] if left else [])
+    raise OutputError([Issue(str(out), f"already holds input files: the import would {' and '.join(parts)}; "
+                                       "import into a new or empty folder, or add --force to write there anyway")])
+
+
 def write_inputs(tables: dict[str, Table], out: Path, where: Callable[[str], str] = str,
                  notes: list[str] | None = None, source: Path | None = None,
-                 keep_unavailability: bool = False) -> Imported:
+                 keep_unavailability: bool = False, replace: bool = True, also: Sequence[str] = ()) -> Imported:
     """Validate `tables` exactly as `salle validate` would, then write them into `out` all at once.
 
     Raises InputError (nothing written) when the reader rejects them; `where` renames the file of each issue
     (`rooms.csv` → `orga.xlsx [rooms]`) so messages point at what the user has. `out` may not be where the
     `source` file would be overwritten. Without an unavailability table, an unavailability.csv already in `out`
     is kept (and validated with the new tables) when `keep_unavailability`, else replaced by an empty one.
+    Without `replace`, an `out` that already holds files is refused (`refuse_full`; `also` names the other files
+    the import writes, such as conference.yaml); with it, files the import does not write are left, with a note.
     """
     notes = list(notes or [])
     writes = [out / name for name in tables] + [out / Unavailability.FILE]
     check_out_folder(out, [source], writes)
+    kept_too = keep_unavailability and Unavailability.FILE not in tables and (out / Unavailability.FILE).is_file()
+    names = [*tables, *([] if kept_too else [Unavailability.FILE]), *also]
+    kept_names = [Unavailability.FILE] if kept_too else []
+    if not replace:
+        refuse_full(out, names, kept_names)
+    stale = already_there(out, names, kept_names)[1]
+    if stale:
+        notes.append(f"{out} already held {_listed(stale)}: left as they were (check they still match the import)")
     texts = {name: csv_text(t) for name, t in tables.items()}
     kept: str | None = None
     existing = out / Unavailability.FILE

@@ -87,7 +87,7 @@ def to_tables(published: Published, pin: bool = False, capacity: int = DEFAULT_C
     With `grid` (minutes) the programme becomes a conference to schedule from scratch: each day one grid row from
     its first start to its last end, every session its duration and no place, and the published places on that
     grid as the table `published.csv` (PUBLISHED) instead of assignments.csv."""
-    notes: list[str] = []
+    notes: list[str] = list(published.notes)
     events = sorted(published.events, key=lambda e: (e.start, e.room, e.title))
     rooms, names = _rooms([*published.rooms, *(e.room for e in events)], notes)
     slots: dict[tuple[dt.date, int, int], str] = {}
@@ -194,14 +194,16 @@ def _grid_rows(spans: dict[dt.date, tuple[int, int]], assignments: list[dict], g
 
 
 def import_frab(path: Path, out: Path, pin: bool = False, capacity: int = DEFAULT_CAPACITY,
-                grid: int | None = None) -> Imported:
+                grid: int | None = None, replace: bool = True) -> Imported:
     """Read a published schedule and write it as an inputs folder in `out` (validated first); with `grid`, as a
-    conference to schedule from scratch on that grid, the published places in `out/published.csv`."""
+    conference to schedule from scratch on that grid, the published places in `out/published.csv`. Without
+    `replace`, a folder that already holds files is refused (solver.importers.folder.refuse_full)."""
     published = read_published(path)
     if not published.events:
         raise InputError([Issue(path.name, "has no events")])
     tables, notes = to_tables(published, pin, capacity, grid)
-    done = write_inputs(tables, out, where=lambda f: f"{path.name} (as {f})", notes=notes, source=path)
+    done = write_inputs(tables, out, where=lambda f: f"{path.name} (as {f})", notes=notes, source=path,
+                        replace=replace, also=(CONSTRAINTS, CONFERENCE))
     # frab publishes no audiences or room sizes: empty-seat counts would be noise, so the folder carries a
     # constraint file that switches them off (salle layers INPUTS/constraints.yaml by itself); and the
     # conference's name, time zone and language go to conference.yaml, so publishing keeps its clocks

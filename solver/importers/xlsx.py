@@ -13,13 +13,17 @@ like the CSV reader's, naming the workbook and sheet:
 from __future__ import annotations
 
 import datetime as dt
+import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from xml.etree.ElementTree import ParseError
 
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 from pydantic import ValidationError
 
@@ -28,12 +32,13 @@ from solver.importers.folder import ASSIGNMENTS, CONTRACT, Imported, Table, writ
 from solver.importers.labels import column_key, sheet_key
 from solver.importers.xlsx_rules import rules_yaml
 from solver.inputs.conference import CONFERENCE, ConferenceFile, conference_yaml
+from solver.inputs.files import not_regular
 from solver.inputs.values import format_time
 from solver.publish.atomic import write_atomically
 
 REQUIRED = ("rooms", "slots", "sessions", "speakers")
 MAX_WORKBOOK_BYTES = 20 * 1024 * 1024
-MAX_INFLATED_BYTES = 200 * 1024 * 1024  # what the XML inside may inflate to
+MAX_INFLATED_BYTES = 100 * 1024 * 1024  # what the XML inside may inflate to (187 MB of strings: 88 s, 1.2 GB)
 MAX_ENTRIES = 1_000
 MAX_ROWS = 100_000  # per sheet
 MAX_COLUMNS = 200
@@ -74,20 +79,47 @@ def _sheet_table(rows: list[tuple[object, ...]]) -> Table:
     return Table(header, body)
 
 
+_DOCTYPE = re.compile(b"|".join(re.escape("<!DOCTYPE".encode(c)) for c in ("ascii", "utf-16-le", "utf-16-be")),
+                      re.IGNORECASE)
+
+
 def check_size(path: Path) -> None:
-    """Refuse a workbook too big to read safely: the file itself, or the XML it inflates to (a zip bomb)."""
+    """Refuse a workbook too big to read safely: the file itself, or the XML it inflates to (a zip bomb), counted
+    from the parts' declared sizes (zipfile never inflates a part past its declared size); and refuse a part
+    declaring a DOCTYPE (entities: an entity bomb, an external entity), before openpyxl parses anything."""
+    refused = not_regular(path)
+    if refused:
+        raise InputError([Issue(path.name, refused)])
     size = path.stat().st_size
     if size > MAX_WORKBOOK_BYTES:
         raise InputError([Issue(path.name, f"is {size:,} bytes: a workbook is limited to {MAX_WORKBOOK_BYTES:,}")])
     try:
         with zipfile.ZipFile(path) as archive:
             entries = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+            inflated = sum(e.file_size for e in entries)
+            if len(entries) > MAX_ENTRIES or inflated > MAX_INFLATED_BYTES:
+                raise InputError([Issue(path.name, f"inflates to {inflated:,} bytes in {len(entries):,} parts: a "
+                                                   f"workbook is limited to {MAX_INFLATED_BYTES:,} bytes of content")])
+            for entry in entries:
+                if _declares_doctype(archive, entry):
+                    raise InputError([Issue(path.name, f"its part {clip(entry.filename, 80)} declares a DOCTYPE "
+                                                       "(XML entities), which no spreadsheet program writes: "
+                                                       "refused; save the workbook again from Excel or LibreOffice")])
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, zlib.error) as exc:
         raise InputError([Issue(path.name, f"cannot be read as an .xlsx workbook ({clip(str(exc), 120)})")]) from None
-    inflated = sum(e.file_size for e in entries)
-    if len(entries) > MAX_ENTRIES or inflated > MAX_INFLATED_BYTES:
-        raise InputError([Issue(path.name, f"inflates to {inflated:,} bytes in {len(entries):,} parts: a workbook "
-                                           f"is limited to {MAX_INFLATED_BYTES:,} bytes of content")])
+
+
+def _declares_doctype(archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> bool:
+    """Whether the part holds `<!DOCTYPE` (in ASCII or UTF-16), read in chunks, never more than its size."""
+    if entry.is_dir():
+        return False
+    tail = b""
+    with archive.open(entry) as part:
+        while chunk := part.read(1 << 20):
+            if _DOCTYPE.search(tail + chunk):
+                return True
+            tail = chunk[-32:]
+    return False
 
 
 def _rows(ws: Any, title: str, name: str) -> list[tuple[object, ...]]:
@@ -100,7 +132,8 @@ def _rows(ws: Any, title: str, name: str) -> list[tuple[object, ...]]:
     return rows
 
 
-UNREADABLE = (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, EOFError)
+UNREADABLE = (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, EOFError,
+              ParseError, AttributeError, IndexError, zlib.error, RecursionError, NotImplementedError)
 
 
 @contextmanager
@@ -115,7 +148,7 @@ def opened(path: Path) -> Iterator[Any]:
         return InputError([Issue(path.name, f"cannot be read as an .xlsx workbook ({clip(str(exc), 120)})")])
 
     try:
-        wb = load_workbook(path, read_only=True, data_only=True)
+        wb = load_workbook(path, read_only=True, data_only=True, keep_links=False)
     except UNREADABLE as exc:
         raise unreadable(exc) from None
     try:
@@ -126,15 +159,35 @@ def opened(path: Path) -> Iterator[Any]:
         wb.close()
 
 
-def read_sheets(path: Path) -> dict[str, tuple[str, Table]]:
-    """The workbook's input tables by contract name (`rooms`, …), each with its sheet's own title."""
+EXCEL_CELL_LIMIT = 32_767  # characters: Excel cuts a longer text there, silently
+
+
+def cut_cells(rows: list[tuple[object, ...]], where: str) -> list[str]:
+    """A note for each cell holding exactly Excel's limit of characters: its text was most likely cut there."""
+    header = [cell_text(v) for v in (rows[0] if rows else ())]
+    notes = []
+    for number, row in enumerate(rows, start=1):
+        for index, value in enumerate(row):
+            if isinstance(value, str) and len(value) == EXCEL_CELL_LIMIT:
+                column = header[index] if index < len(header) and header[index] else get_column_letter(index + 1)
+                notes.append(f"{where}:{number}: {column}: the text is exactly {EXCEL_CELL_LIMIT:,} characters, "
+                             "Excel's limit for a cell: it was probably cut there; check its end against the source")
+    return notes
+
+
+def read_sheets(path: Path, notes: list[str] | None = None) -> dict[str, tuple[str, Table]]:
+    """The workbook's input tables by contract name (`rooms`, …), each with its sheet's own title; a note in
+    `notes` for each text cut at Excel's limit."""
     tables: dict[str, tuple[str, Table]] = {}
     with opened(path) as wb:
         for ws in wb.worksheets:
             key = ws.title.strip().lower().removesuffix(".csv")
             key = key if key in (*REQUIRED, *OPTIONAL) else sheet_key(key) or key
             if key in (*REQUIRED, *OPTIONAL) and key not in tables:
-                tables[key] = (ws.title, _sheet_table(_rows(ws, ws.title, path.name)))
+                rows = _rows(ws, ws.title, path.name)
+                tables[key] = (ws.title, _sheet_table(rows))
+                if notes is not None:
+                    notes += cut_cells(rows, f"{path.name} [{ws.title}]")
     missing = [k for k in REQUIRED if k not in tables]
     if missing:
         raise InputError([Issue(path.name, f"no sheet named '{k}' (one sheet per input table: "
@@ -143,9 +196,11 @@ def read_sheets(path: Path) -> dict[str, tuple[str, Table]]:
     return tables
 
 
-def import_xlsx(path: Path, out: Path) -> Imported:
-    """Write the workbook's tables into `out` as CSV files, once the same reader as CSV files accepts them."""
-    sheets = read_sheets(path)
+def import_xlsx(path: Path, out: Path, replace: bool = True) -> Imported:
+    """Write the workbook's tables into `out` as CSV files, once the same reader as CSV files accepts them;
+    without `replace`, an `out` that already holds files is refused (solver.importers.folder.refuse_full)."""
+    cut: list[str] = []
+    sheets = read_sheets(path, cut)
     conference = _conference(sheets["conference"], path.name) if "conference" in sheets else None
     rules = None
     if "rules" in sheets:
@@ -162,9 +217,11 @@ def import_xlsx(path: Path, out: Path) -> Imported:
                                                      " list written empty"]
     if "unavailability" not in sheets and (out / "unavailability.csv").is_file():
         notes = []
+    notes = cut + notes
     try:
         done = write_inputs(tables, out, where=lambda f: names.get(f, f), notes=notes, source=path,
-                            keep_unavailability=True)
+                            keep_unavailability=True, replace=replace,
+                            also=[*([CONFERENCE] if conference else []), *([CONSTRAINTS] if rules else [])])
     except InputError as exc:
         raise InputError(_as_headed(exc.issues, sheets, names.get(ASSIGNMENTS))) from None
     if conference is not None:

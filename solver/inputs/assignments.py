@@ -34,6 +34,9 @@ def read_previous(path: Path | str, problem: Problem) -> tuple[dict[str, tuple[s
     Rooms, slots or sessions that no longer exist are kept (the session must move) or skipped (a session that
     was removed), each with a warning; only an unreadable file is an error."""
     table = open_table(Path(path), "previous schedule")
+    foreign = other_conference(table, problem)
+    if foreign:
+        raise InputError([Issue(table.name, foreign)])
     previous: dict[str, tuple[str, str]] = {}
     notes: list[Issue] = []
     for row in table.rows:
@@ -50,9 +53,28 @@ def read_previous(path: Path | str, problem: Problem) -> tuple[dict[str, tuple[s
     return previous, notes
 
 
+def other_conference(table: Table, problem: Problem) -> str | None:
+    """One sentence when a schedule with rows shares no session, or no room and no slot, with `problem`: the
+    schedule of another conference (or of other inputs), rather than a warning per row; None otherwise."""
+    rows = [r for r in table.rows if r.get("session_id")]
+    if not rows:
+        return None
+    if not any(r.get("session_id") in problem.session for r in rows):
+        what = "session"
+    elif not any(r.get("room_id") in problem.room or r.get("slot_id") in problem.slot for r in rows):
+        what = "room or slot"
+    else:
+        return None
+    return (f"none of its {len(rows)} row(s) names a {what} of these inputs ({problem.source or 'the inputs'}): it "
+            "is the schedule of another conference or of other inputs; give one written for these")
+
+
 def read_schedule(path: Path | str, problem: Problem) -> Schedule:
     """Every row must name a known session, room and slot; rows with the session empty are skipped."""
     table = open_table(Path(path), "schedule")
+    foreign = other_conference(table, problem)
+    if foreign:
+        raise InputError([Issue(table.name, foreign)])
     issues: list[Issue] = []
     rows: list[Assignment] = []
     known: dict[str, dict] = {"session_id": problem.session, "room_id": problem.room, "slot_id": problem.slot}

@@ -24,6 +24,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from solver.errors import InputError, Issue, clip, shown
+from solver.inputs.files import NotReadable, read_limited
 
 CONFERENCE = "conference.yaml"
 MAX_CONFERENCE_BYTES = 64 * 1024
@@ -88,9 +89,9 @@ def load_conference(folder: Path | None) -> ConferenceFile:
     if folder is None:
         return ConferenceFile()
     path = Path(folder) / CONFERENCE
-    if not path.is_file():
+    if not path.exists() and not path.is_symlink():
         return ConferenceFile()
-    return read_conference(path)
+    return read_conference(path)  # a device, a pipe or a broken link there is refused, not ignored
 
 
 def read_conference(path: Path) -> ConferenceFile:
@@ -99,13 +100,10 @@ def read_conference(path: Path) -> ConferenceFile:
 
     name = str(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_CONFERENCE_BYTES:
-            raise InputError([Issue(name, f"is {size:,} bytes: a conference file is limited to "
-                                          f"{MAX_CONFERENCE_BYTES:,}")])
-        text = path.read_bytes().decode("utf-8-sig")
-    except OSError as exc:
-        raise InputError([Issue(name, f"cannot read the conference file: {exc.strerror or exc}")]) from None
+        text = read_limited(path, MAX_CONFERENCE_BYTES, "conference file", "a conference file is limited to"
+                            ).decode("utf-8-sig")
+    except NotReadable as exc:
+        raise InputError([Issue(name, exc.message)]) from None
     except UnicodeDecodeError as exc:
         raise InputError([Issue(name, f"not valid UTF-8 (byte {exc.start}): save it as UTF-8")]) from None
     try:

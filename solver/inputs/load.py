@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 from typing import TypeVar
 
@@ -174,12 +175,13 @@ def block_references(problem: Problem) -> list[Issue]:
 
 
 def same_room_names(problem: Problem) -> list[Issue]:
-    """Two rooms may not share a name (ignoring case and spacing): programmes, calendars and conference apps
-    show rooms by name, so one of them would vanish from the frab files and the workbook's grids."""
+    """Two rooms may not share a name (ignoring case, spacing and Unicode normalization: `é` composed or as `e`
+    and an accent): programmes, calendars and conference apps show rooms by name, so one of them would vanish
+    from the frab files and the workbook's grids."""
     issues: list[Issue] = []
     first: dict[str, Room] = {}
     for room in problem.rooms:
-        key = " ".join(room.name.casefold().split())
+        key = same_text_key(room.name)
         if key in first:
             other = first[key]
             issues.append(Issue(Room.FILE, f"{shown(room.name)} is already the name of room {shown(other.room_id)} "
@@ -187,6 +189,11 @@ def same_room_names(problem: Problem) -> list[Issue]:
         else:
             first[key] = room
     return issues
+
+
+def same_text_key(text: str) -> str:
+    """What two names that read the same share: NFC-normalized, case-folded, spacing collapsed."""
+    return " ".join(unicodedata.normalize("NFC", unicodedata.normalize("NFC", text).casefold()).split())
 
 
 def load_problem(folder: Path | str) -> Problem:

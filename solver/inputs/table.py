@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from solver.errors import Issue
+from solver.inputs.files import NotReadable, read_limited
 
 MAX_FILE_BYTES = 50 * 1024 * 1024  # a 5,000-session conference is about 2 MB
 MAX_CELL_ISSUES = 20  # a file full of bad cells is reported with its first ones, then a count
@@ -153,12 +154,9 @@ def read_table(path: Path, required: list[str], warnings: list[Issue] | None = N
     """
     name = path.name
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise TableError([Issue(name, f"is {size:,} bytes: input files are limited to {MAX_FILE_BYTES:,}")])
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise TableError([Issue(name, f"cannot read the file: {exc.strerror or exc}")]) from None
+        raw = read_limited(path, MAX_FILE_BYTES, "file", "input files are limited to")
+    except NotReadable as exc:
+        raise TableError([Issue(name, exc.message)]) from None
     text, note = _decode(raw, name)
     if note and warnings is not None:
         warnings.append(Issue(name, note))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from typing import Annotated, Any
 
 from pydantic import BeforeValidator
@@ -88,21 +89,49 @@ def parse_optional_int(value: Any) -> int | None:
 
 
 def parse_list(value: Any) -> tuple[str, ...]:
-    """Ids separated by `;` (or `,`), blanks dropped, order kept, duplicates removed."""
+    """Ids separated by `;` (or `,`), blanks dropped, order kept, duplicates removed; an item holding an invisible
+    formatting character is refused (it would name nothing, or something other than it seems)."""
     if isinstance(value, list | tuple):
         items = [str(v).strip() for v in value]
     else:
         items = [part.strip() for part in re.split(r"[;,]", str(value or ""))]
+    for item in items:
+        why = invisible(item)
+        if why:
+            raise ValueError(f"{shown(item)} {why}")
     return tuple(dict.fromkeys(i for i in items if i))
 
 
+# CON, PRN, AUX, NUL, COM1-9, LPT1-9 (and con.txt, nul.csv…): names Windows keeps for its devices
+_WINDOWS_DEVICE = re.compile(r"(CON|PRN|AUX|NUL|COM[1-9¹²³]|LPT[1-9¹²³])(\..*)?", re.IGNORECASE)
+
+
+def invisible(text: str) -> str | None:
+    """A sentence naming the first invisible formatting character of `text` (Unicode category Cf: zero-width
+    joiners and spaces, bidirectional overrides such as U+202E, soft hyphens…), or None."""
+    for position, char in enumerate(text, start=1):
+        if unicodedata.category(char) == "Cf":
+            name = unicodedata.name(char, "a format character").lower()
+            return (f"contains the invisible character U+{ord(char):04X} ({name}) at position {position}: two ids "
+                    "that look the same would be two different ones; remove it")
+    return None
+
+
 def require_id(value: Any) -> str:
-    """An id: one line of text without `;` or `,` (lists of ids are separated by them)."""
+    """An id: one line of text without `;` or `,` (lists of ids are separated by them), without invisible
+    formatting characters (`ali\u200dce` is not `alice`), and not a name Windows keeps for a device (`CON`,
+    `nul.txt`: salle writes files named after ids)."""
     text = require_text(value)
     if re.search(r"[;,]", text):
         raise ValueError(f"an id must not contain ';' or ',' (lists of ids are separated by them), got {shown(text)}")
     if re.search(r"[\t\r\n]", text):
         raise ValueError(f"an id must be one line without tabs, got {shown(text)}")
+    why = invisible(text)
+    if why:
+        raise ValueError(f"the id {why}")
+    if _WINDOWS_DEVICE.fullmatch(text.rstrip(" .")):
+        raise ValueError(f"{shown(text)} is a name Windows keeps for a device (CON, PRN, AUX, NUL, COM1-9, LPT1-9): "
+                         "files named after it cannot be created there; choose another id")
     return text
 
 
