@@ -198,3 +198,28 @@ def import_sessionize_command(
     say(f"next: salle solve {out_dir} --out {out_dir}/plan" + (f" --previous {out_dir}/assignments.csv"
                                                                if placed else "")
         + " (Sessionize cannot be written to: publish the plan's files, or retype it there)")
+
+
+@import_cli.command("wishes")
+def import_wishes_command(
+    file: Annotated[Path, typer.Argument(help="Attendees' wishes: pretalx's public-voting CSV export, a halfnarp "
+                                              "JSON export, or a CSV with one row per wish (who, session, weight).")],
+    inputs: Annotated[Path, typer.Option("--inputs", "-i", help="The inputs folder whose interests.csv to write.")]
+    = Path("inputs"),
+    fmt: Annotated[str | None, typer.Option("--format", metavar="pretalx-votes|halfnarp|csv",
+                                            help="The file's format (default: found from its shape).")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing interests.csv.")] = False,
+) -> None:
+    """Import attendees' wishes (votes, favourites) as INPUTS/interests.csv: rules attendee_conflicts (missed
+    attendance) and attendee_hops then keep wanted talks apart and in one room."""
+    from solver.importers.wishes import FORMATS, import_wishes
+
+    if fmt is not None and fmt not in FORMATS:
+        raise typer.BadParameter(f"{fmt!r} is not one of {', '.join(FORMATS)}", param_hint="--format")
+    try:
+        target, notes = import_wishes(file, inputs, fmt, replace=force)
+    except InputError as exc:
+        raise fail_input(exc) from None
+    for note in notes:
+        say(note)
+    say(f"wrote {target}")

@@ -1,0 +1,68 @@
+"""`salle import wishes`: pretalx's public votes, a halfnarp export and a plain long CSV become interests.csv;
+talks found by their imported codes; unknown talks and "no" votes counted, never silently dropped."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from solver.cli import cli
+from solver.inputs import load_problem
+from tests.conftest import make_conference, write_csv
+
+
+def _folder(tmp_path: Path) -> Path:
+    folder = make_conference(tmp_path / "in", sessions=[
+        {"session_id": "S1", "title": "a", "attendance": 5, "pretalx_code": "ABC123"},
+        {"session_id": "S2", "title": "b", "attendance": 5, "frab_id": "42"},
+        {"session_id": "S3", "title": "c", "attendance": 5}])
+    return folder
+
+
+def _run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, ["import", "wishes", *args])
+    return result.exit_code, result.output
+
+
+def test_pretalx_public_votes_become_weighted_interests(tmp_path: Path) -> None:
+    folder = _folder(tmp_path)
+    votes = tmp_path / "democon-public-votes.csv"
+    votes.write_text("code,voter,timestamp,score\nABC123,h1,2026-01-01T10:00:00,2\nS3,h1,2026-01-01T10:00:00,1\n"
+                     "ABC123,h2,2026-01-01T10:00:00,0\nZZZ999,h2,2026-01-01T10:00:00,2\n", encoding="utf-8")
+    code, out = _run(str(votes), "--inputs", str(folder))
+    assert code == 0, out
+    assert "read as pretalx-votes" in out and "ZZZ999" in out and "score 0" in out
+    problem = load_problem(folder)
+    assert sorted((i.attendee_id, i.session_id, i.weight) for i in problem.interests) == [
+        ("h1", "S1", 2), ("h1", "S3", 1)]
+
+
+def test_halfnarp_export_and_long_csv(tmp_path: Path) -> None:
+    folder = _folder(tmp_path)
+    halfnarp = tmp_path / "halfnarp.json"
+    halfnarp.write_text(json.dumps([{"hash": "u1", "pref": [42, "S3"]}, {"uid": "u2", "pref": "ABC123,42"}]),
+                        encoding="utf-8")
+    code, out = _run(str(halfnarp), "--inputs", str(folder))
+    assert code == 0 and "read as halfnarp" in out, out
+    assert sorted((i.attendee_id, i.session_id) for i in load_problem(folder).interests) == [
+        ("u1", "S2"), ("u1", "S3"), ("u2", "S1"), ("u2", "S2")]
+    code, out = _run(str(halfnarp), "--inputs", str(folder))
+    assert code == 1 and "already exists" in out  # the wishes already there are not lost silently
+    long = write_csv(tmp_path / "wishes.csv", [{"email": "Ana@example.org", "talk": "S1", "weight": 3},
+                                              {"email": "bo@example.org", "talk": "S2", "weight": ""}])
+    code, out = _run(str(long), "--inputs", str(folder), "--force")
+    assert code == 0, out
+    interests = load_problem(folder).interests
+    assert {i.session_id for i in interests} == {"S1", "S2"}
+    assert all("@" not in i.attendee_id for i in interests)  # addresses are pseudonymised
+
+
+def test_a_bad_wishes_file_names_file_row_and_column(tmp_path: Path) -> None:
+    folder = _folder(tmp_path)
+    bad = tmp_path / "bad.csv"
+    bad.write_text("who,session,weight\nana,S1,lots\n", encoding="utf-8")
+    code, out = _run(str(bad), "--inputs", str(folder))
+    assert code == 1 and "bad.csv:2: weight: expected a whole number" in out
+    assert not (folder / "interests.csv").exists()
