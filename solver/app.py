@@ -14,7 +14,7 @@ from solver.inputs import Problem, load_problem_with_warnings
 from solver.inputs.assignments import read_previous, read_schedule
 from solver.inputs.conference import DEFAULT_TIMEZONE, ConferenceFile, load_conference
 from solver.judge import Judgement, judge
-from solver.publish import REPORT_FILES, RunFacts, publish, render_report
+from solver.publish import REPORT_FILES, RunFacts, check_conference_url, publish, render_report
 from solver.publish.atomic import check_out_folder, write_atomically
 from solver.rules import EVERY_SESSION
 from solver.schedule import Assignment, Schedule
@@ -50,7 +50,7 @@ def resolve_constraints(paths: list[Path] | None, inputs: Path | None = None) ->
     files = list(paths) if paths else [p for p in [default_constraints()] if p is not None]
     if inputs is not None:
         beside = Path(inputs) / BESIDE_INPUTS
-        if beside.is_file() and not any(_same_file(beside, Path(p)) for p in files):
+        if (beside.exists() or beside.is_symlink()) and not any(_same_file(beside, Path(p)) for p in files):
             files.append(beside)
     return files
 
@@ -144,13 +144,15 @@ def run_solve(inputs: Path, constraints: list[Path] | None, out: Path, options: 
     """Load, solve, verify with the judge, and write the outputs only when a valid schedule was found.
 
     With `allow_unscheduled`, sessions that cannot all fit are left out (the fewest attendees possible) and
-    each one left out gets the reasons found for the full problem. With `previous`, the schedule stays close
-    to that one (rule keep_previous, and CP-SAT starts from it); `freeze` pins some sessions where they were.
-    INPUTS/conference.yaml gives the time zone, locale, title… that `timezone`, `locale` and `conference` (its
-    non-empty fields) do not."""
+    each one left out gets the reasons found for the full problem; so it is when a constraint file switches
+    all_scheduled off (or makes it soft at weight 0), rather than placing nothing. With `previous`, the
+    schedule stays close to that one (rule keep_previous, and CP-SAT starts from it); `freeze` pins some
+    sessions where they were. INPUTS/conference.yaml gives the time zone, locale, title… that `timezone`,
+    `locale` and `conference` (its non-empty fields) do not."""
     conf = with_conference(inputs, conference, timezone=timezone, locale=locale)
     check_timezone(conf.timezone or DEFAULT_TIMEZONE)
     check_locale(conf.locale)
+    check_conference_url(conf.base_url, inputs)
     applied = resolve_constraints(constraints, inputs)
     check_out_folder(out, [inputs, previous, *applied])  # before any work: --out must not hold what is read
     config = load_config(applied)
@@ -161,6 +163,10 @@ def run_solve(inputs: Path, constraints: list[Path] | None, out: Path, options: 
     strict = config
     if allow_unscheduled:
         config = _every_session(config, enabled=True, hard=False)
+    elif _leaves_out_for_nothing(config):
+        config = _every_session(config, enabled=True, hard=False, weight=_EVERY_SESSION_WEIGHT)
+        warnings.append(Issue(", ".join(map(str, config.files)) or "constraints", "all_scheduled is off: every "
+                              "session that fits is still placed, and only those that cannot are left out"))
     result = solve(problem, config, options)
     run = SolveRun(problem, config, result, warnings=warnings, conference=conf)
     if result.schedule is None:
@@ -191,7 +197,17 @@ def run_solve(inputs: Path, constraints: list[Path] | None, out: Path, options: 
     return run
 
 
-def _every_session(config: Config, **changes: bool) -> Config:
+_EVERY_SESSION_WEIGHT = 1000  # all_scheduled's default weight: what leaving a session out costs when it is off
+
+
+def _leaves_out_for_nothing(config: Config) -> bool:
+    """Whether no rule asks to place the sessions (all_scheduled off, or soft at weight 0): the solver would
+    gain nothing by placing one and might leave them all out, so such a run places every session that fits."""
+    return not any(config[n].settings.enabled and (config[n].settings.hard or config[n].settings.weight > 0)
+                   for n in EVERY_SESSION)
+
+
+def _every_session(config: Config, **changes: bool | int) -> Config:
     """`config` with the rules that place every session (all_scheduled, as they say) changed as given."""
     for name in EVERY_SESSION:
         config = config.with_settings(name, **changes)
@@ -285,6 +301,7 @@ def run_export(inputs: Path, schedule_file: Path, out: Path, constraints: list[P
     config = load_config(resolve_constraints(constraints, inputs))
     check_timezone(conf.timezone or DEFAULT_TIMEZONE)
     check_locale(conf.locale)
+    check_conference_url(conf.base_url, inputs, options.get("base_url"))
     check_out_folder(out, [inputs], writes=[])  # a file, or the inputs folder: refused before any work
     problem, schedule, verdict = _judged(inputs, schedule_file, config, force)
     run = ExportRun(problem, config, verdict)

@@ -66,3 +66,26 @@ def test_a_bad_wishes_file_names_file_row_and_column(tmp_path: Path) -> None:
     code, out = _run(str(bad), "--inputs", str(folder))
     assert code == 1 and "bad.csv:2: weight: expected a whole number" in out
     assert not (folder / "interests.csv").exists()
+
+
+def test_the_report_says_what_wishes_come_to(tmp_path: Path) -> None:
+    """report.md gives missed attendance, room changes, who sees everything and the worst off."""
+    folder = make_conference(tmp_path / "c", rooms=[{"room_id": "A", "name": "A", "capacity": 50},
+                                                    {"room_id": "B", "name": "B", "capacity": 50}],
+                             slots=[{"slot_id": "T1", "day": "2027-05-13", "start": "9h", "end": "10h"},
+                                    {"slot_id": "T2", "day": "2027-05-13", "start": "10h", "end": "11h"}],
+                             sessions=[{"session_id": s, "title": s, "attendance": 1} for s in ("S1", "S2", "S3")])
+    write_csv(folder / "interests.csv", [{"attendee_id": "ana", "session_id": "S1"},
+                                         {"attendee_id": "ana", "session_id": "S2"},
+                                         {"attendee_id": "bo", "session_id": "S1"},
+                                         {"attendee_id": "bo", "session_id": "S3"}])
+    schedule = tmp_path / "s.csv"
+    schedule.write_text("session_id,room_id,slot_id\nS1,A,T1\nS2,B,T1\nS3,B,T2\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["check", str(folder), "--schedule", str(schedule), "--out",
+                                      str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    report = (tmp_path / "out" / "report.md").read_text(encoding="utf-8")
+    assert "- missed attendance: 1 " in report  # ana wants S1 and S2 at 9h
+    assert "- room changes between wanted sessions in a row: 1" in report  # bo: S1 in A, then S3 in B
+    assert "- attendees who can see everything they asked for: 1 of 2 (50%)" in report
+    assert "worst off: ana misses 1 of 2" in report

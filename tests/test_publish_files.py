@@ -212,7 +212,8 @@ def test_tiny_schedule_xml_and_json_validate(tmp_path: Path) -> None:
     problem, schedule = tiny(tmp_path)
     files = render_publications(problem, schedule, title="Démo 2027", base_url="https://conf.example.org/2027/")
     doc = validate_frab(files)
-    assert EVIL in str(files["schedule.xml"]).replace("&lt;", "<").replace("&gt;", ">")
+    xml = str(files["schedule.xml"]).replace("&lt;", "<").replace("&gt;", ">")
+    assert "<title>alert(\"x\")</title>" in xml and "<script" not in xml  # the title's words, not its markup
     days = doc["schedule"]["conference"]["days"]
     assert [d["date"] for d in days] == ["2027-05-13", "2027-12-02"]
     s1 = days[0]["rooms"]["Salle 1"][0]

@@ -223,7 +223,7 @@ def test_another_host_prints_an_address_with_a_token(folder: Path, monkeypatch: 
     from solver.serve import serve
 
     said: list[str] = []
-    monkeypatch.setattr("uvicorn.run", lambda app, **options: said.append(f"ran on {options['host']}"))
+    monkeypatch.setattr("solver.serve.run_server", lambda app, host, port, on_signal: said.append(f"ran on {host}"))
     serve(folder / "inputs", folder / "start.csv", None, folder / "out", "0.0.0.0", 0, say=said.append)
     assert re.search(r"open http://0\.0\.0\.0:0/\?token=[\w-]{20,}", said[0]) and "ran on 0.0.0.0" in said
     said.clear()

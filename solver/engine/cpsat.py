@@ -56,8 +56,10 @@ def thinker(seconds: float, seed: int, workers: int | None,
         if workers == 1:
             solver.parameters.interleave_search = True
             # interleaved, CP-SAT counts about two deterministic seconds per second of wall time (GECCO20's plan
-            # on this 2-core machine): the wall-clock limit is only a guard, reproducibility needs the other
+            # on this 2-core machine): reproducibility needs the deterministic limit alone, so the wall clock is
+            # only a loose guard (a loaded machine gets less CPU per second); `stop` keeps the user's time limit
             solver.parameters.max_deterministic_time = seconds / 2
+            solver.parameters.max_time_in_seconds = seconds * 4
         code = run_cpsat(solver, model, stop=stop)
         return solver if code in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None
 

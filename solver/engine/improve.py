@@ -184,7 +184,7 @@ def _planned(problem: Problem, config: Config, candidates: Candidates, incumbent
     options = clock.options
     needed = len(incumbent.chosen) if incumbent is not None else len(problem.sessions)
     clock.phase("plan", needed, len(problem.sessions))
-    solve = thinker(seconds, options.seed, options.workers, clock.stopped)
+    solve = thinker(seconds, options.seed, options.workers, lambda: clock.stopped() or clock.left() < 0.5)
     start = start_placements(problem, config, solve=solve, block_costs=partial(block_costs, problem, candidates))
     board = construct(problem, candidates, config, seconds=max(0.5, clock.left() / 8), start=start,
                       seed=options.seed, stop=clock.stopped)

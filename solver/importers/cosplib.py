@@ -69,7 +69,8 @@ TABLE_RULES = {"track_block_penalty", "track_room_penalty", "block_room_penalty"
                "session_block_penalty", "session_room_penalty"}
 # salle's rules the library has no counterpart for, switched off (its hard rules keep their defaults)
 OFF = ("speaker_conflict", "room_capacity", "capacity_fit", "track_room", "track_days", "track_parallel",
-       "avoid_parallel", "attendee_conflicts", "speaker_preferences", "speaker_changeover", "speaker_days",
+       "avoid_parallel", "attendee_conflicts", "attendee_hops", "speaker_preferences", "speaker_changeover",
+       "speaker_days",
        "speaker_room", "room_preference", "slot_preference", "order", "language_mix", "keep_previous")
 CAPACITY = 1  # the library has no audiences or room sizes
 

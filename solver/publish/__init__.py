@@ -18,14 +18,15 @@ conference's language come from solver.publish.locale.
 | `schedule.xml`, `schedule.json` | conference apps (frab/pretalx voc schedule format) |
 | `schedule.xlsx` | organizers' spreadsheets (and `salle import xlsx`) |
 | `rooms/<room>.csv`, `speakers.csv` | logistics: door lists and each speaker's sessions |
+| `.salle-manifest.json` | salle itself: what it wrote, so a later run removes only that (solver.publish.manifest) |
 """
 
 from __future__ import annotations
 
-from solver.publish.files import REPORT_FILES, RunFacts, publish, render_all, render_report
-from solver.publish.publications import check_timezone, render_publications
+from solver.publish.files import REPORT_FILES, RunFacts, Staged, finish, prepare, publish, render_all, render_report
+from solver.publish.publications import check_base_url, check_conference_url, check_timezone, render_publications
 from solver.publish.view import Conference
 from solver.publish.workbook import Report
 
-__all__ = ["REPORT_FILES", "Conference", "Report", "RunFacts", "check_timezone", "publish", "render_all",
-           "render_publications", "render_report"]
+__all__ = ["REPORT_FILES", "Conference", "Report", "RunFacts", "Staged", "check_base_url", "check_conference_url",
+           "check_timezone", "finish", "prepare", "publish", "render_all", "render_publications", "render_report"]

@@ -22,13 +22,14 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from solver.errors import Issue, OutputError
+from solver.publish.manifest import MANIFEST, check_links
 
 # what salle writes into an output folder (besides rooms/ and speakers/): an input file with one of these names
 # inside --out would be overwritten
 OUTPUT_NAMES = frozenset({
     "assignments.csv", "programme.md", "programme.html", "report.md", "report.csv", "timetable.html",
     "calendar.ics", "schedule.xml", "schedule.json", "schedule.xlsx", "speakers.csv", "changes.csv", "summary.json",
-    "timetable-organizers.html",
+    "timetable-organizers.html", MANIFEST,
 })
 PER_ITEM_FOLDERS = ("rooms", "speakers")
 
@@ -69,11 +70,14 @@ def check_out_folder(out: Path, inputs: Iterable[Path | str | None], writes: Ite
     --previous or --schedule file).
 
     `writes` are the files the command will write; by default, every name salle writes into an output folder
-    (`OUTPUT_NAMES`, and anything in its rooms/ and speakers/ folders, which solve prunes). Call it before any
+    (`OUTPUT_NAMES`, and anything in its rooms/ and speakers/ folders), and then a rooms/ or speakers/ folder
+    that is a symbolic link is refused too (salle never writes through a link out of --out). Call it before any
     work is done, so a refused run costs nothing."""
     out = Path(out)
     if out.exists() and not out.is_dir():
         raise OutputError([Issue(str(out), "is a file: --out must name a folder")])
+    if writes is None:
+        check_links(out)
     targets = [Path(w) for w in writes] if writes is not None else None
     for given in inputs:
         if given is None:

@@ -5,7 +5,9 @@ Ids: an imported schedule keeps its event ids and guids (columns `frab_id` and `
 otherwise events are numbered in sessions.csv order and get a guid derived from the acronym and session id.
 
 Texts: an event's `abstract` is the session's `description` and its `description` the `details` column (both
-Markdown, as pretalx publishes them); its `language` is the session's, else the publication's; a person's
+Markdown, as pretalx publishes them, sanitized as the pages are: solver.publish.sanitize.markup; titles, names
+and tracks are plain text without HTML tags: sanitize.plain); its `language` is the session's, else the
+publication's; a person's
 `biography` (speakers.csv) is in schedule.json (the XML schema has no place for it).
 
 Sessions without a time (left out with `--allow-unscheduled`): frab has no such thing, and apps show only events
@@ -25,15 +27,18 @@ import uuid
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from dataclasses import dataclass
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from solver.inputs import Problem, Session
 from solver.inputs.values import format_time
 from solver.publish.locale import Texts, resolve_locale
 from solver.publish.programme import Pending, unscheduled
+from solver.publish.sanitize import markup, plain
 from solver.publish.view import Conference, Entry, at, slugify
 
 _UUID = re.compile(r"^[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}$")
+ANCHOR_SAFE = "-._~:@/"  # what a session id keeps as written in a link's #fragment (the rest percent-encoded)
 TZ_NAME = re.compile(r"^([A-Z][a-z]+/[A-Z][a-z]+)|UTC$")
 
 
@@ -68,7 +73,7 @@ def events(problem: Problem, items: list[Entry], conf: Conference) -> list[Event
         sid = e.session.session_id
         n = ids[sid]
         slug = f"{conf.short}-{n}-{slugify(e.session.title)}"[:90].rstrip("-_")
-        anchor = f"timetable.html#s-{sid}"
+        anchor = f"timetable.html#s-{quote(sid, safe=ANCHOR_SAFE)}"
         url = f"{conf.base_url.rstrip('/')}/{anchor}" if conf.base_url else anchor
         out.append(Event(e, n, guids[sid], slug, url))
     return out
@@ -101,7 +106,7 @@ def room_labels(problem: Problem) -> dict[str, str]:
     counts: dict[str, int] = {}
     for r in problem.rooms:
         counts[r.name] = counts.get(r.name, 0) + 1
-    return {r.room_id: r.name if counts[r.name] == 1 else f"{r.name} ({r.room_id})" for r in problem.rooms}
+    return {r.room_id: plain(r.name if counts[r.name] == 1 else f"{r.name} ({r.room_id})") for r in problem.rooms}
 
 
 def schedule_version(items: list[Entry]) -> str:
@@ -110,17 +115,18 @@ def schedule_version(items: list[Entry]) -> str:
 
 
 def track_names(problem: Problem) -> list[str]:
-    return list(dict.fromkeys(s.track for s in problem.sessions if s.track))
+    return list(dict.fromkeys(plain(s.track) for s in problem.sessions if s.track))
 
 
 def event_language(s: Session, texts: Texts) -> str:
     """The session's `language` column (an older inputs folder may have it as an extra one), else the
     publication's language."""
-    return s.language or s.extra.get("language") or texts.language
+    return plain(s.language or s.extra.get("language")) or texts.language
 
 
 def event_details(s: Session) -> str:
-    return s.extra.get("details", "")
+    """The `details` column as sanitized Markdown (solver.publish.sanitize.markup)."""
+    return markup(s.extra.get("details", ""))
 
 
 def person_id(speaker_id: str) -> int | None:
@@ -151,12 +157,12 @@ def schedule_xml(problem: Problem, items: list[Entry], conf: Conference, *, loca
     _sub(root, "version", schedule_version(items))
     c = _sub(root, "conference")
     _sub(c, "acronym", conf.short)
-    _sub(c, "title", conf.title)
+    _sub(c, "title", plain(conf.title))
     _sub(c, "start", problem.days[0].isoformat())
     _sub(c, "end", problem.days[-1].isoformat())
     _sub(c, "days", str(len(problem.days)))
     _sub(c, "timeslot_duration", timeslot(problem))
-    if conf.base_url and conf.base_url.startswith(("http://", "https://")):
+    if conf.base_url:  # a plain http(s) address (solver.publish.publications.check_base_url)
         _sub(c, "base_url", conf.base_url)
     _sub(c, "time_zone_name", tz.key)
     for track in track_names(problem):
@@ -180,7 +186,7 @@ def pending_comment(pending: list[Pending], texts: Texts) -> str:
     """` Time to be announced: 2 sessions are not in the timetable yet.` then `S5: Title`, one per line
     (a comment may not hold `--`: it is written `- -`)."""
     lines = [texts("tba_count", n=len(pending)),
-             *(f"{p.session.session_id}: {p.session.title}" for p in pending)]
+             *(f"{p.session.session_id}: {plain(p.session.title)}" for p in pending)]
     return " " + "\n  ".join(re.sub(r"-(?=-)", "- ", line) for line in lines) + " "
 
 
@@ -194,19 +200,19 @@ def _event_xml(parent: ET.Element, ev: Event, conf: Conference, room: str, texts
     _sub(node, "slug", ev.slug)
     if ev.url.startswith(("http://", "https://")):
         _sub(node, "url", ev.url)
-    _sub(node, "title", s.title)
-    _sub(node, "subtitle", s.extra.get("subtitle", ""))
-    _sub(node, "track", s.track or "")
-    _sub(node, "type", s.kind or "talk")
+    _sub(node, "title", plain(s.title))
+    _sub(node, "subtitle", plain(s.extra.get("subtitle", "")))
+    _sub(node, "track", plain(s.track))
+    _sub(node, "type", plain(s.kind) or "talk")
     language = event_language(s, texts)
     if language:
         _sub(node, "language", language)
-    _sub(node, "abstract", s.description or "")
+    _sub(node, "abstract", markup(s.description))
     _sub(node, "description", event_details(s))
     persons = _sub(node, "persons")
     for p in e.speakers:
         attrs = {"guid": person_guid(conf, p.speaker_id)}
         if person_id(p.speaker_id) is not None:
             attrs["id"] = p.speaker_id
-        _sub(persons, "person", p.name, **attrs)
+        _sub(persons, "person", plain(p.name), **attrs)
     _sub(node, "links")

@@ -27,6 +27,7 @@ from solver.publish.frab import (
 )
 from solver.publish.locale import Texts, resolve_locale
 from solver.publish.programme import Pending, unscheduled
+from solver.publish.sanitize import markup, plain
 from solver.publish.view import Conference, Entry, slugify
 
 
@@ -50,7 +51,7 @@ def schedule_json(problem: Problem, items: list[Entry], conf: Conference, *, loc
         days.append({"index": index, "date": day.isoformat(), "day_start": start, "day_end": end, "rooms": rooms})
     conference: dict[str, object] = {
         "acronym": conf.short,
-        "title": conf.title,
+        "title": plain(conf.title),
         "start": problem.days[0].isoformat(),
         "end": problem.days[-1].isoformat(),
         "daysCount": len(problem.days),
@@ -83,23 +84,23 @@ def schedule_json(problem: Problem, items: list[Entry], conf: Conference, *, loc
 def _persons_json(speakers: tuple[Speaker, ...], conf: Conference) -> list[dict[str, object]]:
     persons: list[dict[str, object]] = []
     for p in speakers:
-        person: dict[str, object] = {"name": p.name, "guid": person_guid(conf, p.speaker_id)}
+        person: dict[str, object] = {"name": plain(p.name), "guid": person_guid(conf, p.speaker_id)}
         if person_id(p.speaker_id) is not None:
             person["id"] = person_id(p.speaker_id)
         if p.extra.get("biography"):
-            person["biography"] = p.extra["biography"]
+            person["biography"] = markup(p.extra["biography"])
         persons.append(person)
     return persons
 
 
 def _texts_json(s: Session, texts: Texts) -> dict[str, object]:
     return {
-        "title": s.title,
-        "subtitle": s.extra.get("subtitle", ""),
-        "track": s.track,
-        "type": s.kind or "talk",
+        "title": plain(s.title),
+        "subtitle": plain(s.extra.get("subtitle", "")),
+        "track": plain(s.track) if s.track else s.track,
+        "type": plain(s.kind) or "talk",
         "language": event_language(s, texts),
-        "abstract": s.description or "",
+        "abstract": markup(s.description),
         "description": event_details(s) or None,
     }
 

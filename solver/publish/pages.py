@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
+from urllib.parse import quote
 
 from solver.inputs import Problem
+from solver.publish.frab import ANCHOR_SAFE
 from solver.publish.ical import Calendars, calendar_domain
 from solver.publish.locale import resolve_locale
 from solver.publish.programme import programme_html, programme_markdown, unscheduled
@@ -47,7 +49,8 @@ def render_pages(problem: Problem, items: list[Entry], conf: Conference, *, loca
     base = conf.base_url.rstrip("/") + "/" if conf.base_url else None
 
     def link(e: Entry) -> str | None:
-        return f"{base}{page_name('timetable', days, e.day, paged)}#s-{e.session.session_id}" if base else None
+        anchor = quote(e.session.session_id, safe=ANCHOR_SAFE)
+        return f"{base}{page_name('timetable', days, e.day, paged)}#s-{anchor}" if base else None
 
     cals = Calendars(conf.tz, calendar_domain(conf.acronym, problem.days), problem.days, texts=texts, stamp=stamp,
                      previous=previous, sequences=sequences, link=link)

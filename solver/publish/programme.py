@@ -18,7 +18,7 @@ from markupsafe import Markup
 from solver.inputs import Problem, Session, Speaker
 from solver.publish.locale import Texts
 from solver.publish.render import render
-from solver.publish.view import Conference, Entry, md_text
+from solver.publish.view import Conference, Entry, md_text, one_line
 from solver.richtext import joined, to_html, to_safe_markdown
 
 
@@ -88,13 +88,14 @@ def about_html(session: Session) -> Markup:
 
 
 def _person(p: Speaker) -> str:
-    return md_text(f"{p.name}, {p.affiliation}" if p.affiliation else p.name)
+    return md_text(one_line(f"{p.name}, {p.affiliation}" if p.affiliation else p.name))
 
 
 def programme_markdown(problem: Problem, items: list[Entry], conf: Conference, texts: Texts,
                        pending: list[Pending] | None = None) -> str:
     """Days, then time blocks with their label, then each session: title, room, speakers, description;
-    then the sessions whose time is to be announced. Titles and names are literal (`md_text`): a title
+    then the sessions whose time is to be announced. Titles and names are literal (`md_text`) and on one line
+    (`one_line`: a heading cannot hold a line break): a title
     cannot make a link, a heading or raw HTML; descriptions are Markdown, re-written from their sanitized
     rendering (paragraphs, lists, emphasis and links kept; no raw HTML, no heading)."""
     lines = [f"# {md_text(conf.title)}", ""]
@@ -103,16 +104,16 @@ def programme_markdown(problem: Problem, items: list[Entry], conf: Conference, t
         for b in d.blocks:
             lines += [f"### {b.hours}", ""]
             if b.label:
-                lines += [f"**{md_text(b.label)}**", ""]
+                lines += [f"**{md_text(one_line(b.label))}**", ""]
             for e in b.items:
-                lines += [f"#### {md_text(e.session.title)}", "", f"*{md_text(e.room.name)}*", ""]
+                lines += [f"#### {md_text(one_line(e.session.title))}", "", f"*{md_text(one_line(e.room.name))}*", ""]
                 lines += [line for p in e.speakers for line in (_person(p), "")]
                 if about(e.session):
                     lines += [to_safe_markdown(about(e.session)), ""]
     if pending:
         lines += [f"## {texts('tba')}", "", texts("tba_note"), ""]
         for item in pending:
-            lines += [f"#### {md_text(item.session.title)}", "", f"*{texts('tba')}*", ""]
+            lines += [f"#### {md_text(one_line(item.session.title))}", "", f"*{texts('tba')}*", ""]
             lines += [line for p in item.speakers for line in (_person(p), "")]
             if about(item.session):
                 lines += [to_safe_markdown(about(item.session)), ""]

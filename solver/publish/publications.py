@@ -7,11 +7,15 @@ here touches the disk: solver.publish.files adds the run's own files and writes 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from urllib.parse import urlsplit
 
 from solver.config import Config
-from solver.errors import clip
+from solver.errors import InputError, Issue, clip, shown
 from solver.inputs import Problem
+from solver.inputs.conference import CONFERENCE
 from solver.publish.frab import schedule_xml
 from solver.publish.frab_json import schedule_json
 from solver.publish.lists import door_lists, speakers_csv
@@ -20,7 +24,7 @@ from solver.publish.view import Conference, entries, file_names
 from solver.publish.workbook import Report, schedule_xlsx
 from solver.schedule import Schedule
 
-__all__ = ["check_timezone", "render_publications"]
+__all__ = ["check_base_url", "check_conference_url", "check_timezone", "render_publications"]
 
 
 def render_publications(
@@ -46,11 +50,13 @@ def render_publications(
     rule/amount/penalty…) added to the workbook when given; `title`, `acronym` and `base_url` name the
     conference in the HTML pages, calendars and frab files. `locale`, `pending`, `previous`, `sequences` and
     `stamp` go to solver.publish.pages.render_pages (language, sessions announced without a time, calendar
-    SEQUENCE and DTSTAMP). Raises ValueError for an unknown time zone or locale. With a `failures` list, a
-    format whose renderer fails is left out and named there, and every other file is still returned. `config`
+    SEQUENCE and DTSTAMP). Raises ValueError for an unknown time zone or locale, or a `base_url` that is not a
+    plain http(s) address (`check_base_url`). With a `failures` list, a format whose renderer fails is left out
+    and named there, and every other file is still returned (solver.publish.files.publish then writes none). `config`
     (the rules applied) fills the workbook's Rules sheet (default: the catalogue's defaults).
     """
-    conf = Conference(title=title, acronym=acronym, timezone=check_timezone(timezone), base_url=base_url)
+    conf = Conference(title=title, acronym=acronym, timezone=check_timezone(timezone),
+                      base_url=check_base_url(base_url) if base_url else None)
     items = entries(problem, schedule)
     makers: dict[str, Callable[[], Mapping[str, str | bytes]]] = {
         "schedule.xml": lambda: {"schedule.xml": schedule_xml(problem, items, conf, locale=locale, pending=pending)},
@@ -71,9 +77,50 @@ def render_publications(
         try:
             files.update(make())
         except Exception as exc:  # a bug in one format must not lose the others: say which, write the rest
-            failures.append(f"{what} could not be rendered ({type(exc).__name__}: {clip(str(exc), 200)}); "
-                            "the other files were written")
+            failures.append(f"{what} could not be rendered ({type(exc).__name__}: {clip(str(exc), 200)})")
     return files
+
+
+# what a web address may not hold: quotes, angle brackets, a backslash, a backtick, braces, spaces, controls
+_NOT_IN_URL = re.compile(r"[\s\"'<>\\`{}|^\x00-\x1f\x7f]")
+_HOST = re.compile(r"^(?:[\w-]+(?:\.[\w-]+)*\.?|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*)$")  # a name, or IPv6
+
+
+def check_base_url(url: str) -> str:
+    """`url` if it is a plain web address (http or https, a host name, no quote, angle bracket, backslash or
+    space: it goes into every event's link and calendar), else ValueError saying what is wrong."""
+    problem = None
+    parts = urlsplit(url) if not _NOT_IN_URL.search(url) else None
+    if parts is None:
+        found = _NOT_IN_URL.search(url)
+        assert found is not None
+        problem = f"contains {found.group()!r}, which a web address cannot hold"
+    elif parts.scheme.lower() not in ("http", "https"):
+        problem = "must start with http:// or https://"
+    elif not parts.hostname or not _HOST.match(parts.hostname) or "@" in parts.netloc:
+        problem = "needs a host name after http(s):// (and no user name)"
+    else:
+        try:
+            parts.port  # noqa: B018 - raises ValueError for a port that is not a number up to 65535
+        except ValueError:
+            problem = "has a port that is not a number up to 65535"
+    if problem:
+        raise ValueError(f"{shown(url)} is not a web address: it {problem} (for example https://example.org/2027/)")
+    return url
+
+
+def check_conference_url(url: str | None, inputs: Path | None = None, option: str | None = None) -> None:
+    """`url` (the conference's base_url) is a plain http(s) address, or an InputError naming --base-url (when
+    `option`, the value given on the command line, is the one applied) or INPUTS/conference.yaml; called
+    before any work is done."""
+    if not url:
+        return
+    try:
+        check_base_url(url)
+    except ValueError as exc:
+        if option is not None and option.strip() == url:
+            raise InputError([Issue("--base-url", str(exc))]) from None
+        raise InputError([Issue(str(Path(inputs or ".") / CONFERENCE), f"base_url: {exc}")]) from None
 
 
 def check_timezone(name: str) -> str:

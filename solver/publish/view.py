@@ -127,6 +127,14 @@ _LINE_START = re.compile(r"^(\s*)([#>+=-])", re.MULTILINE)
 _ORDERED = re.compile(r"^(\s*\d+)([.)])", re.MULTILINE)
 
 
+_LINE_BREAKS = re.compile(r"[ \t]*[\r\n\u2028\u2029]+[ \t]*")
+
+
+def one_line(text: str) -> str:
+    """`text` on one line: each run of line breaks (a name typed with Excel's Alt+Enter) becomes a space."""
+    return _LINE_BREAKS.sub(" ", text).strip() if _LINE_BREAKS.search(text) else text
+
+
 def md_text(text: str) -> str:
     """Organizers' text as literal Markdown: no emphasis, links, headings, lists or raw HTML from a title.
 

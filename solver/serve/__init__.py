@@ -51,8 +51,6 @@ def _check_port(host: str, port: int) -> None:
 def serve(inputs: Path, schedule: Path | None, constraints: list[Path] | None, out: Path, host: str, port: int,
           say: Callable[[str], None] = print) -> None:
     """Load everything (InputError on bad input, before listening), print the address, serve until Ctrl-C."""
-    import uvicorn
-
     _check_port(host, port)
     token = None if is_loopback(host) else secrets.token_urlsafe(24)
     shown = f"[{host}]" if ":" in host else host
@@ -65,20 +63,33 @@ def serve(inputs: Path, schedule: Path | None, constraints: list[Path] | None, o
     if token:
         say("anyone who can reach this host and has this address can edit and save the schedule: share it with care")
     say(f"saves go to {out}/ (assignments.csv and every publication); Ctrl-C stops the server")
+    desk = app.state.desk
     held = (signal.SIGINT, signal.SIGTERM)
-    previous = {sig: signal.signal(sig, _stop) for sig in held} if _main_thread() else {}
-    try:  # uvicorn stops gracefully on either signal, then raises it again: it lands in `_stop`
-        uvicorn.run(app, host=host, port=port, log_level="warning")
-    except KeyboardInterrupt:
-        pass
+    noted: list[int] = []  # uvicorn stops gracefully on either signal, then raises it again: it is only noted here
+    previous = {sig: signal.signal(sig, lambda number, frame: noted.append(number)) for sig in held} \
+        if _main_thread() else {}
+    try:
+        run_server(app, host, port, desk.close_soon)
     finally:
+        if not desk.close():  # stop the re-plans (their CP-SAT threads joined) and let a save under way finish
+            say("salle serve: a re-plan or a save did not end in time")
         for sig, handler in previous.items():
             signal.signal(sig, handler)
     say("salle serve: stopped (changes not saved from a tab are gone)")
 
 
-def _stop(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt
+def run_server(app: object, host: str, port: int, on_signal: Callable[[], None]) -> None:
+    """uvicorn until Ctrl-C or SIGTERM (a second Ctrl-C quits without waiting for open connections);
+    `on_signal()` is called at the first one, so the desk refuses new saves and re-plans from then on."""
+    import uvicorn
+
+    class Server(uvicorn.Server):
+        def handle_exit(self, sig: int, frame: object) -> None:  # type: ignore[override]
+            on_signal()
+            super().handle_exit(sig, frame)  # type: ignore[arg-type]
+
+    # no lifespan: nothing to start, and a second Ctrl-C would leave its task to be cancelled (a traceback)
+    Server(uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="off")).run()  # type: ignore[arg-type]
 
 
 def _main_thread() -> bool:

@@ -12,6 +12,7 @@ import time
 from dataclasses import dataclass, field
 
 from solver.config import Config
+from solver.errors import shown
 from solver.serve.incremental import Change, LiveJudge, MoveRefused, Place
 from solver.serve.replan import Replan
 from solver.serve.state import Shared
@@ -42,7 +43,8 @@ class Desk:
         self.undo_stack: list[Step] = []
         self.redo_stack: list[Step] = []
         self.replan: Replan | None = None
-        self.touched = time.monotonic()
+        self.touched = time.monotonic()  # when the tab last asked anything (the app's clock)
+        self.claimed = False  # the page's script has used it (a page only loaded, by an <img> say, has not)
 
     def _ordered(self, places: dict[str, Place]) -> dict[str, Place]:
         """As assignments.csv orders them (day, start, room), so sentences read as `salle check` on that file."""
@@ -113,7 +115,7 @@ class Desk:
 
     def pin(self, session_id: str, pinned: bool) -> None:
         if session_id not in self.shared.problem.session:
-            raise MoveRefused(f"unknown session '{session_id}'")
+            raise MoveRefused(f"unknown session {shown(session_id)}")
         with self.lock:
             if pinned:
                 self.pinned.add(session_id)
@@ -121,6 +123,10 @@ class Desk:
             else:  # unpinned, and not frozen either when it was moved by hand
                 self.pinned.discard(session_id)
                 self.released.add(session_id)
+
+    def unsaved(self) -> bool:
+        """Whether the tab holds work a reload would lose (moves, pins, rule changes, a re-plan)."""
+        return bool(self.undo_stack or self.redo_stack or self.pinned or self.replan or self.changed_rules())
 
     # ---- rules
     def set_rule(self, name: str, mode: str, weight: int | None) -> None:

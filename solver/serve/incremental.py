@@ -16,6 +16,7 @@ from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 
 from solver.config import Config, RuleConfig
+from solver.errors import shown
 from solver.inputs import Problem, Slot
 from solver.judge import STRUCTURE, Judgement, occupied_slots
 from solver.rules.base import JudgeView, Placed, Placement, Violation
@@ -137,14 +138,14 @@ class LiveJudge:
         """Put a session in (room, first slot), or unschedule it (None); return what changed."""
         problem = self.problem
         if session_id not in problem.session:
-            raise MoveRefused(f"unknown session '{session_id}'")
+            raise MoveRefused(f"unknown session {shown(session_id)}")
         new_placed: Placed | None = None
         if place is not None:
             room, slot = place
             if room not in problem.room:
-                raise MoveRefused(f"unknown room '{room}'")
+                raise MoveRefused(f"unknown room {shown(room)}")
             if slot not in problem.slot:
-                raise MoveRefused(f"unknown slot '{slot}'")
+                raise MoveRefused(f"unknown slot {shown(slot)}")
             new_placed = self._placed(session_id, room, slot)
             if new_placed is None:
                 raise MoveRefused(str(self._past_end(session_id, slot).message))

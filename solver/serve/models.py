@@ -3,13 +3,15 @@ are refused with one sentence per field."""
 
 from __future__ import annotations
 
+import csv
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from solver.inputs.values import MAX_WEIGHT
 
-Id = Field(min_length=1, max_length=200)
+MAX_ID = csv.field_size_limit()  # an id is a CSV cell: as long as the input files allow, no shorter
+Id = Field(min_length=1, max_length=MAX_ID)
 
 
 class Body(BaseModel):
@@ -20,14 +22,23 @@ class MoveBody(Body):
     """A session to a room and first slot; both null: to "unscheduled"."""
 
     session: str = Id
-    room: str | None = Field(default=None, min_length=1, max_length=200)
-    slot: str | None = Field(default=None, min_length=1, max_length=200)
+    room: str | None = Field(default=None, min_length=1, max_length=MAX_ID)
+    slot: str | None = Field(default=None, min_length=1, max_length=MAX_ID)
 
     @model_validator(mode="after")
     def _both_or_neither(self) -> MoveBody:
         if (self.room is None) != (self.slot is None):
             raise ValueError("give both room and slot, or neither (to unschedule the session)")
         return self
+
+
+class BlockedBody(Body):
+    """The cells where a session would break a hard rule: on a day, or at one room and slot (the dialog)."""
+
+    session: str = Id
+    day: str | None = Field(default=None, max_length=10)
+    room: str | None = Field(default=None, min_length=1, max_length=MAX_ID)
+    slot: str | None = Field(default=None, min_length=1, max_length=MAX_ID)
 
 
 class PinBody(Body):
@@ -53,6 +64,10 @@ class SaveBody(Body):
 
 class Empty(Body):
     pass
+
+
+# a body carrying ids (at most three, each up to MAX_ID characters of up to 4 bytes in UTF-8) and a few fields
+ID_BODY = 3 * 4 * MAX_ID + 4096
 
 
 def messages(exc: ValidationError) -> list[str]:

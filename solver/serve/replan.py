@@ -54,7 +54,15 @@ class Replan:
                 if self.working.get(sid) != self.proposal.get(sid)]
 
     def start(self, problem: Problem, config: Config) -> None:
-        threading.Thread(target=self._run, args=(problem, config), name="salle-replan", daemon=True).start()
+        self.thread = threading.Thread(target=self._run, args=(problem, config), name="salle-replan", daemon=True)
+        self.thread.start()
+
+    def join(self, timeout: float) -> bool:
+        """Wait at most `timeout` seconds for the run's thread to end; whether it ended."""
+        thread = getattr(self, "thread", None)
+        if thread is not None:
+            thread.join(timeout)
+        return thread is None or not thread.is_alive()
 
     def _progress(self, seconds: float, best: float, bound: float) -> None:
         self.objective = None if math.isnan(best) else best
@@ -86,7 +94,7 @@ class Replan:
         self.status = str(result.status)
         if result.schedule is None:
             self.phase = "explaining"  # then "no schedule" below
-            if result.status == Status.INFEASIBLE:
+            if result.status == Status.INFEASIBLE and not self.stop.is_set():  # (an explanation cannot be stopped)
                 why = explain(frozen_problem, config, min(10.0, self.time_limit))
                 self.findings = [(f.sentence, f.rule, tuple(f.sessions)) for f in why.findings]
                 self.message = "No schedule keeps the frozen sessions in place and meets every hard rule."

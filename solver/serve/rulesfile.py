@@ -1,81 +1,140 @@
-"""The rules panel's changes written into a constraint file as an organizer would edit it by hand: the lines of
-the rules it changes are replaced or added, every other line (comments included) is kept as it was."""
+"""The rules panel's changes written into a constraint file as an organizer would edit it by hand.
+
+The file is parsed (PyYAML's composer says where each rule and each setting is, whatever the key's quoting or
+the value's style) and only the values that change are rewritten in place: a setting the rule lacks is added
+above its first one, a rule the file lacks is appended, a rule written inline (`rule: false`, `rule: {weight:
+3}`) is written out as a block. Every other character (comments, quoting, order, blank lines) is kept. A file
+whose whole mapping is written inline (`{rule: {...}}`) is written out again as a block, without its comments.
+
+The result is not trusted blindly: the desk's Save loads it with salle's own loader before anything is replaced.
+"""
 
 from __future__ import annotations
 
-import re
+import json
 
 import yaml
 
-TOP = re.compile(r"^(?P<key>[A-Za-z_][A-Za-z0-9_]*)\s*:(?P<rest>.*)$")
 HEADER = "# Written by `salle serve` (the rules panel); layered last, after the other constraint files.\n"
 
 
-def _value(value: object) -> str:
+class RulesFileError(ValueError):
+    """The constraint file cannot be edited (not YAML, not a mapping, a rule named twice)."""
+
+
+def _scalar(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
-
-
-def _comment(rest: str) -> str:
-    """The trailing ` # comment` of a YAML line's value part ('' when none)."""
-    match = re.search(r"\s+#.*$", rest)
-    return match.group(0) if match else ""
+    if isinstance(value, int):
+        return str(value)
+    return json.dumps(value, ensure_ascii=False)  # JSON is YAML: a string or a list stays what it was
 
 
 def updated_constraints(text: str, changes: dict[str, dict[str, object]]) -> str:
     """`text` (a constraint file, maybe empty) with each rule's settings in `changes` set, e.g.
-    `{"room_capacity": {"hard": False, "weight": 10}}`."""
-    lines = text.splitlines(keepends=True)
-    if lines and not lines[-1].endswith("\n"):
-        lines[-1] += "\n"
+    `{"room_capacity": {"hard": False, "weight": 10}}`; RulesFileError when the text cannot be edited."""
+    text = text.removeprefix("\ufeff")
     for rule, settings in changes.items():
-        lines = _set_rule(lines, rule, settings)
-    out = "".join(lines)
-    if not out.strip():
-        out = HEADER
-    loaded = yaml.safe_load(out)
-    if loaded is not None and not isinstance(loaded, dict):  # pragma: no cover (the lines above keep a mapping)
-        raise ValueError("the constraint file is not a mapping of rules")
-    return out
+        text = _set_rule(text, rule, settings)
+    return text if text.strip() else HEADER
 
 
-def _set_rule(lines: list[str], rule: str, settings: dict[str, object]) -> list[str]:
-    start = next((i for i, line in enumerate(lines) if (m := TOP.match(line)) and m.group("key") == rule), None)
-    body = [f"  {key}: {_value(value)}\n" for key, value in settings.items()]
-    if start is None:
-        if not lines:
-            lines = [HEADER]
-        if lines[-1].strip():
-            lines.append("\n")
-        return [*lines, f"{rule}:\n", *body]
-    match = TOP.match(lines[start])
-    assert match is not None
-    rest = match.group("rest")
-    inline = rest.split("#", 1)[0].strip()
-    if inline:  # `rule: false`, `rule: true` or a flow mapping: written out as a block
-        before = yaml.safe_load(inline)
-        keep: dict[str, object] = {}
-        if isinstance(before, bool):
-            keep["enabled"] = before
-        elif isinstance(before, dict):
-            keep.update(before)
-        keep.update(settings)
-        block = [f"  {key}: {_value(value)}\n" for key, value in keep.items()]
-        return [*lines[:start], f"{rule}:{_comment(rest)}\n", *block, *lines[start + 1:]]
-    end = start + 1
-    while end < len(lines) and (not lines[end].strip() or lines[end][0] in " \t#"):
-        end += 1
-    block = lines[start + 1:end]
-    indent = next((re.match(r"^\s+", b).group(0) for b in block  # type: ignore[union-attr]
-                   if b.strip() and not b.lstrip().startswith("#") and re.match(r"^\s+", b)), "  ")
+def _compose(text: str) -> yaml.Node | None:
+    try:
+        return yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (line {mark.line + 1})" if mark is not None else ""
+        raise RulesFileError(f"is not valid YAML{where}: {getattr(exc, 'problem', None) or exc}") from None
+
+
+def _named(mapping: yaml.MappingNode, name: str) -> list[tuple[yaml.Node, yaml.Node]]:
+    return [(k, v) for k, v in mapping.value if isinstance(k, yaml.ScalarNode) and k.value == name]
+
+
+def _set_rule(text: str, rule: str, settings: dict[str, object]) -> str:
+    nl = "\r\n" if "\r\n" in text else "\n"
+    root = _compose(text)
+    if root is None:  # empty, or comments only: they stay, the rule follows
+        return _append(text if text.strip() else HEADER.replace("\n", nl), rule, settings, nl)
+    if not isinstance(root, yaml.MappingNode):
+        raise RulesFileError("is not a mapping of rule names to settings")
+    if root.flow_style:
+        return _rewritten(text, rule, settings)
+    found = _named(root, rule)
+    if len(found) > 1:
+        raise RulesFileError(f"names the rule {rule} twice")
+    if not found:
+        return _append(text, rule, settings, nl)
+    key, value = found[0]
+    if isinstance(value, yaml.MappingNode) and not value.flow_style and value.value:
+        return _set_in_block(text, value, settings, nl)
+    return _as_block(text, key, value, rule, settings, nl)
+
+
+def _block(settings: dict[str, object], indent: int, nl: str) -> str:
+    return "".join(f"{' ' * indent}{key}: {_scalar(value)}{nl}" for key, value in settings.items())
+
+
+def _append(text: str, rule: str, settings: dict[str, object], nl: str) -> str:
+    if text and not text.endswith("\n"):
+        text += nl
+    last = text.rstrip("\r\n").rsplit("\n", 1)[-1] if text.strip() else ""
+    if last.strip() and not last.lstrip().startswith("#"):
+        text += nl
+    return f"{text}{rule}:{nl}{_block(settings, 2, nl)}"
+
+
+def _set_in_block(text: str, mapping: yaml.MappingNode, settings: dict[str, object], nl: str) -> str:
+    """Each setting's value replaced where it stands (its key, quoting and trailing comment kept); a setting the
+    block lacks inserted before its first key, at the same indentation."""
+    edits: list[tuple[int, int, str]] = []  # (start, end, replacement) in `text`
+    missing: dict[str, object] = {}
     for key, value in settings.items():
-        pattern = re.compile(rf"^(\s+){key}\s*:(.*)$")
-        for i, line in enumerate(block):
-            found = pattern.match(line.rstrip("\n"))
-            if found:
-                block[i] = f"{found.group(1)}{key}: {_value(value)}{_comment(found.group(2))}\n"
-                break
-        else:
-            block.insert(0, f"{indent}{key}: {_value(value)}\n")
-    return [*lines[:start + 1], *block, *lines[end:]]
+        found = _named(mapping, key)
+        if not found:
+            missing[key] = value
+            continue
+        node = found[-1][1]
+        if not isinstance(node, yaml.ScalarNode):
+            raise RulesFileError(f"gives {key} a value that is not a number or true/false")
+        start, end = node.start_mark.index, node.end_mark.index
+        gap = " " if start == end or text[start - 1:start] == ":" else ""  # `weight:` with no value yet
+        edits.append((start, end, gap + _scalar(value)))
+    if missing:
+        first = mapping.value[0][0].start_mark
+        line_start = first.index - first.column
+        edits.append((line_start, line_start, _block(missing, first.column, nl)))
+    for start, end, new in sorted(edits, reverse=True):
+        text = text[:start] + new + text[end:]
+    return text
+
+
+def _as_block(text: str, key: yaml.Node, value: yaml.Node, rule: str, settings: dict[str, object],
+              nl: str) -> str:
+    """`rule: false`, `rule:` or `rule: {weight: 3}` written out as a block with the new settings (the line's
+    trailing comment kept on the rule's line)."""
+    before = (yaml.safe_load(text) or {}).get(rule)
+    kept: dict[str, object] = {}
+    if isinstance(before, bool):
+        kept["enabled"] = before
+    elif isinstance(before, dict):
+        kept.update({str(k): v for k, v in before.items()})
+    elif before is not None:
+        raise RulesFileError(f"gives the rule {rule} a value that is not a mapping or true/false")
+    kept.update(settings)
+    start, end = value.start_mark.index, value.end_mark.index
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end < 0 else line_end
+    rest = text[end:line_end].rstrip("\r")  # spaces and a comment, if any
+    head = text[:start].rstrip(" \t")
+    return f"{head}{rest}{nl}{_block(kept, key.start_mark.column + 2, nl)}{text[line_end + 1:]}"
+
+
+def _rewritten(text: str, rule: str, settings: dict[str, object]) -> str:
+    data = yaml.safe_load(text)
+    current = data.get(rule)
+    merged = {"enabled": current} if isinstance(current, bool) else dict(current or {})
+    merged.update(settings)
+    data[rule] = merged
+    return HEADER + yaml.safe_dump(data, sort_keys=False, default_flow_style=False, allow_unicode=True)

@@ -1,5 +1,5 @@
 """What the server holds for every tab: the conference, the constraint files, the schedule last saved and its
-version, and the writing of a save (assignments.csv and every publication, atomically, through the service).
+version, and the writing of a save (assignments.csv, every publication and the rules file, all-or-nothing).
 
 No file name ever comes from the browser: every path here is fixed when `salle serve` starts.
 """
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import tempfile
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,17 +21,19 @@ from solver.inputs import Problem, load_problem_with_warnings
 from solver.inputs.assignments import read_schedule
 from solver.inputs.conference import ConferenceFile
 from solver.judge import Judgement
-from solver.publish import RunFacts, publish
+from solver.publish import RunFacts, finish, prepare
 from solver.publish.atomic import check_out_folder, write_atomically
 from solver.schedule import Schedule
+from solver.serve.fingerprint import Fingerprint
 from solver.serve.incremental import LiveJudge, Place
-from solver.serve.rulesfile import updated_constraints
+from solver.serve.rulesfile import RulesFileError, updated_constraints
 
 ASSIGNMENTS = "assignments.csv"
 
 
 class Conflict(Exception):
-    """The schedule on disk changed since this page was opened (another tab saved, or another command wrote)."""
+    """The files on disk changed since this page was opened (another tab saved, another command wrote, or the
+    inputs were edited)."""
 
 
 def _digest(path: Path) -> str:
@@ -51,27 +54,44 @@ class Saved:
 
 
 class Shared:
-    """The server's state, shared by every tab (a lock guards saves)."""
+    """The server's state, shared by every tab opened since the inputs were loaded (a lock guards saves)."""
 
     def __init__(self, inputs: Path, schedule: Path | None, constraints: list[Path] | None, out: Path) -> None:
-        self.inputs, self.out = inputs, out
+        self.inputs, self.out, self.schedule_given = inputs, out, schedule
         self.constraints_given = constraints
+        self.rules_file = inputs / BESIDE_INPUTS  # where the rules panel saves, layered last
         self.conference: ConferenceFile = with_conference(inputs)
         self.applied = resolve_constraints(constraints, inputs)
+        self.fingerprint = Fingerprint(inputs, self.applied)  # before reading: an edit meanwhile is noticed
         self.config: Config = load_config(self.applied)
         self.problem: Problem
         self.problem, self.warnings = load_problem_with_warnings(inputs)
-        self.rules_file = inputs / BESIDE_INPUTS  # where the rules panel saves, layered last
         check_out_folder(out, [inputs, *self.applied])
         source = schedule if schedule is not None else out / ASSIGNMENTS
         places: dict[str, Place] = {}
         if schedule is not None or source.is_file():
-            read = read_schedule(source, self.problem)
-            places = _in_file_order(read)
+            places = _in_file_order(read_schedule(source, self.problem))
         self.source = source if places or schedule is not None else None
         self.saved = Saved(places, digest=_digest(out / ASSIGNMENTS))
         self.lock = threading.Lock()
         self._start: LiveJudge | None = None  # the saved schedule judged, copied by each new tab
+
+    def reloaded(self) -> Shared:
+        """The inputs loaded again (InputError when they are now invalid), starting from the schedule last saved;
+        the version numbering goes on."""
+        saved_here = self.saved.version > 1 and (self.out / ASSIGNMENTS).is_file()
+        fresh = Shared(self.inputs, None if saved_here else self.schedule_given, self.constraints_given, self.out)
+        fresh.saved.version = self.saved.version
+        return fresh
+
+    def stale(self) -> str | None:
+        """A sentence when the input files changed since they were loaded, else None."""
+        changed = self.fingerprint.changed()
+        if not changed:
+            return None
+        names = ", ".join(changed[:5]) + (f" and {len(changed) - 5} more" if len(changed) > 5 else "")
+        return (f"The input files changed since this page loaded them ({names}): reload the page to load them "
+                "(this page's unsaved changes are then lost); saving from this page is refused.")
 
     def start(self, ordered: Callable[[dict[str, Place]], dict[str, Place]]) -> LiveJudge:
         """The saved schedule's live verdict under the files' rules, for a new tab (a copy of its own)."""
@@ -81,7 +101,8 @@ class Shared:
             return self._start.copy()
 
     def check_version(self, base: int) -> None:
-        """Conflict when a save happened after version `base`, or OUT/assignments.csv changed behind our back."""
+        """Conflict when a save happened after version `base`, OUT/assignments.csv changed behind our back, or
+        the inputs changed since they were loaded."""
         on_disk = _digest(self.out / ASSIGNMENTS)
         if base != self.saved.version:
             raise Conflict(f"This schedule was saved from another tab at {self.saved.at:%H:%M:%S} (version "
@@ -90,31 +111,69 @@ class Shared:
         if on_disk != self.saved.digest:
             raise Conflict(f"{self.out / ASSIGNMENTS} was changed outside this page since version {base} was "
                            "read. Nothing was written: reload the page to start from the file as it is now.")
+        stale = self.stale()
+        if stale:
+            raise Conflict(f"Nothing was written. {stale}")
 
     def save(self, base: int, schedule: Schedule, config: Config, verdict: Judgement, objective: int,
              changed_rules: dict[str, dict[str, object]]) -> tuple[int, list[Path]]:
-        """Write the schedule and every publication into OUT (atomically), and the rules changed in the panel
-        into INPUTS/constraints.yaml; return the new version and the files written."""
+        """Write the schedule, every publication and the rules changed in the panel (into INPUTS/constraints.yaml)
+        in one all-or-nothing write; return the new version and the files written. Nothing is replaced unless
+        the new rules file reads back, with salle's own loader, as the rules this tab shows."""
         with self.lock:
             self.check_version(base)
-            written: list[Path] = []
+            files: dict[Path, str | bytes] = {}
+            applied = self.applied
             if changed_rules:
-                text = self.rules_file.read_text(encoding="utf-8") if self.rules_file.is_file() else ""
-                written += write_atomically({self.rules_file: updated_constraints(text, changed_rules)})
-                self.applied = resolve_constraints(self.constraints_given, self.inputs)
-                try:
-                    check = load_config(self.applied)
-                except InputError as exc:  # a bug in the file's update: say so, keep the config in memory
-                    raise InputError([Issue(str(self.rules_file), f"could not be re-read: {exc}")]) from None
-                self.config = Config(config.rules, check.files)
-                config = self.config
-            failures: list[str] = []
-            written += publish(self.problem, schedule, config, verdict, self.out, RunFacts("solve", objective),
-                               conference=self.conference, failures=failures)
+                text = self._new_rules(changed_rules)
+                applied = self._validated(text, changed_rules, config)
+                files[self.rules_file] = text
+            config = Config(config.rules, tuple(str(p) for p in applied))
+            staged = prepare(self.problem, schedule, config, verdict, self.out, RunFacts("solve", objective),
+                             conference=self.conference)  # checked and rendered, nothing written yet
+            written = write_atomically({**staged.files, **files})  # the rules file with them, or nothing
+            finish(staged, [p for p in written if p != self.rules_file])
+            if changed_rules:
+                self.applied, self.config = applied, config
+                self.fingerprint.refresh(self.rules_file)
             self.saved = Saved({a.session_id: (a.room_id, a.slot_id) for a in schedule.assignments},
                                self.saved.version + 1, _digest(self.out / ASSIGNMENTS))
             self._start = None
             return self.saved.version, written
+
+    def _new_rules(self, changed_rules: dict[str, dict[str, object]]) -> str:
+        try:
+            text = self.rules_file.read_bytes().decode("utf-8-sig") if self.rules_file.is_file() else ""
+            return updated_constraints(text, changed_rules)
+        except (OSError, UnicodeDecodeError, RulesFileError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) else str(exc)
+            raise InputError([Issue(str(self.rules_file), f"{reason}; nothing was written: fix the file by hand "
+                                                          "(or move it aside), then save again")]) from None
+
+    def _validated(self, text: str, changed_rules: dict[str, dict[str, object]], config: Config) -> list[Path]:
+        """The constraint files a run will apply once `text` is the rules file, after checking with
+        `load_config` (from a temp file) that they give the rules this tab shows."""
+        applied = resolve_constraints(self.constraints_given, self.inputs)
+        if not any(p.resolve() == self.rules_file.resolve() for p in applied if p.exists()):
+            applied.append(self.rules_file)  # written now: layered last, as resolve_constraints will find it
+        with tempfile.TemporaryDirectory(prefix="salle-serve-") as folder:
+            trial = Path(folder) / BESIDE_INPUTS
+            trial.write_text(text, encoding="utf-8")
+            layered = [trial if p == self.rules_file or (p.exists() and p.resolve() == self.rules_file.resolve())
+                       else p for p in applied]
+            try:
+                check = load_config(layered)
+            except InputError as exc:
+                issues = [Issue(self.rules_file.as_posix() if i.file == str(trial) else i.file,
+                                i.message, i.row, i.column) for i in exc.issues]
+                raise InputError([*issues, Issue(str(self.rules_file), "the rules panel's change would make it "
+                                                 "unreadable, so nothing was written")]) from None
+        for rule in changed_rules:
+            if check[rule].settings != config[rule].settings:
+                raise InputError([Issue(str(self.rules_file), f"is not the last constraint file applied: the rules "
+                                        f"panel's {rule} would be overridden by a later one, so nothing was "
+                                        "written; change that file instead")])
+        return applied
 
 
 def _in_file_order(schedule: Schedule) -> dict[str, Place]:

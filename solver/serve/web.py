@@ -1,15 +1,18 @@
-"""The organizers' desk as a Starlette application: the page, its JSON API, and the guards in front of them.
+"""The organizers' desk as a Starlette application: the page, its JSON API, and the guards in front of them
+(solver.serve.guards). No route takes a path.
 
-Guards: requests must name an allowed Host (no DNS rebinding); with an access token (any --host other than
-127.0.0.1), every request needs it (`?token=` once, then a cookie); every POST needs the tab's CSRF token in a
-header, a JSON body and, when the browser sends one, an Origin equal to the desk's own. No route takes a path.
+Tabs: each page load opens an editing session (a `Desk`); at most MAX_DESKS are kept. Beyond, the one forgotten
+is a page never used by its script (an `<img>` of another site, say), else the least recently used tab without
+unsaved work; a tab with unsaved work is never forgotten (the new page is refused instead).
 """
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import hmac
 import logging
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -18,6 +21,7 @@ from typing import Any, TypeVar
 from jinja2 import Environment, PackageLoader, select_autoescape
 from pydantic import BaseModel, ValidationError
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
@@ -26,55 +30,37 @@ from starlette.staticfiles import StaticFiles
 from solver.errors import InputError, SalleError
 from solver.serve import models, views
 from solver.serve.desk import Desk
+from solver.serve.guards import MAX_BODY, Guard, Refused, error, read_body
 from solver.serve.incremental import MoveRefused
 from solver.serve.replan import Replan
+from solver.serve.runs import Replans
 from solver.serve.state import Conflict, Shared
 
-MAX_DESKS = 32  # tabs kept; the least recently used one is forgotten beyond
-MAX_BODY = 64 * 1024
+MAX_DESKS = 32  # tabs kept
+SAVE_WAIT = 120.0  # seconds a stopping server waits for a save under way to finish
 CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; "
        "frame-ancestors 'none'; base-uri 'none'; form-action 'none'")
+STOPPING = "salle serve is stopping (Ctrl-C): nothing was saved; start it again and save from a new page"
 B = TypeVar("B", bound=BaseModel)
-
-
-class Refused(Exception):
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status, self.message = status, message
-
-
-def _error(status: int, message: str, details: list[str] | None = None) -> JSONResponse:
-    return JSONResponse({"error": message, "details": details or []}, status_code=status)
 
 
 class DeskApp:
     def __init__(self, shared: Shared, token: str | None = None, allowed_hosts: set[str] | None = None,
-                 replan_limit: float | None = None) -> None:
-        self.shared, self.token, self.allowed_hosts = shared, token, allowed_hosts
+                 replan_limit: float | None = None, clock: Callable[[], float] = time.monotonic) -> None:
+        self.shared, self.token = shared, token
+        self.guard = Guard(token, allowed_hosts)
         self.replan_limit = replan_limit  # caps the browser's time limit (tests use a short one)
+        self.clock = clock
         self.desks: dict[str, Desk] = {}
+        self.replans = Replans(lambda: self.clock())
+        self.reload_error: str | None = None  # why the changed inputs could not be loaded again
+        self.closing = False
+        self._saves = 0
+        self._idle = threading.Condition()
         self.templates = Environment(loader=PackageLoader("solver.serve", "templates"),
                                      autoescape=select_autoescape(["html", "j2"]))
 
-    # ---- guards
-    def _guard(self, request: Request) -> None:
-        host = request.headers.get("host", "")
-        if self.allowed_hosts is not None and host not in self.allowed_hosts:
-            raise Refused(400, f"unexpected Host '{host[:80]}': open the address `salle serve` printed")
-        if self.token is not None:
-            given = request.query_params.get("token") or request.cookies.get("salle_token") or ""
-            if not hmac.compare_digest(given.encode(), self.token.encode()):
-                raise Refused(403, "this desk needs its access token: open the address `salle serve` printed "
-                                   "(it ends with ?token=…)")
-        if request.method == "POST":
-            origin = request.headers.get("origin")
-            if origin is not None and origin != f"{request.url.scheme}://{host}":
-                raise Refused(403, f"cross-site request refused (Origin {origin[:80]})")
-            if request.headers.get("sec-fetch-site") not in (None, "same-origin", "none"):
-                raise Refused(403, "cross-site request refused (Sec-Fetch-Site)")
-            if not request.headers.get("content-type", "").startswith("application/json"):
-                raise Refused(415, "send JSON (Content-Type: application/json)")
-
+    # ---- tabs
     def _desk(self, request: Request) -> Desk:
         desk = self.desks.get(request.headers.get("x-salle-desk", ""))
         if desk is None:
@@ -83,49 +69,73 @@ class DeskApp:
         if request.method == "POST" and not hmac.compare_digest(
                 request.headers.get("x-csrf-token", "").encode(), desk.csrf.encode()):
             raise Refused(403, "missing or wrong CSRF token: reload the page")
-        desk.touched = time.monotonic()
+        desk.touched, desk.claimed = self.clock(), True
         return desk
 
-    async def _body(self, request: Request, model: type[B]) -> B:
-        raw = await request.body()
-        if len(raw) > MAX_BODY:
-            raise Refused(413, f"request body over {MAX_BODY // 1024} KB")
+    def _admit(self, desk: Desk) -> None:
+        if len(self.desks) >= MAX_DESKS:
+            victim = min(self.desks.values(), key=lambda d: (d.claimed, d.unsaved(), d.touched))
+            if victim.claimed and victim.unsaved():
+                raise Refused(503, f"{MAX_DESKS} tabs hold unsaved changes: save or close one of them, then "
+                                   "reload this page")
+            self.desks.pop(victim.id, None)
+            self.replans.forget(victim.id)
+        desk.touched = self.clock()
+        self.desks[desk.id] = desk
+
+    def notice(self, desk: Desk) -> str | None:
+        """The banner's sentence when the inputs changed since this tab loaded them."""
+        stale = desk.shared.stale()
+        if stale and desk.shared is self.shared and self.reload_error:
+            return (f"The input files changed but cannot be loaded again: {self.reload_error[:300]} Fix them, then "
+                    "reload the page; saving is refused until then.")
+        return stale
+
+    # ---- the wrapper of every route
+    async def _body(self, request: Request, model: type[B], limit: int) -> B:
+        raw = await read_body(request, limit)
         try:
             return model.model_validate_json(raw or b"{}")
         except ValidationError as exc:
-            lines = models.messages(exc)
-            raise Refused(422, "; ".join(lines)) from None
+            raise Refused(422, "; ".join(models.messages(exc))) from None
 
-    def endpoint(self, handler: Callable[..., Any], body: type[BaseModel] | None = None, desk: bool = True):
+    def endpoint(self, handler: Callable[..., Any], body: type[BaseModel] | None = None, desk: bool = True,
+                 limit: int = MAX_BODY):
+        page = not desk
+
         async def run(request: Request) -> Response:
+            args: list[Any] = [request]
             try:
-                self._guard(request)
-                args: list[Any] = [request]
+                self.guard.check(request, page=page)
                 if desk:
                     args.append(self._desk(request))
                 if body is not None:
-                    args.append(await self._body(request, body))
+                    args.append(await self._body(request, body, limit))
                 started = time.perf_counter()
-                from starlette.concurrency import run_in_threadpool
-
                 response = await run_in_threadpool(handler, *args)
                 if isinstance(response, dict):
+                    if desk and isinstance(response.get("state"), dict):
+                        response["state"]["inputs"] = self.notice(args[1])
                     response["server_ms"] = round((time.perf_counter() - started) * 1000, 2)
                     response = JSONResponse(response)
+            except asyncio.CancelledError:  # the server stops at once (a second Ctrl-C): answer, no traceback
+                if not self.closing:
+                    raise
+                response = error(503, "salle serve stopped while answering; a save under way is finished first")
             except Refused as exc:
-                response = _error(exc.status, exc.message)
+                response = error(exc.status, exc.message)
             except MoveRefused as exc:
-                response = _error(400, str(exc))
+                response = error(400, str(exc))
             except Conflict as exc:
-                response = _error(409, str(exc))
+                response = error(409, str(exc))
             except InputError as exc:
-                response = _error(400, "; ".join(str(i) for i in exc.issues))
+                response = error(400, "; ".join(str(i) for i in exc.issues))
             except SalleError as exc:
-                response = _error(500, str(exc))
+                response = error(500, str(exc))
             except Exception as exc:  # a bug in salle: one line to the page, the details to the server's log
                 logging.getLogger("salle").exception("salle serve: %s %s failed", request.method, request.url.path)
-                response = _error(500, f"internal error in salle ({type(exc).__name__}); the server's terminal "
-                                       "has the details")
+                response = error(500, f"internal error in salle ({type(exc).__name__}); the server's terminal "
+                                      "has the details")
             if self.token is not None and request.query_params.get("token") == self.token:
                 response.set_cookie("salle_token", self.token, httponly=True, samesite="strict")
             response.headers["Content-Security-Policy"] = CSP
@@ -137,38 +147,44 @@ class DeskApp:
 
     # ---- routes
     def page(self, request: Request) -> Response:
+        if self.shared.stale():  # a new page loads the inputs as they are now; open tabs keep theirs
+            try:
+                self.shared, self.reload_error = self.shared.reloaded(), None
+            except InputError as exc:
+                self.reload_error = "; ".join(str(i) for i in exc.issues[:3])
         desk = Desk(self.shared)
-        if len(self.desks) >= MAX_DESKS:
-            oldest = min(self.desks.values(), key=lambda d: d.touched)
-            self.desks.pop(oldest.id, None)
-        self.desks[desk.id] = desk
+        self._admit(desk)
         title = self.shared.conference.title or "Programme"
         html = self.templates.get_template("desk.html.j2").render(desk=desk, title=title)
         return HTMLResponse(html)
 
     def conference(self, request: Request, desk: Desk) -> dict:
-        return views.conference(self.shared.problem, self.shared.conference.title or "Programme")
+        return views.conference(desk.shared.problem, desk.shared.conference.title or "Programme")
 
     def state(self, request: Request, desk: Desk) -> dict:
         return {"state": views.state(desk)}
 
     def blocked(self, request: Request, desk: Desk) -> dict:
-        sid, day = request.query_params.get("session", ""), request.query_params.get("day", "")
-        if sid not in self.shared.problem.session:
+        q = request.query_params
+        return self._blocked(desk, q.get("session", ""), q.get("day", ""), q.get("room"), q.get("slot"))
+
+    def blocked_post(self, request: Request, desk: Desk, body: models.BlockedBody) -> dict:
+        return self._blocked(desk, body.session, body.day or "", body.room, body.slot)
+
+    def _blocked(self, desk: Desk, sid: str, day: str, room: str | None, slot: str | None) -> dict:
+        problem = desk.shared.problem
+        if sid not in problem.session:
             raise MoveRefused(f"unknown session '{sid[:80]}'")
-        if "room" in request.query_params or "slot" in request.query_params:
-            day = self.shared.problem.days[0].isoformat()  # replaced by the slot's own day below
+        if room is not None or slot is not None:  # one placement (the keyboard dialog)
+            if room not in problem.room or slot not in problem.slot:
+                raise MoveRefused("give a known room and slot")
+            day = problem.slot[slot].day.isoformat()
+            return {"session": sid, "day": day, "cells": views.blocked(desk, sid, day, (room, slot))}
         try:
-            if dt.date.fromisoformat(day) not in self.shared.problem.days:
+            if dt.date.fromisoformat(day) not in problem.days:
                 raise ValueError
         except ValueError:
             raise MoveRefused(f"no day '{day[:20]}' in this conference") from None
-        room, slot = request.query_params.get("room"), request.query_params.get("slot")
-        if room is not None or slot is not None:  # one placement (the keyboard dialog)
-            if room not in self.shared.problem.room or slot not in self.shared.problem.slot:
-                raise MoveRefused("give a known room and slot")
-            day = self.shared.problem.slot[slot].day.isoformat()
-            return {"session": sid, "day": day, "cells": views.blocked(desk, sid, day, (room, slot))}
         return {"session": sid, "day": day, "cells": views.blocked(desk, sid, day)}
 
     def move(self, request: Request, desk: Desk, body: models.MoveBody) -> dict:
@@ -196,15 +212,15 @@ class DeskApp:
         return {"delta": desk.live.totals()[0] - before, "state": views.state(desk)}
 
     def replan(self, request: Request, desk: Desk, body: models.ReplanBody) -> dict:
-        if desk.replan is not None and not desk.replan.done:
-            raise MoveRefused("a re-plan is already running in this tab")
+        """Start a re-plan (replacing this tab's running one); one runs at a time in the whole server."""
         limit = min(body.time_limit, self.replan_limit) if self.replan_limit else body.time_limit
-        desk.replan = Replan(dict(desk.live.places), tuple(sorted(desk.frozen())), limit)
+        run = Replan(dict(desk.live.places), tuple(sorted(desk.frozen())), limit)
         config = desk.config
         if not body.stability and config["keep_previous"].settings.enabled:  # let the rest trade stability
             config = config.with_settings("keep_previous", level=0)
-        desk.replan.start(self.shared.problem, config)
-        return {"replan": desk.replan.payload()}
+        self.replans.start(desk.id, lambda: desk.touched, run, desk.shared.problem, config)
+        desk.replan = run
+        return {"replan": run.payload()}
 
     def replan_status(self, request: Request, desk: Desk) -> dict:
         return {"replan": desk.replan.payload() if desk.replan else None}
@@ -220,6 +236,7 @@ class DeskApp:
         return {"state": views.state(desk)}
 
     def discard(self, request: Request, desk: Desk, body: models.Empty) -> dict:
+        self.replans.forget(desk.id)
         if desk.replan is not None:
             desk.replan.stop.set()
         desk.replan = None
@@ -231,11 +248,35 @@ class DeskApp:
         hard = desk.live.totals()[1]
         if hard and not body.force:
             raise Refused(412, f"this schedule breaks {hard} hard rule(s); save anyway?")
-        written = desk.save()
-        out = self.shared.out
+        with self._idle:
+            if self.closing:
+                raise Refused(503, STOPPING)
+            self._saves += 1
+        try:
+            written = desk.save()
+        finally:
+            with self._idle:
+                self._saves -= 1
+                self._idle.notify_all()
+        out = desk.shared.out
         return {"version": desk.base_version, "files": len(written),
                 "message": f"Saved version {desk.base_version}: {out / 'assignments.csv'} and "
                            f"{len(written) - 1} other file(s).", "state": views.state(desk)}
+
+    def close_soon(self) -> None:
+        """The server was asked to stop (Ctrl-C): refuse new saves and re-plans, stop the running ones."""
+        with self._idle:
+            self.closing = True
+        self.replans.stop_all()
+
+    def close(self, wait: float = SAVE_WAIT) -> bool:
+        """The server stops: refuse new saves and re-plans, stop the re-plans and wait for their threads, and
+        for a save under way to finish (all-or-nothing either way). Whether everything ended in time."""
+        with self._idle:
+            self.closing = True
+        ended = self.replans.close()
+        with self._idle:
+            return self._idle.wait_for(lambda: self._saves == 0, wait) and ended
 
     def app(self) -> Starlette:
         e = self.endpoint
@@ -245,17 +286,18 @@ class DeskApp:
             Route("/api/conference", e(self.conference)),
             Route("/api/state", e(self.state)),
             Route("/api/blocked", e(self.blocked)),
-            Route("/api/move", e(self.move, models.MoveBody), methods=["POST"]),
-            Route("/api/pin", e(self.pin, models.PinBody), methods=["POST"]),
+            Route("/api/blocked", e(self.blocked_post, models.BlockedBody, limit=models.ID_BODY), methods=["POST"]),
+            Route("/api/move", e(self.move, models.MoveBody, limit=models.ID_BODY), methods=["POST"]),
+            Route("/api/pin", e(self.pin, models.PinBody, limit=models.ID_BODY), methods=["POST"]),
             Route("/api/undo", e(self.undo, models.Empty), methods=["POST"]),
             Route("/api/redo", e(self.redo, models.Empty), methods=["POST"]),
-            Route("/api/rules", e(self.rules, models.RuleBody), methods=["POST"]),
+            Route("/api/rules", e(self.rules, models.RuleBody, limit=models.ID_BODY), methods=["POST"]),
             Route("/api/replan", e(self.replan, models.ReplanBody), methods=["POST"]),
             Route("/api/replan/status", e(self.replan_status)),
             Route("/api/replan/accept", e(self.accept, models.Empty), methods=["POST"]),
             Route("/api/replan/discard", e(self.discard, models.Empty), methods=["POST"]),
             Route("/api/save", e(self.save, models.SaveBody), methods=["POST"]),
-            Mount("/static", app=static, name="static"),
+            Mount("/static", app=self.guard.static(static), name="static"),
         ]
         app = Starlette(routes=routes)
         app.state.desk = self  # for benchmarks and tests that look inside a tab

@@ -9,6 +9,7 @@ var Desk = {
   day: null,         // the day shown
   slot: {}, room: {}, session: {},
   onState: [],       // functions called with each new state
+  replanRunning: false,
 };
 
 Desk.api = function (method, path, body) {
@@ -94,3 +95,11 @@ Desk.start = function () {
 };
 
 document.addEventListener("DOMContentLoaded", function () { Desk.start(); });
+
+/* The tab goes (closed, reloaded, navigated away): stop its re-plan rather than leave it running. */
+window.addEventListener("pagehide", function () {
+  if (!Desk.replanRunning) { return; }
+  fetch("api/replan/discard", {method: "POST", keepalive: true, credentials: "same-origin", body: "{}",
+    headers: {"X-Salle-Desk": Desk.id, "X-CSRF-Token": Desk.csrf, "Content-Type": "application/json"}})
+    .catch(function () {});
+});

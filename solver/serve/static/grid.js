@@ -164,7 +164,7 @@
   function fetchBlocked(id) {
     var day = Desk.day;
     blocked = {};
-    return Desk.api("GET", "api/blocked?session=" + encodeURIComponent(id) + "&day=" + encodeURIComponent(day))
+    return Desk.api("POST", "api/blocked", {session: id, day: day})  /* POST: an id may be long */
       .then(function (data) {
         if (dragging !== id || Desk.day !== day) { return; }
         data.cells.forEach(function (c) { blocked[c[0] + "|" + c[1]] = c[2]; });

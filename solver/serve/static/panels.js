@@ -117,6 +117,7 @@
 
   function renderReplan(run) {
     var panel = document.getElementById("replan-panel");
+    Desk.replanRunning = !!(run && run.running);
     if (!run) { panel.hidden = true; return; }
     panel.hidden = false;
     var text = run.running ? "Re-planning (" + run.phase + ", " + run.placed + "/" + run.sessions + " placed, " +
@@ -204,8 +205,7 @@
     var room = document.getElementById("move-room").value, slot = document.getElementById("move-slot").value;
     var box = document.getElementById("move-warning");
     box.textContent = "";
-    Desk.api("GET", "api/blocked?session=" + encodeURIComponent(dialogSession) + "&room=" +
-             encodeURIComponent(room) + "&slot=" + encodeURIComponent(slot))
+    Desk.api("POST", "api/blocked", {session: dialogSession, room: room, slot: slot})
       .then(function (data) {
         var hit = data.cells[0];
         box.textContent = hit ? "Here it would break: " + hit[2].join(", ") : "No hard rule is broken here.";
@@ -269,6 +269,9 @@
   });
 
   Desk.onState.push(function (state) {
+    var banner = document.getElementById("inputs-changed");  /* the input files changed on disk */
+    banner.textContent = state.inputs || "";
+    banner.hidden = !state.inputs;
     renderScore(state);
     renderRules(state);
     if (state.replan) { renderReplan(state.replan); }

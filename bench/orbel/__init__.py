@@ -1,0 +1,1 @@
+"""ORBEL benchmark: salle against felixrauh/conference_scheduler on its real instances (see README.md)."""
