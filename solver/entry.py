@@ -46,6 +46,31 @@ def _interrupted(exc: BaseException) -> bool:
     return False
 
 
+def _quiet_after_interrupts(default: object):  # type: ignore[no-untyped-def]
+    """A `sys.unraisablehook` that says nothing of what an interrupt leaves behind: a generator or a file
+    half-written when a second Ctrl-C stopped publishing (openpyxl's "Exception ignored in …"); other
+    unraisable errors go to the default hook."""
+
+    def hook(unraisable: object) -> None:
+        from solver.cli.console import interrupted
+
+        exc = getattr(unraisable, "exc_value", None)
+        if _noted or interrupted or (exc is not None and _interrupted(exc)):
+            return
+        default(unraisable)  # type: ignore[operator]
+
+    return hook
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    """After start-up: an interrupt is noted (what it leaves behind is then not reported) and stops the command
+    (KeyboardInterrupt: outputs are all or nothing, so the previous ones stay)."""
+    from solver.cli.console import interrupted
+
+    interrupted.append(signum)
+    raise KeyboardInterrupt
+
+
 def run(args: Sequence[str] | None = None) -> int:
     """Run the `salle` command line on `args` (default: sys.argv) and return its exit code."""
     from typer import Abort
@@ -77,8 +102,9 @@ def main() -> None:
             raise
     if _noted:
         sys.exit(EXIT_INTERRUPTED)
-    for sig, handler in previous.items():
-        signal.signal(sig, handler)
+    for sig in previous:
+        signal.signal(sig, _interrupt)  # a command may install its own (solve: stop and keep the best schedule)
+    sys.unraisablehook = _quiet_after_interrupts(sys.unraisablehook)
     try:
         code = run()
     except BaseException as exc:  # outside `solve`'s own handling: nothing half-written to keep

@@ -67,3 +67,29 @@ def test_an_interrupt_before_any_schedule_keeps_the_previous_outputs(conference:
     if proc.returncode == 130:
         assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
         assert "Traceback" not in output
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("delay", [0.3, 0.6, 0.9, 1.2, 1.5])
+def test_two_interrupts_while_publishing_print_no_exception_ignored(tmp_path, delay: float) -> None:  # type: ignore[no-untyped-def]
+    """Two Ctrl-C while a large conference is published (openpyxl's generators half-way): exit 130 or 0, and no
+    "Exception ignored" nor traceback on stderr (the interrupt's leftovers are not news)."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from bench.generate import SIZES, generate
+
+    folder = generate(SIZES["M"], 1).write(tmp_path / "M")
+    args = [sys.executable, "-m", "solver", "export", str(folder), "--schedule", str(folder / "planted.csv"),
+            "--out", str(tmp_path / "out"), "--force"]
+    subprocess.run(args, capture_output=True, timeout=300, check=True)  # a previous run to keep
+    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    time.sleep(2.0 + delay)  # past the imports: publishing
+    proc.send_signal(signal.SIGINT)
+    time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode in (0, 130)
+    assert "Exception ignored" not in err and "Traceback" not in err, err

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
 EXIT_OK, EXIT_INPUT, EXIT_NO_SCHEDULE, EXIT_TIMEOUT, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 EXIT_CONNECT = 4  # another system (pretalx, a URL) cannot be reached or refused the request
+interrupted: list[int] = []  # the interrupts (Ctrl-C, SIGTERM) a command received: what they leave is not news
 MAX_SHOWN = 20  # hard violations listed before a count
 
 # Piped or captured output is never wrapped (one line per message, for grep and tests); on a terminal, rich

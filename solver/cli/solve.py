@@ -30,6 +30,7 @@ from solver.cli.console import (
     InputsArg,
     err,
     fail_input,
+    interrupted,
     out,
 )
 from solver.engine import SolveOptions, Status
@@ -247,6 +248,7 @@ def interrupts(stop: threading.Event) -> Iterator[None]:
         return
 
     def handler(signum: int, frame: object) -> None:
+        interrupted.append(signum)
         if stop.is_set():
             raise KeyboardInterrupt
         stop.set()
