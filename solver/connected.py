@@ -65,7 +65,7 @@ def run_push_pretalx(base_url: str, slug: str, token_file: Path | None, schedule
                      progress: Callable[[Change], None] = lambda c: None,
                      before_writing: Callable[[PushRun], None] = lambda run: None) -> PushRun:
     """Plan a push (or a restore), and with `do_apply` save pretalx's placements to `backup`, then write."""
-    from solver.app import _judged, resolve_constraints
+    from solver.app import _every_session, _judged, resolve_constraints
     from solver.config import load_config
 
     saved = read_backup(restore, slug) if restore is not None else None
@@ -81,7 +81,9 @@ def run_push_pretalx(base_url: str, slug: str, token_file: Path | None, schedule
         if inputs is None:  # the schedule's folder, or the inputs it was solved from (salle solve DIR --out DIR/x)
             inputs = next((d for d in (schedule_file.parent, schedule_file.parent.parent)
                            if (d / "sessions.csv").is_file()), Path("inputs"))
-        config = load_config(resolve_constraints(constraints, inputs))
+        # a push may place only some talks (the others stay as pretalx has them): rules asking for every session
+        # to be placed are not the push's business
+        config = _every_session(load_config(resolve_constraints(constraints, inputs)), enabled=False)
         problem, schedule, _ = _judged(inputs, schedule_file, config, force)
     server = client(base_url, token)
     event = fetch(server, slug)

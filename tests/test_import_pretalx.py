@@ -110,3 +110,21 @@ def test_the_token_comes_from_a_file_or_the_environment_never_the_command_line(t
     assert result.exit_code == 1 and "no pretalx API token" in result.output
     result = CliRunner().invoke(cli, ["push", "pretalx", "http://127.0.0.1:9", "--event", "x", "--token", "t"])
     assert result.exit_code == 2  # click's usage error: there is no --token option
+
+
+def test_a_schedule_breaking_a_hard_rule_is_refused_before_pretalx_is_asked(tmp_path: Path) -> None:
+    """Two talks in one room at once: exit 2 naming the rule, and pretalx (here an address nobody answers) is
+    never contacted; --force would push it anyway."""
+    result = CliRunner().invoke(cli, ["import", "pretalx", str(SAVED), "--out", str(tmp_path / "in")])
+    assert result.exit_code == 0, result.output
+    problem = load_problem(tmp_path / "in")
+    a, b = problem.sessions[0], problem.sessions[1]
+    room, slot = problem.rooms[0].room_id, problem.slots[0].slot_id
+    bad = tmp_path / "bad.csv"
+    bad.write_text(f"session_id,room_id,slot_id\n{a.session_id},{room},{slot}\n{b.session_id},{room},{slot}\n",
+                   encoding="utf-8")
+    result = CliRunner().invoke(cli, ["push", "pretalx", "http://127.0.0.1:9", "--event", "democon", "--schedule",
+                                      str(bad), "--inputs", str(tmp_path / "in")], env={"PRETALX_TOKEN": "t"})
+    assert result.exit_code == 2, result.output
+    assert "room_conflict" in result.output and "Nothing was written to pretalx" in result.output
+    assert "cannot be reached" not in result.output
