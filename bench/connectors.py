@@ -30,24 +30,14 @@ BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import group_processes  # noqa: E402
+from bench.common import group_memory_mb  # noqa: E402
 
 SALLE = [sys.executable, "-m", "solver"]
 FOSDEM = ROOT.parent / "shared" / "data" / "frab" / "fosdem-2025.xml"
 OUT = BENCH / "CONNECTORS.md"
 
 
-def _pss_mb(group: int) -> float:
-    total = 0
-    for entry in group_processes(group):
-        try:
-            for line in (entry / "smaps_rollup").read_text().splitlines():
-                if line.startswith("Pss:"):
-                    total += int(line.split()[1])
-                    break
-        except (OSError, ValueError, IndexError):
-            continue
-    return total / 1024
+_pss_mb = group_memory_mb
 
 
 def _salle(*args: str, env: dict[str, str] | None = None, check: bool = True) -> tuple[int, str, float, float]:

@@ -37,7 +37,7 @@ if __package__ in (None, ""):  # run as a script: make the repository importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import best as best_known
-from bench.common import OBJECTIVES, bench_config, complete, fingerprint, group_processes
+from bench.common import OBJECTIVES, bench_config, complete, fingerprint, group_memory_mb
 from bench.generate import SIZES, instance_dir
 from bench.peers import MODULES, why_not
 from bench.results import ToolRun
@@ -58,19 +58,7 @@ def instance_path(name: str, seed: int = 1) -> Path:
     return ROOT / "inputs" if name == BUNDLED else instance_dir(name, seed)
 
 
-def _group_memory_mb(group: int) -> float:
-    """The memory of every process in a process group, in MB: the sum of their proportional set sizes (pages
-    shared after a fork counted once in all), read from /proc; 0 where /proc cannot tell."""
-    total_kb = 0
-    for entry in group_processes(group):
-        try:
-            for line in (entry / "smaps_rollup").read_text().splitlines():
-                if line.startswith("Pss:"):
-                    total_kb += int(line.split()[1])
-                    break
-        except (OSError, ValueError, IndexError):
-            continue
-    return total_kb / 1024
+_group_memory_mb = group_memory_mb
 
 
 def run_tool(name: str, instance: Path, time_limit: float, seed: int, workdir: Path, wall: float,

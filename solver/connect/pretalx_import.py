@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from solver.connect.pretalx import Event, slot_order
-from solver.importers.folder import ASSIGNMENTS, CONTRACT, Imported, Table, write_inputs
+from solver.importers.folder import ASSIGNMENTS, CONTRACT, Imported, Table, distinct_name, write_inputs
 from solver.inputs.conference import CONFERENCE, ConferenceFile, conference_yaml
 from solver.inputs.values import format_time
 from solver.publish.atomic import write_atomically
@@ -119,14 +119,10 @@ def to_tables(event: Event, grid: int = 5, states: tuple[str, ...] = DEFAULT_STA
     for r in event.rooms:
         name = event.text(r.get("name")) or f"Room {r.get('id')}"
         rid = _unique(_slug(name), taken)
-        label, n = name, 1
-        while " ".join(label.casefold().split()) in names_seen:  # salle refuses two rooms of one name
-            n += 1
-            label = f"{name} ({n})"
+        label = distinct_name(name, names_seen)
         if label != name:
             notes.append(f"room {r.get('id')} {name!r} has the name of another room but for letter case or spacing: "
                          f"kept apart as {label!r}")
-        names_seen.add(" ".join(label.casefold().split()))
         name = label
         rooms[r.get("id")] = rid
         seats = r.get("capacity")

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from solver.errors import InputError, Issue, clip
+from solver.importers.folder import unique
 from solver.inputs.table import BAD_CHAR
 from solver.richtext import to_markdown
 
@@ -129,16 +130,6 @@ def rich(value: object) -> str:
 def ident(value: object, fallback: str) -> str:
     """An id salle accepts: no `;`, `,` or white space."""
     return re.sub(r"[;,\s]+", "-", text(value)).strip("-") or fallback
-
-
-def unique(base: str, taken: set[str]) -> str:
-    """`base`, else `base-2`, `base-3`… the first not in `taken` (which it joins)."""
-    name, n = base, 1
-    while name in taken:
-        n += 1
-        name = f"{base}-{n}"
-    taken.add(name)
-    return name
 
 
 def objects(data: dict[str, Any], key: str, skipped: Counter[str]) -> list[dict[str, Any]]:

@@ -40,6 +40,27 @@ class Imported:
     notes: list[str] = field(default_factory=list)
 
 
+def unique(base: str, taken: set[str]) -> str:
+    """`base`, else `base-2`, `base-3`… the first not in `taken` (which it joins): ids an import makes."""
+    name, n = base, 1
+    while name in taken:
+        n += 1
+        name = f"{base}-{n}"
+    taken.add(name)
+    return name
+
+
+def distinct_name(name: str, folded: set[str]) -> str:
+    """`name`, else `name (2)`, `name (3)`… the first whose letter-case- and spacing-blind form is not in `folded`
+    (which it joins): salle refuses two rooms of one name, a source may have `Room A` and `ROOM A`."""
+    label, n = name, 1
+    while " ".join(label.casefold().split()) in folded:
+        n += 1
+        label = f"{name} ({n})"
+    folded.add(" ".join(label.casefold().split()))
+    return label
+
+
 def csv_text(table: Table) -> str:
     """The table as UTF-8 CSV; a blank row stays a blank row, so row numbers match the source."""
     out = io.StringIO()

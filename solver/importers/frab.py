@@ -26,7 +26,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from solver.errors import InputError, Issue, shown
-from solver.importers.folder import ASSIGNMENTS, CONTRACT, Imported, Table, write_inputs
+from solver.importers.folder import ASSIGNMENTS, CONTRACT, Imported, Table, distinct_name, unique, write_inputs
 from solver.importers.frab_read import CONFERENCE_KEYS, Person, Published, Talk, read_published
 from solver.inputs.conference import CONFERENCE, ConferenceFile, conference_yaml
 from solver.inputs.values import format_time
@@ -42,13 +42,7 @@ SPEAKER_EXTRA = ("biography",)
 
 
 # -- converting -------------------------------------------------------------------------------------------------
-def _unique(base: str, taken: set[str]) -> str:
-    name, n = base, 1
-    while name in taken:
-        n += 1
-        name = f"{base}-{n}"
-    taken.add(name)
-    return name
+_unique = unique
 
 
 def _room_id(name: str) -> str:
@@ -157,14 +151,10 @@ def _rooms(names: list[str], notes: list[str]) -> tuple[dict[str, str], dict[str
         if not name or name in rooms:
             continue
         rooms[name] = _unique(_room_id(name), taken)
-        label, n = name, 1
-        while " ".join(label.casefold().split()) in folded:
-            n += 1
-            label = f"{name} ({n})"
+        label = distinct_name(name, folded)
         if label != name:
             notes.append(f"room {shown(name)} has the name of another room but for letter case or spacing: kept "
                          f"apart as {shown(label)} ({rooms[name]}); merge them in the source if they are one")
-        folded.add(" ".join(label.casefold().split()))
         shown_as[name] = label
     return rooms, shown_as
 
