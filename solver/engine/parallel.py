@@ -86,6 +86,7 @@ class Partners:
                 process.start()
             self._links.append((process, link))
         self.stop = stop
+        self.deadline = deadline
 
     def __len__(self) -> int:
         return len(self._links)
@@ -128,6 +129,9 @@ class Partners:
             move(self.search, board, change)
             self.accepted += 1
             return _applied(incumbent, change, d_objective, d_score)
+        if time.perf_counter() > self.deadline:  # past the time limit: no time to check a stale proposal again
+            self.refused += 1
+            return None
         self.checked += 1
         checked = self._check(incumbent, board, change)
         if checked is not None:
