@@ -48,7 +48,7 @@ def test_a_bad_conference_file_is_one_sentence_with_file_line_and_key(tmp_path: 
 
 def test_no_conference_file_means_every_default(tmp_path: Path) -> None:
     assert load_conference(tmp_path).model_dump() == dict.fromkeys(
-        ("title", "acronym", "timezone", "locale", "base_url", "venue"))
+        ("title", "acronym", "timezone", "locale", "base_url", "venue", "attendees"))
 
 
 def test_solve_reads_the_conference_file_and_options_override_it(seed_copy: Path, tmp_path: Path) -> None:

@@ -89,3 +89,22 @@ def test_the_report_says_what_wishes_come_to(tmp_path: Path) -> None:
     assert "- room changes between wanted sessions in a row: 1" in report  # bo: S1 in A, then S3 in B
     assert "- attendees who can see everything they asked for: 1 of 2 (50%)" in report
     assert "worst off: ana misses 1 of 2" in report
+
+
+def test_attendance_is_estimated_from_wishes_where_none_is_typed(tmp_path: Path) -> None:
+    """conference.yaml expects 300 attendees, 4 of whom said what they want: a session two of them want and no
+    attendance typed is estimated at 150; a typed attendance wins."""
+    folder = make_conference(tmp_path / "c", rooms=[{"room_id": "A", "name": "A", "capacity": 500}],
+                             slots=[{"slot_id": "T1", "day": "2027-05-13", "start": "9h", "end": "10h"},
+                                    {"slot_id": "T2", "day": "2027-05-13", "start": "10h", "end": "11h"}],
+                             sessions=[{"session_id": "S1", "title": "a", "attendance": ""},
+                                       {"session_id": "S2", "title": "b", "attendance": 7}])
+    write_csv(folder / "interests.csv", [{"attendee_id": w, "session_id": s} for w, s in
+                                         (("a", "S1"), ("b", "S1"), ("c", "S2"), ("d", "S2"))])
+    (folder / "conference.yaml").write_text("attendees: 300\n", encoding="utf-8")
+    problem = load_problem(folder)
+    assert problem.session["S1"].attendance == 150 and problem.session["S1"].extra["attendance_estimated"] == "yes"
+    assert problem.session["S2"].attendance == 7 and "attendance_estimated" not in problem.session["S2"].extra
+    (folder / "conference.yaml").write_text("title: x\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["validate", str(folder)])
+    assert result.exit_code == 1 and "sessions.csv:2: attendance: expected a whole number" in result.output

@@ -43,6 +43,9 @@ class ConferenceFile(BaseModel):
     locale: str | None = None
     base_url: str | None = Field(default=None, max_length=2000)
     venue: str | None = Field(default=None, min_length=1, max_length=200)
+    # how many attendees the conference expects: sessions without an attendance get one estimated from the
+    # wishes of interests.csv (solver.inputs.load)
+    attendees: int | None = Field(default=None, ge=1, le=10_000_000)
 
     @field_validator("title", "acronym", "venue", "base_url")
     @classmethod

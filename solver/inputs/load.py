@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
@@ -73,7 +74,8 @@ def parse_records(table: Table, model: type[R], issues: list[Issue]) -> list[R]:
     return records
 
 
-def _read(folder: Path, model: type[R], issues: list[Issue], warnings: list[Issue]) -> list[R]:
+def _read(folder: Path, model: type[R], issues: list[Issue], warnings: list[Issue],
+          fill: Callable[[Table], None] | None = None) -> list[R]:
     path = folder / model.FILE
     if not path.exists():
         if model.FILE not in OPTIONAL_FILES:
@@ -84,7 +86,46 @@ def _read(folder: Path, model: type[R], issues: list[Issue], warnings: list[Issu
     except TableError as exc:
         issues.extend(exc.issues)
         return []
+    if fill is not None:
+        fill(table)
     return parse_records(table, model, issues)
+
+
+def estimated_attendance(folder: Path, interests: list[Interest], warnings: list[Issue]
+                         ) -> Callable[[Table], None] | None:
+    """Where conference.yaml gives the expected number of attendees (`attendees:`) and interests.csv says who
+    wants what: a session whose attendance cell is empty gets `attendees × its wishers / everyone who wished`,
+    marked `attendance_estimated` (a typed attendance always wins)."""
+    from solver.inputs.conference import load_conference
+
+    try:
+        expected = load_conference(folder).attendees
+    except InputError:
+        return None  # reported by the commands that read conference.yaml
+    if not expected or not interests:
+        return None
+    wishers: dict[str, set[str]] = {}
+    for i in interests:
+        if i.weight is None or i.weight > 0:
+            wishers.setdefault(i.session_id, set()).add(i.attendee_id)
+    voters = len({a for who in wishers.values() for a in who})
+    if not voters:
+        return None
+
+    def fill(table: Table) -> None:
+        filled = 0
+        for row in table.rows:
+            if not row.cells.get("attendance", "").strip():
+                sid = row.cells.get("session_id", "").strip()
+                row.cells["attendance"] = str(round(expected * len(wishers.get(sid, ())) / voters))
+                row.cells["attendance_estimated"] = "yes"
+                filled += 1
+        if filled:
+            warnings.append(Issue(Session.FILE, f"{filled} session(s) without an attendance: estimated from "
+                                                f"interests.csv for the {expected:,} attendees conference.yaml "
+                                                f"expects ({voters:,} of them said what they want)"))
+
+    return fill
 
 
 def check_references(problem: Problem) -> list[Issue]:
@@ -210,13 +251,15 @@ def load_problem_with_warnings(folder: Path | str) -> tuple[Problem, list[Issue]
     warnings: list[Issue] = []
     rows = _read(folder, Slot, issues, warnings)
     step = grid.step_of(rows, issues)
+    interests = _read(folder, Interest, issues, warnings)
+    fill = estimated_attendance(folder, interests, warnings)
     problem = Problem(
         rooms=tuple(_read(folder, Room, issues, warnings)),
         slots=tuple(grid.expand(rows, issues)),
-        sessions=tuple(grid.with_lengths(_read(folder, Session, issues, warnings), step, issues)),
+        sessions=tuple(grid.with_lengths(_read(folder, Session, issues, warnings, fill), step, issues)),
         speakers=tuple(_read(folder, Speaker, issues, warnings)),
         unavailability=tuple(_read(folder, Unavailability, issues, warnings)),
-        interests=tuple(_read(folder, Interest, issues, warnings)),
+        interests=tuple(interests),
         preferences=tuple(_read(folder, Preference, issues, warnings)),
         source=folder,
         tracks=tuple(_read(folder, Track, issues, warnings)),
