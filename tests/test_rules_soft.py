@@ -265,3 +265,45 @@ def test_attendee_hops_model_keeps_a_row_of_wanted_sessions_in_one_room(tmp_path
     placed = {a.session_id: (a.room_id, a.slot_id) for a in result.schedule.assignments}
     assert placed["A"][1] != placed["B"][1]  # missed attendance 0
     assert placed["A"][0] == placed["B"][0]  # no hop
+
+
+def test_attendee_hops_within_a_block_counts_every_wanted_pair_in_two_rooms(tmp_path: Path) -> None:
+    """within: block: A and B wanted together in one block cost a hop in two rooms even when not in a row; the
+    model keeps them in one room, and its objective is the judge's."""
+    rooms = [{"room_id": "R1", "name": "R1", "capacity": 50}, {"room_id": "R2", "name": "R2", "capacity": 50}]
+    slots = [{**AM, "block": "m"}, {"slot_id": "MID", "day": D1, "start": "10h", "end": "11h", "block": "m"},
+             {"slot_id": "LATE", "day": D1, "start": "11h", "end": "12h", "block": "m"}]
+    folder = make_conference(tmp_path, rooms=rooms, slots=slots, sessions=[
+        {"session_id": "A", "title": "a", "attendance": 3}, {"session_id": "B", "title": "b", "attendance": 3}])
+    write_csv(folder / "interests.csv", [{"attendee_id": w, "session_id": s} for w in ("x", "y") for s in "AB"])
+    p = load_problem(folder)
+    block = config_with(tmp_path, "attendee_hops:\n  within: block\ncapacity_fit: false\n")
+    assert _penalty(p, [("A", "R1", "AM"), ("B", "R2", "LATE")], "attendee_hops", block) == 2
+    assert _penalty(p, [("A", "R1", "AM"), ("B", "R2", "LATE")], "attendee_hops") == 0  # not in a row
+    assert _penalty(p, [("A", "R1", "AM"), ("B", "R1", "LATE")], "attendee_hops", block) == 0
+    result = solve(p, block, SolveOptions(time_limit=10, workers=1))
+    verdict = judge(p, result.schedule, block)
+    assert verdict.ok and verdict.penalties.get("attendee_hops", 0) == 0 and verdict.total == result.objective
+
+
+def test_attendee_hops_within_a_block_is_tallied_as_the_judge_counts(tmp_path: Path) -> None:
+    """The local search's tally of the block measure equals the judge's, move after move: three blocks of four
+    positions in four rooms, twenty attendees wishing six talks each."""
+    import random
+
+    from tests.test_engine_local import _random_moves
+
+    rng = random.Random(3)
+    rooms = [{"room_id": f"R{i}", "name": f"R{i}", "capacity": 100} for i in range(4)]
+    def hhmm(minutes: int) -> str:
+        return f"{minutes // 60}:{minutes % 60:02d}"
+
+    slots = [{"slot_id": f"{b}{k}", "day": D1, "start": hhmm(480 + 120 * i + 20 * k),
+              "end": hhmm(500 + 120 * i + 20 * k), "block": b} for i, b in enumerate("XYZ") for k in range(4)]
+    sessions = [{"session_id": f"T{i:02d}", "title": "t", "attendance": 5} for i in range(40)]
+    folder = make_conference(tmp_path, rooms=rooms, slots=slots, sessions=sessions)
+    write_csv(folder / "interests.csv", [{"attendee_id": f"a{w}", "session_id": s["session_id"]}
+                                         for w in range(20) for s in rng.sample(sessions, 6)])
+    problem = load_problem(folder)
+    config = config_with(tmp_path, "attendee_hops:\n  within: block\n")
+    _random_moves(problem, config, 3, 60)

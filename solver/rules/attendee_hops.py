@@ -4,16 +4,23 @@ Each time an attendee wants two sessions that follow each other directly (one st
 day and in one block where slots.csv has blocks) in two different rooms, it costs one hop (Vangerven et al.,
 "Conference scheduling — a personalized approach", Omega 2018: the second measure after missed attendance).
 Only conferences with interests.csv have anything to count.
+
+`within: block` counts more widely: each pair of wanted sessions in one block (slots.csv `block`) in two rooms,
+in a row or not, costs one per attendee wanting both (an attendee following a block's wanted talks changes room
+less when they share a room, wherever they stand in the block).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from itertools import combinations
-from typing import Any
+from typing import Any, Literal
+
+from pydantic import Field
 
 from solver.inputs import Problem
-from solver.rules.base import BuildContext, Counting, JudgeView, Params, Placed, Placement, RuleSettings, Violation
+from solver.rules.base import BuildContext, Counting, JudgeView, Placed, Placement, RuleSettings, Violation
+from solver.rules.base import Params as BaseParams
 from solver.rules.clock import describe
 
 NAME = "attendee_hops"
@@ -21,6 +28,10 @@ DEFAULTS = RuleSettings(hard=False, weight=1)
 MODES = ("soft",)
 UNIT = "room change an attendee needs between two wanted sessions in a row"
 SPECIFICITY = 135
+
+class Params(BaseParams):
+    within: Literal["row", "block"] = Field(default="row", description="sessions in a row, or anywhere in a block")
+
 
 _CACHE: dict[int, tuple[tuple, dict[tuple[str, str], int], dict[str, set[str]]]] = {}
 
@@ -74,9 +85,54 @@ def _in_a_row(problem: Problem, first: Placement, then: Placement) -> bool:
     return a.day == b.day and a.end == b.start and (a.block or None) == (b.block or None)
 
 
+def _block(slot: Any) -> tuple | None:
+    """A slot's block on its day (None: the slot has no block)."""
+    return (slot.day, slot.block) if slot.block else None
+
+
+def _add_blocks(ctx: BuildContext) -> None:
+    """`within: block`: per pair wanted together and per block both may use, a hop when both are in it in
+    different rooms (same-room literals take it back)."""
+    count, partners = _together(ctx.problem)
+    here = ctx.index.by_session
+    m = ctx.model
+    inside: dict[str, dict[tuple, dict[str, list]]] = {}
+
+    def of(sid: str) -> dict[tuple, dict[str, list]]:
+        if sid not in inside:
+            found: dict[tuple, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+            for key in here[sid]:
+                p = ctx.placements[key]
+                if (block := _block(p.slots[0])) is not None:
+                    found[block][p.room.room_id].append(ctx.literals[key])
+            inside[sid] = found
+        return inside[sid]
+
+    wanted = sorted((x, y) for x in here for y in partners.get(x, ()) if x < y and y in here)
+    for a, b in wanted:
+        in_a, in_b = of(a), of(b)
+        for block in in_a.keys() & in_b.keys():
+            at_a, at_b = in_a[block], in_b[block]
+            if len(at_a) == 1 and at_a.keys() == at_b.keys():
+                continue
+            same = []
+            for room in at_a.keys() & at_b.keys():
+                s = m.new_bool_var(f"same_{a}_{b}_{room}")
+                m.add(s <= sum(at_a[room]))
+                m.add(s <= sum(at_b[room]))
+                same.append(s)
+            both = sum(lit for lits in at_a.values() for lit in lits) + \
+                sum(lit for lits in at_b.values() for lit in lits)
+            v = ctx.violation(count[(a, b)], name=f"{a}_{b}_{block[1]}")
+            m.add(both - 1 - sum(same) <= v)
+
+
 def add(ctx: BuildContext) -> None:
     """Per pair wanted together and per moment one may end as the other starts: a hop when both are placed so
     and in different rooms (a same-room literal per room takes the hop back)."""
+    if ctx.params.within == "block":  # type: ignore[attr-defined]
+        _add_blocks(ctx)
+        return
     moments = rows(ctx.problem)
     count, partners = _together(ctx.problem)
     if not moments or not count:
@@ -124,13 +180,18 @@ def tally(ctx: Counting) -> None:
     """Each pair wanted together is a pairwise clash costing its attendees when in a row in two rooms."""
     problem = ctx.problem
     count, _ = _together(problem)
-    if not count or not rows(problem):
+    blocks = ctx.params.within == "block"  # type: ignore[attr-defined]
+    if not count or not (blocks or rows(problem)):
         return  # no slot follows another directly: no hop can happen
 
     def clash(pa: Placement, pb: Placement) -> int:
         if pa.room.room_id == pb.room.room_id:
             return 0
-        if not (_in_a_row(problem, pa, pb) or _in_a_row(problem, pb, pa)):
+        if blocks:
+            block = _block(pa.slots[0])
+            if block is None or block != _block(pb.slots[0]):
+                return 0
+        elif not (_in_a_row(problem, pa, pb) or _in_a_row(problem, pb, pa)):
             return 0
         return count.get((pa.session.session_id, pb.session.session_id), 0)
 
@@ -141,8 +202,9 @@ def tally(ctx: Counting) -> None:
     ctx.pairwise(lambda s: keys.get(s.session_id, ()), clash)
 
 
-def judge(view: JudgeView, params: Params) -> list[Violation]:
-    """Attendee by attendee: each wanted session followed directly by another wanted one in another room."""
+def judge(view: JudgeView, params: Params) -> list[Violation]:  # type: ignore[override]
+    """Attendee by attendee: each wanted session followed directly by another wanted one in another room (with
+    `within: block`, each pair of wanted sessions in one block in two rooms)."""
     by_id = {p.session.session_id: p for p in view.placed}
     wants: dict[str, list[Placed]] = defaultdict(list)
     for i in view.problem.interests:
@@ -151,6 +213,15 @@ def judge(view: JudgeView, params: Params) -> list[Violation]:
     hops: dict[tuple[str, str], list[str]] = defaultdict(list)
     for who, placed in wants.items():
         placed = list({p.session.session_id: p for p in placed}.values())
+        if params.within == "block":
+            for k, x in enumerate(placed):
+                for y in placed[k + 1:]:
+                    bx, by = x.slots[0], y.slots[0]
+                    if (bx.block and bx.day == by.day and bx.block == by.block
+                            and x.room.room_id != y.room.room_id):
+                        first, second = sorted((x.session.session_id, y.session.session_id))
+                        hops[(first, second)].append(who)
+            continue
         for x in placed:
             for y in placed:
                 a, b = x.slots[-1], y.slots[0]
@@ -158,6 +229,8 @@ def judge(view: JudgeView, params: Params) -> list[Violation]:
                         and x.room.room_id != y.room.room_id):
                     hops[(x.session.session_id, y.session.session_id)].append(who)
     return [Violation(NAME, len(people), f"{len(people)} attendee(s) go from {describe(by_id[a])} to "
-                                         f"{describe(by_id[b])}, in another room", (a, b))
+                                         f"{describe(by_id[b])}, in another room" + (" of the block" if
+                                                                                    params.within == "block" else ""),
+                      (a, b))
             for (a, b), people in sorted(hops.items())]
 
