@@ -57,7 +57,7 @@ def url(folder: Path) -> Iterator[str]:
 
     port = _free_port()
     app = make_app(folder / "inputs", folder / "start.csv", None, folder / "out", replan_limit=2,
-                   allowed_hosts={f"127.0.0.1:{port}"})
+                   allowed_hosts={f"127.0.0.1:{port}"}, locale="en")  # French desk: test_serve_desk_ux
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -154,7 +154,7 @@ def test_keyboard_dialog_moves_a_session(desk) -> None:  # type: ignore[no-untyp
     expect(page.locator("#move-warning")).to_contain_text("No hard rule")
     page.click("#move-ok")
     page.wait_for_selector("#news h2")
-    assert "Salle B-2310, 2027-05-13" in page.inner_text("#news h2")
+    assert "Salle B-2310, Thursday, May 13" in page.inner_text("#news h2")
     page.click("#undo")
     expect(page.locator("#redo")).to_be_enabled()
     assert not page.errors
@@ -168,7 +168,7 @@ def test_pin_two_replan_accept_save(desk, folder: Path) -> None:  # type: ignore
     page.fill("#replan-limit", "2")
     page.click("#replan")
     page.wait_for_selector("#replan-accept:not([hidden])", timeout=20_000)
-    assert "frozen: 2" in page.inner_text("#replan-progress")
+    assert "pinned: 2" in page.inner_text("#replan-progress")
     shot(page, "4-replan")
     page.click("#replan-accept")
     expect(page.locator("#replan-panel")).to_be_hidden()

@@ -27,6 +27,7 @@ from solver.inputs import load_problem
 from solver.inputs.assignments import read_schedule
 from solver.judge import judge
 from solver.serve import make_app, models
+from solver.serve.guards import Guard
 from solver.serve.runs import ABANDONED
 from solver.serve.web import MAX_DESKS, STOPPING
 from tests.conftest import ROOT
@@ -261,17 +262,20 @@ def _serve(conference: Path, out: Path, *extra: str) -> tuple[subprocess.Popen, 
                             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             env={**os.environ, "PYTHONUNBUFFERED": "1"})
     base = f"http://127.0.0.1:{port}"
+    assert proc.stdout is not None
+    token = re.search(r"\?token=([\w-]+)", proc.stdout.readline()).group(1)  # type: ignore[union-attr]
     deadline = time.monotonic() + 60
     while True:
         try:
-            page = httpx.get(base + "/", timeout=5)
+            page = httpx.get(base + "/?token=" + token, timeout=5)
             break
         except httpx.HTTPError:
             assert proc.poll() is None and time.monotonic() < deadline, "salle serve did not start"
             time.sleep(0.1)
     desk = re.search(r'name="salle-desk" content="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
     csrf = re.search(r'name="salle-csrf" content="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
-    return proc, base, {"X-Salle-Desk": desk, "X-CSRF-Token": csrf, "Origin": base}
+    return proc, base, {"X-Salle-Desk": desk, "X-CSRF-Token": csrf, "Origin": base,
+                        "Cookie": f"{Guard(token, None).cookie}={token}"}  # the token on loopback too
 
 
 def test_the_server_stops_its_replans_and_joins_their_threads_before_returning(
@@ -280,7 +284,7 @@ def test_the_server_stops_its_replans_and_joins_their_threads_before_returning(
     from solver.serve import serve
 
     def run_server(app: Any, host: str, port: int, on_signal: Any) -> None:  # a re-plan under way, then Ctrl-C
-        tab = Tab(TestClient(app, base_url=f"http://127.0.0.1:{port}"))
+        tab = Tab(TestClient(app, base_url=f"http://127.0.0.1:{port}"), f"?token={app.state.desk.token}")
         tab.post("/api/replan", {"time_limit": 120})
         _wait(lambda: tab.get("/api/replan/status")["replan"]["phase"] == "improve")
         on_signal()

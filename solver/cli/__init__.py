@@ -14,9 +14,11 @@ import typer
 from solver import __version__
 from solver.cli import check, diff, explain, imports, publish, push, rules, serve, solve
 from solver.cli.console import terminal
+from solver.cli.help import HumanGroup
 
 cli = typer.Typer(
     name="salle",
+    cls=HumanGroup,  # --help says FILE, DIR, SECONDS…, never a Python type (solver.cli.help)
     help="Give every conference session a room and a time slot (OR-Tools CP-SAT).",
     no_args_is_help=True,
     add_completion=True,

@@ -25,13 +25,15 @@ def import_frab_command(
     out_dir: Annotated[Path, typer.Option("--out", "-o", help="Folder to write the inputs into.")],
     pin: Annotated[bool, typer.Option("--pin", help="Also pin every session to its published room and slot.")]
     = False,
-    capacity: Annotated[int, typer.Option(help="Seats given to rooms whose capacity is not published.", min=1,
+    capacity: Annotated[int, typer.Option(help="Seats given to rooms whose capacity is not published "
+                                          "(up to 100,000).", min=1,
                                           max=100_000)]
     = 10_000,
     unplaced: Annotated[bool, typer.Option("--unplaced", help="A conference to schedule from scratch: each day a "
                                            "grid, every talk its duration and no place; the published places go to "
                                            "OUT/published.csv.")] = False,
-    grid: Annotated[int, typer.Option("--grid", metavar="MINUTES", help="The grid's step with --unplaced.", min=1,
+    grid: Annotated[int, typer.Option("--grid", metavar="MINUTES", help="The grid's step with --unplaced, 1 to 120 "
+                                      "minutes.", min=1,
                                       max=120)] = 5,
     force: Annotated[bool, typer.Option("--force", help="Write into a folder that already holds files (its "
                                         "files of the same names are replaced, the others left).")] = False,
@@ -131,10 +133,12 @@ def import_pretalx_command(
     = None,
     state: Annotated[list[str] | None, typer.Option("--state", metavar="STATE", help="Submission states to "
                                                     "schedule (repeat; default: accepted and confirmed).")] = None,
-    grid: Annotated[int, typer.Option("--grid", metavar="MINUTES", help="The grid's step.", min=1, max=120)] = 5,
+    grid: Annotated[int, typer.Option("--grid", metavar="MINUTES", help="The grid's step, 1 to 120 minutes.", min=1,
+                                      max=120)] = 5,
     pin: Annotated[bool, typer.Option("--pin", help="Pin the talks pretalx already places there (else they are "
                                       "OUT/assignments.csv, a previous schedule).")] = False,
-    capacity: Annotated[int, typer.Option(metavar="SEATS", help="Seats of rooms pretalx gives no capacity.", min=1,
+    capacity: Annotated[int, typer.Option(metavar="SEATS", help="Seats of rooms pretalx gives no capacity "
+                                          "(up to 100,000).", min=1,
                                           max=100_000)] = 10_000,
     hours: Annotated[str, typer.Option(metavar="HH:MM-HH:MM", help="A day's hours when no room gives "
                                        "availabilities and no talk is placed.")] = "09:00-18:00",
@@ -173,7 +177,8 @@ def import_sessionize_command(
     source: Annotated[str, typer.Argument(metavar="FILE_OR_URL", help="Sessionize's All data (API endpoint "
                                           "…/api/v2/ID/view/All): a JSON file or its address.")],
     out_dir: Annotated[Path, typer.Option("--out", "-o", help="Folder to write the inputs into.")],
-    grid: Annotated[int, typer.Option("--grid", metavar="MINUTES", help="The grid's step.", min=1, max=120)] = 5,
+    grid: Annotated[int, typer.Option("--grid", metavar="MINUTES", help="The grid's step, 1 to 120 minutes.", min=1,
+                                      max=120)] = 5,
     capacity: Annotated[int, typer.Option(metavar="SEATS", help="Seats of every room (Sessionize has none).", min=1,
                                           max=100_000)] = 10_000,
     default_minutes: Annotated[int, typer.Option("--default-minutes", metavar="MINUTES", help="The length of a "

@@ -19,14 +19,17 @@ def serve(
     out_dir: Annotated[Path, typer.Option("--out", "-o", help="Where Save writes assignments.csv and the "
                                           "publications.")] = Path("outputs"),
     port: Annotated[int, typer.Option(help="Port to listen on.", min=1, max=65535)] = 8737,
-    host: Annotated[str, typer.Option(help="Address to listen on; any other than 127.0.0.1 needs the access "
-                                      "token printed at start.")] = "127.0.0.1",
+    host: Annotated[str, typer.Option(help="Address to listen on (the printed address carries the desk's access "
+                                      "token, on 127.0.0.1 too).")] = "127.0.0.1",
+    locale: Annotated[str | None, typer.Option("--locale", help="The desk's language: fr, fr_CA, en… (default: "
+                                               "conference.yaml's, else the conference's own).")] = None,
 ) -> None:
     """Open the organizers' desk: a local web page to move, pin, re-plan and save the schedule (Ctrl-C stops)."""
     from solver.serve import serve as run_desk
 
     try:
-        run_desk(inputs, schedule, constraints, out_dir, host, port, say=lambda line: out.print(line, markup=False))
+        run_desk(inputs, schedule, constraints, out_dir, host, port, say=lambda line: out.print(line, markup=False),
+                 locale=locale)
     except InputError as exc:
         raise fail_input(exc) from None
     except SalleError as exc:

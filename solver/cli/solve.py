@@ -51,7 +51,7 @@ def solve(
     seed: Annotated[int, typer.Option(help="Random seed (same inputs and seed, same schedule).", min=0,
                                       max=2**31 - 1)] = 0,
     workers: Annotated[int | None, typer.Option(
-        help="Cores to search on: CP-SAT workers on the exact path, processes on the neighbourhood search "
+        help="Cores to search on, 1 to 64: CP-SAT workers on the exact path, processes on the neighbourhood search "
              "(default: 1 on the exact path, one per core up to 4 on the neighbourhood search; 1: deterministic).",
         min=1, max=64)] = None,
     rooms_per_session: Annotated[int | None, typer.Option(

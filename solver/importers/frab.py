@@ -9,7 +9,9 @@ What the published schedule becomes (reading it is solver.importers.frab_read):
 - sessions.csv: one session per event (id, title, speakers, track, language), attendance DEFAULT_ATTENDANCE
   (frab does not publish it), length 1 (its own slot); `description` is the abstract (else the description)
   and `details` the description when the event has both, each as Markdown (HTML converted); frab's id, guid,
-  type, subtitle, slug and url are kept as extra columns (and reused by schedule.xml/json);
+  type, subtitle, slug, url and feedback_url are kept as extra columns, and its links and attachments as JSON
+  text (columns `links`, `attachments`: a list of {"url", "title", "type"}), all written back by
+  schedule.xml/json;
 - speakers.csv: one speaker per person id (or name when there is none), with their `biography` (Markdown);
 - sessions announced without a time (`x-unscheduled` in salle's schedule.json): sessions.csv rows, no place;
 - assignments.csv: the published room and slot of every event, for `salle check --schedule` and as a
@@ -19,6 +21,7 @@ What the published schedule becomes (reading it is solver.importers.frab_read):
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections import Counter
 from pathlib import Path
@@ -27,7 +30,7 @@ from pydantic import ValidationError
 
 from solver.errors import InputError, Issue, shown
 from solver.importers.folder import ASSIGNMENTS, CONTRACT, Imported, Table, distinct_name, unique, write_inputs
-from solver.importers.frab_read import CONFERENCE_KEYS, Person, Published, Talk, read_published
+from solver.importers.frab_read import CONFERENCE_KEYS, REFERENCES, Person, Published, Talk, read_published
 from solver.inputs.conference import CONFERENCE, ConferenceFile, conference_yaml
 from solver.inputs.values import format_time
 from solver.publish.atomic import write_atomically
@@ -37,7 +40,8 @@ __all__ = ["CONFERENCE_KEYS", "DEFAULT_ATTENDANCE", "DEFAULT_CAPACITY", "import_
 
 DEFAULT_CAPACITY = 10_000
 DEFAULT_ATTENDANCE = 0
-EXTRA = ("details", "frab_id", "guid", "type", "subtitle", "slug", "url")
+EXTRA = ("details", "frab_id", "guid", "type", "subtitle", "slug", "url", "feedback_url", "links", "attachments")
+KEPT = ("type", "subtitle", "slug", "url", "feedback_url")  # an event's fields kept as written
 SPEAKER_EXTRA = ("biography",)
 
 
@@ -66,7 +70,9 @@ def _session_row(talk: Talk, sid: str, speakers: dict[str, Person]) -> dict[str,
         people.append(pid)
     return {"session_id": sid, "title": talk.title or sid, "speakers": ";".join(dict.fromkeys(people)),
             "attendance": str(DEFAULT_ATTENDANCE), "track": talk.track, **_texts(talk),
-            "frab_id": talk.id, "guid": talk.guid, **{k: talk.extra.get(k, "") for k in ("language", *EXTRA[3:])}}
+            "frab_id": talk.id, "guid": talk.guid, **{k: talk.extra.get(k, "") for k in ("language", *KEPT)},
+            **{k: json.dumps(refs, ensure_ascii=False) if (refs := talk.references.get(k)) else ""
+               for k in REFERENCES}}
 
 
 def _person_id(p: Person) -> str:
@@ -203,7 +209,34 @@ def import_frab(path: Path, out: Path, pin: bool = False, capacity: int = DEFAUL
         out / CONSTRAINTS: FRAB_CONSTRAINTS,
         out / CONFERENCE: conference_yaml(conf, f"written by salle import frab from {path.name}"),
     })
+    if grid is None and done.schedule is not None:
+        done.notes += hard_rule_notes(done, out)
     return done
+
+
+def hard_rule_notes(done: Imported, out: Path) -> list[str]:
+    """A note when the published schedule breaks a hard rule under the folder's rules (FOSDEM, 31C3 and pretalx's
+    demo conference each double-book a speaker): `salle export` refuses such a schedule unless `--force`."""
+    from solver.app import resolve_constraints  # here: solver.app imports the importers' callers
+    from solver.config import load_config
+    from solver.errors import SalleError
+    from solver.judge import judge
+
+    assert done.schedule is not None
+    try:
+        verdict = judge(done.problem, done.schedule, load_config(resolve_constraints(None, out)))
+    except SalleError:  # a constraint file salle cannot read: `salle check` will say so
+        return []
+    hard = [v for v in verdict.hard if v.rule != "all_scheduled"]  # x-unscheduled talks have their own note
+    if not hard:
+        return []
+    rules = Counter(v.rule for v in hard)
+    listed = ", ".join(f"{rule} ({n})" if n > 1 else rule for rule, n in rules.most_common())
+    first = hard[0].message
+    schedule = out / ASSIGNMENTS
+    return [f"the published schedule breaks {len(hard)} hard rule(s): {listed} (first: {first}; all: "
+            f"salle check {out} --schedule {schedule}); publish it anyway with salle export {out} --schedule "
+            f"{schedule} --out SITE --force, or make the rule soft in {out / CONSTRAINTS}"]
 
 
 def conference_of(published: Published) -> tuple[ConferenceFile, list[str]]:

@@ -1,7 +1,8 @@
 """Reading a published frab/pretalx schedule (schedule.xml or schedule.json) into plain `Published` data.
 
 Every event keeps its clock times as the conference's wall clock, its abstract and description (as Markdown:
-HTML is converted by `solver.richtext.to_markdown`), its language and the identifiers apps key on; every person
+HTML is converted by `solver.richtext.to_markdown`), its language, the identifiers apps key on (id, guid, slug,
+url), its type, feedback address, links and attachments; every person
 keeps their biography when the file has one (pretalx's schedule.json). Anything unreadable is an `InputError`
 naming the file and the event.
 """
@@ -24,7 +25,8 @@ from solver.inputs.values import MAX_SEATS
 from solver.richtext import to_markdown
 
 CONFERENCE_KEYS = ("title", "acronym", "time_zone_name", "base_url", "venue", "city")
-EXTRA_KEYS = ("type", "language", "subtitle", "slug", "url")
+EXTRA_KEYS = ("type", "language", "subtitle", "slug", "url", "feedback_url")
+REFERENCES = ("links", "attachments")  # lists of {url, title, type}, kept as JSON text (solver.importers.frab)
 
 
 @dataclass
@@ -46,6 +48,7 @@ class Talk:
     abstract: str = ""  # Markdown, like description
     description: str = ""
     extra: dict[str, str] = field(default_factory=dict)  # EXTRA_KEYS
+    references: dict[str, list[dict[str, str]]] = field(default_factory=dict)  # REFERENCES: [{url, title, type}]
 
 
 @dataclass(kw_only=True)
@@ -184,7 +187,8 @@ def read_xml(path: Path, raw: bytes) -> Published:
                            for p in e.iter("person")]
                 talk = {"id": _clean(e.get("id", "")), "guid": _clean(e.get("guid", "")), "title": text("title"),
                         "track": text("track"), "persons": persons, "abstract": _rich(e.findtext("abstract")),
-                        "description": _rich(e.findtext("description")), "extra": {k: text(k) for k in EXTRA_KEYS}}
+                        "description": _rich(e.findtext("description")), "extra": {k: text(k) for k in EXTRA_KEYS},
+                        "references": _xml_references(e)}
                 try:
                     start = _wall_clock(text("date"), day.get("date", ""), text("start"), day.get("start"))
                     _offset(text("date"), offsets)
@@ -197,6 +201,44 @@ def read_xml(path: Path, raw: bytes) -> Published:
     head = root.find("conference")
     meta = {} if head is None else {tag: _clean(head.findtext(tag) or "") for tag in CONFERENCE_KEYS}
     return Published([e for d in days for e in d], rooms, conference=meta, offsets=offsets, notes=notes)
+
+
+def _reference(url: object, title: object, kind: object) -> dict[str, str] | None:
+    """One link or attachment as {url, title, type} (only what it gives); None without a web address."""
+    href = _clean(str(url or "")) if isinstance(url, str) else ""
+    if not href:
+        return None
+    ref = {"url": href}
+    if isinstance(title, str) and _clean(title):
+        ref["title"] = _clean(title)
+    if isinstance(kind, str) and _clean(kind):
+        ref["type"] = _clean(kind)
+    return ref
+
+
+def _xml_references(e: ET.Element) -> dict[str, list[dict[str, str]]]:
+    """An event's `<links><link href=…>title</link></links>` and `<attachments><attachment …>`, in order."""
+    found: dict[str, list[dict[str, str]]] = {}
+    for group, tag in (("links", "link"), ("attachments", "attachment")):
+        refs = [_reference(x.get("href"), x.text, x.get("type")) for x in e.findall(f"{group}/{tag}")]
+        if any(refs):
+            found[group] = [r for r in refs if r]
+    return found
+
+
+def _json_references(e: dict) -> dict[str, list[dict[str, str]]]:
+    """schedule.json's `links` and `attachments`: objects {url, title, type} (or bare addresses)."""
+    found: dict[str, list[dict[str, str]]] = {}
+    for group in REFERENCES:
+        items = e.get(group)
+        if not isinstance(items, list):
+            continue
+        refs = [_reference(x, None, None) if isinstance(x, str) else
+                _reference(x.get("url") or x.get("href"), x.get("title"), x.get("type")) if isinstance(x, dict)
+                else None for x in items]
+        if any(refs):
+            found[group] = [r for r in refs if r]
+    return found
 
 
 class _Shape(Exception):
@@ -303,7 +345,8 @@ def _json_talk(e: dict) -> dict:
                               _clean(_text(p, "public_name") or _text(p, "name")), _rich(_text(p, "biography"))))
     return {"id": _clean(_text(e, "id")), "guid": _clean(_text(e, "guid")), "title": _clean(_text(e, "title")),
             "track": _clean(_text(e, "track")), "persons": persons, "abstract": _rich(_text(e, "abstract")),
-            "description": _rich(_text(e, "description")), "extra": {k: _clean(_text(e, k)) for k in EXTRA_KEYS}}
+            "description": _rich(_text(e, "description")), "extra": {k: _clean(_text(e, k)) for k in EXTRA_KEYS},
+            "references": _json_references(e)}
 
 
 def read_published(path: Path) -> Published:

@@ -2,7 +2,9 @@
 the desk's Save share.
 
 `render_all` returns every file (assignments.csv, report.md, report.csv, the publications, summary.json) keyed
-by its path in the output folder, touching nothing. `publish` checks the folder, writes them all-or-nothing
+by its path in the output folder, writing nothing; it reads the folder's calendar.ics, the one published before,
+so that each calendar event's SEQUENCE counts the moves across runs (solve, export, the desk's Save alike).
+`publish` checks the folder, writes them all-or-nothing
 (solver.publish.atomic) with the manifest of what salle wrote (solver.publish.manifest), and removes the files
 the previous run wrote for rooms, speakers or days that are gone (only those: never a file of the user's).
 What differs between the commands is `RunFacts`: the command's name, and what only a solver run knows
@@ -62,11 +64,29 @@ def render_all(problem: Problem, schedule: Schedule, config: Config, verdict: Ju
     published = render_publications(problem, schedule, timezone=conf.timezone or DEFAULT_TIMEZONE,
                                     report=report_rows(config, verdict), failures=failures, locale=conf.locale,
                                     previous=problem.previous or None, title=conf.title or "Programme",
-                                    acronym=conf.acronym or "", base_url=conf.base_url, config=config)
+                                    acronym=conf.acronym or "", base_url=conf.base_url, config=config,
+                                    calendar=previous_calendar(out))
     files.update({out / name: content for name, content in published.items()})
     listed = [*files, *([out / MANIFEST] if manifest else [])]
     files[out / SUMMARY] = _summary(problem, schedule, config, verdict, out, facts, conference, listed)
     return files
+
+
+CALENDAR = "calendar.ics"
+MAX_CALENDAR_BYTES = 50 * 1024 * 1024
+
+
+def previous_calendar(out: Path) -> bytes | None:
+    """OUT/calendar.ics as the previous run published it (its SEQUENCE numbers, start times and rooms: a session
+    moved since gets the next SEQUENCE; solver.publish.ical.moves), or None: absent, a symbolic link, too large
+    or unreadable (then every SEQUENCE starts again from `problem.previous`)."""
+    path = out / CALENDAR
+    try:
+        if path.is_symlink() or not path.is_file() or path.stat().st_size > MAX_CALENDAR_BYTES:
+            return None
+        return path.read_bytes()
+    except OSError:
+        return None
 
 
 def render_report(problem: Problem, schedule: Schedule, config: Config, verdict: Judgement, out: Path,

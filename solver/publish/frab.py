@@ -1,8 +1,13 @@
 """`schedule.xml` (here) and `schedule.json` (solver.publish.frab_json) in the frab/pretalx shape (the voc
 schedule schemas) that conference apps (Giggity, EventFahrplan, Engelsystem, info-beamer…) load.
 
-Ids: an imported schedule keeps its event ids and guids (columns `frab_id` and `guid` of sessions.csv);
-otherwise events are numbered in sessions.csv order and get a guid derived from the acronym and session id.
+Ids: an imported schedule keeps its event ids (column `frab_id` of sessions.csv, when every one is a distinct
+positive number; else events are numbered in sessions.csv order) and each event its own guid (column `guid`) when
+it is a UUID no other event has; only the others get a guid derived from the acronym and session id. An imported
+event also keeps its `slug` (when the schema accepts it), `url`, `type`, `feedback_url`, `links` and
+`attachments` (those two as JSON text in sessions.csv, see solver.importers.frab). The conference's acronym is
+written as given (`fosdem-2025`) where the schema accepts it: schedule.xml's allows `[a-z0-9_-]{4,}`,
+schedule.json's no `-` but before a year and a word, so there it becomes `fosdem_2025` (`Conference.short`).
 
 Texts: an event's `abstract` is the session's `description` and its `description` the `details` column (both
 Markdown, as pretalx publishes them, sanitized as the pages are: solver.publish.sanitize.markup; titles, names
@@ -21,10 +26,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import math
 import re
 import uuid
 import xml.etree.ElementTree as ET
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import quote
@@ -49,33 +56,98 @@ class Event:
     entry: Entry
     id: int
     guid: str
-    slug: str
+    slug: str  # schedule.xml's
     url: str
+    json_slug: str = ""  # schedule.json's (its schema is stricter: no `-` at the end)
 
 
 def frab_ids(sessions: tuple[Session, ...], short: str) -> tuple[dict[str, int], dict[str, str]]:
-    """Keep imported `frab_id`/`guid` columns when they are valid and unique, else make our own."""
+    """Keep imported `frab_id` columns when they are all valid and unique (else number the sessions in order),
+    and each session's own `guid` when it is a UUID no earlier session has: only the others get one derived from
+    the acronym and session id (31C3 has a few guids that are not UUIDs: every other one is kept)."""
     given = [s.extra.get("frab_id", "") for s in sessions]
     if all(g.isdigit() and int(g) > 0 for g in given) and len(set(given)) == len(given):
         ids = {s.session_id: int(g) for s, g in zip(sessions, given, strict=True)}
     else:
         ids = {s.session_id: i for i, s in enumerate(sessions, start=1)}
-    guids = [s.extra.get("guid", "") for s in sessions]
-    if not (all(_UUID.match(g) for g in guids) and len({g.lower() for g in guids}) == len(guids)):
-        guids = [str(uuid.uuid5(uuid.NAMESPACE_URL, f"salle:{short}:{s.session_id}")) for s in sessions]
-    return ids, {s.session_id: g for s, g in zip(sessions, guids, strict=True)}
+    kept = [s.extra.get("guid", "").strip() for s in sessions]
+    counts = Counter(g.lower() for g in kept if _UUID.match(g))
+    guids: dict[str, str] = {}
+    for s, g in zip(sessions, kept, strict=True):
+        if _UUID.match(g) and counts[g.lower()] == 1:
+            guids[s.session_id] = g
+    taken = {g.lower() for g in guids.values()}
+    for s in sessions:
+        if s.session_id not in guids:
+            made = str(uuid.uuid5(uuid.NAMESPACE_URL, f"salle:{short}:{s.session_id}"))
+            while made in taken:  # never a guid an event kept
+                made = str(uuid.uuid5(uuid.NAMESPACE_URL, f"salle:{short}:{s.session_id}:{made}"))
+            guids[s.session_id] = made
+            taken.add(made)
+    return ids, guids
+
+
+XSD_ACRONYM = re.compile(r"[a-z0-9_-]{4,}")  # schedule.xml.xsd's `acronym`
+JSON_ACRONYM = re.compile(r"[a-z0-9_-][a-z0-9_]{3,}(-2[0-9]{3}-[a-z]+)?")  # schema.json's Conference.acronym
+XSD_SLUG = re.compile(r"[a-z0-9_]{4,}-[a-z0-9\-_]{4,}")  # schedule.xml.xsd's `voc-slug-new`
+JSON_SLUG = re.compile(r"[a-z0-9_-]+[a-z0-9]")  # schema.json's Event.slug
+_HTTP = re.compile(r"https?://\S+", re.IGNORECASE)
+REFERENCE_TYPES = ("slides", "paper", "web", "blog", "article", "media", "related", "activitypub")
+
+
+def acronym(conf: Conference, pattern: re.Pattern[str]) -> str:
+    """The conference's acronym as given (`fosdem-2025`) when the schema's `pattern` accepts it, else
+    `conf.short` (`fosdem_2025`: schema.json allows a `-` only before a year and a word, `36c3-2019-camp`)."""
+    given = conf.acronym.strip()
+    return given if given and pattern.fullmatch(given) else conf.short
+
+
+def web_address(text: str | None) -> str | None:
+    """`text` when it is an http(s) address without spaces (what the schemas accept for url, feedback_url)."""
+    text = (text or "").strip()
+    return text if _HTTP.fullmatch(text) else None
+
+
+def references(s: Session, group: str) -> list[dict[str, str]]:
+    """The session's `links` or `attachments` column (JSON text written by salle import frab: a list of
+    {url, title, type}); [] when empty or not such a list (a cell edited by hand)."""
+    text = s.extra.get(group, "").strip()
+    if not text:
+        return []
+    try:
+        items = json.loads(text)
+    except ValueError:
+        return []
+    found = []
+    for item in items if isinstance(items, list) else []:
+        if isinstance(item, str):
+            item = {"url": item}
+        if isinstance(item, dict) and isinstance(item.get("url"), str) and item["url"].strip():
+            found.append({k: plain(str(v)) for k, v in item.items() if k in ("url", "title", "type") and v})
+    return [f for f in found if f.get("url")]
 
 
 def events(problem: Problem, items: list[Entry], conf: Conference) -> list[Event]:
+    """The events of `items`, each with its id, guid, slug and url: an imported session keeps its own slug (when
+    schedule.xml's schema accepts it and no other event has it) and url (an http(s) address); schedule.json's
+    slug is the same unless its schema refuses it (FOSDEM's ending in `-`: then without that end)."""
     ids, guids = frab_ids(problem.sessions, conf.short)
     out = []
+    taken: set[str] = set()
     for e in items:
         sid = e.session.session_id
         n = ids[sid]
-        slug = f"{conf.short}-{n}-{slugify(e.session.title)}"[:90].rstrip("-_")
+        made = f"{conf.short}-{n}-{slugify(e.session.title)}"[:90].rstrip("-_")
+        given = e.session.extra.get("slug", "").strip()
+        slug = given if XSD_SLUG.fullmatch(given) and given not in taken else made
+        taken.add(slug)
+        json_slug = slug if JSON_SLUG.fullmatch(slug) else slug.rstrip("-_")
+        if not JSON_SLUG.fullmatch(json_slug):
+            json_slug = made
         anchor = f"timetable.html#s-{quote(sid, safe=ANCHOR_SAFE)}"
-        url = f"{conf.base_url.rstrip('/')}/{anchor}" if conf.base_url else anchor
-        out.append(Event(e, n, guids[sid], slug, url))
+        url = web_address(e.session.extra.get("url")) or (
+            f"{conf.base_url.rstrip('/')}/{anchor}" if conf.base_url else anchor)
+        out.append(Event(e, n, guids[sid], slug, url, json_slug))
     return out
 
 
@@ -124,6 +196,12 @@ def event_language(s: Session, texts: Texts) -> str:
     return plain(s.language or s.extra.get("language")) or texts.language
 
 
+def event_type(s: Session) -> str:
+    """frab's event type: the imported `type` column (FOSDEM's `devroom`, 31C3's `lecture`), else the session's
+    kind, else `talk`."""
+    return plain(s.extra.get("type", "")) or plain(s.kind) or "talk"
+
+
 def event_details(s: Session) -> str:
     """The `details` column as sanitized Markdown (solver.publish.sanitize.markup)."""
     return markup(s.extra.get("details", ""))
@@ -156,7 +234,7 @@ def schedule_xml(problem: Problem, items: list[Entry], conf: Conference, *, loca
     _sub(root, "generator", name="salle", version="0.1")
     _sub(root, "version", schedule_version(items))
     c = _sub(root, "conference")
-    _sub(c, "acronym", conf.short)
+    _sub(c, "acronym", acronym(conf, XSD_ACRONYM))
     _sub(c, "title", plain(conf.title))
     _sub(c, "start", problem.days[0].isoformat())
     _sub(c, "end", problem.days[-1].isoformat())
@@ -203,7 +281,7 @@ def _event_xml(parent: ET.Element, ev: Event, conf: Conference, room: str, texts
     _sub(node, "title", plain(s.title))
     _sub(node, "subtitle", plain(s.extra.get("subtitle", "")))
     _sub(node, "track", plain(s.track))
-    _sub(node, "type", plain(s.kind) or "talk")
+    _sub(node, "type", event_type(s))
     language = event_language(s, texts)
     if language:
         _sub(node, "language", language)
@@ -215,4 +293,13 @@ def _event_xml(parent: ET.Element, ev: Event, conf: Conference, room: str, texts
         if person_id(p.speaker_id) is not None:
             attrs["id"] = p.speaker_id
         _sub(persons, "person", plain(p.name), **attrs)
-    _sub(node, "links")
+    feedback = web_address(s.extra.get("feedback_url"))
+    if feedback:
+        _sub(node, "feedback_url", feedback)
+    for group, tag in (("links", "link"), ("attachments", "attachment")):
+        refs = references(s, group)
+        if refs or group == "links":
+            holder = _sub(node, group)
+            for ref in refs:
+                attrs = {"href": ref["url"], **({"type": ref["type"]} if ref.get("type") else {})}
+                _sub(holder, tag, ref.get("title") or ref["url"], **attrs)

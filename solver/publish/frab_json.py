@@ -6,29 +6,38 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Iterable
+from urllib.parse import quote
 
 from solver.inputs import Problem, Session, Speaker
 from solver.inputs.values import format_time
 from solver.publish.frab import (
+    JSON_ACRONYM,
+    REFERENCE_TYPES,
     TZ_NAME,
     Event,
+    acronym,
     by_day_and_room,
     day_span,
     event_details,
     event_language,
+    event_type,
     events,
     frab_ids,
     person_guid,
     person_id,
+    references,
     room_labels,
     schedule_version,
     timeslot,
     track_names,
+    web_address,
 )
 from solver.publish.locale import Texts, resolve_locale
 from solver.publish.programme import Pending, unscheduled
 from solver.publish.sanitize import markup, plain
 from solver.publish.view import Conference, Entry, slugify
+
+_URL_SAFE = ":/?#[]@!$&'()*+,;=%~"  # what a link's address keeps as written (spaces and the like are encoded)
 
 
 def schedule_json(problem: Problem, items: list[Entry], conf: Conference, *, locale: str | None = None,
@@ -50,7 +59,7 @@ def schedule_json(problem: Problem, items: list[Entry], conf: Conference, *, loc
         }
         days.append({"index": index, "date": day.isoformat(), "day_start": start, "day_end": end, "rooms": rooms})
     conference: dict[str, object] = {
-        "acronym": conf.short,
+        "acronym": acronym(conf, JSON_ACRONYM),
         "title": plain(conf.title),
         "start": problem.days[0].isoformat(),
         "end": problem.days[-1].isoformat(),
@@ -98,11 +107,36 @@ def _texts_json(s: Session, texts: Texts) -> dict[str, object]:
         "title": plain(s.title),
         "subtitle": plain(s.extra.get("subtitle", "")),
         "track": plain(s.track) if s.track else s.track,
-        "type": plain(s.kind) or "talk",
+        "type": event_type(s),
         "language": event_language(s, texts),
         "abstract": markup(s.description),
         "description": event_details(s) or None,
     }
+
+
+def _references_json(s: Session, group: str) -> list[dict[str, str]]:
+    """The schema's Reference objects: url (spaces percent-encoded), title, and type when it is one it knows."""
+    found = []
+    for ref in references(s, group):
+        item = {"url": quote(ref["url"], safe=_URL_SAFE)}
+        if ref.get("title"):
+            item["title"] = ref["title"]
+        if ref.get("type") in REFERENCE_TYPES:
+            item["type"] = ref["type"]
+        found.append(item)
+    return found
+
+
+def _kept_json(s: Session) -> dict[str, object]:
+    """feedback_url and attachments when the session has them (imported), as the schema has them."""
+    kept: dict[str, object] = {}
+    feedback = web_address(s.extra.get("feedback_url"))
+    if feedback:
+        kept["feedback_url"] = feedback
+    attachments = _references_json(s, "attachments")
+    if attachments:
+        kept["attachments"] = attachments
+    return kept
 
 
 def _event_json(ev: Event, conf: Conference, room: str, texts: Texts) -> dict[str, object]:
@@ -115,11 +149,12 @@ def _event_json(ev: Event, conf: Conference, room: str, texts: Texts) -> dict[st
         "end": e.ends_at(conf.tz).isoformat(),
         "duration": format_time(e.minutes),
         "room": room,
-        "slug": ev.slug,
+        "slug": ev.json_slug or ev.slug,
         "url": ev.url,
         **_texts_json(e.session, texts),
         "persons": _persons_json(e.speakers, conf),
-        "links": [],
+        "links": _references_json(e.session, "links"),
+        **_kept_json(e.session),
     }
 
 
@@ -128,5 +163,5 @@ def _pending_json(p: Pending, ids: dict[str, int], guids: dict[str, str], conf: 
     """A session without a time: an event without date, room or duration, with a note saying so."""
     sid = p.session.session_id
     return {"id": ids[sid], "guid": guids[sid], **_texts_json(p.session, texts),
-            "persons": _persons_json(p.speakers, conf), "links": [],
-            "note": texts("tba")}
+            "persons": _persons_json(p.speakers, conf), "links": _references_json(p.session, "links"),
+            **_kept_json(p.session), "note": texts("tba")}

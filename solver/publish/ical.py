@@ -4,25 +4,30 @@ Times are local to the conference's time zone (`TZID=America/Toronto`) with its 
 calendar app shows them right wherever its user is.
 
 What makes a calendar app update an event instead of duplicating or ignoring it:
-- UID: `<session_id>@<conference>.salle`, where the conference is its acronym (or, without one, its first
-  day): never the title, so renaming the conference or a session keeps every UID.
+- UID: `<session_id>@<conference>.salle`, where the conference is its acronym; without one, the right-hand side
+  of the UIDs of the calendar published before (`read_calendar`: so adding a day before the first, or
+  renaming the conference, keeps every UID), and only for a first publication without an acronym its first
+  day. Never the title, so renaming the conference or a session keeps every UID.
 - DTSTAMP: when the file was made, the run time by default (or `stamp`, e.g. the schedule's version;
   SOURCE_DATE_EPOCH is honoured for reproducible builds).
 - SEQUENCE: 0 for a session as first published; one more than before when the session moved (another room or
   first slot) relative to `previous` (session_id -> (room_id, slot_id), the published schedule). The
   sequence numbers of the published calendar itself can be read back with `read_sequences` and passed as
-  `sequences`, so a session moved twice goes 0, 1, 2.
+  `sequences`, so a session moved twice goes 0, 1, 2. `read_calendar` and `moves` do both from the calendar.ics
+  published before (what solver.publish.files reads in the output folder): a session whose start, end or
+  location differs from that calendar's event gets that event's SEQUENCE plus one, the others keep theirs.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event, Parameters, Timezone, vCategory, vText, vUri
+from icalendar import Calendar, Component, Event, Parameters, Timezone, vCategory, vText, vUri
 from icalendar.parser import Contentline
 
 from solver.inputs import Session
@@ -35,7 +40,8 @@ END = b"END:VCALENDAR\r\n"
 
 def calendar_domain(acronym: str, days: list[dt.date]) -> str:
     """The right-hand side of every UID: `fosdem-2025.salle`, or `conference-2027-05-13.salle` without an
-    acronym. Only the acronym or the first day: a title is for people and may change."""
+    acronym. Only the acronym or the first day: a title is for people and may change. (An acronym that is
+    already such a domain's stem, `conference-2027-05-13`, gives that domain back: see `uid_stem`.)"""
     if acronym.strip():
         return f"{slugify(acronym, 'conference')}.salle"
     first = min(days).isoformat() if days else "undated"
@@ -59,6 +65,94 @@ def read_sequences(data: bytes) -> dict[str, int]:
         if "@" in uid:
             found[uid.rsplit("@", 1)[0]] = int(ev.get("sequence", 0))
     return found
+
+
+@dataclass(frozen=True)
+class PublishedEvent:
+    """One event of a calendar.ics salle wrote: its SEQUENCE, start and end (aware, or naive for a floating
+    time), and location."""
+
+    sequence: int
+    start: dt.datetime | None
+    end: dt.datetime | None
+    location: str
+
+
+@dataclass(frozen=True)
+class PublishedCalendar:
+    """The events of a calendar.ics salle wrote, by session id, and the right-hand side its UIDs share (None
+    when they do not share one, or it is not salle's `….salle`)."""
+
+    domain: str | None
+    events: dict[str, PublishedEvent]
+
+
+def read_calendar(data: bytes) -> PublishedCalendar:
+    """What `moves` and `uid_stem` need of a calendar.ics salle wrote; ValueError when `data` is not a
+    calendar."""
+    found: dict[str, PublishedEvent] = {}
+    domains: set[str] = set()
+    for ev in Calendar.from_ical(data).walk("VEVENT"):
+        uid = str(ev.get("uid", ""))
+        if "@" not in uid:
+            continue
+        key, domain = uid.rsplit("@", 1)
+        domains.add(domain)
+        found[key] = PublishedEvent(int(ev.get("sequence", 0)), _when(ev, "dtstart"), _when(ev, "dtend"),
+                                    str(ev.get("location", "")))
+    shared = domains.pop() if len(domains) == 1 else ""
+    return PublishedCalendar(shared if shared.endswith(".salle") else None, found)
+
+
+def _when(ev: Component, key: str) -> dt.datetime | None:
+    try:
+        value = ev.decoded(key)
+    except (KeyError, ValueError):
+        return None
+    return value if isinstance(value, dt.datetime) else None
+
+
+def location(e: Entry) -> str:
+    """The LOCATION of `e`: its room's name and building."""
+    return ", ".join(x for x in (e.room.name, e.room.building) if x)
+
+
+def _same_time(before: dt.datetime | None, now: dt.datetime) -> bool:
+    """The same instant (or, for a floating time published before, the same wall-clock time)."""
+    if before is None:
+        return False
+    if before.tzinfo is None:
+        return before == now.replace(tzinfo=None)
+    return before == now
+
+
+def moves(items: Iterable[Entry], tz: ZoneInfo, published: PublishedCalendar
+          ) -> tuple[dict[str, tuple[str, str]], dict[str, int]]:
+    """`previous` and `sequences` for `Calendars` from the calendar published before: each session it has keeps
+    its SEQUENCE, one more when its start, end or location changed since (moved in time or room, whatever the
+    assignments.csv of that time said); a session it does not have starts at 0."""
+    previous: dict[str, tuple[str, str]] = {}
+    sequences: dict[str, int] = {}
+    for e in items:
+        key = e.session.session_id
+        before = published.events.get(key)
+        if before is None:
+            continue
+        sequences[key] = before.sequence
+        same = (_same_time(before.start, e.starts_at(tz)) and _same_time(before.end, e.ends_at(tz))
+                and before.location == location(e))
+        previous[key] = (e.room.room_id, e.slots[0].slot_id) if same else ("", "")  # "": moved
+    return previous, sequences
+
+
+def uid_stem(acronym: str, published: PublishedCalendar | None) -> str:
+    """What names the conference in the UIDs (`calendar_domain`'s `acronym`): the acronym when given, else the
+    domain of the calendar published before (UIDs never change once published), else "" (the first day)."""
+    if acronym.strip():
+        return acronym
+    if published is not None and published.domain:
+        return published.domain.removesuffix(".salle")
+    return ""
 
 
 class Calendars:
@@ -156,7 +250,7 @@ class Calendars:
             out.append(_line("CATEGORIES", "", vCategory([e.session.track]).to_ical().decode()))
         if lines:
             out.append(_line("DESCRIPTION", lang, _text("\n\n".join(lines))))
-        out.append(_line("LOCATION", place, _text(", ".join(x for x in (e.room.name, e.room.building) if x))))
+        out.append(_line("LOCATION", place, _text(location(e))))
         if url:
             out.append(_line("URL", "", vUri(url).to_ical().decode()))
         out.append(b"END:VEVENT\r\n")
@@ -215,7 +309,7 @@ def event(e: Entry, tz: ZoneInfo, domain: str, stamp: dt.datetime, *, sequence: 
     ev.add("dtstart", e.starts_at(tz))
     ev.add("dtend", e.ends_at(tz))
     ev.add("summary", e.session.title, parameters=lang)
-    ev.add("location", ", ".join(x for x in (e.room.name, e.room.building) if x), parameters=place)
+    ev.add("location", location(e), parameters=place)
     names = [p.name for p in e.speakers]
     lines = [texts.names(names) if texts else ", ".join(names)] if names else []
     if plain_about(e.session):

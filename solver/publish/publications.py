@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -18,6 +19,7 @@ from solver.inputs import Problem
 from solver.inputs.conference import CONFERENCE
 from solver.publish.frab import schedule_xml
 from solver.publish.frab_json import schedule_json
+from solver.publish.ical import PublishedCalendar, moves, read_calendar, uid_stem
 from solver.publish.lists import door_lists, speakers_csv
 from solver.publish.pages import render_pages
 from solver.publish.view import Conference, entries, file_names
@@ -43,6 +45,7 @@ def render_publications(
     stamp: dt.datetime | None = None,
     failures: list[str] | None = None,
     config: Config | None = None,
+    calendar: bytes | None = None,
 ) -> dict[str, str | bytes]:
     """Every publication of `schedule`, keyed by its path relative to the output folder.
 
@@ -54,10 +57,18 @@ def render_publications(
     plain http(s) address (`check_base_url`). With a `failures` list, a format whose renderer fails is left out
     and named there, and every other file is still returned (solver.publish.files.publish then writes none). `config`
     (the rules applied) fills the workbook's Rules sheet (default: the catalogue's defaults).
+
+    `calendar` is the calendar.ics published before (the output folder's, solver.publish.files): when it is one,
+    the calendars' SEQUENCE counts the moves since (solver.publish.ical.moves, in place of `previous` and
+    `sequences`) and, without an acronym, their UIDs keep its conference part (ical.uid_stem).
     """
     conf = Conference(title=title, acronym=acronym, timezone=check_timezone(timezone),
                       base_url=check_base_url(base_url) if base_url else None)
     items = entries(problem, schedule)
+    published = _published(calendar)
+    if published is not None:
+        previous, sequences = moves(items, conf.tz, published)
+    cal_conf = replace(conf, acronym=uid_stem(acronym, published))  # the pages show no acronym: UIDs only
     makers: dict[str, Callable[[], Mapping[str, str | bytes]]] = {
         "schedule.xml": lambda: {"schedule.xml": schedule_xml(problem, items, conf, locale=locale, pending=pending)},
         "schedule.json": lambda: {"schedule.json": schedule_json(problem, items, conf, locale=locale,
@@ -66,7 +77,7 @@ def render_publications(
                                                                  locale=locale, config=config, pending=pending)},
         "speakers.csv": lambda: {"speakers.csv": speakers_csv(problem, items)},
         "rooms/*.csv": lambda: door_lists(problem, items, file_names([r.room_id for r in problem.rooms])),
-        "pages and calendars": lambda: render_pages(problem, items, conf, locale=locale, pending=pending,
+        "pages and calendars": lambda: render_pages(problem, items, cal_conf, locale=locale, pending=pending,
                                                     previous=previous, sequences=sequences, stamp=stamp),
     }
     files: dict[str, str | bytes] = {}
@@ -79,6 +90,16 @@ def render_publications(
         except Exception as exc:  # a bug in one format must not lose the others: say which, write the rest
             failures.append(f"{what} could not be rendered ({type(exc).__name__}: {clip(str(exc), 200)})")
     return files
+
+
+def _published(calendar: bytes | None) -> PublishedCalendar | None:
+    """The calendar published before, or None when there is none or it is not one salle can read."""
+    if not calendar:
+        return None
+    try:
+        return read_calendar(calendar)
+    except Exception:  # a damaged file must not stop a publication: it is replaced
+        return None
 
 
 # what a web address may not hold: quotes, angle brackets, a backslash, a backtick, braces, spaces, controls

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from solver.config import Config
 from solver.judge import Judgement
+from solver.publish.summary import constraint_file_names
 from solver.publish.tables import to_csv
 
 REPORT_COLUMNS = ("rule", "mode", "weight", "amount", "penalty", "sessions", "message")
@@ -39,7 +40,8 @@ def report_markdown(config: Config, verdict: Judgement, objective: int | None = 
     if objective is not None:
         head += f" (CP-SAT objective {objective}" + (f", proven bound {bound:g})" if bound is not None else ")")
     lines += [head, ""]
-    lines += ["Constraint files: " + (", ".join(f"`{f}`" for f in config.files) if config.files
+    lines += ["Constraint files: " + (", ".join(f"`{f}`" for f in constraint_file_names(config.files))
+                                      if config.files
                                       else "none (built-in defaults)"), ""]
     if verdict.hard:
         lines += [f"**{len(verdict.hard)} hard rule violation(s): this schedule is not valid.**", ""]

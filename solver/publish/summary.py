@@ -10,8 +10,9 @@
  "files": ["assignments.csv", "report.md", "…"]}
 ```
 `objective` is the judge's (per enabled soft rule, zeros included); `bound_covers` lists the rules the bound
-accounts for ("every rule": CP-SAT's own bound). `files` are relative to the output folder, summary.json
-included.
+accounts for ("every rule": CP-SAT's own bound). `constraint_files` are relative to the current folder when
+inside it; salle's own copy of the defaults is "constraints/default.yaml (shipped with salle)". `files` are
+relative to the output folder, summary.json included.
 """
 
 from __future__ import annotations
@@ -31,9 +32,33 @@ from solver.schedule import Schedule
 SUMMARY = "summary.json"
 
 
+SHIPPED = "constraints/default.yaml (shipped with salle)"
+
+
+def constraint_file_name(file: object) -> str:
+    """A constraint file as reports name it: salle's own copy of the defaults as `SHIPPED` (never the path of
+    salle's installation), a file inside the current folder relative to it, any other as given."""
+    from solver.app import PACKAGED_CONSTRAINTS
+
+    path = Path(str(file))
+    try:
+        if path.resolve() == PACKAGED_CONSTRAINTS.resolve():
+            return SHIPPED
+        if path.is_absolute():
+            return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except (OSError, ValueError):
+        pass
+    return str(file)
+
+
+def constraint_file_names(files: Iterable[object]) -> list[str]:
+    """`constraint_file_name` of each file, in order."""
+    return [constraint_file_name(f) for f in files]
+
+
 def constraint_files_line(files: Iterable[object]) -> str:
     """One line saying which constraint files a run applied, in order (later ones win)."""
-    names = [str(f) for f in files]
+    names = constraint_file_names(files)
     if not names:
         return "constraints: built-in defaults (no constraint file)"
     return "constraints: " + " + ".join(names)
@@ -79,7 +104,7 @@ def summary_json(*, command: str, problem: Problem, schedule: Schedule, config: 
         "local_search_runs": None,
         "local_search_off": None,
         "seconds": None,
-        "constraint_files": list(config.files),
+        "constraint_files": constraint_file_names(config.files),
         "conference": {k: v for k, v in conference.model_dump().items() if v is not None} if conference else {},
         "inputs": str(problem.source) if problem.source is not None else None,
         "out": str(out),

@@ -11,6 +11,25 @@ def default_mode(rule: Rule) -> str:
     return "hard" if rule.defaults.hard else "soft"
 
 
+def meaning(rule: Rule) -> str:
+    """What the rule asks, without its `Hard:`/`Soft:` head."""
+    return rule.summary.split(":", 1)[1].strip() if ":" in rule.summary else rule.summary
+
+
+def short_meaning(rule: Rule, width: int) -> str:
+    """The meaning in at most `width` characters: without its `(when soft, …)` aside, then cut at a word with
+    `…` when still too long."""
+    text = meaning(rule)
+    if len(text) > width and " (when soft" in text:
+        text = text[: text.index(" (when soft")].rstrip(" .,;:") + "."
+    if len(text) <= width:
+        return text
+    cut = text[: max(1, width - 1)]
+    if " " in cut[width // 2:]:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" .,;:(") + "…"
+
+
 def parameters(rule: Rule) -> str:
     return ", ".join(f"`{k}`={f.default}" for k, f in rule.params.model_fields.items()) or "—"
 
@@ -19,9 +38,8 @@ def markdown_table() -> str:
     lines = ["| rule | default | can be | weight | parameters | unit of penalty | meaning |",
              "|---|---|---|---:|---|---|---|"]
     for name, rule in REGISTRY.items():
-        meaning = rule.summary.split(":", 1)[1].strip()
         lines.append(f"| `{name}` | {default_mode(rule)} | {' / '.join(rule.modes)} | {rule.defaults.weight} | "
-                     f"{parameters(rule)} | {rule.unit} | {meaning} |")
+                     f"{parameters(rule)} | {rule.unit} | {meaning(rule)} |")
     return "\n".join(lines) + "\n"
 
 

@@ -25,11 +25,12 @@ def is_loopback(host: str) -> bool:
 
 def make_app(inputs: Path, schedule: Path | None = None, constraints: list[Path] | None = None,
              out: Path = Path("outputs"), token: str | None = None, allowed_hosts: set[str] | None = None,
-             replan_limit: float | None = None):  # type: ignore[no-untyped-def]
-    """The ASGI application (Starlette) for these files; raises InputError on bad inputs."""
+             replan_limit: float | None = None, locale: str | None = None):  # type: ignore[no-untyped-def]
+    """The ASGI application (Starlette) for these files; raises InputError on bad inputs. `locale`: the desk's
+    language (default: conference.yaml's, else the conference's own, as its pages)."""
     from solver.serve.web import DeskApp
 
-    shared = Shared(inputs, schedule, constraints, out)
+    shared = Shared(inputs, schedule, constraints, out, locale)
     return DeskApp(shared, token, allowed_hosts, replan_limit).app()
 
 
@@ -49,18 +50,20 @@ def _check_port(host: str, port: int) -> None:
 
 
 def serve(inputs: Path, schedule: Path | None, constraints: list[Path] | None, out: Path, host: str, port: int,
-          say: Callable[[str], None] = print) -> None:
+          say: Callable[[str], None] = print, locale: str | None = None) -> None:
     """Load everything (InputError on bad input, before listening), print the address, serve until Ctrl-C."""
     _check_port(host, port)
-    token = None if is_loopback(host) else secrets.token_urlsafe(24)
+    # an access token always (as Jupyter's): on a shared machine any local user can reach a loopback port
+    token = secrets.token_urlsafe(24)
     shown = f"[{host}]" if ":" in host else host
-    # on the loopback address (no token), a request must name it as its Host: a page of another site whose name
-    # points at 127.0.0.1 (DNS rebinding) is refused; elsewhere the token guards, whatever name reaches the host
-    allowed = {f"{shown}:{port}", f"localhost:{port}", f"127.0.0.1:{port}"} if token is None else None
-    app = make_app(inputs, schedule, constraints, out, token, allowed)
-    address = f"http://{shown}:{port}/" + (f"?token={token}" if token else "")
-    say(f"salle serve: open {address}")
-    if token:
+    # on the loopback address, a request must also name it as its Host: a page of another site whose name points
+    # at 127.0.0.1 (DNS rebinding) is refused; elsewhere the token guards, whatever name reaches the host
+    allowed = {f"{shown}:{port}", f"localhost:{port}", f"127.0.0.1:{port}"} if is_loopback(host) else None
+    app = make_app(inputs, schedule, constraints, out, token, allowed, locale=locale)
+    say(f"salle serve: open http://{shown}:{port}/?token={token}")
+    if is_loopback(host):
+        say("the address carries this desk's access token (other users of this machine cannot edit without it)")
+    else:
         say("anyone who can reach this host and has this address can edit and save the schedule: share it with care")
     say(f"saves go to {out}/ (assignments.csv and every publication); Ctrl-C stops the server")
     desk = app.state.desk

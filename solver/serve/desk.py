@@ -36,6 +36,7 @@ class Desk:
         self.lock = threading.RLock()
         self.base_version = shared.saved.version
         self.initial: dict[str, Place] = dict(shared.saved.places)
+        self.saved_places: dict[str, Place] = dict(self.initial)  # as this tab last saved them (or found them)
         self.config: Config = shared.config
         self.live = shared.start(self._ordered)
         self.pinned: set[str] = set()
@@ -70,6 +71,48 @@ class Desk:
             self.undo_stack.append(Step(label, [(session_id, before, place)]))
             self.redo_stack.clear()
             return change
+
+    def swap(self, first: str, second: str) -> Change:
+        """`first` takes `second`'s place and `second` takes `first`'s (nowhere when `first` was unscheduled):
+        one gesture, one undo step, judged as the two moves it is. MoveRefused when a session does not fit where
+        it would go (the day ends first), or `second` is pinned here."""
+        with self.lock:
+            problem = self.shared.problem
+            for sid in (first, second):
+                if sid not in problem.session:
+                    raise MoveRefused(f"unknown session {shown(sid)}")
+            there, here = self.live.places.get(second), self.live.places.get(first)
+            if first == second or there is None:
+                raise MoveRefused(f"{shown(second)} has no place to swap with")
+            if second in self.pinned:
+                raise MoveRefused(self.shared.t("swap_refused", id=second))
+            one = self.live.move(first, there)
+            try:
+                two = self.live.move(second, here)
+            except MoveRefused:
+                self.live.move(first, here)
+                raise
+            self.released.difference_update((first, second))
+            self.undo_stack.append(Step("swap", [(first, here, there), (second, there, here)]))
+            self.redo_stack.clear()
+            new, resolved = list(one.new), list(one.resolved)
+            for v in two.resolved:  # a sentence the first move brought and the second took away is no news
+                if v in new:
+                    new.remove(v)
+                else:
+                    resolved.append(v)
+            for v in two.new:
+                if v in resolved:
+                    resolved.remove(v)
+                else:
+                    new.append(v)
+            return Change(new, resolved, one.total_before, two.total_after, one.hard_before, two.hard_after)
+
+    def moved(self) -> dict[str, Place | None]:
+        """The sessions this tab placed elsewhere than the schedule it last saved (or started from), and where
+        (None: unscheduled): what a reload would lose."""
+        places, saved = self.live.places, self.saved_places
+        return {sid: places.get(sid) for sid in {*places, *saved} if places.get(sid) != saved.get(sid)}
 
     def apply(self, moves: list[tuple[str, Place | None]], label: str) -> Step:
         """Several moves as one step (an accepted re-plan); the verdict is then recomputed whole."""
@@ -159,5 +202,6 @@ class Desk:
             version, written = self.shared.save(self.base_version, self.live.schedule(), self.config, verdict,
                                                 verdict.total, self.changed_rules())
             self.base_version = version
+            self.saved_places = dict(self.live.places)
             self.config = self.shared.config if not self.changed_rules() else self.config
             return [str(p) for p in written]

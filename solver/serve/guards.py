@@ -1,9 +1,10 @@
 """The checks in front of every route of the desk, and the reading of a request's body.
 
-- Host: on 127.0.0.1 (no token), a request must name the desk's own address as its Host (no DNS rebinding);
-  the static files too.
-- Token: with an access token (any --host other than 127.0.0.1), every request needs it (`?token=` once, then a
-  cookie); the static files too.
+- Host: on 127.0.0.1, a request must name the desk's own address as its Host (no DNS rebinding); the static
+  files too.
+- Token: `salle serve` always has an access token (on 127.0.0.1 too: another user of the machine can reach a
+  loopback port), and every request needs it (`?token=` once, then a cookie named after the token, so desks on
+  other ports keep theirs); the static files too.
 - Cross-site: a GET whose browser says it comes from another site (`Sec-Fetch-Site`) is refused, unless it is
   the user following a link to the page itself: an `<img>`, a frame or a script of another page cannot open
   editing sessions. A POST needs an Origin equal to the desk's own (when the browser sends one), JSON, and the
@@ -14,6 +15,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
@@ -39,13 +41,15 @@ def error(status: int, message: str, details: list[str] | None = None) -> JSONRe
 class Guard:
     def __init__(self, token: str | None, allowed_hosts: set[str] | None) -> None:
         self.token, self.allowed_hosts = token, allowed_hosts
+        # a cookie is shared by every port of a host: one name per token, so two desks never overwrite theirs
+        self.cookie = "salle_token_" + hashlib.sha256((token or "").encode()).hexdigest()[:12]
 
     def host_and_token(self, request: Request) -> None:
         host = request.headers.get("host", "")
         if self.allowed_hosts is not None and host not in self.allowed_hosts:
             raise Refused(400, f"unexpected Host '{host[:80]}': open the address `salle serve` printed")
         if self.token is not None:
-            given = request.query_params.get("token") or request.cookies.get("salle_token") or ""
+            given = request.query_params.get("token") or request.cookies.get(self.cookie) or ""
             if not hmac.compare_digest(given.encode(), self.token.encode()):
                 raise Refused(403, "this desk needs its access token: open the address `salle serve` printed "
                                    "(it ends with ?token=…)")

@@ -32,6 +32,13 @@ class MoveBody(Body):
         return self
 
 
+class SwapBody(Body):
+    """`session` takes `other`'s place and `other` takes `session`'s (a drop on an occupied cell)."""
+
+    session: str = Id
+    other: str = Id
+
+
 class BlockedBody(Body):
     """The cells where a session would break a hard rule: on a day, or at one room and slot (the dialog)."""
 

@@ -41,6 +41,7 @@ class Replan:
     done: bool = False
     status: str = ""
     message: str = ""
+    reason: str = ""  # which message: "moves", "none", "timeout", "stopped" (the page says it in its language)
     proposal: dict[str, Place] | None = None
     score: int | None = None  # the proposal's soft penalty total, judged with the tab's rules
     hard: int = 0
@@ -98,10 +99,13 @@ class Replan:
                 why = explain(frozen_problem, config, min(10.0, self.time_limit))
                 self.findings = [(f.sentence, f.rule, tuple(f.sessions)) for f in why.findings]
                 self.message = "No schedule keeps the frozen sessions in place and meets every hard rule."
+                self.reason = "none"
             elif result.status == Status.TIMEOUT:
                 self.message = f"The time limit ({self.time_limit:g} s) ran out before any schedule was found."
+                self.reason = "timeout"
             else:
                 self.message = "Stopped before any schedule was found."
+                self.reason = "stopped"
             self.phase = "no schedule"
             return
         self.proposal = {a.session_id: (a.room_id, a.slot_id) for a in result.schedule.assignments}
@@ -109,6 +113,7 @@ class Replan:
         self.score, self.hard = verdict.total, len(verdict.hard)
         self.phase = "done"
         self.message = f"{len(self.changes())} session(s) would move."
+        self.reason = "moves"
 
     def payload(self) -> dict:
         return {

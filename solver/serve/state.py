@@ -23,8 +23,10 @@ from solver.inputs.conference import ConferenceFile
 from solver.judge import Judgement
 from solver.publish import RunFacts, finish, prepare
 from solver.publish.atomic import check_out_folder, write_atomically
+from solver.publish.locale import DEFAULT_ENGLISH, Texts, resolve_locale, texts
 from solver.schedule import Schedule
 from solver.serve.fingerprint import Fingerprint
+from solver.serve.i18n import desk_text
 from solver.serve.incremental import LiveJudge, Place
 from solver.serve.rulesfile import RulesFileError, updated_constraints
 
@@ -33,7 +35,13 @@ ASSIGNMENTS = "assignments.csv"
 
 class Conflict(Exception):
     """The files on disk changed since this page was opened (another tab saved, another command wrote, or the
-    inputs were edited)."""
+    inputs were edited). `other`: what that change was (when, which sessions it moved), for the page to show;
+    `refused`: the moves of the tab whose save was refused (filled by the route)."""
+
+    def __init__(self, message: str, other: dict | None = None) -> None:
+        super().__init__(message)
+        self.other = other
+        self.refused: list[dict] = []
 
 
 def _digest(path: Path) -> str:
@@ -51,14 +59,16 @@ class Saved:
     version: int = 1
     digest: str = "absent"  # of OUT/assignments.csv when this version was read or written
     at: dt.datetime = field(default_factory=lambda: dt.datetime.now().astimezone())
+    moved: tuple[str, ...] = ()  # the sessions this version moved from the one before (a save from the desk)
 
 
 class Shared:
     """The server's state, shared by every tab opened since the inputs were loaded (a lock guards saves)."""
 
-    def __init__(self, inputs: Path, schedule: Path | None, constraints: list[Path] | None, out: Path) -> None:
+    def __init__(self, inputs: Path, schedule: Path | None, constraints: list[Path] | None, out: Path,
+                 locale: str | None = None) -> None:
         self.inputs, self.out, self.schedule_given = inputs, out, schedule
-        self.constraints_given = constraints
+        self.constraints_given, self.locale_given = constraints, locale
         self.rules_file = inputs / BESIDE_INPUTS  # where the rules panel saves, layered last
         self.conference: ConferenceFile = with_conference(inputs)
         self.applied = resolve_constraints(constraints, inputs)
@@ -66,6 +76,10 @@ class Shared:
         self.config: Config = load_config(self.applied)
         self.problem: Problem
         self.problem, self.warnings = load_problem_with_warnings(inputs)
+        try:  # the desk speaks the conference's language (French or English), as its public pages do
+            self.texts: Texts = resolve_locale(self.problem, locale or self.conference.locale)
+        except ValueError:
+            self.texts = texts(DEFAULT_ENGLISH)
         check_out_folder(out, [inputs, *self.applied])
         source = schedule if schedule is not None else out / ASSIGNMENTS
         places: dict[str, Place] = {}
@@ -80,7 +94,8 @@ class Shared:
         """The inputs loaded again (InputError when they are now invalid), starting from the schedule last saved;
         the version numbering goes on."""
         saved_here = self.saved.version > 1 and (self.out / ASSIGNMENTS).is_file()
-        fresh = Shared(self.inputs, None if saved_here else self.schedule_given, self.constraints_given, self.out)
+        fresh = Shared(self.inputs, None if saved_here else self.schedule_given, self.constraints_given, self.out,
+                       self.locale_given)
         fresh.saved.version = self.saved.version
         return fresh
 
@@ -104,13 +119,15 @@ class Shared:
         """Conflict when a save happened after version `base`, OUT/assignments.csv changed behind our back, or
         the inputs changed since they were loaded."""
         on_disk = _digest(self.out / ASSIGNMENTS)
+        t = self.t
         if base != self.saved.version:
-            raise Conflict(f"This schedule was saved from another tab at {self.saved.at:%H:%M:%S} (version "
-                           f"{self.saved.version}) after this page opened version {base}. Nothing was written: "
-                           "reload the page to see that version, then redo your changes.")
+            raise Conflict(t("conflict_tab", at=f"{self.saved.at:%H:%M:%S}", version=self.saved.version, base=base),
+                           {"by": "tab", "at": f"{self.saved.at:%H:%M:%S}", "version": self.saved.version,
+                            "moved": list(self.saved.moved)})
         if on_disk != self.saved.digest:
-            raise Conflict(f"{self.out / ASSIGNMENTS} was changed outside this page since version {base} was "
-                           "read. Nothing was written: reload the page to start from the file as it is now.")
+            path = self.out / ASSIGNMENTS
+            raise Conflict(t("conflict_disk", path=path, base=base),
+                           {"by": "disk", "at": _mtime(path), "version": None, "moved": self._moved_on_disk(path)})
         stale = self.stale()
         if stale:
             raise Conflict(f"Nothing was written. {stale}")
@@ -136,10 +153,24 @@ class Shared:
             if changed_rules:
                 self.applied, self.config = applied, config
                 self.fingerprint.refresh(self.rules_file)
-            self.saved = Saved({a.session_id: (a.room_id, a.slot_id) for a in schedule.assignments},
-                               self.saved.version + 1, _digest(self.out / ASSIGNMENTS))
+            places = {a.session_id: (a.room_id, a.slot_id) for a in schedule.assignments}
+            moved = tuple(sorted(sid for sid in {*places, *self.saved.places}
+                                 if places.get(sid) != self.saved.places.get(sid)))
+            self.saved = Saved(places, self.saved.version + 1, _digest(self.out / ASSIGNMENTS), moved=moved)
             self._start = None
             return self.saved.version, written
+
+    def t(self, key: str, **values: object) -> str:
+        """The desk's text `key` in the conference's language."""
+        return desk_text(self.texts.language, key, **values)
+
+    def _moved_on_disk(self, path: Path) -> list[str]:
+        """The sessions OUT/assignments.csv now places elsewhere than the version last read ([] when unreadable)."""
+        try:
+            places = _in_file_order(read_schedule(path, self.problem))
+        except (InputError, OSError):
+            return []
+        return sorted(sid for sid in {*places, *self.saved.places} if places.get(sid) != self.saved.places.get(sid))
 
     def _new_rules(self, changed_rules: dict[str, dict[str, object]]) -> str:
         try:
@@ -174,6 +205,13 @@ class Shared:
                                         f"panel's {rule} would be overridden by a later one, so nothing was "
                                         "written; change that file instead")])
         return applied
+
+
+def _mtime(path: Path) -> str | None:
+    try:
+        return f"{dt.datetime.fromtimestamp(path.stat().st_mtime).astimezone():%H:%M:%S}"
+    except OSError:
+        return None
 
 
 def _in_file_order(schedule: Schedule) -> dict[str, Place]:

@@ -3,27 +3,56 @@ cells where a session would break a hard rule."""
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 
 from solver.config import RuleConfig
 from solver.inputs import Problem, Slot
-from solver.inputs.values import format_time
+from solver.publish.locale import Texts
+from solver.publish.locale import texts as locale_texts
 from solver.rules.base import Placement, Violation
 from solver.serve.desk import Desk
+from solver.serve.i18n import DESK
 from solver.serve.incremental import Change, Place
 
 MAX_SENTENCES = 200  # per rule in the page's list (the counts and penalties are always complete)
 
 
-def conference(problem: Problem, title: str) -> dict:
+PALETTE = 12  # track colours (desk.css .track-0 … .track-11), each 3:1 or more against the card's background
+
+
+def track_colour(track: str) -> int:
+    """A track's colour, the same in every run and every tab (a hash of its name)."""
+    return int(hashlib.sha256(track.encode("utf-8")).hexdigest()[:8], 16) % PALETTE
+
+
+def closed_rooms(problem: Problem) -> dict[str, list[str]]:
+    """Day (ISO) -> the rooms closed for the whole of it (unavailability.csv covers each of its slots)."""
+    out: dict[str, list[str]] = {}
+    for day in problem.days:
+        slots = [s for s in problem.slots if s.day == day]
+        shut = [r.room_id for r in problem.rooms
+                if slots and all(problem.unavailable_during(r.room_id, [s]) for s in slots)]
+        if shut:
+            out[day.isoformat()] = shut
+    return out
+
+
+def conference(problem: Problem, title: str, texts: Texts | None = None) -> dict:
     speakers = problem.speaker
+    texts = texts or locale_texts("en")
+    tracks = sorted({s.track for s in problem.sessions if s.track})
     return {
-        "title": title,
+        "title": title, "lang": texts.lang,
+        "texts": DESK.get(texts.language, DESK["en"]),
         "days": [d.isoformat() for d in problem.days],
+        "day_labels": {d.isoformat(): texts.day(d) for d in problem.days},
+        "closed": closed_rooms(problem),
+        "colours": {t: track_colour(t) for t in tracks},
         "rooms": [{"id": r.room_id, "name": r.name, "capacity": r.capacity, "features": list(r.features)}
                   for r in problem.rooms],
         "slots": [{"id": s.slot_id, "day": s.day.isoformat(), "start": s.start, "end": s.end,
-                   "label": f"{format_time(s.start)}–{format_time(s.end)}", "kind": s.kind or ""}
+                   "label": texts.hours(s.start, s.end), "kind": s.kind or ""}
                   for s in sorted(problem.slots, key=lambda s: (s.day, s.start, s.end, s.slot_id))],
         "sessions": [{"id": s.session_id, "title": s.title, "track": s.track or "", "attendance": s.attendance,
                       "length": s.length or 1, "kind": s.kind or "",
@@ -64,8 +93,31 @@ def state(desk: Desk) -> dict:
         "undo": desk.undo_stack[-1].label if desk.undo_stack else None,
         "redo": desk.redo_stack[-1].label if desk.redo_stack else None,
         "changed_rules": sorted(desk.changed_rules()),
-        "replan": desk.replan.payload() if desk.replan else None,
+        "replan": replan(desk),
+        "unsaved": bool(desk.moved() or desk.changed_rules()), "moved": sorted(desk.moved()),
     }
+
+
+def replan(desk: Desk) -> dict | None:
+    """The tab's re-plan as the page shows it: the sessions it keeps, pinned (here or in sessions.csv) or moved
+    by hand, and the explanation's sentences saying "moved by hand" of the latter (the solver calls every
+    session it must keep "pinned")."""
+    run = desk.replan
+    if run is None:
+        return None
+    payload = run.payload()
+    problem = desk.shared.problem
+    by_hand = {sid for sid in run.frozen if sid not in desk.pinned
+               and not (sid in problem.session and (problem.session[sid].room or problem.session[sid].slot))}
+    payload["pinned"] = [sid for sid in run.frozen if sid not in by_hand]
+    payload["by_hand"] = [sid for sid in run.frozen if sid in by_hand]
+    if run.reason:  # in the desk's language
+        payload["message"] = desk.shared.t("replan_" + run.reason, n=len(payload["changes"]),
+                                           limit=f"{run.time_limit:g}")
+    for finding in payload["findings"]:
+        for sid in by_hand:
+            finding["sentence"] = finding["sentence"].replace(f"{sid} is pinned to", f"{sid} was moved by hand to")
+    return payload
 
 
 def change(ch: Change, desk: Desk) -> dict:

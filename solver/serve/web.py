@@ -28,9 +28,10 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from solver.errors import InputError, SalleError
-from solver.serve import models, views
+from solver.serve import draft, models, views
 from solver.serve.desk import Desk
 from solver.serve.guards import MAX_BODY, Guard, Refused, error, read_body
+from solver.serve.i18n import desk_text
 from solver.serve.incremental import MoveRefused
 from solver.serve.replan import Replan
 from solver.serve.runs import Replans
@@ -126,8 +127,9 @@ class DeskApp:
                 response = error(exc.status, exc.message)
             except MoveRefused as exc:
                 response = error(400, str(exc))
-            except Conflict as exc:
-                response = error(409, str(exc))
+            except Conflict as exc:  # what changed on disk, and the moves of this tab it refused
+                response = JSONResponse({"error": str(exc), "details": [], "other": exc.other,
+                                         "refused": exc.refused}, status_code=409)
             except InputError as exc:
                 response = error(400, "; ".join(str(i) for i in exc.issues))
             except SalleError as exc:
@@ -137,7 +139,7 @@ class DeskApp:
                 response = error(500, f"internal error in salle ({type(exc).__name__}); the server's terminal "
                                       "has the details")
             if self.token is not None and request.query_params.get("token") == self.token:
-                response.set_cookie("salle_token", self.token, httponly=True, samesite="strict")
+                response.set_cookie(self.guard.cookie, self.token, httponly=True, samesite="strict")
             response.headers["Content-Security-Policy"] = CSP
             response.headers["X-Content-Type-Options"] = "nosniff"
             response.headers["Referrer-Policy"] = "no-referrer"
@@ -155,11 +157,13 @@ class DeskApp:
         desk = Desk(self.shared)
         self._admit(desk)
         title = self.shared.conference.title or "Programme"
-        html = self.templates.get_template("desk.html.j2").render(desk=desk, title=title)
+        texts = self.shared.texts
+        html = self.templates.get_template("desk.html.j2").render(
+            desk=desk, title=title, lang=texts.lang, t=lambda key, **v: desk_text(texts.language, key, **v))
         return HTMLResponse(html)
 
     def conference(self, request: Request, desk: Desk) -> dict:
-        return views.conference(desk.shared.problem, desk.shared.conference.title or "Programme")
+        return views.conference(desk.shared.problem, desk.shared.conference.title or "Programme", desk.shared.texts)
 
     def state(self, request: Request, desk: Desk) -> dict:
         return {"state": views.state(desk)}
@@ -190,25 +194,47 @@ class DeskApp:
     def move(self, request: Request, desk: Desk, body: models.MoveBody) -> dict:
         place = None if body.room is None or body.slot is None else (body.room, body.slot)
         change = desk.move(body.session, place)
+        draft.write(desk)
+        return {"change": views.change(change, desk), "state": views.state(desk)}
+
+    def swap(self, request: Request, desk: Desk, body: models.SwapBody) -> dict:
+        change = desk.swap(body.session, body.other)
+        draft.write(desk)
         return {"change": views.change(change, desk), "state": views.state(desk)}
 
     def pin(self, request: Request, desk: Desk, body: models.PinBody) -> dict:
         desk.pin(body.session, body.pinned)
+        draft.write(desk)
         return {"state": views.state(desk)}
 
     def undo(self, request: Request, desk: Desk, body: models.Empty) -> dict:
         step = desk.undo()
+        draft.write(desk)
         return {"step": step.label if step else None, "state": views.state(desk)}
 
     def redo(self, request: Request, desk: Desk, body: models.Empty) -> dict:
         step = desk.redo()
+        draft.write(desk)
         return {"step": step.label if step else None, "state": views.state(desk)}
+
+    def draft(self, request: Request, desk: Desk) -> dict:
+        """A draft another tab (or a server now gone) left, for the page to offer to restore or discard."""
+        return {"draft": draft.offer(desk)}
+
+    def draft_restore(self, request: Request, desk: Desk, body: models.Empty) -> dict:
+        n = draft.restore(desk)
+        return {"restored": n, "state": views.state(desk)}
+
+    def draft_discard(self, request: Request, desk: Desk, body: models.Empty) -> dict:
+        draft.drop(desk)
+        return {"state": views.state(desk)}
 
     def rules(self, request: Request, desk: Desk, body: models.RuleBody) -> dict:
         if body.rule not in {rc.name for rc in desk.config.rules}:
             raise MoveRefused(f"unknown rule '{body.rule[:80]}'")
         before = desk.live.totals()[0]
         desk.set_rule(body.rule, body.mode, body.weight)
+        draft.write(desk)
         return {"delta": desk.live.totals()[0] - before, "state": views.state(desk)}
 
     def replan(self, request: Request, desk: Desk, body: models.ReplanBody) -> dict:
@@ -220,10 +246,10 @@ class DeskApp:
             config = config.with_settings("keep_previous", level=0)
         self.replans.start(desk.id, lambda: desk.touched, run, desk.shared.problem, config)
         desk.replan = run
-        return {"replan": run.payload()}
+        return {"replan": views.replan(desk)}
 
     def replan_status(self, request: Request, desk: Desk) -> dict:
-        return {"replan": desk.replan.payload() if desk.replan else None}
+        return {"replan": views.replan(desk)}
 
     def accept(self, request: Request, desk: Desk, body: models.Empty) -> dict:
         run = desk.replan
@@ -233,6 +259,7 @@ class DeskApp:
             raise MoveRefused("the schedule changed since this re-plan started: discard it and re-plan again")
         desk.apply([(sid, after) for sid, _, after in run.changes()], "re-plan")
         desk.replan = None
+        draft.write(desk)
         return {"state": views.state(desk)}
 
     def discard(self, request: Request, desk: Desk, body: models.Empty) -> dict:
@@ -254,14 +281,19 @@ class DeskApp:
             self._saves += 1
         try:
             written = desk.save()
+        except Conflict as exc:  # list what this tab must redo (the draft keeps it for the reload)
+            exc.refused = [{"session": sid, "to": None if p is None else list(p)}
+                           for sid, p in sorted(desk.moved().items())]
+            raise
         finally:
             with self._idle:
                 self._saves -= 1
                 self._idle.notify_all()
+        draft.drop(desk, own_only=True)
         out = desk.shared.out
         return {"version": desk.base_version, "files": len(written),
-                "message": f"Saved version {desk.base_version}: {out / 'assignments.csv'} and "
-                           f"{len(written) - 1} other file(s).", "state": views.state(desk)}
+                "message": desk.shared.t("saved", version=desk.base_version, path=out / "assignments.csv",
+                                         n=len(written) - 1), "state": views.state(desk)}
 
     def close_soon(self) -> None:
         """The server was asked to stop (Ctrl-C): refuse new saves and re-plans, stop the running ones."""
@@ -288,6 +320,10 @@ class DeskApp:
             Route("/api/blocked", e(self.blocked)),
             Route("/api/blocked", e(self.blocked_post, models.BlockedBody, limit=models.ID_BODY), methods=["POST"]),
             Route("/api/move", e(self.move, models.MoveBody, limit=models.ID_BODY), methods=["POST"]),
+            Route("/api/swap", e(self.swap, models.SwapBody, limit=models.ID_BODY), methods=["POST"]),
+            Route("/api/draft", e(self.draft)),
+            Route("/api/draft/restore", e(self.draft_restore, models.Empty), methods=["POST"]),
+            Route("/api/draft/discard", e(self.draft_discard, models.Empty), methods=["POST"]),
             Route("/api/pin", e(self.pin, models.PinBody, limit=models.ID_BODY), methods=["POST"]),
             Route("/api/undo", e(self.undo, models.Empty), methods=["POST"]),
             Route("/api/redo", e(self.redo, models.Empty), methods=["POST"]),

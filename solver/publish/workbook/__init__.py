@@ -2,8 +2,9 @@
 
 Sheets (French titles for a French conference, English ones otherwise: solver.importers.labels):
 Affectations / Assignments; one grid per day named by the day (« jeudi 13 mai », "Thursday, May 13"; rooms
-across, times down, a session merged over its slots, penalized sessions coloured with the judge's sentences
-in a comment: grid.py); Par salle / By room; Par personne / By speaker; Pénalités / Score (when a score report
+across, times down, a session merged over its slots, wrapped, its row tall enough; penalized sessions carry
+the judge's sentences in a comment, and only those that need a look are coloured, as the legend below the grid
+says: grid.py); Par salle / By room; Par personne / By speaker; Pénalités / Score (when a score report
 is given); Horaire à venir / To be scheduled (sessions left out, when there are); Règles / Rules (every rule's
 mode, weight, level and parameters, editable: rules.py); then the input tables in the contract's columns
 (rooms, slots, sessions, speakers, unavailability), so `salle import xlsx` reads the workbook back.
@@ -107,7 +108,7 @@ def schedule_xlsx(problem: Problem, schedule: Schedule, items: list[Entry], repo
     for day in problem.days:
         ws = book.sheet(texts.day(day))
         write_grid(book.sheets, ws, problem, day, [e for e in items if e.day == day], found,
-                   label(COLUMNS, "time", texts.language))
+                   label(COLUMNS, "time", texts.language), texts.language)
         print_setup(ws, conf.title, texts.long_day(day), title_columns="A:A")
     in_room_order = sorted(items, key=lambda e: (e.room.room_id, e.day, e.start))
     book.table("by_room", BY_ROOM, [

@@ -25,12 +25,14 @@
 
   function card(session, place, bad) {
     var pinned = Desk.state.pinned.indexOf(session.id) >= 0, frozen = Desk.state.frozen.indexOf(session.id) >= 0;
-    var c = Desk.el("article", {"class": "card" + (bad[session.id] ? " bad" : "") + (frozen ? " frozen" : "") +
+    var colour = session.track && Desk.conf.colours[session.track] !== undefined ?
+      " track-" + Desk.conf.colours[session.track] : "";
+    var c = Desk.el("article", {"class": "card" + colour + (bad[session.id] ? " bad" : "") + (frozen ? " frozen" : "") +
       (matches(session) ? "" : " dim"), draggable: "true", tabindex: "0", "data-session": session.id,
-      "aria-label": session.title + ", " + Desk.where(place) + ". Enter: move; P: pin"});
+      "aria-label": Desk.t("card_label", {title: session.title, where: Desk.where(place)})});
     var head = Desk.el("div", {"class": "head"});
     var pin = Desk.el("button", {type: "button", "class": "pin", "aria-pressed": pinned ? "true" : "false",
-      title: pinned ? "Pinned: re-plan keeps it here (click to unpin)" : "Pin here"}, pinned ? "pinned" : "pin");
+      title: pinned ? Desk.t("pinned_title") : Desk.t("pin_title")}, pinned ? Desk.t("pinned_short") : Desk.t("pin_short"));
     pin.addEventListener("click", function (e) { e.stopPropagation(); togglePin(session.id); });
     head.appendChild(Desk.el("span", {"class": "sid"}, session.id));
     head.appendChild(pin);
@@ -39,7 +41,7 @@
     if (session.speakers.length) { c.appendChild(Desk.el("span", {"class": "who"}, session.speakers.join(", "))); }
     var room = place ? Desk.room[place[0]] : null;
     c.appendChild(Desk.el("span", {"class": "meta"}, (session.track ? session.track + " · " : "") +
-      session.attendance + (room ? " / " + room.capacity + " seats" : " expected")));
+      (room ? session.attendance + " / " + Desk.t("seats", {n: room.capacity}) : Desk.t("expected", {n: session.attendance}))));
     c.addEventListener("dragstart", function (e) { startDrag(e, session.id); });
     c.addEventListener("dragend", endDrag);
     c.addEventListener("keydown", function (e) {
@@ -53,7 +55,7 @@
   function togglePin(id) {
     var pinned = Desk.state.pinned.indexOf(id) >= 0;
     Desk.api("POST", "api/pin", {session: id, pinned: !pinned}).then(function () {
-      Desk.say((pinned ? "Unpinned " : "Pinned ") + id + ".");
+      Desk.say(Desk.t(pinned ? "unpinned_now" : "pinned_now", {id: id}));
       var again = document.querySelector('.card[data-session="' + CSS.escape(id) + '"] .pin');
       if (again) { again.focus(); }
     }).catch(Desk.fail);
@@ -77,9 +79,12 @@
     grid.textContent = "";
     grid.style.gridTemplateColumns = "4.5em repeat(" + rooms.length + ", 12em)";
     grid.style.gridTemplateRows = "auto repeat(" + Math.max(1, times.length - 1) + ", minmax(1.6em, auto))";
+    var closed = (Desk.conf.closed || {})[day] || [];
     rooms.forEach(function (r, i) {
-      var h = Desk.el("div", {"class": "room-head", "data-room": r.id}, r.name);
-      h.appendChild(Desk.el("small", {}, " " + r.capacity + " seats"));
+      var shut = closed.indexOf(r.id) >= 0;
+      var h = Desk.el("div", {"class": "room-head" + (shut ? " closed" : ""), "data-room": r.id}, r.name);
+      h.appendChild(Desk.el("small", {}, " " + Desk.t("seats", {n: r.capacity})));
+      if (shut) { h.title = Desk.t("closed"); h.appendChild(Desk.el("small", {"class": "shut"}, " · " + Desk.t("closed_short"))); }
       h.style.gridColumn = String(i + 2);
       grid.appendChild(h);
     });
@@ -96,6 +101,13 @@
         var cell = Desk.el("div", {"class": "cell", "data-room": r.id, "data-start": String(t)});
         cell.style.gridColumn = String(i + 2);
         cell.style.gridRow = row[t] + " / " + row[stop];
+        if (closed.indexOf(r.id) >= 0) {  /* closed all day (unavailability.csv): nothing can be dropped here */
+          cell.classList.add("closed");
+          cell.title = Desk.t("closed");
+          cell.setAttribute("aria-disabled", "true");
+          grid.appendChild(cell);
+          return;
+        }
         cell.addEventListener("dragover", function (e) { e.preventDefault(); cell.classList.add("over"); });
         cell.addEventListener("dragleave", function () { cell.classList.remove("over"); });
         cell.addEventListener("drop", function (e) { e.preventDefault(); dropOn(e, r.id, t); });
@@ -133,7 +145,7 @@
     nav.textContent = "";
     Desk.conf.days.forEach(function (d) {
       var b = Desk.el("button", {type: "button", role: "tab", "aria-selected": d === Desk.day ? "true" : "false",
-        "data-day": d}, d);
+        "data-day": d}, Desk.dayLabel(d));
       b.addEventListener("click", function () { Desk.day = d; renderDays(); Desk.renderGrid(); });
       b.addEventListener("dragover", function (e) { e.preventDefault(); });
       b.addEventListener("dragenter", function () {
@@ -173,11 +185,11 @@
   }
 
   function markBlocked() {
-    document.querySelectorAll("#grid .cell").forEach(function (cell) {
+    document.querySelectorAll("#grid .cell:not(.closed)").forEach(function (cell) {
       var slot = Desk.slotAt(dragging, Desk.day, Number(cell.dataset.start));
       var rules = slot ? blocked[cell.dataset.room + "|" + slot.id] : null;
       cell.classList.toggle("blocked", !!rules);
-      cell.title = rules ? "breaks " + rules.join(", ") : "";
+      cell.title = rules ? Desk.t("breaks", {rules: rules.join(", ")}) : "";
     });
   }
 
@@ -192,15 +204,35 @@
   function endDrag() {
     dragging = null;
     document.body.classList.remove("dragging");
-    document.querySelectorAll("#grid .cell").forEach(function (c) { c.classList.remove("blocked", "over"); });
+    document.querySelectorAll("#grid .cell:not(.closed)").forEach(function (c) { c.classList.remove("blocked", "over"); });
   }
 
   function dropOn(e, room, start) {
     var id = e.dataTransfer.getData("text/plain") || dragging;
     var slot = Desk.slotAt(id, Desk.day, start);
     endDrag();
-    if (id && slot) { Desk.move(id, room, slot.id); }
+    if (!id || !slot) { return; }
+    var other = occupant(id, room, start);
+    if (other) { Desk.swap(id, other); } else { Desk.move(id, room, slot.id); }
   }
+
+  /* The session starting in `room` at `start` on the day shown (not `id` itself): a drop there swaps the two. */
+  function occupant(id, room, start) {
+    var found = null;
+    Object.keys(Desk.state.places).forEach(function (sid) {
+      var place = Desk.state.places[sid], slot = place ? Desk.slot[place[1]] : null;
+      if (!found && sid !== id && slot && place[0] === room && slot.day === Desk.day && slot.start === start) {
+        found = sid;
+      }
+    });
+    return found;
+  }
+
+  Desk.swap = function (id, other) {
+    return Desk.api("POST", "api/swap", {session: id, other: other}).then(function (data) {
+      Desk.showChange(id, data.change, other);
+    }).catch(Desk.fail);
+  };
 
   Desk.move = function (id, room, slot) {
     return Desk.api("POST", "api/move", {session: id, room: room, slot: slot}).then(function (data) {

@@ -4,6 +4,8 @@
 (function () {
   var polling = null, dialogSession = null, shownRule = null;
 
+  function stepName(label) { return Desk.t("step_" + label); }
+
   function sentenceItem(v, kind) {
     var li = Desk.el("li", {"class": kind + (v.hard ? " hard" : " soft")});
     li.appendChild(Desk.el("span", {"class": "rule"}, v.rule + (v.hard ? " (hard)" : "") + ": "));
@@ -11,22 +13,23 @@
     return li;
   }
 
-  Desk.showChange = function (id, change) {
+  Desk.showChange = function (id, change, other) {
     var news = document.getElementById("news");
     news.textContent = "";
     var d = change.delta, h = change.hard_delta;
-    news.appendChild(Desk.el("h2", {}, "Moved " + id + " to " + Desk.where(Desk.state.places[id])));
-    news.appendChild(Desk.el("p", {"class": "delta"}, "score " + (d > 0 ? "+" : "") + d + " (now " + change.total +
-      "), hard violations " + (h > 0 ? "+" : "") + h + " (now " + change.hard + ")"));
+    news.appendChild(Desk.el("h2", {}, other ? Desk.t("swapped", {a: id, b: other}) :
+      Desk.t("moved", {id: id, where: Desk.where(Desk.state.places[id])})));
+    news.appendChild(Desk.el("p", {"class": "delta"}, Desk.t("delta", {d: (d > 0 ? "+" : "") + d, total: change.total,
+      h: (h > 0 ? "+" : "") + h, hard: change.hard})));
     var list = Desk.el("ul", {"class": "sentences"});
     change["new"].forEach(function (v) { list.appendChild(sentenceItem(v, "new")); });
     change.resolved.forEach(function (v) {
       var li = sentenceItem(v, "resolved");
-      li.insertBefore(Desk.el("span", {"class": "tag"}, "resolved: "), li.firstChild);
+      li.insertBefore(Desk.el("span", {"class": "tag"}, Desk.t("resolved")), li.firstChild);
       list.appendChild(li);
     });
     if (!change["new"].length && !change.resolved.length) {
-      list.appendChild(Desk.el("li", {}, "No rule's verdict changed."));
+      list.appendChild(Desk.el("li", {}, Desk.t("no_change")));
     }
     news.appendChild(list);
   };
@@ -38,12 +41,12 @@
     var undo = document.getElementById("undo"), redo = document.getElementById("redo");
     undo.disabled = !state.undo;
     redo.disabled = !state.redo;
-    undo.title = state.undo ? "Undo " + state.undo + " (Ctrl+Z)" : "Nothing to undo";
-    redo.title = state.redo ? "Redo " + state.redo + " (Ctrl+Y)" : "Nothing to redo";
+    undo.title = state.undo ? Desk.t("undo_title", {step: stepName(state.undo)}) : Desk.t("nothing_undo");
+    redo.title = state.redo ? Desk.t("redo_title", {step: stepName(state.redo)}) : Desk.t("nothing_redo");
     var hard = document.getElementById("hard-list");
     hard.textContent = "";
-    hard.appendChild(Desk.el("h2", {}, state.hard.length ? "Hard violations (" + state.hard.length + ")"
-                                                        : "Every hard rule is met"));
+    hard.appendChild(Desk.el("h2", {}, state.hard.length ? Desk.t("hard_count", {n: state.hard.length})
+                                                        : Desk.t("all_hard_met")));
     var list = Desk.el("ul", {"class": "sentences"});
     state.hard.slice(0, 200).forEach(function (v) { list.appendChild(sentenceItem(v, "hard")); });
     hard.appendChild(list);
@@ -59,19 +62,19 @@
       var name = Desk.el("td", {title: r.summary}, r.rule);
       if (state.changed_rules.indexOf(r.rule) >= 0) { name.appendChild(Desk.el("span", {"class": "tag"}, " *")); }
       tr.appendChild(name);
-      var mode = Desk.el("select", {"aria-label": r.rule + " mode", "data-rule": r.rule, "class": "mode"});
+      var mode = Desk.el("select", {"aria-label": Desk.t("rule_mode", {rule: r.rule}), "data-rule": r.rule, "class": "mode"});
       r.modes.forEach(function (m) {
-        var o = Desk.el("option", {value: m}, m);
+        var o = Desk.el("option", {value: m}, Desk.t("mode_" + m));
         if (m === r.mode) { o.selected = true; }
         mode.appendChild(o);
       });
       var weight = Desk.el("input", {type: "number", min: "0", max: "10000", value: String(r.weight),
-        "aria-label": r.rule + " weight", "data-rule": r.rule, "class": "weight"});
+        "aria-label": Desk.t("rule_weight", {rule: r.rule}), "data-rule": r.rule, "class": "weight"});
       function send() {
         Desk.api("POST", "api/rules", {rule: r.rule, mode: mode.value, weight: Number(weight.value)})
           .then(function (data) {
-            Desk.say(r.rule + ": " + mode.value + ", weight " + weight.value + "; score " +
-                     (data.delta > 0 ? "+" : "") + data.delta + ".");
+            Desk.say(Desk.t("rule_set", {rule: r.rule, mode: Desk.t("mode_" + mode.value), weight: weight.value,
+                                         delta: (data.delta > 0 ? "+" : "") + data.delta}));
           }).catch(Desk.fail);
       }
       mode.addEventListener("change", send);
@@ -84,8 +87,8 @@
       tr.appendChild(td);
       var count = Desk.el("td", {title: r.unit});
       if (r.count) {
-        var show = Desk.el("button", {type: "button", "class": "count", "aria-label": "show " + r.rule + "'s " +
-          r.count + " sentence(s)"}, String(r.count));
+        var show = Desk.el("button", {type: "button", "class": "count", "aria-label": Desk.t("show_sentences",
+          {rule: r.rule, n: r.count})}, String(r.count));
         show.addEventListener("click", function () { showSentences(r); });
         count.appendChild(show);
       } else {
@@ -110,8 +113,9 @@
       ", penalty " + r.penalty : "")));
     var list = Desk.el("ul", {"class": "sentences"});
     r.sentences.forEach(function (v) { list.appendChild(sentenceItem(v, v.hard ? "hard" : "soft")); });
-    if (r.count > r.sentences.length) { list.appendChild(Desk.el("li", {}, "… and " + (r.count - r.sentences.length) +
-      " more (report.md has them all after Save)")); }
+    if (r.count > r.sentences.length) {
+      list.appendChild(Desk.el("li", {}, Desk.t("more_sentences", {n: r.count - r.sentences.length})));
+    }
     box.appendChild(list);
   }
 
@@ -120,12 +124,12 @@
     Desk.replanRunning = !!(run && run.running);
     if (!run) { panel.hidden = true; return; }
     panel.hidden = false;
-    var text = run.running ? "Re-planning (" + run.phase + ", " + run.placed + "/" + run.sessions + " placed, " +
-      run.seconds + " s)" : run.message;
-    if (run.objective !== null) { text += " · best " + run.objective; }
-    if (run.bound !== null) { text += " · bound " + Math.round(run.bound); }
-    if (!run.running && run.score !== null) { text += " · score after: " + run.score; }
-    text += " · frozen: " + run.frozen.length;
+    var text = run.running ? Desk.t("replanning", {phase: run.phase, placed: run.placed, sessions: run.sessions,
+      s: run.seconds}) : run.message;
+    if (run.objective !== null) { text += " · " + Desk.t("best") + " " + run.objective; }
+    if (run.bound !== null) { text += " · " + Desk.t("bound") + " " + Math.round(run.bound); }
+    if (!run.running && run.score !== null) { text += " · " + Desk.t("score_after") + " " + run.score; }
+    text += " · " + Desk.t("kept", {moved: (run.by_hand || []).length, pinned: (run.pinned || run.frozen).length});
     document.getElementById("replan-progress").textContent = text;
     var changes = document.getElementById("replan-changes");
     changes.textContent = "";
@@ -140,20 +144,20 @@
       var li = Desk.el("li", {}, f.sentence + " ");
       if (f.rule && f.rule !== "all_scheduled") {
         ["soft", "off"].forEach(function (mode) {
-          var b = Desk.el("button", {type: "button"}, (mode === "soft" ? "make " : "switch off ") + f.rule);
+          var b = Desk.el("button", {type: "button"}, Desk.t(mode === "soft" ? "make_soft" : "switch_off", {rule: f.rule}));
           b.addEventListener("click", function () {
             Desk.api("POST", "api/rules", {rule: f.rule, mode: mode}).then(function () {
-              Desk.say(f.rule + " is now " + mode + ": re-plan again.");
+              Desk.say(Desk.t("rule_now", {rule: f.rule, mode: Desk.t("mode_" + mode)}));
             }).catch(Desk.fail);
           });
           li.appendChild(b);
         });
       }
       f.sessions.forEach(function (id) {  // a frozen session it names: let the re-plan move it
-        var b = Desk.el("button", {type: "button"}, "let " + id + " move");
+        var b = Desk.el("button", {type: "button"}, Desk.t("let_move", {id: id}));
         b.addEventListener("click", function () {
           Desk.api("POST", "api/pin", {session: id, pinned: false}).then(function () {
-            Desk.say(id + " is no longer frozen: re-plan again.");
+            Desk.say(Desk.t("let_moved", {id: id}));
           }).catch(Desk.fail);
         });
         li.appendChild(b);
@@ -161,7 +165,7 @@
       findings.appendChild(li);
     });
     document.getElementById("replan-accept").hidden = run.running || !run.changes.length && run.score === null;
-    document.getElementById("replan-discard").textContent = run.running ? "Stop and discard" : "Discard";
+    document.getElementById("replan-discard").textContent = Desk.t(run.running ? "stop_discard" : "discard");
   }
 
   function poll() {
@@ -185,17 +189,19 @@
   Desk.openDialog = function (id) {
     dialogSession = id;
     var s = Desk.session[id], place = Desk.state.places[id];
-    document.getElementById("move-title").textContent = "Move " + id;
-    document.getElementById("move-what").textContent = s.title + " — now " + Desk.where(place);
+    document.getElementById("move-title").textContent = Desk.t("move_title", {id: id});
+    document.getElementById("move-what").textContent = Desk.t("move_what", {title: s.title, where: Desk.where(place)});
     var rooms = document.getElementById("move-room"), slots = document.getElementById("move-slot");
     rooms.textContent = "";
     slots.textContent = "";
     Desk.conf.rooms.forEach(function (r) {
-      rooms.appendChild(Desk.el("option", {value: r.id}, r.name + " (" + r.capacity + " seats)"));
+      rooms.appendChild(Desk.el("option", {value: r.id}, Desk.t("room_option", {name: r.name, n: r.capacity})));
     });
-    Desk.conf.slots.forEach(function (x) { slots.appendChild(Desk.el("option", {value: x.id}, x.day + " " + x.label)); });
+    Desk.conf.slots.forEach(function (x) {
+      slots.appendChild(Desk.el("option", {value: x.id}, Desk.dayLabel(x.day) + " " + x.label));
+    });
     if (place) { rooms.value = place[0]; slots.value = place[1]; }
-    document.getElementById("move-pin").textContent = Desk.state.pinned.indexOf(id) >= 0 ? "Unpin" : "Pin";
+    document.getElementById("move-pin").textContent = Desk.t(Desk.state.pinned.indexOf(id) >= 0 ? "unpin" : "pin");
     warn();
     document.getElementById("move-dialog").showModal();
     rooms.focus();
@@ -208,7 +214,7 @@
     Desk.api("POST", "api/blocked", {session: dialogSession, room: room, slot: slot})
       .then(function (data) {
         var hit = data.cells[0];
-        box.textContent = hit ? "Here it would break: " + hit[2].join(", ") : "No hard rule is broken here.";
+        box.textContent = hit ? Desk.t("would_break", {rules: hit[2].join(", ")}) : Desk.t("no_hard_here");
         box.className = hit ? "bad" : "";
       }).catch(Desk.fail);
   }
@@ -221,11 +227,11 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     document.getElementById("undo").addEventListener("click", function () {
-      Desk.api("POST", "api/undo", {}).then(function (d) { Desk.say(d.step ? "Undid " + d.step + "." : ""); })
+      Desk.api("POST", "api/undo", {}).then(function (d) { Desk.say(d.step ? Desk.t("undid", {step: stepName(d.step)}) : ""); })
         .catch(Desk.fail);
     });
     document.getElementById("redo").addEventListener("click", function () {
-      Desk.api("POST", "api/redo", {}).then(function (d) { Desk.say(d.step ? "Redid " + d.step + "." : ""); })
+      Desk.api("POST", "api/redo", {}).then(function (d) { Desk.say(d.step ? Desk.t("redid", {step: stepName(d.step)}) : ""); })
         .catch(Desk.fail);
     });
     document.getElementById("save").addEventListener("click", function () { save(false); });
@@ -240,7 +246,7 @@
     document.getElementById("replan-accept").addEventListener("click", function () {
       Desk.api("POST", "api/replan/accept", {}).then(function () {
         renderReplan(null);
-        Desk.say("Re-plan accepted (Undo takes it back).");
+        Desk.say(Desk.t("accepted"));
       }).catch(Desk.fail);
     });
     document.getElementById("replan-discard").addEventListener("click", function () {
