@@ -91,14 +91,15 @@ class Partners:
     def __len__(self) -> int:
         return len(self._links)
 
-    def exchange(self, incumbent: Incumbent, board: Board) -> Incumbent:
-        """Take every pending proposal (in order of arrival per partner); the incumbent they lead to."""
+    def exchange(self, incumbent: Incumbent, board: Board, final: bool = False) -> Incumbent:
+        """Take every pending proposal (in order of arrival per partner); the incumbent they lead to. `final`
+        (closing, past the time limit): a stale proposal is refused rather than checked again."""
         for _, link in self._links:
             latest: dict[int, tuple[Diff, int, int]] = {}
             for base, change, d_objective, d_score in link.received():
                 latest[base] = (change, d_objective, d_score)  # a later proposal on one base includes the earlier
             for base, (change, d_objective, d_score) in sorted(latest.items()):
-                kept = self._take(incumbent, board, base, change, d_objective, d_score)
+                kept = self._take(incumbent, board, base, change, d_objective, d_score, final)
                 if kept is not None:
                     self.kept(kept, diff_of=changes(incumbent.chosen, kept.chosen))
                     incumbent = kept
@@ -118,7 +119,7 @@ class Partners:
             link.send(message)
 
     def _take(self, incumbent: Incumbent, board: Board, base: int, proposed: Diff, d_objective: int,
-              d_score: int) -> Incumbent | None:
+              d_score: int, final: bool = False) -> Incumbent | None:
         """The incumbent after a partner's proposal: applied as is when made on the schedule held, else checked
         again on it; when it no longer fits or gains, the partner's whole schedule if it scores better (with the
         local search). None: refused."""
@@ -129,7 +130,7 @@ class Partners:
             move(self.search, board, change)
             self.accepted += 1
             return _applied(incumbent, change, d_objective, d_score)
-        if time.perf_counter() > self.deadline:  # past the time limit: no time to check a stale proposal again
+        if final and time.perf_counter() > self.deadline:  # past the time limit: no time to check it again
             self.refused += 1
             return None
         self.checked += 1
@@ -181,7 +182,7 @@ class Partners:
     def close(self, incumbent: Incumbent, board: Board) -> Incumbent:
         """Take the last proposals, then stop the partners (they get half a second before being killed)."""
         if not self.stop():
-            incumbent = self.exchange(incumbent, board)
+            incumbent = self.exchange(incumbent, board, final=True)
         self._quit.set()
         for _, link in self._links:
             link.send(None)
