@@ -63,6 +63,10 @@ def test_every_publication_is_there() -> None:
                 "schedule.xml", "schedule.json", "schedule.xlsx", "speakers.csv"}
     expected |= {f"rooms/{r.room_id}.{ext}" for r in problem.rooms for ext in ("csv", "ics")}
     expected |= {f"speakers/{p.speaker_id}.ics" for p in problem.speakers}
+    # a page per talk, its own calendar (scheduled talks), and a door page per room
+    expected |= {f"talks/{s.session_id}.html" for s in problem.sessions}
+    expected |= {f"talks/{a.session_id}.ics" for a in schedule.assignments}
+    expected |= {f"now/{r.room_id}.html" for r in problem.rooms}
     assert set(files) == expected
 
 
@@ -218,7 +222,7 @@ def test_tiny_schedule_xml_and_json_validate(tmp_path: Path) -> None:
     assert [d["date"] for d in days] == ["2027-05-13", "2027-12-02"]
     s1 = days[0]["rooms"]["Salle 1"][0]
     assert (s1["title"], s1["duration"], s1["url"]) == ("Atelier long", "02:00",
-                                                         "https://conf.example.org/2027/timetable.html#s-S1")
+                                                         "https://conf.example.org/2027/talks/S1.html")
 
 
 # -- workbook and lists -------------------------------------------------------------------------------------------

@@ -42,6 +42,7 @@ from solver.inputs.values import format_time
 from solver.publish.locale import Texts, resolve_locale
 from solver.publish.programme import Pending, unscheduled
 from solver.publish.sanitize import markup, plain
+from solver.publish.talks import talk_page_url, talk_path, talk_stems
 from solver.publish.view import Conference, Entry, at, slugify
 
 _UUID = re.compile(r"^[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}$")
@@ -131,6 +132,7 @@ def events(problem: Problem, items: list[Entry], conf: Conference) -> list[Event
     """The events of `items`, each with its id, guid, slug and url: an imported session keeps its own slug (when
     schedule.xml's schema accepts it and no other event has it) and url (an http(s) address); schedule.json's
     slug is the same unless its schema refuses it (FOSDEM's ending in `-`: then without that end)."""
+    stems = talk_stems(problem)
     ids, guids = frab_ids(problem.sessions, conf.short)
     out = []
     taken: set[str] = set()
@@ -144,9 +146,9 @@ def events(problem: Problem, items: list[Entry], conf: Conference) -> list[Event
         json_slug = slug if JSON_SLUG.fullmatch(slug) else slug.rstrip("-_")
         if not JSON_SLUG.fullmatch(json_slug):
             json_slug = made
-        anchor = f"timetable.html#s-{quote(sid, safe=ANCHOR_SAFE)}"
-        url = web_address(e.session.extra.get("url")) or (
-            f"{conf.base_url.rstrip('/')}/{anchor}" if conf.base_url else anchor)
+        page = talk_path(stems[sid]) if sid in stems else f"timetable.html#s-{quote(sid, safe=ANCHOR_SAFE)}"
+        url = web_address(e.session.extra.get("url")) or (  # an imported event's canonical address wins
+            talk_page_url(conf.base_url, sid, stems) if conf.base_url else page) or page
         out.append(Event(e, n, guids[sid], slug, url, json_slug))
     return out
 

@@ -11,20 +11,24 @@ knobs the command line and conference.yaml set:
 - `sequences`: session_id -> SEQUENCE in the published calendar (`ical.read_sequences`; default all 0);
 - `stamp`: the DTSTAMP of every event, an aware datetime (default: the run time, SOURCE_DATE_EPOCH if set);
 - `paged`: one timetable page per day (default: above `timetable.PAGED_ABOVE` sessions).
+
+Besides the timetable, programme and calendars: a page and a one-event calendar per session
+(`talks/<stem>.html`, `talks/<stem>.ics`: solver.publish.talks; `talks.talk_page_url` gives a talk page's web
+address) and a "now and next" screen per room for its door (`now/<room>.html`: solver.publish.door).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from urllib.parse import quote
 
 from solver.inputs import Problem
-from solver.publish.frab import ANCHOR_SAFE
+from solver.publish.door import door_pages
 from solver.publish.ical import Calendars, calendar_domain
 from solver.publish.locale import resolve_locale
 from solver.publish.programme import programme_html, programme_markdown, unscheduled
-from solver.publish.timetable import PAGED_ABOVE, page_name, timetable_pages
+from solver.publish.talks import talk_calendars, talk_page_url, talk_pages, talk_stems
+from solver.publish.timetable import PAGED_ABOVE, timetable_pages
 from solver.publish.view import Conference, Entry, by_room_id, by_speaker_id, file_names
 
 
@@ -33,28 +37,33 @@ def render_pages(problem: Problem, items: list[Entry], conf: Conference, *, loca
                  sequences: Mapping[str, int] | None = None, stamp: dt.datetime | None = None,
                  paged: bool | None = None) -> dict[str, str | bytes]:
     """timetable.html (+ per-day pages when paged), timetable-organizers.html (same, with seats),
-    programme.md, programme.html, calendar.ics, rooms/<room>.ics, speakers/<id>.ics.
+    programme.md, programme.html, calendar.ics, rooms/<room>.ics, speakers/<id>.ics, talks/<stem>.html and
+    talks/<stem>.ics (one per session), now/<room>.html (a room's door screen).
 
     Raises ValueError for a locale salle has no texts for."""
     texts = resolve_locale(problem, locale)
     waiting = unscheduled(problem, items, pending)
     paged = len(items) > PAGED_ABOVE if paged is None else paged
     files: dict[str, str | bytes] = {}
-    files.update(timetable_pages(problem, items, conf, texts, pending=waiting, paged=paged))
-    files.update(timetable_pages(problem, items, conf, texts, pending=waiting, paged=paged, organizers=True))
+    stems = talk_stems(problem)
+    files.update(timetable_pages(problem, items, conf, texts, pending=waiting, paged=paged, talks=stems))
+    files.update(timetable_pages(problem, items, conf, texts, pending=waiting, paged=paged, organizers=True,
+                                 talks=stems))
+    files.update(talk_pages(problem, items, conf, texts, pending=waiting, paged=paged, stems=stems))
+    files.update(door_pages(problem, items, conf, texts))
     files["programme.md"] = programme_markdown(problem, items, conf, texts, waiting)
     files["programme.html"] = programme_html(problem, items, conf, texts, waiting)
 
-    days = sorted({*problem.days, *(e.day for e in items)})
     base = conf.base_url.rstrip("/") + "/" if conf.base_url else None
 
     def link(e: Entry) -> str | None:
-        anchor = quote(e.session.session_id, safe=ANCHOR_SAFE)
-        return f"{base}{page_name('timetable', days, e.day, paged)}#s-{anchor}" if base else None
+        """The talk's own page online (an event's URL in every calendar)."""
+        return talk_page_url(base, e.session.session_id, stems)
 
     cals = Calendars(conf.tz, calendar_domain(conf.acronym, problem.days), problem.days, texts=texts, stamp=stamp,
                      previous=previous, sequences=sequences, link=link)
     files["calendar.ics"] = cals.calendar(items, conf.title)
+    files.update(talk_calendars(cals, items, conf, stems))
     rooms = file_names([r.room_id for r in problem.rooms])
     by_room = by_room_id(items)
     for room in problem.rooms:

@@ -2,9 +2,15 @@
 
 One `<table>` per day: rooms across (`<thead>`, sticky while the page scrolls), time down (a sticky row
 header per time step), each session a cell spanning its length. Under 700 px the same markup reads as a
-list by time (CSS only). Every session has an anchor link, its room and time in its own text, and an "add to
-calendar" link to its room's calendar; a day navigation, a room filter, a track filter and a search box
-(titles and speakers: no dropdown of every speaker) narrow it down. Printed, each page repeats the day and
+list by time (CSS only). Every session has an anchor, its room and time in its own text, a link to its page
+(`talks/<stem>.html`, solver.publish.talks), an "add to calendar" link to its own one-event calendar
+(`talks/<stem>.ics`) and a star; a day navigation, a room filter (which hides the other rooms' columns), a
+track filter and a search box (titles and speakers: no dropdown of every speaker) narrow it down, and the
+filters live in the address (`?room=…&track=…&q=…`: a reload keeps them, the link shares them). A search lists
+its matches (on a per-day page: that day's, as the page says) and hides the sessions that do not match.
+Starred sessions are kept in the browser (localStorage, no account, with what other pages need to list them): « Mon
+programme » / "My schedule" lists them, downloads them as one .ics made in the browser, and gives a link
+that shares them (`?mine=<id>&mine=<id>`). Printed, each page repeats the day and
 the room headers (they are `<thead>` rows).
 
 The public page shows no seats; `timetable-organizers.html` is the same page with capacities and expected
@@ -20,7 +26,9 @@ from __future__ import annotations
 import datetime as dt
 import math
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from urllib.parse import quote
 
 from solver.inputs import Problem, Room
 from solver.publish.locale import Texts
@@ -45,6 +53,9 @@ class Shown:
     calendar: str
     lang: str
     over: bool
+    talk: str = ""
+    utc_start: str = ""
+    utc_end: str = ""
 
 
 @dataclass
@@ -159,6 +170,11 @@ def track_hues(problem: Problem) -> dict[str, int]:
     return {t: (210 + i * 137) % 360 for i, t in enumerate(tracks)}
 
 
+def utc_stamp(moment: dt.datetime) -> str:
+    """`20270513T130000Z` (the starred sessions' calendar is written by the page's script)."""
+    return moment.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
 def page_name(stem: str, days: list[dt.date], day: dt.date, paged: bool) -> str:
     """The file that shows `day`: `timetable.html`, or `timetable-2025-02-02.html` for a later day when paged."""
     return f"{stem}.html" if not paged or day == days[0] else f"{stem}-{day.isoformat()}.html"
@@ -166,17 +182,24 @@ def page_name(stem: str, days: list[dt.date], day: dt.date, paged: bool) -> str:
 
 def timetable_pages(problem: Problem, items: list[Entry], conf: Conference, texts: Texts, *,
                     pending: list[Pending] | None = None, organizers: bool = False,
-                    paged: bool | None = None) -> dict[str, str]:
+                    paged: bool | None = None, talks: Mapping[str, str] | None = None) -> dict[str, str]:
     """The timetable pages: `timetable.html` (and one per later day when paged), or with `organizers` the
-    `timetable-organizers*.html` variant showing seats. `paged` defaults to more than PAGED_ABOVE sessions."""
+    `timetable-organizers*.html` variant showing seats. `paged` defaults to more than PAGED_ABOVE sessions.
+    `talks` (session_id -> stem, solver.publish.talks.talk_stems) links each session to its page and its
+    one-event calendar; without it, "add to calendar" links the room's calendar."""
     stem = "timetable-organizers" if organizers else "timetable"
     hues = track_hues(problem)
     calendars = file_names([r.room_id for r in problem.rooms])
+
+    def talk(session_id: str, ext: str = "html") -> str:
+        return f"talks/{quote(talks[session_id], safe='._-~')}.{ext}" if talks and session_id in talks else ""
+
     shown = [
         Shown(e, texts.hours(e.start, e.end), f"{e.starts_at(conf.tz).isoformat(timespec='minutes')}",
               texts.names([p.name for p in e.speakers]), hues.get(e.session.track or "", 210),
-              f"rooms/{calendars[e.room.room_id]}.ics", texts.other(e.session.language),
-              e.session.attendance > e.room.capacity)
+              talk(e.session.session_id, "ics") or f"rooms/{calendars[e.room.room_id]}.ics",
+              texts.other(e.session.language), e.session.attendance > e.room.capacity, talk(e.session.session_id),
+              utc_stamp(e.starts_at(conf.tz)), utc_stamp(e.ends_at(conf.tz)))
         for e in items
     ]
     days = sorted({*problem.days, *(e.day for e in items)})
@@ -187,7 +210,8 @@ def timetable_pages(problem: Problem, items: list[Entry], conf: Conference, text
     pending = pending or []
     tracks = [t for t in hues if any(s.entry.session.track == t for s in shown)]
     common = dict(conf=conf, t=texts, fold=fold, tables=tables, tracks=tracks, px=ROW_PX_PER_MINUTE, count=len(items),
-                  pending=pending, organizers=organizers, paged=paged, home=f"{stem}.html")
+                  pending=pending, organizers=organizers, paged=paged, home=f"{stem}.html",
+                  talk=talk, star_key="salle-stars:" + (conf.acronym or conf.title))
 
     def page(shown_tables: list[DayTable], show_pending: bool) -> str:
         used = {r.room_id for g in shown_tables for r in g.rooms}
