@@ -90,12 +90,27 @@ def _block(slot: Any) -> tuple | None:
     return (slot.day, slot.block) if slot.block else None
 
 
+def _hop(ctx: BuildContext, one: dict[str, list], other: dict[str, list], attendees: int, name: str) -> None:
+    """A hop costing `attendees` when one session is placed in `one` (room -> literals) and the other in
+    `other`, in different rooms: a same-room literal per room both may use takes it back."""
+    if len(one) == 1 and one.keys() == other.keys():
+        return  # one room on both sides, the same: never a hop
+    m = ctx.model
+    same = []
+    for room in one.keys() & other.keys():
+        s = m.new_bool_var(f"same_{name}_{room}")
+        m.add(s <= sum(one[room]))
+        m.add(s <= sum(other[room]))
+        same.append(s)
+    both = sum(lit for lits in one.values() for lit in lits) + sum(lit for lits in other.values() for lit in lits)
+    m.add(both - 1 - sum(same) <= ctx.violation(attendees, name=name))
+
+
 def _add_blocks(ctx: BuildContext) -> None:
     """`within: block`: per pair wanted together and per block both may use, a hop when both are in it in
     different rooms (same-room literals take it back)."""
     count, partners = _together(ctx.problem)
     here = ctx.index.by_session
-    m = ctx.model
     inside: dict[str, dict[tuple, dict[str, list]]] = {}
 
     def of(sid: str) -> dict[tuple, dict[str, list]]:
@@ -112,19 +127,7 @@ def _add_blocks(ctx: BuildContext) -> None:
     for a, b in wanted:
         in_a, in_b = of(a), of(b)
         for block in in_a.keys() & in_b.keys():
-            at_a, at_b = in_a[block], in_b[block]
-            if len(at_a) == 1 and at_a.keys() == at_b.keys():
-                continue
-            same = []
-            for room in at_a.keys() & at_b.keys():
-                s = m.new_bool_var(f"same_{a}_{b}_{room}")
-                m.add(s <= sum(at_a[room]))
-                m.add(s <= sum(at_b[room]))
-                same.append(s)
-            both = sum(lit for lits in at_a.values() for lit in lits) + \
-                sum(lit for lits in at_b.values() for lit in lits)
-            v = ctx.violation(count[(a, b)], name=f"{a}_{b}_{block[1]}")
-            m.add(both - 1 - sum(same) <= v)
+            _hop(ctx, in_a[block], in_b[block], count[(a, b)], f"{a}_{b}_{block[1]}")
 
 
 def add(ctx: BuildContext) -> None:
@@ -138,7 +141,6 @@ def add(ctx: BuildContext) -> None:
     if not moments or not count:
         return
     here = ctx.index.by_session
-    m = ctx.model
     ends: dict[str, dict[tuple, dict[str, list]]] = {}
     starts: dict[str, dict[tuple, dict[str, list]]] = {}
 
@@ -161,19 +163,7 @@ def add(ctx: BuildContext) -> None:
         for first, then in ((a, b), (b, a)):
             end_of, start_of = sides(first)[0], sides(then)[1]
             for moment in end_of.keys() & start_of.keys():
-                end_at, start_at = end_of[moment], start_of[moment]
-                if len(end_at) == 1 and end_at.keys() == start_at.keys():
-                    continue  # one room on both sides, the same: never a hop
-                same = []
-                for room in end_at.keys() & start_at.keys():
-                    s = m.new_bool_var(f"same_{first}_{then}_{room}")
-                    m.add(s <= sum(end_at[room]))
-                    m.add(s <= sum(start_at[room]))
-                    same.append(s)
-                both = sum(lit for lits in end_at.values() for lit in lits) + \
-                    sum(lit for lits in start_at.values() for lit in lits)
-                v = ctx.violation(count[(a, b)], name=f"{first}_{then}_{moment[1]}")
-                m.add(both - 1 - sum(same) <= v)
+                _hop(ctx, end_of[moment], start_of[moment], count[(a, b)], f"{first}_{then}_{moment[1]}")
 
 
 def tally(ctx: Counting) -> None:
