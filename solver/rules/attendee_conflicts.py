@@ -10,7 +10,6 @@ overlap costs the smaller of the attendee's two interest weights (1 when the `we
 from __future__ import annotations
 
 from collections import defaultdict
-from itertools import combinations
 from typing import Literal
 
 from pydantic import Field
@@ -20,6 +19,7 @@ from solver.rules.base import BuildContext, Counting, JudgeView, Placement, Rule
 from solver.rules.base import Params as BaseParams
 from solver.rules.clock import describe, double_bookings, overlaps
 from solver.rules.findings import Finding
+from solver.rules.wishes import wishes
 
 NAME = "attendee_conflicts"
 DEFAULTS = RuleSettings(hard=False, weight=1)
@@ -32,57 +32,24 @@ class Params(BaseParams):
     measure: Literal["missed", "pairs"] = Field(default="missed", description="missed attendance, or wanted pairs")
 
 
-def _pairs_of(interests: tuple) -> dict[tuple[str, str], int]:
-    wants: dict[str, dict[str, int]] = defaultdict(dict)
-    for i in interests:
-        wants[i.attendee_id][i.session_id] = 1 if i.weight is None else i.weight
-    pairs: dict[tuple[str, str], int] = defaultdict(int)
-    for sessions in wants.values():
-        for a, b in combinations(sorted(sessions), 2):
-            pairs[(a, b)] += min(sessions[a], sessions[b])
-    return {k: v for k, v in pairs.items() if v > 0}
-
-
-_CACHE: dict[int, tuple[tuple, dict[tuple[str, str], int], dict[str, set[str]], dict[str, tuple[str, ...]]]] = {}
-
-
 def _cached(problem: Problem) -> tuple[dict[tuple[str, str], int], dict[str, set[str]]]:
-    """The wanted pairs and each session's wanted partners, computed once per interests.csv (a neighbourhood's
-    restricted conference shares its interests with the whole one)."""
-    found = _cache(problem)
-    return found[1], found[2]
+    """The wanted pairs and each session's wanted partners (solver.rules.wishes: once per interests.csv)."""
+    w = wishes(problem)
+    return w.pairs, w.partners
 
 
 def attendees(problem: Problem) -> dict[str, tuple[str, ...]]:
     """Each session's attendees (who want it: an interest of weight 0 wants nothing)."""
-    return _cache(problem)[3]
-
-
-def _cache(problem: Problem) -> tuple:
-    found = _CACHE.get(id(problem.interests))
-    if found is None or found[0] is not problem.interests:
-        pairs = _pairs_of(problem.interests)
-        partners: dict[str, set[str]] = defaultdict(set)
-        for a, b in pairs:
-            partners[a].add(b)
-            partners[b].add(a)
-        who: dict[str, dict[str, None]] = defaultdict(dict)
-        for i in problem.interests:
-            if i.weight is None or i.weight > 0:
-                who[i.session_id][f"@{i.attendee_id}"] = None
-        _CACHE.clear()
-        found = _CACHE[id(problem.interests)] = (problem.interests, pairs, partners,
-                                                 {sid: tuple(names) for sid, names in who.items()})
-    return found
+    return wishes(problem).attendees
 
 
 def wanted_pairs(problem: Problem) -> dict[tuple[str, str], int]:
     """(session, session) -> summed weight of the attendees who want both (a < b)."""
-    return _cached(problem)[0]
+    return wishes(problem).pairs
 
 
 def _partners(problem: Problem) -> dict[str, set[str]]:
-    return _cached(problem)[1]
+    return wishes(problem).partners
 
 
 def links(problem: Problem, p: Placement) -> list:

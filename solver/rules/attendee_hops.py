@@ -13,7 +13,6 @@ less when they share a room, wherever they stand in the block).
 from __future__ import annotations
 
 from collections import defaultdict
-from itertools import combinations
 from typing import Any, Literal
 
 from pydantic import Field
@@ -22,6 +21,7 @@ from solver.inputs import Problem
 from solver.rules.base import BuildContext, Counting, JudgeView, Placed, Placement, RuleSettings, Violation
 from solver.rules.base import Params as BaseParams
 from solver.rules.clock import describe
+from solver.rules.wishes import wishes
 
 NAME = "attendee_hops"
 DEFAULTS = RuleSettings(hard=False, weight=1)
@@ -33,28 +33,10 @@ class Params(BaseParams):
     within: Literal["row", "block"] = Field(default="row", description="sessions in a row, or anywhere in a block")
 
 
-_CACHE: dict[int, tuple[tuple, dict[tuple[str, str], int], dict[str, set[str]]]] = {}
-
-
 def _together(problem: Problem) -> tuple[dict[tuple[str, str], int], dict[str, set[str]]]:
-    """(a, b) with a < b -> how many attendees want both; each session's such partners (once per interests.csv)."""
-    found = _CACHE.get(id(problem.interests))
-    if found is None or found[0] is not problem.interests:
-        wants: dict[str, set[str]] = defaultdict(set)
-        for i in problem.interests:
-            if i.weight is None or i.weight > 0:
-                wants[i.attendee_id].add(i.session_id)
-        count: dict[tuple[str, str], int] = defaultdict(int)
-        for sessions in wants.values():
-            for a, b in combinations(sorted(sessions), 2):
-                count[(a, b)] += 1
-        partners: dict[str, set[str]] = defaultdict(set)
-        for a, b in count:
-            partners[a].add(b)
-            partners[b].add(a)
-        _CACHE.clear()
-        found = _CACHE[id(problem.interests)] = (problem.interests, dict(count), dict(partners))
-    return found[1], found[2]
+    """(a, b) with a < b -> how many attendees want both; each session's such partners (solver.rules.wishes)."""
+    w = wishes(problem)
+    return w.together, w.together_partners
 
 
 _ROWS: dict[int, tuple[tuple, frozenset]] = {}
