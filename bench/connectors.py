@@ -37,9 +37,6 @@ FOSDEM = ROOT.parent / "shared" / "data" / "frab" / "fosdem-2025.xml"
 OUT = BENCH / "CONNECTORS.md"
 
 
-_pss_mb = group_memory_mb
-
-
 def _salle(*args: str, env: dict[str, str] | None = None, check: bool = True) -> tuple[int, str, float, float]:
     """Run salle in its own process group: (exit code, output, seconds, peak MB of the group)."""
     started = time.monotonic()
@@ -47,7 +44,7 @@ def _salle(*args: str, env: dict[str, str] | None = None, check: bool = True) ->
                             start_new_session=True, env={**os.environ, **(env or {})})
     peak = 0.0
     while proc.poll() is None:
-        peak = max(peak, _pss_mb(proc.pid))
+        peak = max(peak, group_memory_mb(proc.pid))
         time.sleep(0.2)
     out = proc.stdout.read() if proc.stdout else ""
     if check and proc.returncode not in (0, 2):

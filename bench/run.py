@@ -58,9 +58,6 @@ def instance_path(name: str, seed: int = 1) -> Path:
     return ROOT / "inputs" if name == BUNDLED else instance_dir(name, seed)
 
 
-_group_memory_mb = group_memory_mb
-
-
 def run_tool(name: str, instance: Path, time_limit: float, seed: int, workdir: Path, wall: float,
              objective: str = "seats", best_file: Path | None = None) -> ToolRun:
     """Run one tool in its own process; return its `ToolRun` with peak memory and the judge's verdict.
@@ -89,7 +86,7 @@ def run_tool(name: str, instance: Path, time_limit: float, seed: int, workdir: P
             if pid:
                 break
             if time.perf_counter() >= next_sample:  # the tool and the processes it started (salle's partners)
-                tree_peak, next_sample = max(tree_peak, _group_memory_mb(proc.pid)), time.perf_counter() + 0.5
+                tree_peak, next_sample = max(tree_peak, group_memory_mb(proc.pid)), time.perf_counter() + 0.5
             if time.perf_counter() - started > cap:
                 os.killpg(proc.pid, signal.SIGKILL)
                 killed = True

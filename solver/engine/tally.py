@@ -98,8 +98,8 @@ class Tally:
                 tuple(frozenset((owner, day, t) for owner in owners(p) for t in times)
                       for _, _, owners in self.recorded.onces),
                 tuple(frozenset(owners(p.session)) for _, _, owners, _ in self.recorded.pairs),
-                tuple((value(p), frozenset((day, t) for t in times) if value(p) is not None else frozenset())
-                      for _, _, value in self.recorded.mixes))
+                tuple((said, frozenset((day, t) for t in times) if said is not None else frozenset())
+                      for said in (value(p) for _, _, value in self.recorded.mixes)))
         return found
 
     def add(self, key: Key, p: Placement) -> tuple[int, int]:

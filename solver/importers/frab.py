@@ -46,9 +46,6 @@ SPEAKER_EXTRA = ("biography",)
 
 
 # -- converting -------------------------------------------------------------------------------------------------
-_unique = unique
-
-
 def _room_id(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-.") or "room"
 
@@ -106,13 +103,13 @@ def to_tables(published: Published, pin: bool = False, capacity: int = DEFAULT_C
         spans[day] = (min(first, start), max(last, end))
         slot_id = slots.setdefault((day, start, end), f"{day.isoformat()}-{format_time(start).replace(':', '')}-"
                                                       f"{format_time(end).replace(':', '')}")
-        sid = _unique(re.sub(r"[;,\s]+", "-", e.id or e.guid or "event"), session_ids)
+        sid = unique(re.sub(r"[;,\s]+", "-", e.id or e.guid or "event"), session_ids)
         placed = pin and grid is None
         sessions.append({**_session_row(e, sid, speakers), "duration": str(end - start),
                          "room": rooms[e.room] if placed else "", "slot": slot_id if placed else ""})
         assignments.append({"session_id": sid, "room_id": rooms[e.room], "slot_id": slot_id, "_at": (day, start)})
     for talk in published.unscheduled:  # announced without a time: a session to schedule, not in assignments.csv
-        sid = _unique(re.sub(r"[;,\s]+", "-", talk.id or talk.guid or "event"), session_ids)
+        sid = unique(re.sub(r"[;,\s]+", "-", talk.id or talk.guid or "event"), session_ids)
         sessions.append(_session_row(talk, sid, speakers))
     if published.unscheduled:
         notes.append(f"{len(published.unscheduled)} session(s) announced without a time (x-unscheduled) are in "
@@ -156,7 +153,7 @@ def _rooms(names: list[str], notes: list[str]) -> tuple[dict[str, str], dict[str
     for name in names:
         if not name or name in rooms:
             continue
-        rooms[name] = _unique(_room_id(name), taken)
+        rooms[name] = unique(_room_id(name), taken)
         label = distinct_name(name, folded)
         if label != name:
             notes.append(f"room {shown(name)} has the name of another room but for letter case or spacing: kept "

@@ -98,11 +98,13 @@ def estimated_attendance(folder: Path, interests: list[Interest], warnings: list
     marked `attendance_estimated` (a typed attendance always wins)."""
     from solver.inputs.conference import load_conference
 
+    if not interests:  # no wishes: conference.yaml is not read here
+        return None
     try:
         expected = load_conference(folder).attendees
     except InputError:
         return None  # reported by the commands that read conference.yaml
-    if not expected or not interests:
+    if not expected:
         return None
     wishers: dict[str, set[str]] = {}
     for i in interests:
