@@ -38,6 +38,7 @@ from solver.inputs.table import BAD_CHAR
 from solver.inputs.timezones import parse_timezone
 from solver.inputs.values import MAX_WEIGHT, format_time
 from solver.publish.atomic import write_atomically
+from solver.rules import REGISTRY
 
 SHEETS = ("parameters", "submissions", "tracks", "sessions", "rooms", "tracks_sessions|penalty",
           "tracks_rooms|penalty", "similar tracks", "sessions_rooms|penalty")
@@ -67,11 +68,10 @@ WEIGHTS = (
 )
 TABLE_RULES = {"track_block_penalty", "track_room_penalty", "block_room_penalty", "similar_tracks",
                "session_block_penalty", "session_room_penalty"}
-# salle's rules the library has no counterpart for, switched off (its hard rules keep their defaults)
-OFF = ("speaker_conflict", "room_capacity", "capacity_fit", "track_room", "track_days", "track_parallel",
-       "avoid_parallel", "attendee_conflicts", "attendee_hops", "speaker_preferences", "speaker_changeover",
-       "speaker_days",
-       "speaker_room", "room_preference", "slot_preference", "order", "language_mix", "keep_previous")
+# salle's rules the library has no counterpart for, switched off: two hard ones, and every rule soft and on by
+# default (a new soft rule of salle is off here without this list naming it)
+OFF = ("speaker_conflict", "room_capacity",
+       *(name for name, rule in REGISTRY.items() if rule.defaults.enabled and not rule.defaults.hard))
 CAPACITY = 1  # the library has no audiences or room sizes
 
 
