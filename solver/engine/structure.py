@@ -3,13 +3,15 @@
 A rule's structure comes from its `tally(ctx)` declaration when it has one (a rule whose model is its own, such
 as an order between sessions, says there what it counts in the tally's terms), else from running its `add`
 against a recorder that writes down the build context's structural helpers: `spread`, `once_at_a_time`,
-`pairwise` and, for declarations only, `mixed` (an instant where sessions with a value all share one). Any other
+`pairwise` and, for declarations only, `mixed` (an instant where sessions with a value all share one) and `grouped`
+(an owner's cost is the rule's own function of the values its sessions hold, e.g. an attendee's room changes in a
+block). Any other
 use of the model means no tally: the search then goes by neighbourhoods alone.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,6 +49,9 @@ class _Recorder:
     def mixed(self, value: Callable) -> None:
         self.found.append(("mixed", (value,)))
 
+    def grouped(self, owner_values: Callable, cost: Callable) -> None:
+        self.found.append(("grouped", (owner_values, cost)))
+
     def __getattr__(self, name: str) -> Any:  # the model, its literals, violations…: not countable here
         raise Unsupported(name)
 
@@ -59,6 +64,9 @@ class Recorded:
     onces: list[tuple[int, int, Callable[[Placement], Iterable[str]]]] = field(default_factory=list)
     pairs: list[tuple[int, int, Callable, Callable[[Placement, Placement], int]]] = field(default_factory=list)
     mixes: list[tuple[int, int, Callable[[Placement], str | None]]] = field(default_factory=list)
+    # an owner's cost is the rule's function of the values its placements hold (how many of each)
+    groups: list[tuple[int, int, Callable[[Placement], Iterable[tuple[str, Hashable]]],
+                       Callable[[dict[Hashable, int]], int]]] = field(default_factory=list)
     scale: dict[str, int] = field(default_factory=dict)  # every rule's level scale (per-placement costs)
 
 
@@ -93,6 +101,8 @@ def recorded(problem: Problem, config: Config) -> tuple[Recorded | None, str | N
                 out.onces.append((weight, scale, args[0]))
             elif kind == "mixed":
                 out.mixes.append((weight, scale, args[0]))
+            elif kind == "grouped":
+                out.groups.append((weight, scale, args[0], args[1]))
             else:
                 out.pairs.append((weight, scale, args[0], args[1]))
     return out, None

@@ -3,18 +3,19 @@
 Each rule's structure (solver.engine.structure: declared, or recorded from its model side) is counted by its
 meaning: `spread` (each owner uses one value; each extra value costs), `once_at_a_time` (each owner in one session
 at a time; each extra session per instant costs), `pairwise` (two sessions sharing an owner must not clash; each
-pair that does costs what its clash says) and `mixed` (an instant where two or more sessions with a value run and
-all share one value costs), besides a per-placement `cost`. A configuration where an enabled rule is none of
-these, or where a hard rule linking sessions is not one the board keeps (an owner's "one at a time"), gets no
-tally: the search then goes by neighbourhoods alone. Counted this way, a change's tally equals what the rules'
-judge functions say of it (the tests check it move by move on conferences where every such rule has something
-to count).
+pair that does costs what its clash says), `mixed` (an instant where two or more sessions with a value run and
+all share one value costs) and `grouped` (an owner's cost is its rule's function of the values its sessions
+hold, recomputed for the owners a change touches), besides a per-placement `cost`. A configuration where an
+enabled rule is none of these, or where a hard rule linking sessions is not one the board keeps (an owner's
+"one at a time"), gets no tally: the search then goes by neighbourhoods alone. Counted this way, a change's tally
+equals what the rules' judge functions say of it (the tests check it move by move on conferences where every such
+rule has something to count).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from typing import NamedTuple
 
 from solver.engine.candidates import Candidates, Key
@@ -37,6 +38,7 @@ class Terms(NamedTuple):
     cells: tuple[frozenset[tuple], ...]
     owners: tuple[frozenset[str], ...]
     mixes: tuple[tuple[str | None, frozenset[tuple]], ...] = ()  # its value and (day, instant) cells
+    groups: tuple[frozenset[tuple[str, Hashable]], ...] = ()  # its (owner, value) pairs of each grouped rule
 
 
 def _one_value(counts: dict[str, int]) -> int:
@@ -78,6 +80,7 @@ class Tally:
             self.members.append(members)
         self.partners: list[dict[str, tuple[str, ...]]] = [{} for _ in recorded.pairs]
         self.mixing: list[dict[tuple, dict[str, int]]] = [defaultdict(dict) for _ in recorded.mixes]
+        self.holding: list[dict[str, dict[Hashable, int]]] = [defaultdict(dict) for _ in recorded.groups]
         self.placed: dict[str, Placement] = {}
         self.keys: dict[str, Key] = {}
         self._terms: dict[Key, Terms] = {}
@@ -99,7 +102,8 @@ class Tally:
                       for _, _, owners in self.recorded.onces),
                 tuple(frozenset(owners(p.session)) for _, _, owners, _ in self.recorded.pairs),
                 tuple((said, frozenset((day, t) for t in times) if said is not None else frozenset())
-                      for said in (value(p) for _, _, value in self.recorded.mixes)))
+                      for said in (value(p) for _, _, value in self.recorded.mixes)),
+                tuple(frozenset(owner_values(p)) for _, _, owner_values, _ in self.recorded.groups))
         return found
 
     def add(self, key: Key, p: Placement) -> tuple[int, int]:
@@ -136,7 +140,8 @@ class Tally:
                 counts[said] = counts.get(said, 0) + 1
                 objective += weight * d
                 score += weight * scale * d
-        return objective, score
+        grouped = self._regroup(terms.groups, 1)
+        return objective + grouped[0], score + grouped[1]
 
     def remove(self, sid: str) -> tuple[int, int]:
         p = self.placed.pop(sid)
@@ -175,7 +180,8 @@ class Tally:
                     del counts[said]
                 objective += weight * d
                 score += weight * scale * d
-        return objective, score
+        grouped = self._regroup(terms.groups, -1)
+        return objective + grouped[0], score + grouped[1]
 
     def moving(self, key: Key, p: Placement) -> tuple[int, int]:
         """What moving a placed session to `key` (at `p`) would change in (objective, score), without moving
@@ -219,6 +225,42 @@ class Tally:
             d += sum(_mixed_delta(mixing.get(cell), said, 1) for cell in come - gone)
             objective += weight * d
             score += weight * scale * d
+        for (weight, scale, _, cost), holding, left, taken in zip(self.recorded.groups, self.holding, was.groups,
+                                                                  now.groups, strict=True):
+            if left == taken:
+                continue
+            changed: dict[str, dict[Hashable, int]] = {}
+            for cells, step in ((left - taken, -1), (taken - left, 1)):
+                for owner, cell in cells:
+                    held = changed.setdefault(owner, dict(holding.get(owner, {})))
+                    held[cell] = held.get(cell, 0) + step
+            for owner, held in changed.items():
+                d = cost({v: n for v, n in held.items() if n}) - cost(holding.get(owner, {}))
+                objective += weight * d
+                score += weight * scale * d
+        return objective, score
+
+    def _regroup(self, groups: tuple[frozenset[tuple[str, Hashable]], ...], step: int) -> tuple[int, int]:
+        """Add (step 1) or take away (−1) a placement's (owner, value) pairs of each grouped rule: the change of
+        (objective, score), each touched owner's cost recomputed by its rule."""
+        objective = score = 0
+        for (weight, scale, _, cost), holding, pairs in zip(self.recorded.groups, self.holding, groups,
+                                                            strict=True):
+            owners: dict[str, list[Hashable]] = defaultdict(list)
+            for owner, value in pairs:
+                owners[owner].append(value)
+            for owner, values in owners.items():
+                held = holding[owner]
+                before = cost(held)
+                for value in values:
+                    n = held.get(value, 0) + step
+                    if n:
+                        held[value] = n
+                    else:
+                        del held[value]
+                d = cost(held) - before
+                objective += weight * d
+                score += weight * scale * d
         return objective, score
 
     def apart(self, key_a: Key, p_a: Placement, key_b: Key, p_b: Placement) -> bool:
@@ -236,6 +278,10 @@ class Tally:
                 return False
         for i in range(len(self.recorded.mixes)):
             if not (a[0].mixes[i][1] | a[1].mixes[i][1]).isdisjoint(b[0].mixes[i][1] | b[1].mixes[i][1]):
+                return False
+        for i in range(len(self.recorded.groups)):
+            mine = {owner for t in a for owner, _ in t.groups[i]}
+            if any(owner in mine for t in b for owner, _ in t.groups[i]):
                 return False
         return all(a[0].owners[i].isdisjoint(b[0].owners[i]) for i in range(len(self.recorded.pairs)))
 
