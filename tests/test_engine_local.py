@@ -111,9 +111,12 @@ def test_the_tally_starts_from_the_judges_total(tmp_path: Path) -> None:
 
 
 def test_no_tally_where_a_hard_rule_links_sessions_the_board_does_not_keep(tmp_path: Path) -> None:
-    """A rule that builds its own model declares what the tally counts (an order between sessions); a hard rule
-    linking sessions that the board does not keep (a track in one room per day, an order made hard) leaves the
-    search to neighbourhoods."""
+    """A rule that builds its own model declares what the tally counts (an order between sessions); made hard,
+    what it declares is counted at HARD in the score (no kept move breaks it, nothing in the objective); a hard
+    rule linking sessions that the board does not keep and that declares nothing (a track in one room per day)
+    leaves the search to neighbourhoods."""
+    from solver.engine.structure import HARD
+
     from tests.conftest import make_conference
 
     sessions = [{"session_id": "A", "title": "A", "attendance": 5, "track": "T"},
@@ -124,7 +127,8 @@ def test_no_tally_where_a_hard_rule_links_sessions_the_board_does_not_keep(tmp_p
     problem, config = load_problem(folder), load_config([DEFAULT])
     recorded = record(problem, config)
     assert recorded is not None and len(recorded.pairs) == 2  # speaker_changeover's, order's
-    assert record(problem, config.with_settings("order", hard=True)) is None
+    hard = record(problem, config.with_settings("order", hard=True))
+    assert hard is not None and (0, HARD) in [pair[:2] for pair in hard.pairs]
     assert record(problem, config.with_settings("track_room", hard=True)) is None
 
 

@@ -58,7 +58,9 @@ class _Recorder:
 
 @dataclass
 class Recorded:
-    """The soft rules' structures, each with its weight and its level's scale."""
+    """The rules' structures, each with its weight (what one unit adds to the objective) and its factor (what it
+    adds to the score: the weight times its level's scale; a hard rule's structure weighs nothing in the
+    objective and `HARD` in the score, so no kept move ever breaks it)."""
 
     spreads: list[tuple[int, int, Callable[[Placement], Iterable[tuple[str, str]]]]] = field(default_factory=list)
     onces: list[tuple[int, int, Callable[[Placement], Iterable[str]]]] = field(default_factory=list)
@@ -70,14 +72,19 @@ class Recorded:
     scale: dict[str, int] = field(default_factory=dict)  # every rule's level scale (per-placement costs)
 
 
+HARD = 10**15  # the score of one unit of a hard rule the tally counts: more than any soft gain
+
+
 def record(problem: Problem, config: Config) -> Recorded | None:
     """The structures of every enabled rule (see `recorded`), or None when one keeps the tally off."""
     return recorded(problem, config)[0]
 
 
 def recorded(problem: Problem, config: Config) -> tuple[Recorded | None, str | None]:
-    """The structures of every enabled rule's model side, or None when one is more than the helpers (or is hard
-    and not kept by the board). Rules placing every session are left out: moves keep every session placed."""
+    """The structures of every enabled rule's model side, or None when one is more than the helpers (or is hard,
+    not kept by the board and declares nothing to count). Rules placing every session are left out: moves keep
+    every session placed. A hard rule linking sessions otherwise than the board keeps (a room of a block hosting
+    one track) is counted when it declares its structure (`tally`): at `HARD` in the score."""
     out = Recorded(scale=level_scales(config))
     for rc in config.enabled:
         if rc.rule.add is None or rc.rule.every_session:
@@ -88,21 +95,25 @@ def recorded(problem: Problem, config: Config) -> tuple[Recorded | None, str | N
         except Unsupported:
             return None, f"rule {rc.name} builds a model the local search cannot count"
         if rc.settings.hard:
-            if recorder.found and (rc.rule.owners is None or any(kind != "once" for kind, _ in recorder.found)):
+            if not recorder.found or (rc.rule.owners is not None and all(k == "once" for k, _ in recorder.found)):
+                continue  # nothing linking sessions, or what the board keeps
+            if rc.rule.tally is None:
                 return None, f"rule {rc.name} is hard and links sessions in a way moves cannot keep"
-            continue
-        weight, scale = rc.settings.weight, out.scale.get(rc.name, 1)
-        if not weight:
+            weight, factor = 0, HARD
+        else:
+            weight = rc.settings.weight
+            factor = weight * out.scale.get(rc.name, 1)
+        if not weight and not factor:
             continue
         for kind, args in recorder.found:
             if kind == "spread":
-                out.spreads.append((weight, scale, args[0]))
+                out.spreads.append((weight, factor, args[0]))
             elif kind == "once":
-                out.onces.append((weight, scale, args[0]))
+                out.onces.append((weight, factor, args[0]))
             elif kind == "mixed":
-                out.mixes.append((weight, scale, args[0]))
+                out.mixes.append((weight, factor, args[0]))
             elif kind == "grouped":
-                out.groups.append((weight, scale, args[0], args[1]))
+                out.groups.append((weight, factor, args[0], args[1]))
             else:
-                out.pairs.append((weight, scale, args[0], args[1]))
+                out.pairs.append((weight, factor, args[0], args[1]))
     return out, None

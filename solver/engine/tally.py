@@ -110,28 +110,28 @@ class Tally:
         sid = key[0]
         terms = self.terms(key, p)
         objective, score = terms.objective, terms.score
-        for (weight, scale, _), values, pairs in zip(self.recorded.spreads, self.values, terms.spreads, strict=True):
+        for (weight, factor, _), values, pairs in zip(self.recorded.spreads, self.values, terms.spreads, strict=True):
             for owner, value in pairs:
                 used = values[owner]
                 n = used.get(value, 0)
                 if not n and used:
                     objective += weight
-                    score += weight * scale
+                    score += factor
                 used[value] = n + 1
-        for (weight, scale, _), running, cells in zip(self.recorded.onces, self.running, terms.cells, strict=True):
+        for (weight, factor, _), running, cells in zip(self.recorded.onces, self.running, terms.cells, strict=True):
             for cell in cells:
                 n = running[cell]
                 if n:
                     objective += weight
-                    score += weight * scale
+                    score += factor
                 running[cell] = n + 1
         self.placed[sid] = p
         self.keys[sid] = key
-        for i, (weight, scale, _, clash) in enumerate(self.recorded.pairs):
+        for i, (weight, factor, _, clash) in enumerate(self.recorded.pairs):
             n = self._clashes(i, sid, p, terms.owners[i], clash)
             objective += weight * n
-            score += weight * scale * n
-        for (weight, scale, _), mixing, (said, cells) in zip(self.recorded.mixes, self.mixing, terms.mixes,
+            score += factor * n
+        for (weight, factor, _), mixing, (said, cells) in zip(self.recorded.mixes, self.mixing, terms.mixes,
                                                              strict=True):
             for cell in cells:
                 assert said is not None
@@ -139,7 +139,7 @@ class Tally:
                 counts = mixing[cell]
                 counts[said] = counts.get(said, 0) + 1
                 objective += weight * d
-                score += weight * scale * d
+                score += factor * d
         grouped = self._regroup(terms.groups, 1)
         return objective + grouped[0], score + grouped[1]
 
@@ -147,7 +147,7 @@ class Tally:
         p = self.placed.pop(sid)
         terms = self.terms(self.keys.pop(sid), p)
         objective, score = -terms.objective, -terms.score
-        for (weight, scale, _), values, pairs in zip(self.recorded.spreads, self.values, terms.spreads, strict=True):
+        for (weight, factor, _), values, pairs in zip(self.recorded.spreads, self.values, terms.spreads, strict=True):
             for owner, value in pairs:
                 used = values[owner]
                 n = used[value] - 1
@@ -157,19 +157,19 @@ class Tally:
                     del used[value]
                     if used:
                         objective -= weight
-                        score -= weight * scale
-        for (weight, scale, _), running, cells in zip(self.recorded.onces, self.running, terms.cells, strict=True):
+                        score -= factor
+        for (weight, factor, _), running, cells in zip(self.recorded.onces, self.running, terms.cells, strict=True):
             for cell in cells:
                 n = running[cell] - 1
                 running[cell] = n
                 if n:
                     objective -= weight
-                    score -= weight * scale
-        for i, (weight, scale, _, clash) in enumerate(self.recorded.pairs):
+                    score -= factor
+        for i, (weight, factor, _, clash) in enumerate(self.recorded.pairs):
             n = self._clashes(i, sid, p, terms.owners[i], clash)
             objective -= weight * n
-            score -= weight * scale * n
-        for (weight, scale, _), mixing, (said, cells) in zip(self.recorded.mixes, self.mixing, terms.mixes,
+            score -= factor * n
+        for (weight, factor, _), mixing, (said, cells) in zip(self.recorded.mixes, self.mixing, terms.mixes,
                                                              strict=True):
             for cell in cells:
                 assert said is not None
@@ -179,7 +179,7 @@ class Tally:
                 if not counts[said]:
                     del counts[said]
                 objective += weight * d
-                score += weight * scale * d
+                score += factor * d
         grouped = self._regroup(terms.groups, -1)
         return objective + grouped[0], score + grouped[1]
 
@@ -190,7 +190,7 @@ class Tally:
         old = self.placed[sid]
         now, was = self.terms(key, p), self.terms(self.keys[sid], old)
         objective, score = now.objective - was.objective, now.score - was.score
-        for (weight, scale, _), values, gone, come in zip(self.recorded.spreads, self.values, was.spreads,
+        for (weight, factor, _), values, gone, come in zip(self.recorded.spreads, self.values, was.spreads,
                                                           now.spreads, strict=True):
             if gone == come:
                 continue
@@ -205,27 +205,27 @@ class Tally:
                 n = len(values.get(owner, ()))
                 extra = max(0, n + d - 1) - max(0, n - 1)
                 objective += weight * extra
-                score += weight * scale * extra
-        for (weight, scale, _), running, gone, come in zip(self.recorded.onces, self.running, was.cells, now.cells,
+                score += factor * extra
+        for (weight, factor, _), running, gone, come in zip(self.recorded.onces, self.running, was.cells, now.cells,
                                                            strict=True):
             n = sum(1 for cell in come - gone if running.get(cell, 0) >= 1)
             n -= sum(1 for cell in gone - come if running[cell] > 1)
             objective += weight * n
-            score += weight * scale * n
-        for i, (weight, scale, _, clash) in enumerate(self.recorded.pairs):
+            score += factor * n
+        for i, (weight, factor, _, clash) in enumerate(self.recorded.pairs):
             mine = now.owners[i]
             n = self._clashes(i, sid, p, mine, clash) - self._clashes(i, sid, old, mine, clash)
             objective += weight * n
-            score += weight * scale * n
-        for (weight, scale, _), mixing, (said, gone), (_, come) in zip(self.recorded.mixes, self.mixing,
+            score += factor * n
+        for (weight, factor, _), mixing, (said, gone), (_, come) in zip(self.recorded.mixes, self.mixing,
                                                                        was.mixes, now.mixes, strict=True):
             if said is None or gone == come:
                 continue
             d = sum(_mixed_delta(mixing.get(cell), said, -1) for cell in gone - come)
             d += sum(_mixed_delta(mixing.get(cell), said, 1) for cell in come - gone)
             objective += weight * d
-            score += weight * scale * d
-        for (weight, scale, _, cost), holding, left, taken in zip(self.recorded.groups, self.holding, was.groups,
+            score += factor * d
+        for (weight, factor, _, cost), holding, left, taken in zip(self.recorded.groups, self.holding, was.groups,
                                                                   now.groups, strict=True):
             if left == taken:
                 continue
@@ -237,14 +237,14 @@ class Tally:
             for owner, held in changed.items():
                 d = cost({v: n for v, n in held.items() if n}) - cost(holding.get(owner, {}))
                 objective += weight * d
-                score += weight * scale * d
+                score += factor * d
         return objective, score
 
     def _regroup(self, groups: tuple[frozenset[tuple[str, Hashable]], ...], step: int) -> tuple[int, int]:
         """Add (step 1) or take away (−1) a placement's (owner, value) pairs of each grouped rule: the change of
         (objective, score), each touched owner's cost recomputed by its rule."""
         objective = score = 0
-        for (weight, scale, _, cost), holding, pairs in zip(self.recorded.groups, self.holding, groups,
+        for (weight, factor, _, cost), holding, pairs in zip(self.recorded.groups, self.holding, groups,
                                                             strict=True):
             owners: dict[str, list[Hashable]] = defaultdict(list)
             for owner, value in pairs:
@@ -260,7 +260,7 @@ class Tally:
                         del held[value]
                 d = cost(held) - before
                 objective += weight * d
-                score += weight * scale * d
+                score += factor * d
         return objective, score
 
     def apart(self, key_a: Key, p_a: Placement, key_b: Key, p_b: Placement) -> bool:
