@@ -7,6 +7,7 @@ with one guard literal per (rule, entity), CP-SAT is asked for a set of guards t
 
 This module names no rule: each rule module says its own pre-checks (`precheck`, `precheck_all`), how a guard
 of a core reads (`core_sentence`, `fold_core`) and how specific it is (`SPECIFICITY`); see solver/rules/base.py.
+The sentences are in the conference's language (solver.language), unless the caller speaks another one.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from solver.config import Config, RuleConfig
 from solver.engine.candidates import candidate_runs
 from solver.engine.model import build_model
 from solver.inputs import Problem
+from solver.language import for_conference, say
 from solver.rules import places_every_session
 from solver.rules.base import Guards
 from solver.rules.findings import Finding, ProblemCheck, SessionCheck
@@ -48,6 +50,11 @@ def precheck(problem: Problem, config: Config) -> list[Finding]:
     by their `precheck_all` hooks. Only when every session must be placed: otherwise nothing is impossible."""
     if not places_every_session(config.is_hard):
         return []
+    with for_conference(problem):
+        return _precheck(problem, config)
+
+
+def _precheck(problem: Problem, config: Config) -> list[Finding]:
     hard = sorted((rc for rc in config.enabled if rc.settings.hard), key=lambda rc: rc.rule.precheck_order)
     steps = [(rc.rule.precheck, rc.params) for rc in hard if rc.rule.precheck is not None]
     found: list[Finding] = []
@@ -72,11 +79,17 @@ def _say(rc: RuleConfig, problem: Problem, entity: str) -> Finding:
         found = rc.rule.core_sentence(problem, rc.params, entity)
         if found is not None:
             return found if found.rule == rc.name else replace(found, rule=rc.name)
-    return Finding(f"{rc.name} ({entity}): {rc.rule.summary.split(':', 1)[-1].strip()}", (entity,), rc.name)
+    return Finding(say("{rule} ({entity}): {summary}", rule=rc.name, entity=entity,
+                       summary=rc.rule.summary.split(":", 1)[-1].strip()), (entity,), rc.name)
 
 
 def core(problem: Problem, config: Config, time_limit: float = 10.0) -> Explanation:
     """A small set of hard-rule instances that cannot hold together, or an empty one if none is found."""
+    with for_conference(problem):
+        return _core(problem, config, time_limit)
+
+
+def _core(problem: Problem, config: Config, time_limit: float) -> Explanation:
     t0 = time.perf_counter()
     hard = Config(tuple(rc for rc in config.rules if rc.settings.enabled and rc.settings.hard), config.files)
     rules = {rc.name: rc for rc in hard.rules}
@@ -138,7 +151,8 @@ def _fold(findings: list[Finding], rules: dict[str, RuleConfig]) -> list[Finding
 def explain(problem: Problem, config: Config, time_limit: float = 10.0) -> Explanation:
     """Pre-checks first; when they find nothing, a CP-SAT core shrunk within `time_limit` seconds."""
     t0 = time.perf_counter()
-    found = precheck(problem, config)
-    if found:
-        return Explanation(found, "pre-check", time.perf_counter() - t0)
-    return core(problem, config, time_limit)
+    with for_conference(problem):
+        found = precheck(problem, config)
+        if found:
+            return Explanation(found, "pre-check", time.perf_counter() - t0)
+        return core(problem, config, time_limit)

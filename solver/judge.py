@@ -2,7 +2,8 @@
 
 It reads only the problem and the assignments (session, room, first slot), recomputes which slots each session
 occupies from the input contract, and asks each rule's `judge` function; it shares no code with the model.
-`salle check` and the tests use it to verify what the solver writes.
+`salle check` and the tests use it to verify what the solver writes. Its sentences are in the conference's
+language (solver.language: conference.yaml `locale`, else the data's), unless the caller speaks another one.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from dataclasses import dataclass, field
 
 from solver.config import Config
 from solver.inputs import Problem, Slot
+from solver.language import day, for_conference, say
 from solver.rules.base import JudgeView, Placed, Violation
 from solver.schedule import Schedule
 
@@ -33,6 +35,7 @@ class Judgement:
     hard: list[Violation] = field(default_factory=list)
     soft: list[Violation] = field(default_factory=list)
     penalties: dict[str, int] = field(default_factory=dict)  # rule -> weight × amount
+    locale: str = "en"  # the language of the sentences (report.md is written in it too)
 
     @property
     def ok(self) -> bool:
@@ -44,13 +47,18 @@ class Judgement:
 
 
 def judge(problem: Problem, schedule: Schedule, config: Config) -> Judgement:
-    """Check `schedule` against the enabled rules of `config` (and that no session has two places)."""
-    verdict = Judgement()
+    """Check `schedule` against the enabled rules of `config` (and that no session has two places), in the
+    conference's language unless a `solver.language.speaking` block chose one."""
+    with for_conference(problem) as locale:
+        return _judge(problem, schedule, config, Judgement(locale=locale))
+
+
+def _judge(problem: Problem, schedule: Schedule, config: Config, verdict: Judgement) -> Judgement:
     counts = Counter(a.session_id for a in schedule.assignments)
     for s in problem.sessions:
         if counts[s.session_id] > 1:
             verdict.hard.append(Violation(STRUCTURE, counts[s.session_id] - 1,
-                                          f"{s.session_id} is scheduled {counts[s.session_id]} times",
+                                          say("{id} is scheduled {n} times", id=s.session_id, n=counts[s.session_id]),
                                           (s.session_id,)))
     placed: list[Placed] = []
     seen: set[str] = set()
@@ -63,8 +71,8 @@ def judge(problem: Problem, schedule: Schedule, config: Config) -> Judgement:
         if run is None:
             verdict.hard.append(Violation(
                 STRUCTURE, 1,
-                f"{session.session_id} lasts {session.length} slots but starting at {first.slot_id} the day "
-                f"{first.day.isoformat()} ends first", (session.session_id,)))
+                say("{id} lasts {n} slots but starting at {slot} the day ends first ({day})", id=session.session_id,
+                    n=session.length, slot=first.slot_id, day=day(first.day)), (session.session_id,)))
             continue
         placed.append(Placed(session, room, run))
     view = JudgeView(problem, tuple(placed))

@@ -44,8 +44,8 @@ def test_check_writes_the_same_report_for_a_hand_edited_schedule(tmp_path: Path)
     r = runner.invoke(cli, ["check", str(ROOT / "inputs"), "--schedule", str(hand), "--out", str(tmp_path / "rep")])
     assert r.exit_code == 2  # EC-COP (55) does not fit B-2310 (45)
     report = (tmp_path / "rep" / "report.md").read_text(encoding="utf-8")
-    assert "EC-COP expects 55 people but Salle B-2310 seats 45 (10 short)" in report
-    assert "EC-MIS expects 40 in Salle B-2305 (60 seats): 20 empty — 20 × 1 = 20" in report
+    assert "EC-COP attend 55 personnes, mais Salle B-2310 compte 45 places (il en manque 10)" in report  # French
+    assert "EC-MIS attend 40 personnes dans Salle B-2305 (60 places)\u00a0: 20 places vides — 20 × 1 = 20" in report
     assert "capacity_fit,soft,1,5,5,EC-CNR" in solved_report
     same = runner.invoke(cli, ["check", str(ROOT / "inputs"), "--schedule", str(out / "assignments.csv"),
                                "--out", str(tmp_path / "again")])

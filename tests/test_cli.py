@@ -38,7 +38,7 @@ def test_solve_seed_writes_outputs_and_exit_0(seed_copy: Path, tmp_path: Path) -
     assert (out / "assignments.csv").is_file() and (out / "programme.md").is_file()
     assert "Salle à venir" not in (out / "programme.md").read_text(encoding="utf-8")
     check = run("check", seed_copy, "--schedule", out / "assignments.csv")
-    assert check.exit_code == 0 and "meets every hard rule" in check.output
+    assert check.exit_code == 0 and "respecte chaque règle stricte" in check.output  # the seed is French
 
 
 def test_solve_invalid_input_exit_1_and_nothing_written(seed_copy: Path, tmp_path: Path) -> None:
@@ -83,9 +83,9 @@ def test_check_reports_each_violation_in_a_sentence(seed_copy: Path, tmp_path: P
                         "EC-MIS;AUD;J1-1330\n", encoding="utf-8-sig")
     r = run("check", seed_copy, "--schedule", schedule)
     assert r.exit_code == 2
-    assert "EC-CNR expects 85 people but Salle B-2305 seats 60 (25 short)" in r.output
-    assert "Salle B-2305 holds 2 sessions at once" in r.output
-    assert "EC-MIS is in Auditorium Jean-Lesage" in r.output and "closed" in r.output
+    assert "EC-CNR attend 85 personnes, mais Salle B-2305 compte 60 places (il en manque 25)" in r.output
+    assert "Salle B-2305 accueille 2 séances en même temps le 13 mai, 13 h 30" in r.output
+    assert "EC-MIS est dans Auditorium Jean-Lesage" in r.output and "la salle est fermée" in r.output
 
 
 def test_check_unknown_ids_exit_1(seed_copy: Path, tmp_path: Path) -> None:
@@ -99,7 +99,7 @@ def test_check_missing_session_is_a_violation(seed_copy: Path, tmp_path: Path) -
     schedule = tmp_path / "hand.csv"
     schedule.write_text("session_id,room_id,slot_id,title\nEC-CNR,A-1100,J1-1330,x\n", encoding="utf-8")
     r = run("check", seed_copy, "--schedule", schedule)
-    assert r.exit_code == 2 and "EC-COP" in r.output and "has no room and slot" in r.output
+    assert r.exit_code == 2 and "EC-COP" in r.output and "n’a ni salle ni plage" in r.output
 
 
 def test_bad_constraint_file_exit_1(seed_copy: Path, tmp_path: Path) -> None:

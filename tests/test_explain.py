@@ -40,7 +40,7 @@ def test_speaker_squeezed_by_unavailability(tmp_path: Path) -> None:
     why = explain(p, default_config())
     assert why.method == "core" and why.complete
     text = _text(why.sentences())
-    assert "Ana is unavailable 2027-05-13 11h–12h (vol)" in text
+    assert "Ana is unavailable May 13, 11:00\u00a0AM – 12:00\u00a0PM (vol)" in text
     assert "Ana cannot be in two sessions at once (S0, S1, S2)" in text
     assert "Salle" not in text  # rooms are not the problem
 
@@ -51,7 +51,7 @@ def test_speaker_with_no_slot_at_all(tmp_path: Path) -> None:
         unavailability=[{"who": "ana", "day": D, "start": "9h", "end": "11h"},
                         {"who": "bo", "day": D, "start": "11h", "end": "12h"}]))
     [sentence] = explain(p, default_config()).sentences()
-    assert sentence.startswith("S1 has no slot its speakers can all attend (Ana: 2027-05-13 9h–11h; Bo: ")
+    assert sentence.startswith("S1 has no slot its speakers can all attend (Ana: May 13, 9:00 – 11:00\u00a0AM; Bo: ")
 
 
 def test_pigeonhole_of_a_kind(tmp_path: Path) -> None:
@@ -69,8 +69,8 @@ def test_pin_against_closure(tmp_path: Path) -> None:
         {"session_id": "S7", "title": "t", "attendance": 10, "room": "R1", "slot": "T1"}],
         unavailability=[{"who": "R1", "day": D, "start": "10h", "end": "12h", "note": "travaux"}]))
     [sentence] = explain(p, default_config()).sentences()
-    assert sentence == ("S7 is pinned to Salle 1 at T1 (2027-05-13 10h–11h), but the room is closed "
-                        "2027-05-13 10h–12h (travaux)")
+    assert sentence == ("S7 is pinned to Salle 1 at T1 (May 13, 10:00 – 11:00\u00a0AM), but the room is closed "
+                        "May 13, 10:00\u00a0AM – 12:00\u00a0PM (travaux)")
 
 
 def test_order_cycle(tmp_path: Path) -> None:
@@ -121,7 +121,8 @@ def test_feasible_instances_are_never_reported_infeasible(seed: int) -> None:
 
 
 def test_bundled_conference_made_infeasible_three_ways(seed_copy: Path, tmp_path: Path) -> None:
-    """An organizer breaks the bundled conference three ways; each time `salle solve` names the cause."""
+    """An organizer breaks the bundled conference three ways; each time `salle solve` names the cause, in the
+    conference's language (French)."""
     def solve_says(*lines: str) -> str:
         r = runner.invoke(cli, ["solve", str(seed_copy), "--out", str(tmp_path / "out")])
         assert r.exit_code == 2, r.output
@@ -131,20 +132,21 @@ def test_bundled_conference_made_infeasible_three_ways(seed_copy: Path, tmp_path
     (seed_copy / "unavailability.csv").write_text(unavailability + "A-1100,2027-05-13,,,Dégât des eaux\n",
                                                   encoding="utf-8")
     said = solve_says()
-    assert "EC-CNR needs 85 seats with projecteur and micro, and every such room is closed" in said
-    assert "Salle A-1100 (90) is closed 2027-05-13 all day (Dégât des eaux)" in said
+    assert "EC-CNR demande 85 places avec projecteur et micro, et chacune de ces salles est fermée" in said
+    assert "Salle A-1100 (90) est fermée\u00a0: 13 mai, toute la journée (Dégât des eaux)" in said
 
     (seed_copy / "unavailability.csv").write_text(unavailability + "berkesse,2027-05-13,,,Grève\n", encoding="utf-8")
     said = solve_says()
-    assert "EC-CNR has no slot its speakers can all attend (Alexandre Berkesse:" in said and "(Grève)" in said
+    assert "EC-CNR n’a aucune plage où toutes ses personnes conférencières peuvent venir (Alexandre Berkesse\u00a0:" \
+        in said and "(Grève)" in said
 
     (seed_copy / "unavailability.csv").write_text(unavailability, encoding="utf-8")
     with (seed_copy / "sessions.csv").open("a", encoding="utf-8") as fh:
         for i in range(4):
             fh.write(f"EC-X{i},Atelier ajouté {i},,30,etude-de-cas,,projecteur,,,,\n")
     said = solve_says()
-    assert "7 sessions of kind etude-de-cas need 7 room-slots, but only 2 slots × 4 rooms − 2 closed = 6 places" \
-        in said
+    assert "7 séances de type etude-de-cas demandent 7 salles-plages, mais il n’existe que 2 plages × 4 salles − 2 " \
+        "fermées = 6 places" in said
 
 
 def test_a_kind_no_slot_has_is_named_before_any_closure(tmp_path: Path) -> None:

@@ -97,7 +97,7 @@ def test_session_duration_keeps_a_talk_out_of_a_shorter_slot(tmp_path: Path) -> 
                                                    "duration": 30}], slots=slots))
     config = default_config()
     verdict = judge(problem, Schedule((Assignment("T", "A", "short"),)), config)
-    assert [v.message for v in verdict.hard] == ["T lasts 30 min but is placed in 10 min (2027-05-13 9h–9h10)"]
+    assert [v.message for v in verdict.hard] == ["T lasts 30 min but is placed in 10 min (May 13, 9:00 – 9:10\u00a0AM)"]
     result = solve(problem, config, SolveOptions(time_limit=10, workers=1))
     assert result.schedule is not None
     assert [a.slot_id for a in result.schedule.assignments] == ["long"]
@@ -161,7 +161,7 @@ def test_room_changeover_judge_counts_each_pair_too_close(tmp_path: Path) -> Non
     config = default_config()
     close = judge(problem, Schedule((Assignment("T1", "A", "am-0900"), Assignment("T2", "A", "am-0935"))), config)
     assert [v.message for v in close.hard] == ["A needs 15 min between sessions but T2 starts 10 min after T1 ends "
-                                               "(2027-05-13 9h35–10h)"]
+                                               "(May 13, 9:35 – 10:00\u00a0AM)"]
     apart = judge(problem, Schedule((Assignment("T1", "A", "am-0900"), Assignment("T2", "A", "am-0940"))), config)
     assert apart.ok
 

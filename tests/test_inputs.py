@@ -118,9 +118,12 @@ def test_unavailability_open_at_one_end(tmp_path: Path) -> None:
     def hard(slot: str) -> list[str]:
         return [v.message for v in judge(problem, Schedule((Assignment("S1", "R1", slot),)), config).hard]
 
-    assert hard("T1") == ["Ana presents S1 on 2027-05-13 9h–10h but is unavailable 2027-05-13 until 12h30"]
-    assert hard("T2") == ["Ana presents S1 on 2027-05-13 12h–13h but is unavailable 2027-05-13 until 12h30"]
-    assert hard("T3") == ["S1 is in Room 1 on 2027-05-13 15h–16h but the room is closed 2027-05-13 from 14h"]
+    assert hard("T1") == ["Ana presents S1 on May 13, 9:00 – 10:00\u00a0AM but is unavailable May 13, until "
+                          "12:30\u00a0PM"]
+    assert hard("T2") == ["Ana presents S1 on May 13, 12:00 – 1:00\u00a0PM but is unavailable May 13, until "
+                          "12:30\u00a0PM"]
+    assert hard("T3") == ["S1 is in Room 1 on May 13, 3:00 – 4:00\u00a0PM but the room is closed May 13, from "
+                          "2:00\u00a0PM"]
 
 
 def test_unavailability_window_must_not_be_empty(tmp_path: Path) -> None:

@@ -88,8 +88,8 @@ def test_freeze_keeps_sessions_or_says_why_not(seed_copy: Path, tmp_path: Path) 
         fh.write("therrien,2027-05-13,13h,14h,\n")
     r = run("solve", seed_copy, "--out", tmp_path / "v2", "--previous", first / "assignments.csv",
             "--freeze", "EC-COP")
-    assert r.exit_code == 2 and "EC-COP is pinned to slot J1-1330, but Marie-Christine Therrien is unavailable" \
-        in r.output
+    assert r.exit_code == 2 and "EC-COP est épinglée\u00a0: plage J1-1330, mais Marie-Christine Therrien n’est pas " \
+        "disponible" in r.output  # the seed is French
     r = run("solve", seed_copy, "--out", tmp_path / "v3", "--previous", first / "assignments.csv",
             "--freeze", "EC-CNR,EC-MIS", "--workers", "1")
     assert r.exit_code == 0

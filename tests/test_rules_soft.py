@@ -60,7 +60,8 @@ def test_track_room(tmp_path: Path) -> None:
     soft, hard = _soft_then_hard(tmp_path, p, "track_room")
     assert soft["S1"][0] == "SMALL" and hard["S1"][0] == "BIG"
     verdict = judge(p, Schedule((Assignment("S1", "SMALL", "AM"), Assignment("S2", "BIG", "PM"))), default_config())
-    assert "Track Santé uses 2 rooms on 2027-05-13: Small (9h), Big (14h)" in [v.message for v in verdict.soft]
+    assert "Track Santé uses 2 rooms on May 13: Small (9:00\u00a0AM), Big (2:00\u00a0PM)" in [
+        v.message for v in verdict.soft]
 
 
 def test_speaker_room(tmp_path: Path) -> None:

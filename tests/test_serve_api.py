@@ -225,10 +225,11 @@ def test_another_host_prints_an_address_with_a_token(folder: Path, monkeypatch: 
 
     said: list[str] = []
     monkeypatch.setattr("solver.serve.run_server", lambda app, host, port, on_signal: said.append(f"ran on {host}"))
-    serve(folder / "inputs", folder / "start.csv", None, folder / "out", "0.0.0.0", 0, say=said.append)
+    serve(folder / "inputs", folder / "start.csv", None, folder / "out", "0.0.0.0", 0, say=said.append, locale="en")
     assert re.search(r"open http://0\.0\.0\.0:0/\?token=[\w-]{20,}", said[0]) and "ran on 0.0.0.0" in said
     said.clear()
-    serve(folder / "inputs", folder / "start.csv", None, folder / "out", "127.0.0.1", 0, say=said.append)
+    serve(folder / "inputs", folder / "start.csv", None, folder / "out", "127.0.0.1", 0, say=said.append,
+          locale="en")
     assert re.fullmatch(r"salle serve: open http://127\.0\.0\.1:0/\?token=[\w-]{20,}", said[0])  # loopback too
 
 

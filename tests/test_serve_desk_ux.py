@@ -152,7 +152,9 @@ def test_the_loopback_desk_needs_its_token(folder: Path, monkeypatch: pytest.Mon
     said: list[str] = []
     monkeypatch.setattr("solver.serve.run_server", lambda app, host, port, on_signal: apps.append(app))
     serve(folder / "inputs", folder / "start.csv", None, folder / "out", "127.0.0.1", 8737, say=said.append)
-    token = re.fullmatch(r"salle serve: open http://127\.0\.0\.1:8737/\?token=([\w-]{20,})", said[0]).group(1)  # type: ignore[union-attr]
+    # the bundled conference is French: so is what `salle serve` prints
+    token = re.fullmatch(r"salle serve\u00a0: ouvrez http://127\.0\.0\.1:8737/\?token=([\w-]{20,})",
+                         said[0]).group(1)  # type: ignore[union-attr]
     client = TestClient(apps[0], base_url="http://127.0.0.1:8737")
     assert client.get("/").status_code == 403 and client.get("/static/api.js").status_code == 403
     assert client.get("/?token=wrong").status_code == 403

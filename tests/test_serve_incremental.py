@@ -70,16 +70,18 @@ def test_random_moves_match_the_full_judge(seed: int, moves: int, rich: bool) ->
 
 
 def test_a_move_says_what_it_broke_and_what_it_resolved() -> None:
-    """Moving a session into a small room adds the capacity sentence; moving it back resolves it."""
+    """Moving a session into a small room adds the capacity sentence (in the conference's language, French);
+    moving it back resolves it."""
     problem = load_problem(Path(__file__).resolve().parent.parent / "inputs")
     config = load_config([])
     live = LiveJudge(problem, config, {"EC-CNR": ("A-1100", "J1-1330")})
     change = live.move("EC-CNR", ("C-010", "J1-1330"))
     capacity = [v for v in change.new if v.rule == "room_capacity"]
-    assert capacity and "Salon C-010 seats 25" in capacity[0].message and "short" in capacity[0].message
+    assert capacity and capacity[0].message == ("EC-CNR attend 85 personnes, mais Salon C-010 compte 25 places "
+                                                "(il en manque 60)")
     back = live.move("EC-CNR", ("A-1100", "J1-1330"))
     assert any(v.rule == "room_capacity" for v in back.resolved)
-    with pytest.raises(MoveRefused, match="unknown room"):
+    with pytest.raises(MoveRefused, match="salle inconnue"):
         live.move("EC-CNR", ("nowhere", "J1-1330"))
 
 

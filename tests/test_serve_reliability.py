@@ -235,7 +235,7 @@ def big(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_one_replan_at_a_time_and_a_newer_one_replaces_the_older(big: Path, tmp_path: Path) -> None:
     clock = [0.0]
-    app = make_app(big, big / "planted.csv", None, tmp_path / "out")
+    app = make_app(big, big / "planted.csv", None, tmp_path / "out", locale="en")  # (the generated titles are French)
     app.state.desk.clock = lambda: clock[0]
     client = TestClient(app)
     first, second = Tab(client), Tab(client)
@@ -296,7 +296,7 @@ def test_the_server_stops_its_replans_and_joins_their_threads_before_returning(
 
 def test_ctrl_c_during_a_replan_stops_it_and_exits_cleanly(big: Path, tmp_path: Path) -> None:
     """End to end: exit 0, no "terminate called without an active exception" (3 runs in 4 before)."""
-    proc, base, headers = _serve(big, tmp_path / "out")
+    proc, base, headers = _serve(big, tmp_path / "out", "--locale", "en")  # (the generated titles are French)
     try:
         assert httpx.post(base + "/api/replan", json={"time_limit": 120}, headers=headers,
                           timeout=10).status_code == 200

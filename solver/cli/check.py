@@ -6,11 +6,13 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from solver import app as service
 from solver.cli.console import EXIT_NO_SCHEDULE, ConstraintsOpt, InputsArg, err, fail_input, out
 from solver.errors import InputError
 from solver.inputs import load_problem_with_warnings
+from solver.language import say, say_n, speaking
 from solver.publish.summary import constraint_files_line
 
 
@@ -54,19 +56,25 @@ def check(
     except InputError as exc:
         raise fail_input(exc) from None
     out.print(constraint_files_line(config.files), markup=False)
-    for v in verdict.hard:
-        out.print(f"[red]✗[/red] {v.rule}: ", end="")
-        out.print(v.message, markup=False)
-    for name, penalty in verdict.penalties.items():
-        if penalty:
-            rc = config[name]
-            out.print(f"[yellow]~[/yellow] {name}: penalty {penalty} (weight {rc.settings.weight})")
-    if verdict.penalties:
-        out.print(f"soft penalty total: {verdict.total}")
-    if report_dir is not None:
-        out.print(f"wrote {report_dir / 'report.md'}, {report_dir / 'report.csv'} and {report_dir / 'summary.json'}",
-                  markup=False)
-    if verdict.hard:
-        out.print(f"[bold red]{len(verdict.hard)} hard rule violation(s)[/bold red] in {schedule}.")
-        raise typer.Exit(EXIT_NO_SCHEDULE)
-    out.print(f"[bold green]OK[/bold green]: {schedule} meets every hard rule.")
+    with speaking(verdict.locale):  # the language of the verdict's sentences: the conference's
+        for v in verdict.hard:
+            out.print(f"[red]✗[/red] {v.rule}: ", end="")
+            out.print(v.message, markup=False)
+        for name, penalty in verdict.penalties.items():
+            if penalty:
+                rc = config[name]
+                out.print(f"[yellow]~[/yellow] {name}: "
+                          + escape(say("penalty {penalty} (weight {weight})", penalty=penalty,
+                                       weight=rc.settings.weight)))
+        if verdict.penalties:
+            out.print(say("soft penalty total: {total}", total=verdict.total), markup=False)
+        if report_dir is not None:
+            out.print(say("wrote {report}, {csv} and {summary}", report=report_dir / "report.md",
+                          csv=report_dir / "report.csv", summary=report_dir / "summary.json"), markup=False)
+        if verdict.hard:
+            count = "[bold red]" + escape(say_n("{n} hard rule violation", "{n} hard rule violations",
+                                                len(verdict.hard))) + "[/bold red]"
+            out.print(say("{count} in {schedule}.", count=count, schedule=escape(str(schedule))))
+            raise typer.Exit(EXIT_NO_SCHEDULE)
+        out.print(say("{ok}: {schedule} meets every hard rule.", ok="[bold green]OK[/bold green]",
+                      schedule=escape(str(schedule))))

@@ -81,10 +81,9 @@ def record(problem: Problem, config: Config) -> Recorded | None:
 
 
 def recorded(problem: Problem, config: Config) -> tuple[Recorded | None, str | None]:
-    """The structures of every enabled rule's model side, or None when one is more than the helpers (or is hard,
-    not kept by the board and declares nothing to count). Rules placing every session are left out: moves keep
-    every session placed. A hard rule linking sessions otherwise than the board keeps (a room of a block hosting
-    one track) is counted when it declares its structure (`tally`): at `HARD` in the score."""
+    """The structures of every enabled rule's model side, or None when one is more than the helpers. Rules placing
+    every session are left out: moves keep every session placed. A hard rule linking sessions otherwise than the
+    board keeps (a room of a block hosting one track, a track in one room) is counted at `HARD` in the score."""
     out = Recorded(scale=level_scales(config))
     for rc in config.enabled:
         if rc.rule.add is None or rc.rule.every_session:
@@ -97,8 +96,6 @@ def recorded(problem: Problem, config: Config) -> tuple[Recorded | None, str | N
         if rc.settings.hard:
             if not recorder.found or (rc.rule.owners is not None and all(k == "once" for k, _ in recorder.found)):
                 continue  # nothing linking sessions, or what the board keeps
-            if rc.rule.tally is None:
-                return None, f"rule {rc.name} is hard and links sessions in a way moves cannot keep"
             weight, factor = 0, HARD
         else:
             weight = rc.settings.weight

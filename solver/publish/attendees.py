@@ -9,6 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from solver.inputs import Problem
+from solver.language import for_conference, number, percent, say
 from solver.publish.view import entries
 from solver.schedule import Schedule
 
@@ -59,16 +60,22 @@ def measure(problem: Problem, schedule: Schedule, worst: int = 5) -> Wishes | No
 
 
 def report_lines(problem: Problem, schedule: Schedule) -> list[str]:
-    """The report's section on attendees' wishes (none without interests.csv)."""
+    """The report's section on attendees' wishes (none without interests.csv), in the conference's language."""
     w = measure(problem, schedule)
     if w is None or not w.attendees:
         return []
-    lines = ["## Attendees' wishes (interests.csv)", "",
-             f"- {w.attendees:,} attendees wish for {w.wishes:,} scheduled sessions",
-             f"- missed attendance: {w.missed:,} (wanted sessions an attendee cannot see, per instant)",
-             f"- room changes between wanted sessions in a row: {w.hops:,}",
-             f"- attendees who can see everything they asked for: {w.satisfied:,} of {w.attendees:,} "
-             f"({w.satisfied / w.attendees:.0%})"]
-    if w.worst:
-        lines.append("- worst off: " + "; ".join(f"{who} misses {lost} of {wanted}" for who, lost, wanted in w.worst))
+    with for_conference(problem):
+        lines = ["## " + say("Attendees' wishes (interests.csv)"), "",
+                 "- " + say("{attendees} attendees wish for {wishes} scheduled sessions", attendees=number(w.attendees),
+                            wishes=number(w.wishes)),
+                 "- " + say("missed attendance: {n} (wanted sessions an attendee cannot see, per instant)",
+                            n=number(w.missed)),
+                 "- " + say("room changes between wanted sessions in a row: {n}", n=number(w.hops)),
+                 "- " + say("attendees who can see everything they asked for: {n} of {attendees} ({share})",
+                            n=number(w.satisfied), attendees=number(w.attendees),
+                            share=percent(w.satisfied / w.attendees))]
+        if w.worst:
+            worst = [say("{who} misses {lost} of {wanted}", who=who, lost=lost, wanted=wanted)
+                     for who, lost, wanted in w.worst]
+            lines.append("- " + say("worst off: {who}", who="; ".join(worst)))
     return [*lines, ""]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from solver.inputs import Problem
+from solver.language import say
 from solver.rules.base import BuildContext, JudgeView, Params, Placement, RuleSettings, Violation
 from solver.rules.findings import Finding, SessionCheck
 
@@ -30,7 +31,8 @@ def judge(view: JudgeView, params: Params) -> list[Violation]:
     placed = {p.session.session_id for p in view.placed}
     return [
         Violation(NAME, s.attendance + 1,
-                  f"{s.session_id} « {s.title} » ({s.attendance} expected) has no room and slot", (s.session_id,))
+                  say("{id} « {title} » ({attendance} expected) has no room and slot", id=s.session_id,
+                      title=s.title, attendance=s.attendance), (s.session_id,))
         for s in view.problem.sessions
         if s.session_id not in placed
     ]
@@ -42,12 +44,15 @@ def precheck(check: SessionCheck, params: Params) -> list[Finding]:
         return []
     check.stop = True
     s = check.session
-    return [Finding(f"{s.session_id} lasts {s.slots_needed} slots but no day has that many slots", check.ids, NAME)]
+    return [Finding(say("{id} lasts {n} slots but no day has that many slots", id=s.session_id, n=s.slots_needed),
+                    check.ids, NAME)]
 
 
 def core_sentence(problem: Problem, params: Params, entity: str) -> Finding | None:
     s = problem.session.get(entity)
-    return Finding(f"{s.session_id} « {s.title} » must be scheduled", (entity,), NAME) if s else None
+    if s is None:
+        return None
+    return Finding(say("{id} « {title} » must be scheduled", id=s.session_id, title=s.title), (entity,), NAME)
 
 
 def fold_core(findings: list[Finding]) -> list[Finding]:
@@ -55,4 +60,4 @@ def fold_core(findings: list[Finding]) -> list[Finding]:
     if len(findings) < 2:
         return findings
     ids = tuple(i for f in findings for i in f.sessions)
-    return [Finding(f"…and sessions {', '.join(ids)} must all be scheduled", ids, NAME)]
+    return [Finding(say("…and sessions {ids} must all be scheduled", ids=", ".join(ids)), ids, NAME)]

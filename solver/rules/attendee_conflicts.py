@@ -15,6 +15,7 @@ from typing import Literal
 from pydantic import Field
 
 from solver.inputs import Problem
+from solver.language import say, say_n
 from solver.rules.base import BuildContext, Counting, JudgeView, Placement, RuleSettings, Violation
 from solver.rules.base import Params as BaseParams
 from solver.rules.clock import describe, double_bookings, overlaps
@@ -111,8 +112,10 @@ def judge(view: JudgeView, params: Params) -> list[Violation]:  # type: ignore[o
     if params.measure == "missed":
         who = attendees(view.problem)
         return double_bookings(view, NAME, lambda p: who.get(p.session.session_id, ()),
-                               lambda attendee, when, placed: f"{attendee[1:]} wants {len(placed)} sessions at once "
-                               f"on {when} and misses {len(placed) - 1}: " + "; ".join(describe(p) for p in placed))
+                               lambda attendee, when, placed: say(
+                                   "{attendee} wants {n} sessions at once on {when} and misses {missed}: {sessions}",
+                                   attendee=attendee[1:], n=len(placed), when=when, missed=len(placed) - 1,
+                                   sessions="; ".join(describe(p) for p in placed)))
     by_id = {p.session.session_id: p for p in view.placed}
     pairs, partners = _cached(view.problem)
     out = []
@@ -121,8 +124,9 @@ def judge(view: JudgeView, params: Params) -> list[Violation]:  # type: ignore[o
         weight = pairs[(a, b)]
         pa, pb = by_id.get(a), by_id.get(b)
         if pa and pb and pa.day == pb.day and any(overlaps(x, y) for x in pa.intervals for y in pb.intervals):
-            out.append(Violation(NAME, weight, f"{weight} attendee(s) want both {describe(pa)} and {describe(pb)}, "
-                                               "which overlap", (a, b)))
+            out.append(Violation(NAME, weight, say_n("{n} attendee wants both {a} and {b}, which overlap",
+                                                     "{n} attendees want both {a} and {b}, which overlap", weight,
+                                                     a=describe(pa), b=describe(pb)), (a, b)))
     return out
 
 
@@ -130,8 +134,11 @@ def core_sentence(problem: Problem, params: Params, entity: str) -> Finding | No
     """A guard per attendee (`@id`, missed attendance) or per pair of sessions wanted together (`A_B`)."""
     if entity.startswith("@"):
         wanted = sorted(sid for sid, who in attendees(problem).items() if entity in who)
-        return Finding(f"{entity[1:]} wants {', '.join(wanted)}: no two of them at once", tuple(wanted), NAME)
+        return Finding(say("{attendee} wants {ids}: no two of them at once", attendee=entity[1:],
+                           ids=", ".join(wanted)), tuple(wanted), NAME)
     for (a, b), weight in wanted_pairs(problem).items():
         if f"{a}_{b}" == entity:
-            return Finding(f"{weight} attendee(s) want both {a} and {b}: they cannot overlap", (a, b), NAME)
+            return Finding(say_n("{n} attendee wants both {a} and {b}: they cannot overlap",
+                                 "{n} attendees want both {a} and {b}: they cannot overlap", weight, a=a, b=b),
+                           (a, b), NAME)
     return None

@@ -28,6 +28,8 @@ from typing import Any, Literal
 from pydantic import Field
 
 from solver.inputs import Problem
+from solver.language import day as on
+from solver.language import say, say_n
 from solver.rules.base import BuildContext, Counting, JudgeView, Placed, Placement, RuleSettings, Violation
 from solver.rules.base import Params as BaseParams
 from solver.rules.clock import describe
@@ -348,12 +350,18 @@ def judge(view: JudgeView, params: Params) -> list[Violation]:  # type: ignore[o
                 if (x is not y and a.day == b.day and a.end == b.start and (a.block or None) == (b.block or None)
                         and x.room.room_id != y.room.room_id):
                     hops[(x.session.session_id, y.session.session_id)].append(who)
-    return [Violation(NAME, len(people), f"{len(people)} attendee(s) go from {describe(by_id[a])} to "
-                                         f"{describe(by_id[b])}, in another room" + (" of the block" if
-                                                                                    params.within == "block" else ""),
-                      (a, b))
-            for (a, b), people in sorted(hops.items())]
-
+    out = []
+    for (first, then), people in sorted(hops.items()):
+        if params.within == "block":
+            sentence = say_n("{n} attendee goes from {a} to {b}, in another room of the block",
+                             "{n} attendees go from {a} to {b}, in another room of the block", len(people),
+                             a=describe(by_id[first]), b=describe(by_id[then]))
+        else:
+            sentence = say_n("{n} attendee goes from {a} to {b}, in another room",
+                             "{n} attendees go from {a} to {b}, in another room", len(people),
+                             a=describe(by_id[first]), b=describe(by_id[then]))
+        out.append(Violation(NAME, len(people), sentence, (first, then)))
+    return out
 
 
 def _judge_rooms(wants: dict[str, list[Placed]]) -> list[Violation]:
@@ -365,12 +373,12 @@ def _judge_rooms(wants: dict[str, list[Placed]]) -> list[Violation]:
             head = p.slots[0]
             if head.block:
                 rooms[(head.day, head.block)][p.room.name].append(p.session.session_id)
-        for (day, block), used in sorted(rooms.items()):
+        for (date, block), used in sorted(rooms.items()):
             if len(used) > 1:
                 ids = tuple(sorted(sid for sids in used.values() for sid in sids))
-                out.append(Violation(NAME, len(used) - 1, f"attendee {who} follows wanted sessions in {len(used)} "
-                                                          f"rooms in block {block} on {day.isoformat()}: "
-                                     + ", ".join(sorted(used)), ids))
+                out.append(Violation(NAME, len(used) - 1, say(
+                    "attendee {who} follows wanted sessions in {n} rooms in block {block} on {day}: {rooms}",
+                    who=who, n=len(used), block=block, day=on(date), rooms=", ".join(sorted(used))), ids))
     return out
 
 
@@ -393,6 +401,8 @@ def _judge_changes(problem: Problem, wants: dict[str, list[Placed]]) -> list[Vio
                     cost = {r: min(n + (q is not None and q != r) for q, n in cost.items()) for r in rooms}
             if (least := min(cost.values())) > 0:
                 ids = tuple(sorted(p.session.session_id for p in here))
-                out.append(Violation(NAME, least, f"attendee {who} changes rooms {least} time(s) in block {block} on "
-                                                  f"{day.isoformat()} to follow their wanted sessions", ids))
+                out.append(Violation(NAME, least, say_n(
+                    "attendee {who} changes rooms {n} time in block {block} on {day} to follow their wanted sessions",
+                    "attendee {who} changes rooms {n} times in block {block} on {day} to follow their wanted sessions",
+                    least, who=who, block=block, day=on(day)), ids))
     return out

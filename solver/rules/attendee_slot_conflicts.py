@@ -7,7 +7,7 @@ Each pair costs once per slot where both run, times `multiplier`. Off by default
 from __future__ import annotations
 
 from solver.rules.base import RuleSettings
-from solver.rules.blocks import Scaled, attendee_pairs, pair_conflict_rule
+from solver.rules.blocks import Scaled, attendee_pairs, pair_conflict_rule, pair_conflict_tally
 
 NAME = "attendee_slot_conflicts"
 DEFAULTS = RuleSettings(enabled=False, hard=False, weight=1)
@@ -16,4 +16,7 @@ UNIT = "sessions an attendee wants: pair of sessions at one slot, per slot"
 Params = Scaled
 PER = "slot"
 
-relevant, links, add, judge = pair_conflict_rule(attendee_pairs, PER, NAME, "wanted by one attendee")
+relevant, links, add, judge = pair_conflict_rule(attendee_pairs, PER, NAME, "attendee")
+
+
+tally = pair_conflict_tally(attendee_pairs, PER)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from solver.inputs import Problem
+from solver.language import say
 from solver.rules.base import BuildContext, JudgeView, Params, Placement, RuleSettings, Violation, overlap_bound
 from solver.rules.clock import describe, double_bookings
 from solver.rules.findings import Finding
@@ -36,8 +37,9 @@ def add(ctx: BuildContext) -> None:
 def judge(view: JudgeView, params: Params) -> list[Violation]:
     return double_bookings(
         view, NAME, lambda p: p.session.tags,
-        lambda tag, when, placed: f"{len(placed)} sessions tagged « {tag} » run in parallel on {when}: "
-        + "; ".join(describe(p) for p in placed),
+        lambda tag, when, placed: say("{n} sessions tagged « {tag} » run in parallel on {when}: {sessions}",
+                                      n=len(placed), tag=tag, when=when,
+                                      sessions="; ".join(describe(p) for p in placed)),
     )
 
 
@@ -46,4 +48,5 @@ def core_sentence(problem: Problem, params: Params, entity: str) -> Finding | No
     tagged = tuple(s.session_id for s in problem.sessions if entity in s.tags)
     if not tagged:
         return None
-    return Finding(f"sessions tagged « {entity} » never run in parallel ({', '.join(tagged)})", tagged, NAME)
+    return Finding(say("sessions tagged « {tag} » never run in parallel ({ids})", tag=entity, ids=", ".join(tagged)),
+                   tagged, NAME)

@@ -29,6 +29,9 @@ Optional, each with a default, so that nothing outside the module names the rule
 - elsewhere: `EVERY_SESSION = True` (when hard, every session is placed: pre-checks assume it, `--allow-unscheduled`
   makes the rule soft; all_scheduled) and `HEADLINE` (the run's summary line gives the rule's penalty as
   "1,234 {HEADLINE}" when not zero; capacity_fit: "empty seats").
+Sentences (a `Violation`'s message, a `Finding`) are said with `solver.language.say` / `say_n`: literal English with
+str.format fields, values through its `clock`, `day`, `when`, `listed`… (`Placed.when()`); French is in
+solver/locales/fr.po (`python -m solver.language update` adds a new sentence there, to translate).
 Adding a rule is its module (with these), its line in `MODULES`, its defaults and its tests: nothing else.
 Whether a rule is hard or soft, and its weight, comes from the constraint file: rules never branch on it.
 """
@@ -43,6 +46,8 @@ from itertools import combinations
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from solver.language import when
 
 if TYPE_CHECKING:
     from ortools.sat.python import cp_model
@@ -174,6 +179,11 @@ class Counting(Protocol):
 
     def mixed(self, value: Callable[[Placement], str | None]) -> None:
         """An instant where two or more sessions with a value run, all with one value, costs `weight`."""
+
+    def grouped(self, owner_values: Callable[[Placement], Iterable[tuple[str, Any]]],
+                cost: Callable[[dict[Any, int]], int]) -> None:
+        """Each owner costs `weight × cost(values)`, `values` being how many of its sessions hold each value
+        (an attendee on a block: their wanted sessions' (position, room)); for a rule whose model is its own."""
 
 
 class Guards:
@@ -401,9 +411,9 @@ class Placed:
         return [(s.start, s.end) for s in self.slots]
 
     def when(self) -> str:
-        from solver.inputs.values import format_time_fr
-
-        return f"{self.day.isoformat()} {format_time_fr(self.slots[0].start)}–{format_time_fr(self.slots[-1].end)}"
+        """Its day and hours in the current language (solver.language): `13 mai, 13 h 30 – 14 h 45`,
+        `May 13, 1:30 – 2:45 PM`."""
+        return when(self.day, self.slots[0].start, self.slots[-1].end)
 
 
 @dataclass(frozen=True)

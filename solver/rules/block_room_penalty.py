@@ -9,7 +9,8 @@ from collections import defaultdict
 from typing import Any
 
 from solver.inputs import Problem
-from solver.rules.base import BuildContext, JudgeView, Params, Placed, Placement, RuleSettings, Violation
+from solver.language import say
+from solver.rules.base import BuildContext, Counting, JudgeView, Params, Placed, Placement, RuleSettings, Violation
 from solver.rules.blocks import any_of, block_of, track_uses
 
 NAME = "block_room_penalty"
@@ -49,6 +50,16 @@ def judge(view: JudgeView, params: Params) -> list[Violation]:
     for (block, room), placed in sorted(used.items()):
         cost = table.get((block, room), 0)
         if cost:
-            out.append(Violation(NAME, cost, f"{placed[0].room.name} is used in block {block}, which costs {cost}",
+            out.append(Violation(NAME, cost, say("{room} is used in block {block}, which costs {cost}",
+                                                 room=placed[0].room.name, block=block, cost=cost),
                                  tuple(p.session.session_id for p in placed)))
     return out
+
+
+def tally(ctx: Counting) -> None:
+    """Each (block, room) used costs the table's price."""
+    problem = ctx.problem
+    table = problem.penalty_table("block_room")
+    if table:
+        ctx.grouped(lambda p: [(f"{block_of(problem, p)}@{p.room.room_id}", (block_of(problem, p), p.room.room_id))],
+                    lambda held: sum(table.get(k, 0) for k in held))

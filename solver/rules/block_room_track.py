@@ -9,7 +9,18 @@ from collections import defaultdict
 from typing import Any
 
 from solver.inputs import Problem
-from solver.rules.base import BlockCosts, BuildContext, JudgeView, Params, Placement, RuleSettings, Solve, Violation
+from solver.language import say
+from solver.rules.base import (
+    BlockCosts,
+    BuildContext,
+    Counting,
+    JudgeView,
+    Params,
+    Placement,
+    RuleSettings,
+    Solve,
+    Violation,
+)
 from solver.rules.block_plan import plan
 from solver.rules.blocks import block_of, partners, presenter_pairs, track_uses
 from solver.rules.findings import Finding
@@ -41,8 +52,9 @@ def judge(view: JudgeView, params: Params) -> list[Violation]:
     out = []
     for (block, room), here in sorted(tracks.items()):
         if len(here) > 1:
-            out.append(Violation(NAME, len(here) - 1, f"{room} hosts {len(here)} tracks in block {block}: "
-                                                      + "; ".join(f"{t} ({', '.join(s)})" for t, s in here.items()),
+            hosted = "; ".join(f"{t} ({', '.join(s)})" for t, s in here.items())
+            out.append(Violation(NAME, len(here) - 1, say("{room} hosts {n} tracks in block {block}: {tracks}",
+                                                          room=room, n=len(here), block=block, tracks=hosted),
                                  tuple(sorted(s for ss in here.values() for s in ss))))
     return out
 
@@ -52,7 +64,8 @@ def core_sentence(problem: Problem, params: Params, entity: str) -> Finding | No
     block, _, room = entity.partition("@")
     if room not in problem.room:
         return None
-    return Finding(f"{problem.room[room].name} hosts one track in block {block}", (), NAME)
+    return Finding(say("{room} hosts one track in block {block}", room=problem.room[room].name, block=block), (),
+                   NAME)
 
 
 def start(problem: Problem, params: Params, weights: dict[str, int] | None = None,
@@ -149,3 +162,9 @@ def deal(problem: Problem, params: Params, weights: dict[str, int] | None = None
                 k += s.slots_needed
                 todo.remove(s)
     return out
+
+
+def tally(ctx: Counting) -> None:
+    """A room in a block holding sessions of several tracks: a spread of each (block, room) over tracks."""
+    problem = ctx.problem
+    ctx.spread(lambda p: [(f"{block_of(problem, p)}@{p.room.room_id}", p.session.track)] if p.session.track else [])

@@ -18,6 +18,7 @@ from pydantic import Field, field_validator
 
 from solver.inputs import Problem
 from solver.inputs.values import MAX_WEIGHT, parse_time
+from solver.language import say, say_n
 from solver.rules.base import BuildContext, JudgeView, Params, Placed, Placement, Violation
 
 Use = tuple[str, str, str]  # (track, block, room_id)
@@ -228,7 +229,9 @@ def add_pair_conflicts(ctx: BuildContext, pairs: set[tuple[str, str]], per: str,
 def pair_conflict_rule(pairs_of: Callable[[Problem], set[tuple[str, str]]], per: str, rule: str,
                        why: str) -> tuple[Callable, Callable, Callable, Callable]:
     """The hooks of a rule whose sessions in `pairs_of(problem)` should not meet (`per` "block" or "slot"):
-    (relevant, links, add, judge), for the rule module to export under those names."""
+    (relevant, links, add, judge), for the rule module to export under those names. `why` says what links a
+    pair in the judge's sentences: "attendee" (one attendee wants both) or "presenter" (one person presents in
+    both)."""
 
     def relevant(problem: Problem, session: Any) -> bool:
         return session.session_id in partners_of(problem, pairs_of)
@@ -254,11 +257,17 @@ def penalize_sum(ctx: BuildContext, expr: Any, amount: int, name: str) -> None:
     ctx.penalize(z, amount)
 
 
+def _why(kind: str) -> str:
+    """What links a pair of sessions, as words of a sentence."""
+    return say("wanted by one attendee") if kind == "attendee" else say("a presenter in both")
+
+
 def judge_pair_conflicts(view: JudgeView, pairs: set[tuple[str, str]], per: str, multiplier: int, rule: str,
                          why: str) -> list[Violation]:
-    """The judge side of `add_pair_conflicts`."""
+    """The judge side of `add_pair_conflicts` (`why`: "attendee" or "presenter", as `pair_conflict_rule`)."""
     by_id = {p.session.session_id: p for p in view.placed}
     out = []
+    why = _why(why)
     for a, b in sorted(pairs):
         pa, pb = by_id.get(a), by_id.get(b)
         if pa is None or pb is None:
@@ -266,11 +275,15 @@ def judge_pair_conflicts(view: JudgeView, pairs: set[tuple[str, str]], per: str,
         if per == "slot":
             common = len({s.slot_id for s in pa.slots} & {s.slot_id for s in pb.slots})
             if common:
-                out.append(Violation(rule, common * multiplier, f"{a} and {b} ({why}) share {common} slot(s) "
-                                                                f"({pa.when()})", (a, b)))
+                out.append(Violation(rule, common * multiplier,
+                                     say_n("{a} and {b} ({why}) share {n} slot ({when})",
+                                           "{a} and {b} ({why}) share {n} slots ({when})", common, a=a, b=b,
+                                           why=why, when=pa.when()), (a, b)))
         elif block_of(view.problem, pa) == block_of(view.problem, pb) and pa.room.room_id != pb.room.room_id:
-            out.append(Violation(rule, multiplier, f"{a} ({pa.room.name}) and {b} ({pb.room.name}) ({why}) are in "
-                                                   f"the same block {block_of(view.problem, pa)}", (a, b)))
+            out.append(Violation(rule, multiplier, say("{a} ({room_a}) and {b} ({room_b}) ({why}) are in the same "
+                                                       "block {block}", a=a, room_a=pa.room.name, b=b,
+                                                       room_b=pb.room.name, why=why, block=block_of(view.problem, pa)),
+                                 (a, b)))
     return out
 
 
@@ -308,3 +321,41 @@ def excess_over_one(ctx: BuildContext, groups: dict[Any, list[Any]], amount: int
         extra = ctx.model.new_int_var(0, len(lits) - 1, f"{name}[{k}]")
         ctx.model.add(extra >= sum(lits) - 1)
         ctx.penalize(extra, amount)
+
+
+# -- what the local search counts (solver.engine.structure) ---------------------------------------------------
+def track_use(problem: Problem) -> Callable[[Placement], list[tuple[str, tuple[str, str, str]]]]:
+    """For `grouped`: a placement's (its track, (track, block, room)) use; nothing for a session without one."""
+    return lambda p: [(p.session.track, (p.session.track, block_of(problem, p), p.room.room_id))] \
+        if p.session.track else []
+
+
+def uses_in_block(problem: Problem) -> Callable[[Placement], list[tuple[str, tuple[str, str]]]]:
+    """For `grouped`: a placement's (its block, (track, room)); nothing for a session without a track."""
+    return lambda p: [(block_of(problem, p), (p.session.track, p.room.room_id))] if p.session.track else []
+
+
+def pairs_owners(pairs: set[tuple[str, str]]) -> Callable[[Any], list[str]]:
+    """For `pairwise`: each session's pairs, as owner names (`a|b`)."""
+    mine: dict[str, list[str]] = defaultdict(list)
+    for a, b in pairs:
+        mine[a].append(f"{a}|{b}")
+        mine[b].append(f"{a}|{b}")
+    return lambda s: mine.get(s.session_id, [])
+
+
+def pair_conflict_tally(pairs_of: Callable[[Problem], set[tuple[str, str]]], per: str) -> Callable[[Any], None]:
+    """The `tally` of a `pair_conflict_rule`: each pair a pairwise clash costing what the judge counts."""
+
+    def tally(ctx: Any) -> None:
+        problem, multiplier = ctx.problem, ctx.params.multiplier
+
+        def clash(pa: Placement, pb: Placement) -> int:
+            if per == "slot":
+                return multiplier * len({s.slot_id for s in pa.slots} & {s.slot_id for s in pb.slots})
+            return multiplier * int(block_of(problem, pa) == block_of(problem, pb)
+                                    and pa.room.room_id != pb.room.room_id)
+
+        ctx.pairwise(pairs_owners(pairs_of(problem)), clash)
+
+    return tally

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from solver.inputs import Problem
+from solver.language import say_n
 from solver.rules.base import JudgeView, Params, Placement, RuleSettings, Violation
 
 NAME = "capacity_fit"
@@ -24,8 +25,10 @@ def judge(view: JudgeView, params: Params) -> list[Violation]:
         if empty > 0:
             out.append(Violation(
                 NAME, empty,
-                f"{p.session.session_id} expects {p.session.attendance} in {p.room.name} ({p.room.capacity} seats): "
-                f"{empty} empty",
+                say_n("{id} expects {attendance} in {room} ({capacity} seats): {n} empty",
+                      "{id} expects {attendance} in {room} ({capacity} seats): {n} empty", empty,
+                      id=p.session.session_id, attendance=p.session.attendance, room=p.room.name,
+                      capacity=p.room.capacity),
                 (p.session.session_id,),
             ))
     return out

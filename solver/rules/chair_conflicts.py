@@ -11,8 +11,19 @@ from itertools import combinations
 from typing import Any
 
 from solver.inputs import Problem
-from solver.rules.base import BuildContext, JudgeView, Placement, RuleSettings, Violation
-from solver.rules.blocks import Scaled, block_of, chair_pairs, partners_of, penalize_pairs, track_uses, use_order, uses
+from solver.language import say
+from solver.rules.base import BuildContext, Counting, JudgeView, Placement, RuleSettings, Violation
+from solver.rules.blocks import (
+    Scaled,
+    block_of,
+    chair_pairs,
+    partners_of,
+    penalize_pairs,
+    track_uses,
+    use_order,
+    uses,
+    uses_in_block,
+)
 
 NAME = "chair_conflicts"
 DEFAULTS = RuleSettings(enabled=False, hard=False, weight=1)
@@ -53,7 +64,17 @@ def judge(view: JudgeView, params: Scaled) -> list[Violation]:
     for block, here in by_block.items():
         for (t1, _, p1), (t2, _, p2) in combinations(here, 2):
             if (min(t1, t2), max(t1, t2)) in pairs:
-                out.append(Violation(NAME, params.multiplier, f"Tracks {t1} and {t2} share a chair and both run in "
-                                                              f"block {block}",
+                out.append(Violation(NAME, params.multiplier,
+                                     say("Tracks {a} and {b} share a chair and both run in block {block}", a=t1, b=t2,
+                                         block=block),
                                      tuple(p.session.session_id for p in p1 + p2)))
     return out
+
+
+def tally(ctx: Counting) -> None:
+    """Per block, each two (track, room) uses of tracks sharing a chair cost `multiplier`."""
+    pairs = chair_pairs(ctx.problem)
+    m = ctx.params.multiplier  # type: ignore[attr-defined]
+    if pairs:
+        ctx.grouped(uses_in_block(ctx.problem), lambda held: m * sum(
+            1 for (t1, _), (t2, _) in combinations(held, 2) if (min(t1, t2), max(t1, t2)) in pairs))

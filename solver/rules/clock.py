@@ -6,7 +6,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 
-from solver.inputs.values import format_time_fr
+from solver.language import moment, say
 from solver.rules.base import JudgeView, Placed, Violation
 
 
@@ -21,9 +21,11 @@ def grid_instants(view: JudgeView, day: dt.date) -> list[int]:
 
 
 def double_bookings(
-    view: JudgeView, rule: str, keys: Callable[[Placed], Iterable[str]], say: Callable[[str, str, list[Placed]], str]
+    view: JudgeView, rule: str, keys: Callable[[Placed], Iterable[str]],
+    sentence: Callable[[str, str, list[Placed]], str],
 ) -> list[Violation]:
-    """Where one resource (a room, a speaker) is used by several sessions at one instant.
+    """Where one resource (a room, a speaker) is used by several sessions at one instant; `sentence(key, when,
+    placed)` says it (in the current language, solver.language).
 
     The amount is, summed over the day's instants, how many sessions are over one; runs of instants with the
     same sessions make one violation.
@@ -45,8 +47,7 @@ def double_bookings(
                 runs[ids] = (amount + len(here) - 1, first)
         for ids, (amount, first) in runs.items():
             placed = [p for p in items if p.session.session_id in ids]
-            when = f"{day.isoformat()} {format_time_fr(first)}"
-            found.append(Violation(rule, amount, say(key, when, placed), ids))
+            found.append(Violation(rule, amount, sentence(key, moment(day, first), placed), ids))
     return found
 
 
@@ -60,6 +61,7 @@ def by_speaker(view: JudgeView) -> dict[str, list[Placed]]:
 
 
 def describe(p: Placed) -> str:
-    """`EC-CNR « Le Conseil… » (Salle A-1100, 2027-05-13 13h30–14h45)`."""
+    """`EC-CNR « Le Conseil… » (Salle A-1100, 13 mai, 13 h 30 – 14 h 45)`."""
     title = p.session.title if len(p.session.title) <= 60 else p.session.title[:57] + "…"
-    return f"{p.session.session_id} « {title} » ({p.room.name}, {p.when()})"
+    return say("{id} « {title} » ({room}, {when})", id=p.session.session_id, title=title, room=p.room.name,
+               when=p.when())

@@ -12,7 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from solver.inputs.values import format_time_fr
+from solver import language
+from solver.language import clock, hours, say
 
 if TYPE_CHECKING:
     from solver.inputs import Problem, Room, Session, Slot, Unavailability
@@ -57,26 +58,27 @@ class ProblemCheck:
 
 
 def when(day: dt.date, start: int, end: int) -> str:
-    """`2027-05-13 9h–10h30`."""
-    return f"{day.isoformat()} {format_time_fr(start)}–{format_time_fr(end)}"
+    """`13 mai, 9 h 00 – 10 h 30`, `May 13, 9:00 – 10:30 AM` (solver.language)."""
+    return language.when(day, start, end)
 
 
 def span(start: int | None, end: int | None) -> str:
-    """A window of a day as words: `all day`, `until 12h30`, `from 14h` or `11h–12h`."""
+    """A window of a day as words: `all day`, `until 12:30 PM`, `from 2:00 PM` or `11:00 AM – 12:00 PM`."""
     if start is None and end is None:
-        return "all day"
+        return say("all day")
     if start is None:
-        return f"until {format_time_fr(end)}"  # type: ignore[arg-type]
+        return say("until {time}", time=clock(end))  # type: ignore[arg-type]
     if end is None:
-        return f"from {format_time_fr(start)}"
-    return f"{format_time_fr(start)}–{format_time_fr(end)}"
+        return say("from {time}", time=clock(start))
+    return hours(start, end)
 
 
 def window(u: Unavailability) -> str:
-    """An unavailability row as words: `2027-05-13 all day (vol)`, `2027-05-13 11h–12h`, `2027-05-13 until 12h30`."""
-    return f"{u.day.isoformat()} {span(u.start, u.end)}" + (f" ({u.note})" if u.note else "")
+    """An unavailability row as words: `May 13, all day (vol)`, `May 13, 11:00 AM – 12:00 PM`."""
+    text = say("{day}, {span}", day=language.day(u.day), span=span(u.start, u.end))
+    return text + (f" ({u.note})" if u.note else "")
 
 
 def windows(problem: Problem, who: str) -> str:
     """Every unavailability window of a speaker or a room, in file order."""
-    return ", ".join(window(u) for u in problem.unavailability if u.who == who)
+    return "; ".join(window(u) for u in problem.unavailability if u.who == who)

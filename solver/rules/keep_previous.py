@@ -10,6 +10,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from solver.inputs import Problem
+from solver.language import say
 from solver.rules.base import JudgeView, Placement, RuleSettings, Violation
 from solver.rules.base import Params as BaseParams
 from solver.rules.findings import Finding
@@ -58,10 +59,19 @@ def judge(view: JudgeView, params: Params) -> list[Violation]:  # type: ignore[o
         if changes:
             old_room, old_slot = view.problem.previous[p.session.session_id]
             out.append(Violation(NAME, sum(c for _, c in changes),
-                                 f"{p.session.session_id} changes {', '.join(w for w, _ in changes)}: was {old_room} "
-                                 f"at {old_slot}, now {p.room.room_id} at {p.slots[0].slot_id}",
+                                 say("{id} changes {what}: was {old_room} at {old_slot}, now {room} at {slot}",
+                                     id=p.session.session_id, what=", ".join(_said(w) for w, _ in changes),
+                                     old_room=old_room, old_slot=old_slot, room=p.room.room_id,
+                                     slot=p.slots[0].slot_id),
                                  (p.session.session_id,)))
     return out
+
+
+def _said(change: str) -> str:
+    """A change's name in a sentence (`time`, `day`, `room`)."""
+    if change == "time":
+        return say("time")
+    return say("day") if change == "day" else say("room")
 
 
 def core_sentence(problem: Problem, params: Params, entity: str) -> Finding | None:
@@ -69,4 +79,5 @@ def core_sentence(problem: Problem, params: Params, entity: str) -> Finding | No
     if entity not in problem.previous:
         return None
     room, slot = problem.previous[entity]
-    return Finding(f"{entity} stays where it was published: {room} at {slot}", (entity,), NAME)
+    return Finding(say("{id} stays where it was published: {room} at {slot}", id=entity, room=room, slot=slot),
+                   (entity,), NAME)

@@ -5,11 +5,12 @@ An instant counts when two or more sessions with a language run then and all sha
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from typing import Any
 
 from solver.inputs import Problem
-from solver.inputs.values import format_time_fr
+from solver.language import moment, say
 from solver.rules.base import BuildContext, Counting, Instant, JudgeView, Params, Placement, RuleSettings, Violation
 from solver.rules.clock import grid_instants
 from solver.rules.findings import Finding
@@ -70,8 +71,8 @@ def judge(view: JudgeView, params: Params) -> list[Violation]:
                        and any(a <= t < b for a, b in p.intervals)]
             languages = {p.session.language for p in running}
             if len(running) >= 2 and len(languages) == 1:
-                out.append(Violation(NAME, 1, f"{len(running)} sessions run on {day.isoformat()} at "
-                                              f"{format_time_fr(t)}, all in {languages.pop()}",
+                out.append(Violation(NAME, 1, say("{n} sessions run on {when}, all in {language}", n=len(running),
+                                                  when=moment(day, t), language=languages.pop()),
                                      tuple(sorted(p.session.session_id for p in running))))
     return out
 
@@ -79,7 +80,11 @@ def judge(view: JudgeView, params: Params) -> list[Violation]:
 def core_sentence(problem: Problem, params: Params, entity: str) -> Finding | None:
     """A guard per instant (`2027-05-13_540`: a day and a slot start in minutes)."""
     day, _, minute = entity.rpartition("_")
-    if not (day and minute.isdigit()):
+    try:
+        date = dt.date.fromisoformat(day)
+    except ValueError:
         return None
-    return Finding(f"the sessions running on {day} at {format_time_fr(int(minute))} offer more than one language",
+    if not minute.isdigit():
+        return None
+    return Finding(say("the sessions running on {when} offer more than one language", when=moment(date, int(minute))),
                    (), NAME)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from solver.inputs import Problem
+from solver.language import say
 from solver.rules.base import BuildContext, Counting, JudgeView, Params, Placed, Placement, RuleSettings, Violation
 from solver.rules.findings import Finding
 
@@ -76,8 +77,10 @@ def judge(view: JudgeView, params: Params) -> list[Violation]:
             if q is None:
                 continue
             if (days[q.day], q.slots[-1].end) > (days[p.day], p.slots[0].start):
-                out.append(Violation(NAME, 1, f"{p.session.session_id} ({p.when()}) must come after {before}, "
-                                              f"which ends later ({q.when()})", (p.session.session_id, before)))
+                out.append(Violation(NAME, 1, say("{id} ({when}) must come after {before}, which ends later "
+                                                  "({before_when})", id=p.session.session_id, when=p.when(),
+                                                  before=before, before_when=q.when()),
+                                     (p.session.session_id, before)))
     return out
 
 
@@ -85,4 +88,5 @@ def core_sentence(problem: Problem, params: Params, entity: str) -> Finding | No
     s = problem.session.get(entity)
     if s is None:
         return None
-    return Finding(f"{s.session_id} must start after {', '.join(s.after)} ended", (entity, *s.after), NAME)
+    return Finding(say("{id} must start after {ids} ended", id=s.session_id, ids=", ".join(s.after)),
+                   (entity, *s.after), NAME)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from solver.inputs import Problem
+from solver.language import listed, say
 from solver.rules.base import JudgeView, Params, Placement, RuleSettings, Violation
 from solver.rules.findings import Finding, SessionCheck, when, window
 from solver.rules.room_capacity import NAME as ROOM_CAPACITY
@@ -36,12 +37,11 @@ def judge(view: JudgeView, params: Params) -> list[Violation]:
     for p in view.placed:
         s = p.session
         if s.room and s.room != p.room.room_id:
-            out.append(Violation(NAME, 1, f"{s.session_id} is pinned to room {s.room} but is in {p.room.room_id}",
-                                 (s.session_id,)))
+            out.append(Violation(NAME, 1, say("{id} is pinned to room {room} but is in {now}", id=s.session_id,
+                                              room=s.room, now=p.room.room_id), (s.session_id,)))
         if s.slot and s.slot != p.slots[0].slot_id:
-            out.append(Violation(NAME, 1,
-                                 f"{s.session_id} is pinned to slot {s.slot} but starts in {p.slots[0].slot_id}",
-                                 (s.session_id,)))
+            out.append(Violation(NAME, 1, say("{id} is pinned to slot {slot} but starts in {now}", id=s.session_id,
+                                              slot=s.slot, now=p.slots[0].slot_id), (s.session_id,)))
     return out
 
 
@@ -54,21 +54,24 @@ def precheck(check: SessionCheck, params: Params) -> list[Finding]:
     room = problem.room.get(s.room or "")
     run = problem.run(s.slot, s.slots_needed) if s.slot else None
     if room and check.hard(ROOM_CAPACITY) and room.capacity < s.attendance:
-        out.append(Finding(f"{s.session_id} is pinned to {room.name}, which seats {room.capacity}, but expects "
-                           f"{s.attendance}", ids, NAME))
+        out.append(Finding(say("{id} is pinned to {room}, which seats {capacity}, but expects {attendance}",
+                               id=s.session_id, room=room.name, capacity=room.capacity, attendance=s.attendance),
+                           ids, NAME))
     if room and run and check.hard(ROOM_CLOSURES):
         for u in problem.unavailable_during(room.room_id, run):
-            out.append(Finding(f"{s.session_id} is pinned to {room.name} at {s.slot} "
-                               f"({when(run[0].day, run[0].start, run[-1].end)}), but the room is closed "
-                               f"{window(u)}", (s.session_id, room.room_id), NAME))
+            out.append(Finding(say("{id} is pinned to {room} at {slot} ({when}), but the room is closed {window}",
+                                   id=s.session_id, room=room.name, slot=s.slot,
+                                   when=when(run[0].day, run[0].start, run[-1].end), window=window(u)),
+                               (s.session_id, room.room_id), NAME))
     if run and check.hard(SPEAKER_AVAILABILITY):
         for who in s.speakers:
             for u in problem.unavailable_during(who, run):
-                out.append(Finding(f"{s.session_id} is pinned to slot {s.slot}, but {problem.speaker[who].name} is "
-                                   f"unavailable {window(u)}", (s.session_id, who), NAME))
+                out.append(Finding(say("{id} is pinned to slot {slot}, but {name} is unavailable {window}",
+                                       id=s.session_id, slot=s.slot, name=problem.speaker[who].name,
+                                       window=window(u)), (s.session_id, who), NAME))
     if s.slot and run is None:
-        out.append(Finding(f"{s.session_id} is pinned to slot {s.slot}, but its {s.slots_needed} slots do not fit "
-                           "before the day ends", ids, NAME))
+        out.append(Finding(say("{id} is pinned to slot {slot}, but its {n} slots do not fit before the day ends",
+                               id=s.session_id, slot=s.slot, n=s.slots_needed), ids, NAME))
     return out
 
 
@@ -76,5 +79,6 @@ def core_sentence(problem: Problem, params: Params, entity: str) -> Finding | No
     s = problem.session.get(entity)
     if s is None:
         return None
-    pins = " and ".join(x for x in (f"room {s.room}" if s.room else "", f"slot {s.slot}" if s.slot else "") if x)
-    return Finding(f"{s.session_id} is pinned to {pins}", (entity,), NAME)
+    pins = listed([*([say("room {room}", room=s.room)] if s.room else []),
+                   *([say("slot {slot}", slot=s.slot)] if s.slot else [])])
+    return Finding(say("{id} is pinned to {pins}", id=s.session_id, pins=pins), (entity,), NAME)

@@ -7,7 +7,7 @@ once per block where both run in different rooms, times `multiplier`. Off by def
 from __future__ import annotations
 
 from solver.rules.base import RuleSettings
-from solver.rules.blocks import Scaled, pair_conflict_rule, presenter_pairs
+from solver.rules.blocks import Scaled, pair_conflict_rule, pair_conflict_tally, presenter_pairs
 
 NAME = "presenter_block_conflicts"
 DEFAULTS = RuleSettings(enabled=False, hard=False, weight=1)
@@ -16,4 +16,7 @@ UNIT = "sessions sharing a presenter: pair of sessions in one block, two rooms"
 Params = Scaled
 PER = "block"
 
-relevant, links, add, judge = pair_conflict_rule(presenter_pairs, PER, NAME, "a presenter in both")
+relevant, links, add, judge = pair_conflict_rule(presenter_pairs, PER, NAME, "presenter")
+
+
+tally = pair_conflict_tally(presenter_pairs, PER)

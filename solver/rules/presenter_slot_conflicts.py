@@ -7,7 +7,7 @@ once per slot where both run, times `multiplier`. Off by default.
 from __future__ import annotations
 
 from solver.rules.base import RuleSettings
-from solver.rules.blocks import Scaled, pair_conflict_rule, presenter_pairs
+from solver.rules.blocks import Scaled, pair_conflict_rule, pair_conflict_tally, presenter_pairs
 
 NAME = "presenter_slot_conflicts"
 DEFAULTS = RuleSettings(enabled=False, hard=False, weight=1)
@@ -16,4 +16,7 @@ UNIT = "sessions sharing a presenter: pair of sessions at one slot, per slot"
 Params = Scaled
 PER = "slot"
 
-relevant, links, add, judge = pair_conflict_rule(presenter_pairs, PER, NAME, "a presenter in both")
+relevant, links, add, judge = pair_conflict_rule(presenter_pairs, PER, NAME, "presenter")
+
+
+tally = pair_conflict_tally(presenter_pairs, PER)

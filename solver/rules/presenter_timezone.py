@@ -17,6 +17,7 @@ from pydantic import ConfigDict, Field, field_validator
 from solver.inputs import Problem, Slot
 from solver.inputs.timezones import parse_timezone
 from solver.inputs.values import MAX_WEIGHT
+from solver.language import say
 from solver.rules.base import JudgeView, Placement, RuleSettings, Violation
 from solver.rules.blocks import Window, local_time
 
@@ -84,6 +85,7 @@ def judge(view: JudgeView, params: Params) -> list[Violation]:
     for p in view.placed:
         amount = _amount(view.problem, params, p.session, p.slots)
         if amount:
-            out.append(Violation(NAME, amount, f"{p.session.session_id} ({p.when()}) is at an unsuitable hour in "
-                                               f"{p.session.timezone}: {amount}", (p.session.session_id,)))
+            out.append(Violation(NAME, amount, say("{id} ({when}) is at an unsuitable hour in {zone}: {amount}",
+                                                   id=p.session.session_id, when=p.when(), zone=p.session.timezone,
+                                                   amount=amount), (p.session.session_id,)))
     return out

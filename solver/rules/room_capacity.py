@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from solver.inputs import Problem
+from solver.language import listed, say
 from solver.rules.base import JudgeView, Params, Placement, RuleSettings, Violation
 from solver.rules.findings import Finding, SessionCheck
 
@@ -26,8 +27,9 @@ def judge(view: JudgeView, params: Params) -> list[Violation]:
         if short > 0:
             out.append(Violation(
                 NAME, short,
-                f"{p.session.session_id} expects {p.session.attendance} people but {p.room.name} seats "
-                f"{p.room.capacity} ({short} short)",
+                say("{id} expects {attendance} people but {room} seats {capacity} ({short} short)",
+                    id=p.session.session_id, attendance=p.session.attendance, room=p.room.name,
+                    capacity=p.room.capacity, short=short),
                 (p.session.session_id,),
             ))
     return out
@@ -41,9 +43,11 @@ def precheck(check: SessionCheck, params: Params) -> list[Finding]:
     out = []
     largest = max(check.rooms, key=lambda r: r.capacity)
     if largest.capacity < s.attendance:
-        among = f"the largest room with {' and '.join(s.requires)}" if s.requires else "the largest room"
-        out.append(Finding(f"{s.session_id} expects {s.attendance}; {among}, {largest.name}, seats "
-                           f"{largest.capacity}", check.ids, NAME))
+        among = say("the largest room with {features}", features=listed(s.requires)) if s.requires \
+            else say("the largest room")
+        out.append(Finding(say("{id} expects {attendance}; {among}, {room}, seats {capacity}", id=s.session_id,
+                               attendance=s.attendance, among=among, room=largest.name, capacity=largest.capacity),
+                           check.ids, NAME))
     check.rooms = [r for r in check.rooms if r.capacity >= s.attendance]
     return out
 
@@ -53,5 +57,8 @@ def core_sentence(problem: Problem, params: Params, entity: str) -> Finding | No
     if s is None:
         return None
     fits = [r.name for r in problem.rooms if r.capacity >= s.attendance]
-    return Finding(f"{s.session_id} expects {s.attendance}: only {', '.join(fits) or 'no room'} seat that many",
-                   (entity,), NAME)
+    if not fits:
+        return Finding(say("{id} expects {attendance}: no room seats that many", id=s.session_id,
+                           attendance=s.attendance), (entity,), NAME)
+    return Finding(say("{id} expects {attendance}: only {rooms} seat that many", id=s.session_id,
+                       attendance=s.attendance, rooms=", ".join(fits)), (entity,), NAME)

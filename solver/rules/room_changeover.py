@@ -11,6 +11,7 @@ from collections import defaultdict
 from itertools import pairwise
 
 from solver.inputs import Problem
+from solver.language import say
 from solver.rules.base import BuildContext, JudgeView, Params, Placed, Placement, RuleSettings, Violation
 from solver.rules.findings import Finding
 
@@ -53,9 +54,10 @@ def judge(view: JudgeView, params: Params) -> list[Violation]:
             gap = b.slots[0].start - end
             need = a.room.changeover or 0
             if 0 <= gap < need:
-                out.append(Violation(NAME, 1, f"{a.room.name} needs {need} min between sessions but "
-                                              f"{b.session.session_id} starts {gap} min after "
-                                              f"{a.session.session_id} ends ({b.when()})",
+                out.append(Violation(NAME, 1, say("{room} needs {need} min between sessions but {b} starts {gap} min "
+                                                  "after {a} ends ({when})", room=a.room.name, need=need,
+                                                  b=b.session.session_id, gap=gap, a=a.session.session_id,
+                                                  when=b.when()),
                                      (a.session.session_id, b.session.session_id)))
     return out
 
@@ -64,4 +66,5 @@ def core_sentence(problem: Problem, params: Params, entity: str) -> Finding | No
     room = problem.room.get(entity)
     if room is None or not room.changeover:
         return None
-    return Finding(f"{room.name} needs {room.changeover} min free between two sessions", (), NAME)
+    return Finding(say("{room} needs {n} min free between two sessions", room=room.name, n=room.changeover), (),
+                   NAME)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from solver.inputs import Problem, Unavailability
+from solver.language import listed, say
 from solver.rules.base import JudgeView, Params, Placement, RuleSettings, Violation
-from solver.rules.findings import Finding, SessionCheck, span, windows
+from solver.rules.findings import Finding, SessionCheck, window, windows
 
 NAME = "room_closures"
 DEFAULTS = RuleSettings(hard=True, weight=50)
@@ -40,12 +41,10 @@ def judge(view: JudgeView, params: Params) -> list[Violation]:
         for u in closures.get((p.room.room_id, p.day), ()):
             _, start, end = u.window
             if any(a < end and start < b for a, b in p.intervals):
-                window = span(u.start, u.end)
-                note = f" ({u.note})" if u.note else ""
                 out.append(Violation(
                     NAME, 1,
-                    f"{p.session.session_id} is in {p.room.name} on {p.when()} but the room is closed "
-                    f"{u.day.isoformat()} {window}{note}",
+                    say("{id} is in {room} on {when} but the room is closed {window}", id=p.session.session_id,
+                        room=p.room.name, when=p.when(), window=window(u)),
                     (p.session.session_id,),
                 ))
                 break
@@ -59,13 +58,20 @@ def precheck(check: SessionCheck, params: Params) -> list[Finding]:
                                            for r in fitting for run in check.runs)):
         return []
     check.stop = True
-    closed = "; ".join(f"{r.name} ({r.capacity}) is closed " + windows(problem, r.room_id) for r in fitting)
-    return [Finding(f"{s.session_id} needs {s.attendance} seats" + (f" with {' and '.join(s.requires)}"
-                    if s.requires else "") + f", and every such room is closed when it could run: {closed}",
-                    (s.session_id, *(r.room_id for r in fitting)), NAME)]
+    closed = "; ".join(say("{room} ({capacity}) is closed {windows}", room=r.name, capacity=r.capacity,
+                           windows=windows(problem, r.room_id)) for r in fitting)
+    if s.requires:
+        sentence = say("{id} needs {attendance} seats with {features}, and every such room is closed when it could "
+                       "run: {closed}", id=s.session_id, attendance=s.attendance, features=listed(s.requires),
+                       closed=closed)
+    else:
+        sentence = say("{id} needs {attendance} seats, and every such room is closed when it could run: {closed}",
+                       id=s.session_id, attendance=s.attendance, closed=closed)
+    return [Finding(sentence, (s.session_id, *(r.room_id for r in fitting)), NAME)]
 
 
 def core_sentence(problem: Problem, params: Params, entity: str) -> Finding | None:
     if entity not in problem.room:
         return None
-    return Finding(f"{problem.room[entity].name} is closed {windows(problem, entity)}", (), NAME)
+    return Finding(say("{room} is closed {windows}", room=problem.room[entity].name, windows=windows(problem, entity)),
+                   (), NAME)

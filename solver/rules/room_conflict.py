@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from solver.inputs import Problem
+from solver.language import say
 from solver.rules.base import BuildContext, JudgeView, Params, Placement, RuleSettings, Violation
 from solver.rules.clock import describe, double_bookings
 from solver.rules.findings import Finding
@@ -31,11 +32,13 @@ def add(ctx: BuildContext) -> None:
 def judge(view: JudgeView, params: Params) -> list[Violation]:
     return double_bookings(
         view, NAME, lambda p: [p.room.room_id],
-        lambda room, when, placed: f"{view.problem.room[room].name} holds {len(placed)} sessions at once on "
-        f"{when}: " + "; ".join(describe(p) for p in placed),
+        lambda room, when, placed: say("{room} holds {n} sessions at once on {when}: {sessions}",
+                                       room=view.problem.room[room].name, n=len(placed), when=when,
+                                       sessions="; ".join(describe(p) for p in placed)),
     )
 
 
 def core_sentence(problem: Problem, params: Params, entity: str) -> Finding | None:
-    return Finding(f"{problem.room[entity].name} holds one session at a time", (), NAME) \
-        if entity in problem.room else None
+    if entity not in problem.room:
+        return None
+    return Finding(say("{room} holds one session at a time", room=problem.room[entity].name), (), NAME)

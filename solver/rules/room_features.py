@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from solver.inputs import Problem
+from solver.language import listed, say
 from solver.rules.base import JudgeView, Params, Placement, RuleSettings, Violation
 from solver.rules.findings import Finding, SessionCheck
 
@@ -31,7 +32,8 @@ def judge(view: JudgeView, params: Params) -> list[Violation]:
         if missing:
             out.append(Violation(
                 NAME, len(missing),
-                f"{p.session.session_id} requires {', '.join(missing)}, which {p.room.name} does not have",
+                say("{id} requires {features}, which {room} does not have", id=p.session.session_id,
+                    features=listed(missing), room=p.room.name),
                 (p.session.session_id,),
             ))
     return out
@@ -47,11 +49,14 @@ def precheck(check: SessionCheck, params: Params) -> list[Finding]:
         return []
     check.stop = True
     have = {f: [r.room_id for r in check.problem.rooms if f in r.features] for f in s.requires}
-    detail = "; ".join(f"{f}: {', '.join(v) if v else 'no room'}" for f, v in have.items())
-    return [Finding(f"{s.session_id} requires {' and '.join(s.requires)}, but no room has all of them ({detail})",
-                    check.ids, NAME)]
+    detail = "; ".join(say("{feature}: {rooms}", feature=f, rooms=", ".join(v) if v else say("no room"))
+                       for f, v in have.items())
+    return [Finding(say("{id} requires {features}, but no room has all of them ({detail})", id=s.session_id,
+                        features=listed(s.requires), detail=detail), check.ids, NAME)]
 
 
 def core_sentence(problem: Problem, params: Params, entity: str) -> Finding | None:
     s = problem.session.get(entity)
-    return Finding(f"{s.session_id} requires {', '.join(s.requires)}", (entity,), NAME) if s else None
+    if s is None:
+        return None
+    return Finding(say("{id} requires {features}", id=s.session_id, features=listed(s.requires)), (entity,), NAME)

@@ -6,6 +6,7 @@ Values are room ids, room features or buildings; each unmet preference costs the
 from __future__ import annotations
 
 from solver.inputs import Problem, Room
+from solver.language import either, listed, say
 from solver.rules.base import JudgeView, Params, Placement, RuleSettings, Violation
 from solver.rules.findings import Finding
 
@@ -39,12 +40,12 @@ def judge(view: JudgeView, params: Params) -> list[Violation]:
         if p.room.building:
             words.add(p.room.building)
         if s.prefers_rooms and not any(w in words for w in s.prefers_rooms):
-            out.append(Violation(NAME, 1, f"{s.session_id} prefers {' or '.join(s.prefers_rooms)} but is in "
-                                          f"{p.room.name}", (s.session_id,)))
+            out.append(Violation(NAME, 1, say("{id} prefers {wanted} but is in {room}", id=s.session_id,
+                                              wanted=either(s.prefers_rooms), room=p.room.name), (s.session_id,)))
         hit = [w for w in s.avoids_rooms if w in words]
         if hit:
-            out.append(Violation(NAME, 1, f"{s.session_id} avoids {', '.join(hit)} but is in {p.room.name}",
-                                 (s.session_id,)))
+            out.append(Violation(NAME, 1, say("{id} avoids {avoided} but is in {room}", id=s.session_id,
+                                              avoided=", ".join(hit), room=p.room.name), (s.session_id,)))
     return out
 
 
@@ -53,6 +54,6 @@ def core_sentence(problem: Problem, params: Params, entity: str) -> Finding | No
     s = problem.session.get(entity)
     if s is None or not (s.prefers_rooms or s.avoids_rooms):
         return None
-    wants = [f"goes only in {' or '.join(s.prefers_rooms)}" if s.prefers_rooms else "",
-             f"never goes in {', '.join(s.avoids_rooms)}" if s.avoids_rooms else ""]
-    return Finding(f"{s.session_id} " + " and ".join(w for w in wants if w), (entity,), NAME)
+    wants = [*([say("goes only in {rooms}", rooms=either(s.prefers_rooms))] if s.prefers_rooms else []),
+             *([say("never goes in {rooms}", rooms=", ".join(s.avoids_rooms))] if s.avoids_rooms else [])]
+    return Finding(say("{id} {wants}", id=s.session_id, wants=listed(wants)), (entity,), NAME)

@@ -6,6 +6,7 @@ Off by default.
 from __future__ import annotations
 
 from solver.inputs import Problem
+from solver.language import say
 from solver.rules.base import JudgeView, Params, Placement, RuleSettings, Violation
 from solver.rules.blocks import cached
 
@@ -33,7 +34,7 @@ def judge(view: JudgeView, params: Params) -> list[Violation]:
     for p in view.placed:
         amount = sum(table.get((p.session.session_id, view.problem.block_of(s)), 0) for s in p.slots)
         if amount:
-            out.append(Violation(NAME, amount, f"{p.session.session_id} in block "
-                                               f"{view.problem.block_of(p.slots[0])} costs {amount}",
+            out.append(Violation(NAME, amount, say("{id} in block {block} costs {amount}", id=p.session.session_id,
+                                                   block=view.problem.block_of(p.slots[0]), amount=amount),
                                  (p.session.session_id,)))
     return out

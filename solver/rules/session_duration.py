@@ -8,6 +8,7 @@ left to do there; it matters where slots have mixed lengths (an imported frab pr
 from __future__ import annotations
 
 from solver.inputs import Problem, Session
+from solver.language import say, say_n
 from solver.rules.base import JudgeView, Params, Placement, RuleSettings, Violation
 from solver.rules.findings import Finding, SessionCheck
 
@@ -38,8 +39,9 @@ def judge(view: JudgeView, params: Params) -> list[Violation]:
     for p in view.placed:
         minutes = p.slots[-1].end - p.slots[0].start
         if p.session.duration is not None and minutes < p.session.duration:
-            out.append(Violation(NAME, 1, f"{p.session.session_id} lasts {p.session.duration} min but is placed "
-                                          f"in {minutes} min ({p.when()})", (p.session.session_id,)))
+            out.append(Violation(NAME, 1, say("{id} lasts {duration} min but is placed in {minutes} min ({when})",
+                                              id=p.session.session_id, duration=p.session.duration, minutes=minutes,
+                                              when=p.when()), (p.session.session_id,)))
     return out
 
 
@@ -51,12 +53,13 @@ def precheck(check: SessionCheck, params: Params) -> list[Finding]:
     if check.runs:
         return []
     check.stop = True
-    return [Finding(f"{s.session_id} lasts {s.duration} min and no run of {s.slots_needed} slot(s) is that long",
-                    check.ids, NAME)]
+    return [Finding(say_n("{id} lasts {duration} min and no run of {n} slot is that long",
+                          "{id} lasts {duration} min and no run of {n} slots is that long", s.slots_needed,
+                          id=s.session_id, duration=s.duration), check.ids, NAME)]
 
 
 def core_sentence(problem: Problem, params: Params, entity: str) -> Finding | None:
     s = problem.session.get(entity)
     if s is None or s.duration is None:
         return None
-    return Finding(f"{s.session_id} lasts {s.duration} min", (entity,), NAME)
+    return Finding(say("{id} lasts {duration} min", id=s.session_id, duration=s.duration), (entity,), NAME)

@@ -6,6 +6,7 @@ Off by default.
 from __future__ import annotations
 
 from solver.inputs import Problem
+from solver.language import say
 from solver.rules.base import JudgeView, Params, Placement, RuleSettings, Violation
 from solver.rules.blocks import cached
 
@@ -32,6 +33,6 @@ def judge(view: JudgeView, params: Params) -> list[Violation]:
     for p in view.placed:
         amount = table.get((p.session.session_id, p.room.room_id), 0) * len(p.slots)
         if amount:
-            out.append(Violation(NAME, amount, f"{p.session.session_id} in {p.room.name} costs {amount}",
-                                 (p.session.session_id,)))
+            out.append(Violation(NAME, amount, say("{id} in {room} costs {amount}", id=p.session.session_id,
+                                                   room=p.room.name, amount=amount), (p.session.session_id,)))
     return out

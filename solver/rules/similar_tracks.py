@@ -11,8 +11,9 @@ from itertools import combinations
 from typing import Any
 
 from solver.inputs import Problem
-from solver.rules.base import BuildContext, JudgeView, Params, Placement, RuleSettings, Violation
-from solver.rules.blocks import block_of, cached, penalize_pairs, track_uses, use_order, uses
+from solver.language import say
+from solver.rules.base import BuildContext, Counting, JudgeView, Params, Placement, RuleSettings, Violation
+from solver.rules.blocks import block_of, cached, penalize_pairs, track_uses, use_order, uses, uses_in_block
 
 NAME = "similar_tracks"
 DEFAULTS = RuleSettings(enabled=False, hard=False, weight=1)
@@ -60,7 +61,16 @@ def judge(view: JudgeView, params: Params) -> list[Violation]:
         for (t1, r1, p1), (t2, r2, p2) in combinations(here, 2):
             cost = table.get((t1, t2), 0)
             if cost and r1 != r2:
-                out.append(Violation(NAME, cost, f"Similar tracks {t1} and {t2} both run in block {block} "
-                                                 f"({p1[0].room.name}, {p2[0].room.name}): {cost}",
+                out.append(Violation(NAME, cost, say("Similar tracks {a} and {b} both run in block {block} "
+                                                     "({room_a}, {room_b}): {cost}", a=t1, b=t2, block=block,
+                                                     room_a=p1[0].room.name, room_b=p2[0].room.name, cost=cost),
                                      tuple(p.session.session_id for p in p1 + p2)))
     return out
+
+
+def tally(ctx: Counting) -> None:
+    """Per block, each two (track, room) uses in different rooms of similar tracks cost the pair's price."""
+    table = costs(ctx.problem)
+    if table:
+        ctx.grouped(uses_in_block(ctx.problem), lambda held: sum(
+            table.get((t1, t2), 0) for (t1, r1), (t2, r2) in combinations(held, 2) if r1 != r2))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from solver.inputs import Problem, Session
+from solver.language import say, say_n
 from solver.rules.base import JudgeView, Params, Placement, RuleSettings, Violation
 from solver.rules.findings import Finding, ProblemCheck, SessionCheck
 from solver.rules.room_closures import NAME as ROOM_CLOSURES
@@ -30,10 +31,17 @@ def judge(view: JudgeView, params: Params) -> list[Violation]:
         for slot in p.slots:
             if slot.kind == p.session.kind or not (slot.kind or p.session.kind):
                 continue
-            slot_says = f"slot {slot.slot_id} is for {slot.kind}" if slot.kind else f"slot {slot.slot_id} has no kind"
-            session_says = f"is a {p.session.kind}" if p.session.kind else "has no kind"
-            out.append(Violation(NAME, 1, f"{p.session.session_id} {session_says} but {slot_says}",
-                                 (p.session.session_id,)))
+            s = p.session
+            if s.kind and slot.kind:
+                sentence = say("{id} is a {kind} but slot {slot} is for {slot_kind}", id=s.session_id, kind=s.kind,
+                               slot=slot.slot_id, slot_kind=slot.kind)
+            elif s.kind:
+                sentence = say("{id} is a {kind} but slot {slot} has no kind", id=s.session_id, kind=s.kind,
+                               slot=slot.slot_id)
+            else:
+                sentence = say("{id} has no kind but slot {slot} is for {slot_kind}", id=s.session_id,
+                               slot=slot.slot_id, slot_kind=slot.kind)
+            out.append(Violation(NAME, 1, sentence, (s.session_id,)))
     return out
 
 
@@ -46,9 +54,11 @@ def precheck(check: SessionCheck, params: Params) -> list[Finding]:
     if check.runs:
         return []
     check.stop = True
-    what = f"is of kind {s.kind} but no slot has that kind" if s.kind else \
-        "has no kind but every slot is reserved for a kind"
-    return [Finding(f"{s.session_id} {what}", check.ids, NAME)]
+    if s.kind:
+        sentence = say("{id} is of kind {kind} but no slot has that kind", id=s.session_id, kind=s.kind)
+    else:
+        sentence = say("{id} has no kind but every slot is reserved for a kind", id=s.session_id)
+    return [Finding(sentence, check.ids, NAME)]
 
 
 def precheck_all(check: ProblemCheck, params: Params) -> list[Finding]:
@@ -73,13 +83,18 @@ def precheck_all(check: ProblemCheck, params: Params) -> list[Finding]:
                      if not (closures and problem.unavailable_during(r.room_id, (t,))))
         wanted = sum(s.slots_needed for s in sessions)
         if wanted > places:
-            label = f"kind {kind}" if kind else "no kind"
+            label = say("of kind {kind}", kind=kind) if kind else say("of no kind")
             closed = len(slots) * len(rooms) - places
             unfit = len(problem.rooms) - len(rooms)
-            detail = f"{len(slots)} slots × {len(rooms)} rooms" + (f" − {closed} closed" if closed else "")
-            note = f" ({unfit} other room(s) suit none of them)" if unfit else ""
-            out.append(Finding(f"{len(sessions)} sessions of {label} need {wanted} room-slots, but only {detail} = "
-                               f"{places} places exist{note}", tuple(s.session_id for s in sessions), NAME))
+            detail = say("{slots} slots × {rooms} rooms", slots=len(slots), rooms=len(rooms))
+            if closed:
+                detail = say("{detail} − {closed} closed", detail=detail, closed=closed)
+            sentence = say("{n} sessions {label} need {wanted} room-slots, but only {detail} = {places} places exist",
+                           n=len(sessions), label=label, wanted=wanted, detail=detail, places=places)
+            if unfit:
+                sentence += " (" + say_n("{n} other room suits none of them", "{n} other rooms suit none of them",
+                                         unfit) + ")"
+            out.append(Finding(sentence, tuple(s.session_id for s in sessions), NAME))
     return out
 
 
@@ -88,5 +103,7 @@ def core_sentence(problem: Problem, params: Params, entity: str) -> Finding | No
     if s is None:
         return None
     kinds = [t.slot_id for t in problem.slots if t.kind == s.kind]
-    what = f"of kind {s.kind} goes only in slots " + ", ".join(kinds) if s.kind else "has no kind"
-    return Finding(f"{s.session_id} {what}", (entity,), NAME)
+    if not s.kind:
+        return Finding(say("{id} has no kind", id=s.session_id), (entity,), NAME)
+    return Finding(say("{id} of kind {kind} goes only in slots {slots}", id=s.session_id, kind=s.kind,
+                       slots=", ".join(kinds)), (entity,), NAME)

@@ -6,6 +6,7 @@ Values are slot ids, slot kinds or slot labels; each unmet preference costs the 
 from __future__ import annotations
 
 from solver.inputs import Problem, Slot
+from solver.language import either, listed, say
 from solver.rules.base import JudgeView, Params, Placement, RuleSettings, Violation
 from solver.rules.findings import Finding
 
@@ -38,12 +39,13 @@ def judge(view: JudgeView, params: Params) -> list[Violation]:
         s, first = p.session, p.slots[0]
         first_words = [first.slot_id, first.kind, first.label]
         if s.prefers_slots and not any(w in first_words for w in s.prefers_slots):
-            out.append(Violation(NAME, 1, f"{s.session_id} prefers {' or '.join(s.prefers_slots)} but starts in "
-                                          f"{first.slot_id} ({p.when()})", (s.session_id,)))
+            out.append(Violation(NAME, 1, say("{id} prefers {wanted} but starts in {slot} ({when})", id=s.session_id,
+                                              wanted=either(s.prefers_slots), slot=first.slot_id, when=p.when()),
+                                 (s.session_id,)))
         hit = sorted({w for slot in p.slots for w in s.avoids_slots if w in (slot.slot_id, slot.kind, slot.label)})
         if hit:
-            out.append(Violation(NAME, 1, f"{s.session_id} avoids {', '.join(hit)} but runs {p.when()}",
-                                 (s.session_id,)))
+            out.append(Violation(NAME, 1, say("{id} avoids {avoided} but runs {when}", id=s.session_id,
+                                              avoided=", ".join(hit), when=p.when()), (s.session_id,)))
     return out
 
 
@@ -52,6 +54,6 @@ def core_sentence(problem: Problem, params: Params, entity: str) -> Finding | No
     s = problem.session.get(entity)
     if s is None or not (s.prefers_slots or s.avoids_slots):
         return None
-    wants = [f"starts only in {' or '.join(s.prefers_slots)}" if s.prefers_slots else "",
-             f"never runs in {', '.join(s.avoids_slots)}" if s.avoids_slots else ""]
-    return Finding(f"{s.session_id} " + " and ".join(w for w in wants if w), (entity,), NAME)
+    wants = [*([say("starts only in {slots}", slots=either(s.prefers_slots))] if s.prefers_slots else []),
+             *([say("never runs in {slots}", slots=", ".join(s.avoids_slots))] if s.avoids_slots else [])]
+    return Finding(say("{id} {wants}", id=s.session_id, wants=listed(wants)), (entity,), NAME)

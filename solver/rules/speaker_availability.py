@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from solver.inputs import Problem, Unavailability
+from solver.language import say
 from solver.rules.base import JudgeView, Params, Placement, RuleSettings, Violation
-from solver.rules.findings import Finding, SessionCheck, span, windows
+from solver.rules.findings import Finding, SessionCheck, window, windows
 
 NAME = "speaker_availability"
 DEFAULTS = RuleSettings(hard=True, weight=50)
@@ -40,15 +41,13 @@ def judge(view: JudgeView, params: Params) -> list[Violation]:
     for p in view.placed:
         for who in p.session.speakers:
             for u in absences.get((who, p.day), ()):
-                day, start, end = u.window
+                _, start, end = u.window
                 if any(a < end and start < b for a, b in p.intervals):
-                    name = view.problem.speaker[who].name
-                    window = span(u.start, u.end)
-                    note = f" ({u.note})" if u.note else ""
                     out.append(Violation(
                         NAME, 1,
-                        f"{name} presents {p.session.session_id} on {p.when()} but is unavailable "
-                        f"{day.isoformat()} {window}{note}",
+                        say("{name} presents {id} on {when} but is unavailable {window}",
+                            name=view.problem.speaker[who].name, id=p.session.session_id, when=p.when(),
+                            window=window(u)),
                         (p.session.session_id,),
                     ))
                     break
@@ -66,8 +65,9 @@ def precheck(check: SessionCheck, params: Params) -> list[Finding]:
     if any(not any(problem.unavailable_during(who, r) for who in s.speakers) for r in runs):
         return []
     blockers = sorted({who for r in runs for who in s.speakers if problem.unavailable_during(who, r)})
-    said = "; ".join(f"{problem.speaker[w].name}: {windows(problem, w)}" for w in blockers)
-    return [Finding(f"{s.session_id} has no slot its speakers can all attend ({said})",
+    said = "; ".join(say("{name}: {windows}", name=problem.speaker[w].name, windows=windows(problem, w))
+                     for w in blockers)
+    return [Finding(say("{id} has no slot its speakers can all attend ({detail})", id=s.session_id, detail=said),
                     (s.session_id, *blockers), NAME)]
 
 
@@ -75,4 +75,5 @@ def core_sentence(problem: Problem, params: Params, entity: str) -> Finding | No
     if entity not in problem.speaker:
         return None
     theirs = tuple(x.session_id for x in problem.sessions_of(entity))
-    return Finding(f"{problem.speaker[entity].name} is unavailable {windows(problem, entity)}", theirs, NAME)
+    return Finding(say("{name} is unavailable {windows}", name=problem.speaker[entity].name,
+                       windows=windows(problem, entity)), theirs, NAME)

@@ -8,6 +8,7 @@ from itertools import combinations
 from pydantic import Field
 
 from solver.inputs import Problem
+from solver.language import listed, say, say_n
 from solver.rules.base import BuildContext, JudgeView, Placed, Placement, RuleSettings, Violation
 from solver.rules.base import Params as BaseParams
 from solver.rules.findings import Finding
@@ -61,14 +62,16 @@ def judge(view: JudgeView, params: Params) -> list[Violation]:  # type: ignore[o
         gap = second.slots[0].start - first.slots[-1].end
         need = _needed(params, first.room.building, second.room.building)
         if gap < need:
-            out.append(Violation(NAME, 1, f"{' and '.join(names)} {'have' if len(names) > 1 else 'has'} "
-                                 f"{max(gap, 0)} min between {_say(first)} and {_say(second)}; {need} min needed",
+            out.append(Violation(NAME, 1, say_n("{names} has {gap} min between {first} and {second}; {need} min needed",
+                                                "{names} have {gap} min between {first} and {second}; {need} min "
+                                                "needed", len(names), names=listed(names), gap=max(gap, 0),
+                                                first=_said(first), second=_said(second), need=need),
                                  (a, b)))
     return out
 
 
-def _say(p: Placed) -> str:
-    return f"{p.session.session_id} ({p.room.name}, {p.when()})"
+def _said(p: Placed) -> str:
+    return say("{id} ({room}, {when})", id=p.session.session_id, room=p.room.name, when=p.when())
 
 
 def core_sentence(problem: Problem, params: Params, entity: str) -> Finding | None:
@@ -79,6 +82,8 @@ def core_sentence(problem: Problem, params: Params, entity: str) -> Finding | No
             if f"{a}_{b}" == entity:
                 names = [problem.speaker[w].name for w in problem.speaker
                          if {a, b} <= {s.session_id for s in problem.sessions_of(w)}]
-                return Finding(f"{' and '.join(names)} need{'' if len(names) > 1 else 's'} {params.minutes} min "
-                               f"between {a} and {b} ({params.travel_minutes} min across buildings)", (a, b), NAME)
+                return Finding(say_n("{names} needs {minutes} min between {a} and {b} ({travel} min across buildings)",
+                                     "{names} need {minutes} min between {a} and {b} ({travel} min across "
+                                     "buildings)", len(names), names=listed(names), minutes=params.minutes, a=a,
+                                     b=b, travel=params.travel_minutes), (a, b), NAME)
     return None

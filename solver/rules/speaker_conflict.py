@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from solver.inputs import Problem
+from solver.language import say
 from solver.rules.base import BuildContext, JudgeView, Params, Placement, RuleSettings, Violation
 from solver.rules.clock import describe, double_bookings
 from solver.rules.findings import Finding
@@ -31,8 +32,9 @@ def add(ctx: BuildContext) -> None:
 def judge(view: JudgeView, params: Params) -> list[Violation]:
     return double_bookings(
         view, NAME, lambda p: p.session.speakers,
-        lambda who, when, placed: f"{view.problem.speaker[who].name} is in {len(placed)} sessions at once on "
-        f"{when}: " + "; ".join(describe(p) for p in placed),
+        lambda who, when, placed: say("{name} is in {n} sessions at once on {when}: {sessions}",
+                                      name=view.problem.speaker[who].name, n=len(placed), when=when,
+                                      sessions="; ".join(describe(p) for p in placed)),
     )
 
 
@@ -40,5 +42,5 @@ def core_sentence(problem: Problem, params: Params, entity: str) -> Finding | No
     if entity not in problem.speaker:
         return None
     mine = [x.session_id for x in problem.sessions_of(entity)]
-    return Finding(f"{problem.speaker[entity].name} cannot be in two sessions at once ({', '.join(mine)})",
-                   tuple(mine), NAME)
+    return Finding(say("{name} cannot be in two sessions at once ({ids})", name=problem.speaker[entity].name,
+                       ids=", ".join(mine)), tuple(mine), NAME)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from solver.inputs import Problem
+from solver.language import day, say
 from solver.rules.base import BuildContext, JudgeView, Params, Placement, RuleSettings, Violation
 from solver.rules.clock import by_speaker
 from solver.rules.findings import Finding
@@ -26,10 +27,11 @@ def add(ctx: BuildContext) -> None:
 def judge(view: JudgeView, params: Params) -> list[Violation]:
     out = []
     for who, placed in sorted(by_speaker(view).items()):
-        days = sorted({p.day.isoformat() for p in placed})
+        days = sorted({p.day for p in placed})
         if len(days) > 1:
             out.append(Violation(NAME, len(days) - 1,
-                                 f"{view.problem.speaker[who].name} must come on {len(days)} days: " + ", ".join(days),
+                                 say("{name} must come on {n} days: {days}", name=view.problem.speaker[who].name,
+                                     n=len(days), days=", ".join(day(d) for d in days)),
                                  tuple(sorted(p.session.session_id for p in placed))))
     return out
 
@@ -39,4 +41,5 @@ def core_sentence(problem: Problem, params: Params, entity: str) -> Finding | No
     if entity not in problem.speaker:
         return None
     theirs = tuple(s.session_id for s in problem.sessions_of(entity))
-    return Finding(f"{problem.speaker[entity].name} comes on one day only ({', '.join(theirs)})", theirs, NAME)
+    return Finding(say("{name} comes on one day only ({ids})", name=problem.speaker[entity].name,
+                       ids=", ".join(theirs)), theirs, NAME)

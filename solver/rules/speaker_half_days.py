@@ -7,11 +7,13 @@ build context's `spread` alone: the model, the local search's tally and the desk
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 
 from pydantic import Field
 
 from solver.inputs import Problem
+from solver.language import day, say
 from solver.rules.base import BuildContext, JudgeView, Placement, RuleSettings, Violation
 from solver.rules.base import Params as BaseParams
 
@@ -40,16 +42,18 @@ def add(ctx: BuildContext) -> None:
 
 
 def judge(view: JudgeView, params: Params) -> list[Violation]:  # type: ignore[override]
-    halves: dict[tuple[str, str], dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    halves: dict[tuple[str, dt.date], dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     for p in view.placed:
         half = "morning" if p.slots[0].start < params.noon else "afternoon"
         for who in p.session.speakers:
-            halves[(who, p.day.isoformat())][half].append(p.session.session_id)
+            halves[(who, p.day)][half].append(p.session.session_id)
     out = []
-    for (who, day), used in sorted(halves.items()):
+    for (who, date), used in sorted(halves.items()):
         if len(used) > 1:
             name = view.problem.speaker[who].name if who in view.problem.speaker else who
-            out.append(Violation(NAME, len(used) - 1, f"{name} comes both morning and afternoon on {day} ("
-                                 + "; ".join(f"{h}: {', '.join(s)}" for h, s in sorted(used.items())) + ")",
+            detail = "; ".join(say("{half}: {sessions}", half=say("afternoon") if h == "afternoon" else say("morning"),
+                                   sessions=", ".join(s)) for h, s in sorted(used.items()))
+            out.append(Violation(NAME, len(used) - 1, say("{name} comes both morning and afternoon on {day} ({detail})",
+                                                          name=name, day=day(date), detail=detail),
                                  tuple(sorted(s for ss in used.values() for s in ss))))
     return out

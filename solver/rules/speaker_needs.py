@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from solver.inputs import Problem
+from solver.language import listed, say
 from solver.rules.base import JudgeView, Params, Placement, RuleSettings, Violation
 from solver.rules.findings import Finding
 
@@ -36,8 +37,10 @@ def judge(view: JudgeView, params: Params) -> list[Violation]:
         for who in p.session.speakers:
             missing = [f for f in view.problem.speaker[who].needs if f not in p.room.features]
             if missing:
-                out.append(Violation(NAME, len(missing), f"{view.problem.speaker[who].name} needs "
-                                     f"{', '.join(missing)}, which {p.room.name} ({p.session.session_id}) lacks",
+                out.append(Violation(NAME, len(missing), say("{name} needs {needs}, which {room} ({id}) lacks",
+                                                             name=view.problem.speaker[who].name,
+                                                             needs=listed(missing), room=p.room.name,
+                                                             id=p.session.session_id),
                                      (p.session.session_id,)))
     return out
 
@@ -47,5 +50,5 @@ def core_sentence(problem: Problem, params: Params, entity: str) -> Finding | No
     if entity not in problem.speaker:
         return None
     theirs = tuple(s.session_id for s in problem.sessions_of(entity))
-    return Finding(f"{problem.speaker[entity].name} needs {', '.join(_needs(problem, entity))} in every room they "
-                   f"present in ({', '.join(theirs)})", theirs, NAME)
+    return Finding(say("{name} needs {needs} in every room they present in ({ids})", name=problem.speaker[entity].name,
+                       needs=listed(_needs(problem, entity)), ids=", ".join(theirs)), theirs, NAME)

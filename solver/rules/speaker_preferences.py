@@ -6,7 +6,9 @@ row's |weight| × the rule's weight.
 
 from __future__ import annotations
 
+from solver import language
 from solver.inputs import Problem
+from solver.language import say
 from solver.rules.base import JudgeView, Params, Placement, RuleSettings, Violation
 from solver.rules.findings import span
 
@@ -43,14 +45,17 @@ def judge(view: JudgeView, params: Params) -> list[Violation]:
             if pref.who not in p.session.speakers:
                 continue
             day, start, end = pref.window
-            window = span(pref.start, pref.end)
+            window = say("{day}, {span}", day=language.day(day), span=span(pref.start, pref.end))
             name = view.problem.speaker[pref.who].name
             inside = p.day == day and all(start <= a and b <= end for a, b in p.intervals)
             touches = p.day == day and any(a < end and start < b for a, b in p.intervals)
             if pref.weight > 0 and not inside:
-                out.append(Violation(NAME, pref.weight, f"{name} asked for {day.isoformat()} {window} but presents "
-                                     f"{p.session.session_id} on {p.when()}", (p.session.session_id,)))
+                out.append(Violation(NAME, pref.weight, say("{name} asked for {window} but presents {id} on {when}",
+                                                            name=name, window=window, id=p.session.session_id,
+                                                            when=p.when()), (p.session.session_id,)))
             elif pref.weight < 0 and touches:
-                out.append(Violation(NAME, -pref.weight, f"{name} asked to avoid {day.isoformat()} {window} but "
-                                     f"presents {p.session.session_id} on {p.when()}", (p.session.session_id,)))
+                out.append(Violation(NAME, -pref.weight, say("{name} asked to avoid {window} but presents {id} on "
+                                                             "{when}", name=name, window=window,
+                                                             id=p.session.session_id, when=p.when()),
+                                     (p.session.session_id,)))
     return out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from solver.inputs import Problem
+from solver.language import say
 from solver.rules.base import BuildContext, JudgeView, Params, Placement, RuleSettings, Violation
 from solver.rules.clock import by_speaker
 from solver.rules.findings import Finding
@@ -29,7 +30,8 @@ def judge(view: JudgeView, params: Params) -> list[Violation]:
         rooms = sorted({p.room.name for p in placed})
         if len(rooms) > 1:
             name = view.problem.speaker[who].name
-            out.append(Violation(NAME, len(rooms) - 1, f"{name} presents in {len(rooms)} rooms: " + ", ".join(rooms),
+            out.append(Violation(NAME, len(rooms) - 1, say("{name} presents in {n} rooms: {rooms}", name=name,
+                                                           n=len(rooms), rooms=", ".join(rooms)),
                                  tuple(sorted(p.session.session_id for p in placed))))
     return out
 
@@ -39,4 +41,5 @@ def core_sentence(problem: Problem, params: Params, entity: str) -> Finding | No
     if entity not in problem.speaker:
         return None
     theirs = tuple(s.session_id for s in problem.sessions_of(entity))
-    return Finding(f"{problem.speaker[entity].name} presents in one room only ({', '.join(theirs)})", theirs, NAME)
+    return Finding(say("{name} presents in one room only ({ids})", name=problem.speaker[entity].name,
+                       ids=", ".join(theirs)), theirs, NAME)

@@ -9,7 +9,8 @@ from collections import defaultdict
 from typing import Any
 
 from solver.inputs import Problem
-from solver.rules.base import BuildContext, JudgeView, Placement, RuleSettings, Violation
+from solver.language import say
+from solver.rules.base import BuildContext, Counting, JudgeView, Placement, RuleSettings, Violation
 from solver.rules.blocks import Scaled, block_of, track_blocks
 
 NAME = "track_consecutive"
@@ -73,6 +74,14 @@ def judge(view: JudgeView, params: Scaled) -> list[Violation]:
     for track, used in sorted(blocks.items()):
         if len(used) > 1 and max(used) - min(used) + 1 != len(used):
             names = [view.problem.blocks[i] for i in sorted(used)]
-            out.append(Violation(NAME, params.multiplier, f"Track {track} has a gap between its blocks: "
-                                                          f"{', '.join(names)}", tuple(sorted(sessions[track]))))
+            out.append(Violation(NAME, params.multiplier, say("Track {track} has a gap between its blocks: {blocks}",
+                                                              track=track, blocks=", ".join(names)),
+                                 tuple(sorted(sessions[track]))))
     return out
+
+
+def tally(ctx: Counting) -> None:
+    """A track whose blocks leave a gap costs `multiplier`."""
+    problem, m = ctx.problem, ctx.params.multiplier  # type: ignore[attr-defined]
+    ctx.grouped(lambda p: [(p.session.track, problem.block_index[block_of(problem, p)])] if p.session.track else [],
+                lambda held: m * int(len(held) > 1 and max(held) - min(held) + 1 != len(held)))

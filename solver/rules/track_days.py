@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from solver.inputs import Problem
+from solver.language import day, say
 from solver.rules.base import BuildContext, JudgeView, Params, Placed, Placement, RuleSettings, Violation
 from solver.rules.findings import Finding
 
@@ -31,14 +32,17 @@ def judge(view: JudgeView, params: Params) -> list[Violation]:
             tracks[p.session.track].append(p)
     out = []
     for track, placed in sorted(tracks.items()):
-        days = sorted({p.day.isoformat() for p in placed})
+        days = sorted({p.day for p in placed})
         if len(days) > 1:
-            out.append(Violation(NAME, len(days) - 1, f"Track {track} spreads over {len(days)} days: "
-                                 + ", ".join(days), tuple(sorted(p.session.session_id for p in placed))))
+            out.append(Violation(NAME, len(days) - 1, say("Track {track} spreads over {n} days: {days}", track=track,
+                                                          n=len(days), days=", ".join(day(d) for d in days)),
+                                 tuple(sorted(p.session.session_id for p in placed))))
     return out
 
 
 def core_sentence(problem: Problem, params: Params, entity: str) -> Finding | None:
     """A guard per track."""
     ids = tuple(s.session_id for s in problem.sessions if s.track == entity)
-    return Finding(f"Track {entity} fits in one day ({', '.join(ids)})", ids, NAME) if ids else None
+    if not ids:
+        return None
+    return Finding(say("Track {track} fits in one day ({ids})", track=entity, ids=", ".join(ids)), ids, NAME)

@@ -9,7 +9,8 @@ from collections import defaultdict
 from typing import Any
 
 from solver.inputs import Problem
-from solver.rules.base import BuildContext, JudgeView, Placement, RuleSettings, Violation
+from solver.language import say
+from solver.rules.base import BuildContext, Counting, JudgeView, Placement, RuleSettings, Violation
 from solver.rules.blocks import Scaled, any_of, excess_over_one, track_uses
 
 NAME = "track_hopping"
@@ -42,6 +43,14 @@ def judge(view: JudgeView, params: Scaled) -> list[Violation]:
     for track, used in sorted(rooms.items()):
         if len(used) > 1:
             out.append(Violation(NAME, (len(used) - 1) * params.multiplier,
-                                 f"Track {track} uses {len(used)} rooms: {', '.join(used)}",
+                                 say("Track {track} uses {n} rooms: {rooms}", track=track, n=len(used),
+                                     rooms=", ".join(used)),
                                  tuple(sorted(s for ss in used.values() for s in ss))))
     return out
+
+
+def tally(ctx: Counting) -> None:
+    """Each room beyond the first a track uses costs `multiplier`."""
+    m = ctx.params.multiplier  # type: ignore[attr-defined]
+    ctx.grouped(lambda p: [(p.session.track, p.room.room_id)] if p.session.track else [],
+                lambda held: m * max(0, len(held) - 1))

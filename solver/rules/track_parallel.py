@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from solver.inputs import Problem
+from solver.language import say
 from solver.rules.base import BuildContext, JudgeView, Params, Placement, RuleSettings, Violation, overlap_bound
 from solver.rules.clock import describe, double_bookings
 from solver.rules.findings import Finding
@@ -36,12 +37,16 @@ def add(ctx: BuildContext) -> None:
 def judge(view: JudgeView, params: Params) -> list[Violation]:
     return double_bookings(
         view, NAME, lambda p: [p.session.track] if p.session.track else [],
-        lambda track, when, placed: f"Track {track} runs {len(placed)} sessions in parallel on {when}: "
-        + "; ".join(describe(p) for p in placed),
+        lambda track, when, placed: say("Track {track} runs {n} sessions in parallel on {when}: {sessions}",
+                                        track=track, n=len(placed), when=when,
+                                        sessions="; ".join(describe(p) for p in placed)),
     )
 
 
 def core_sentence(problem: Problem, params: Params, entity: str) -> Finding | None:
     """A guard per track."""
     ids = tuple(s.session_id for s in problem.sessions if s.track == entity)
-    return Finding(f"Track {entity} runs one session at a time ({', '.join(ids)})", ids, NAME) if ids else None
+    if not ids:
+        return None
+    return Finding(say("Track {track} runs one session at a time ({ids})", track=entity, ids=", ".join(ids)), ids,
+                   NAME)

@@ -12,7 +12,8 @@ from itertools import combinations
 from typing import Any
 
 from solver.inputs import Problem
-from solver.rules.base import BuildContext, JudgeView, Placed, Placement, RuleSettings, Violation
+from solver.language import say
+from solver.rules.base import BuildContext, Counting, JudgeView, Placed, Placement, RuleSettings, Violation
 from solver.rules.blocks import Scaled, block_of, penalize_sum
 
 NAME = "track_position"
@@ -88,18 +89,42 @@ def judge(view: JudgeView, params: Scaled) -> list[Violation]:
             tracks[p.session.track].append(p)
     out = []
     for track, placed in sorted(tracks.items()):
-        ordered = sorted(placed, key=lambda p: _key(problem, p))
+        ordered = sorted(placed, key=lambda p: (_key(problem, p), p.session.session_id))
         for k, p in enumerate(ordered, start=1):
             if p.session.position and p.session.position != k:
                 out.append(Violation(NAME, params.multiplier,
-                                     f"{p.session.session_id} should be number {p.session.position} of track "
-                                     f"{track} but comes number {k} ({p.when()})", (p.session.session_id,)))
+                                     say("{id} should be number {position} of track {track} but comes number {k} "
+                                         "({when})", id=p.session.session_id, position=p.session.position,
+                                         track=track, k=k, when=p.when()), (p.session.session_id,)))
         ranked = [p for p in placed if p.session.position]
         for a, b in combinations(sorted(ranked, key=lambda p: p.session.session_id), 2):
             common = len({s.slot_id for s in a.slots} & {s.slot_id for s in b.slots})
             if common:
                 out.append(Violation(NAME, common * params.multiplier,
-                                     f"{a.session.session_id} and {b.session.session_id} of track {track} both "
-                                     f"have a position and run at the same time ({a.when()})",
+                                     say("{a} and {b} of track {track} both have a position and run at the same time "
+                                         "({when})", a=a.session.session_id, b=b.session.session_id, track=track,
+                                         when=a.when()),
                                      (a.session.session_id, b.session.session_id)))
     return out
+
+
+def tally(ctx: Counting) -> None:
+    """Per track, its sessions in (block, room, start) order: each with a position it does not hold, and each
+    two with positions sharing slots, cost `multiplier` (per shared slot)."""
+    problem, m = ctx.problem, ctx.params.multiplier  # type: ignore[attr-defined]
+    if not any(s.position for s in problem.sessions if s.track):
+        return
+
+    def values(p: Placement) -> list[tuple[str, tuple]]:
+        if not p.session.track:
+            return []
+        return [(p.session.track, (_key(problem, p), p.session.session_id, p.session.position or 0,
+                                   frozenset(s.slot_id for s in p.slots)))]
+
+    def cost(held: dict) -> int:
+        ordered = sorted(held)
+        n = sum(1 for k, (_, _, position, _) in enumerate(ordered, start=1) if position and position != k)
+        ranked = [v for v in ordered if v[2]]
+        return m * (n + sum(len(a[3] & b[3]) for a, b in combinations(ranked, 2)))
+
+    ctx.grouped(values, cost)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 
 from solver.inputs import Problem
-from solver.inputs.values import format_time_fr
+from solver.language import clock, day, say
 from solver.rules.base import BuildContext, JudgeView, Params, Placed, Placement, RuleSettings, Violation
 from solver.rules.findings import Finding
 
@@ -26,25 +27,33 @@ def add(ctx: BuildContext) -> None:
 
 
 def judge(view: JudgeView, params: Params) -> list[Violation]:
-    groups: dict[tuple[str, str], list[Placed]] = defaultdict(list)
+    groups: dict[tuple[str, dt.date], list[Placed]] = defaultdict(list)
     for p in view.placed:
         if p.session.track:
-            groups[(p.session.track, p.day.isoformat())].append(p)
+            groups[(p.session.track, p.day)].append(p)
     out = []
-    for (track, day), placed in sorted(groups.items()):
+    for (track, date), placed in sorted(groups.items()):
         first_use: dict[str, Placed] = {}
         for p in sorted(placed, key=lambda p: p.slots[0].start):
             first_use.setdefault(p.room.room_id, p)
         if len(first_use) > 1:
-            rooms = [f"{p.room.name} ({format_time_fr(p.slots[0].start)})" for p in first_use.values()]
+            rooms = [say("{room} ({time})", room=p.room.name, time=clock(p.slots[0].start)) for p in first_use.values()]
             out.append(Violation(NAME, len(first_use) - 1,
-                                 f"Track {track} uses {len(first_use)} rooms on {day}: " + ", ".join(rooms),
+                                 say("Track {track} uses {n} rooms on {day}: {rooms}", track=track, n=len(first_use),
+                                     day=day(date), rooms=", ".join(rooms)),
                                  tuple(sorted(p.session.session_id for p in placed))))
     return out
 
 
 def core_sentence(problem: Problem, params: Params, entity: str) -> Finding | None:
     """A guard per track and day (`Track@2027-05-13`)."""
-    track, _, day = entity.rpartition("@")
+    track, _, when = entity.rpartition("@")
     ids = tuple(s.session_id for s in problem.sessions if s.track == track)
-    return Finding(f"Track {track} stays in one room on {day} ({', '.join(ids)})", ids, NAME) if ids else None
+    if not ids:
+        return None
+    try:
+        on = day(dt.date.fromisoformat(when))
+    except ValueError:
+        on = when
+    return Finding(say("Track {track} stays in one room on {day} ({ids})", track=track, day=on, ids=", ".join(ids)),
+                   ids, NAME)

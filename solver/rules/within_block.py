@@ -6,6 +6,7 @@ Without blocks in slots.csv the rule has nothing to do.
 from __future__ import annotations
 
 from solver.inputs import Problem
+from solver.language import say
 from solver.rules.base import JudgeView, Params, Placement, RuleSettings, Violation
 from solver.rules.findings import Finding
 
@@ -30,8 +31,9 @@ def judge(view: JudgeView, params: Params) -> list[Violation]:
     for p in view.placed:
         blocks = list(dict.fromkeys(s.block for s in p.slots if s.block))
         if len({s.block for s in p.slots}) > 1:
-            out.append(Violation(NAME, 1, f"{p.session.session_id} ({p.when()}) runs across blocks "
-                                          f"{', '.join(b or '—' for b in blocks)}", (p.session.session_id,)))
+            out.append(Violation(NAME, 1, say("{id} ({when}) runs across blocks {blocks}", id=p.session.session_id,
+                                              when=p.when(), blocks=", ".join(b or "—" for b in blocks)),
+                                 (p.session.session_id,)))
     return out
 
 
@@ -40,4 +42,5 @@ def core_sentence(problem: Problem, params: Params, entity: str) -> Finding | No
     s = problem.session.get(entity)
     if s is None:
         return None
-    return Finding(f"{s.session_id} lasts {s.slots_needed} slots and must fit within one block", (entity,), NAME)
+    return Finding(say("{id} lasts {n} slots and must fit within one block", id=s.session_id, n=s.slots_needed),
+                   (entity,), NAME)

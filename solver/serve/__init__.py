@@ -9,6 +9,7 @@ import signal
 from collections.abc import Callable
 from pathlib import Path
 
+from solver import language
 from solver.serve.state import Shared
 
 LOOPBACK = "127.0.0.1"
@@ -60,13 +61,21 @@ def serve(inputs: Path, schedule: Path | None, constraints: list[Path] | None, o
     # at 127.0.0.1 (DNS rebinding) is refused; elsewhere the token guards, whatever name reaches the host
     allowed = {f"{shown}:{port}", f"localhost:{port}", f"127.0.0.1:{port}"} if is_loopback(host) else None
     app = make_app(inputs, schedule, constraints, out, token, allowed, locale=locale)
-    say(f"salle serve: open http://{shown}:{port}/?token={token}")
-    if is_loopback(host):
-        say("the address carries this desk's access token (other users of this machine cannot edit without it)")
-    else:
-        say("anyone who can reach this host and has this address can edit and save the schedule: share it with care")
-    say(f"saves go to {out}/ (assignments.csv and every publication); Ctrl-C stops the server")
     desk = app.state.desk
+    tell = say  # the caller's printer: what it prints is in the desk's language
+    with language.speaking(desk.shared.texts.name):
+        address = f"http://{shown}:{port}/?token={token}"
+        tell(language.say("salle serve: open {address}", address=address))
+        if is_loopback(host):
+            tell(language.say("the address carries this desk's access token (other users of this machine cannot "
+                              "edit without it)"))
+        else:
+            tell(language.say("anyone who can reach this host and has this address can edit and save the "
+                              "schedule: share it with care"))
+        tell(language.say("saves go to {out}/ (assignments.csv and every publication); Ctrl-C stops the server",
+                          out=out))
+        ended = language.say("salle serve: a re-plan or a save did not end in time")
+        stopped = language.say("salle serve: stopped (changes not saved from a tab are gone)")
     held = (signal.SIGINT, signal.SIGTERM)
     noted: list[int] = []  # uvicorn stops gracefully on either signal, then raises it again: it is only noted here
     previous = {sig: signal.signal(sig, lambda number, frame: noted.append(number)) for sig in held} \
@@ -75,10 +84,10 @@ def serve(inputs: Path, schedule: Path | None, constraints: list[Path] | None, o
         run_server(app, host, port, desk.close_soon)
     finally:
         if not desk.close():  # stop the re-plans (their CP-SAT threads joined) and let a save under way finish
-            say("salle serve: a re-plan or a save did not end in time")
+            tell(ended)
         for sig, handler in previous.items():
             signal.signal(sig, handler)
-    say("salle serve: stopped (changes not saved from a tab are gone)")
+    tell(stopped)
 
 
 def run_server(app: object, host: str, port: int, on_signal: Callable[[], None]) -> None:

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 
 from solver.config import Config
 from solver.errors import shown
+from solver.language import current, either, say
+from solver.serve.i18n import desk_text
 from solver.serve.incremental import Change, LiveJudge, MoveRefused, Place
 from solver.serve.replan import Replan
 from solver.serve.state import Shared
@@ -80,10 +82,10 @@ class Desk:
             problem = self.shared.problem
             for sid in (first, second):
                 if sid not in problem.session:
-                    raise MoveRefused(f"unknown session {shown(sid)}")
+                    raise MoveRefused(say("unknown session {id}", id=shown(sid)))
             there, here = self.live.places.get(second), self.live.places.get(first)
             if first == second or there is None:
-                raise MoveRefused(f"{shown(second)} has no place to swap with")
+                raise MoveRefused(say("{id} has no place to swap with", id=shown(second)))
             if second in self.pinned:
                 raise MoveRefused(self.shared.t("swap_refused", id=second))
             one = self.live.move(first, there)
@@ -158,7 +160,7 @@ class Desk:
 
     def pin(self, session_id: str, pinned: bool) -> None:
         if session_id not in self.shared.problem.session:
-            raise MoveRefused(f"unknown session {shown(session_id)}")
+            raise MoveRefused(say("unknown session {id}", id=shown(session_id)))
         with self.lock:
             if pinned:
                 self.pinned.add(session_id)
@@ -175,7 +177,8 @@ class Desk:
     def set_rule(self, name: str, mode: str, weight: int | None) -> None:
         rc = self.config[name]
         if mode not in ("off", *rc.rule.modes):
-            raise MoveRefused(f"{name} can be {' or '.join(('off', *rc.rule.modes))}, not {mode}")
+            raise MoveRefused(say("{rule} can be {modes}, not {mode}", rule=name,
+                                  modes=either(_mode(m) for m in ("off", *rc.rule.modes)), mode=mode))
         changes: dict[str, object] = {"enabled": mode != "off"}
         if mode != "off":
             changes["hard"] = mode == "hard"
@@ -205,3 +208,8 @@ class Desk:
             self.saved_places = dict(self.live.places)
             self.config = self.shared.config if not self.changed_rules() else self.config
             return [str(p) for p in written]
+
+
+def _mode(mode: str) -> str:
+    """A rule's mode (`off`, `soft`, `hard`) as the desk's page names it."""
+    return desk_text(current(), f"mode_{mode}")

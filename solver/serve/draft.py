@@ -13,6 +13,7 @@ import logging
 from pathlib import Path
 
 from solver.errors import SalleError
+from solver.language import say
 from solver.publish.atomic import write_atomically
 from solver.serve.desk import Desk
 from solver.serve.incremental import MoveRefused, Place
@@ -83,7 +84,7 @@ def restore(desk: Desk) -> int:
     The draft is this tab's from then on."""
     data = read(desk)
     if data is None:
-        raise MoveRefused("there is no draft to restore")
+        raise MoveRefused(say("there is no draft to restore"))
     problem = desk.shared.problem
     moves: list[tuple[str, Place | None]] = []
     for row in data["moves"]:

@@ -23,6 +23,8 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
+from solver.language import number, say
+
 MAX_BODY = 64 * 1024
 Scope = MutableMapping[str, Any]
 ASGI = Callable[[Scope, Callable[[], Awaitable[Any]], Callable[[Any], Awaitable[None]]], Awaitable[None]]
@@ -47,12 +49,13 @@ class Guard:
     def host_and_token(self, request: Request) -> None:
         host = request.headers.get("host", "")
         if self.allowed_hosts is not None and host not in self.allowed_hosts:
-            raise Refused(400, f"unexpected Host '{host[:80]}': open the address `salle serve` printed")
+            raise Refused(400, say("unexpected Host '{host}': open the address `salle serve` printed",
+                                   host=host[:80]))
         if self.token is not None:
             given = request.query_params.get("token") or request.cookies.get(self.cookie) or ""
             if not hmac.compare_digest(given.encode(), self.token.encode()):
-                raise Refused(403, "this desk needs its access token: open the address `salle serve` printed "
-                                   "(it ends with ?token=…)")
+                raise Refused(403, say("this desk needs its access token: open the address `salle serve` printed "
+                                       "(it ends with ?token=…)"))
 
     def check(self, request: Request, page: bool = False) -> None:
         """Every check but the tab's CSRF token; `page`: the route is the page itself (a link may open it)."""
@@ -61,16 +64,17 @@ class Guard:
         if request.method == "POST":
             origin = request.headers.get("origin")
             if origin is not None and origin != f"{request.url.scheme}://{request.headers.get('host', '')}":
-                raise Refused(403, f"cross-site request refused (Origin {origin[:80]})")
+                raise Refused(403, say("cross-site request refused (Origin {origin})", origin=origin[:80]))
             if site not in (None, "same-origin", "none"):
-                raise Refused(403, "cross-site request refused (Sec-Fetch-Site)")
+                raise Refused(403, say("cross-site request refused (Sec-Fetch-Site)"))
             if not request.headers.get("content-type", "").startswith("application/json"):
-                raise Refused(415, "send JSON (Content-Type: application/json)")
+                raise Refused(415, say("send JSON (Content-Type: application/json)"))
         elif site not in (None, "same-origin", "none"):
             followed = (request.headers.get("sec-fetch-mode") == "navigate"
                         and request.headers.get("sec-fetch-dest") in (None, "document"))
             if not (page and followed):
-                raise Refused(403, "cross-site request refused (Sec-Fetch-Site): open the desk's address yourself")
+                raise Refused(403, say("cross-site request refused (Sec-Fetch-Site): open the desk's address "
+                                       "yourself"))
 
     def static(self, app: ASGI) -> ASGI:
         """`app` (the static files) behind the Host and token checks."""
@@ -90,11 +94,11 @@ class Guard:
 
 async def read_body(request: Request, limit: int = MAX_BODY) -> bytes:
     """The request's body, refused (413) as soon as it is known to pass `limit` bytes."""
-    too_big = Refused(413, f"request body over {limit // 1024:,} KB")
+    too_big = Refused(413, say("request body over {size} KB", size=number(limit // 1024)))
     declared = request.headers.get("content-length")
     if declared is not None:
         if not declared.isdigit():
-            raise Refused(400, "bad Content-Length")
+            raise Refused(400, say("bad Content-Length"))
         if int(declared) > limit:
             raise too_big
     chunks: list[bytes] = []

@@ -1,264 +1,44 @@
-"""The desk's own texts, in French and English (the page, its script and the server's sentences to it).
+"""The desk's own texts (the page, its script and the server's keyed sentences to it), in the conference's language.
 
-The language is the conference's (`conference.yaml` `locale`, else guessed from the data as the public pages
-do, solver.publish.locale); dates come from the same Babel-based `Texts` (`jeudi 13 mai`, `Thursday, May 13`).
-`{name}` fields are filled by the caller (str.format here, `Desk.t` in the page's script).
+They are the `desk` context of the language catalogues (solver/locales/<language>.po, read by solver.language): a
+short key as msgid, the English in en.po. The language is the conference's (`conference.yaml` `locale`, else
+guessed from the data as the public pages do, solver.publish.locale); dates come from the same Babel-based `Texts`
+(`jeudi 13 mai`, `Thursday, May 13`). `{name}` fields are filled by the caller (str.format here, `Desk.t` in the
+page's script). The desk server's other sentences are `solver.language.say` sentences.
 """
 
 from __future__ import annotations
 
-DESK: dict[str, dict[str, str]] = {
-    "fr": {
-        "desk": "table de l’organisation",
-        "score": "Score",
-        "hard_violations": "règles strictes enfreintes",
-        "version": "version",
-        "undo": "Annuler",
-        "redo": "Rétablir",
-        "time_limit": "durée maximale",
-        "others_stay_title": "Coché : les autres séances ne bougent que si elles le doivent (salle solve --previous). "
-                             "Décoché : elles peuvent bouger pour un meilleur score.",
-        "others_stay": "les autres restent en place",
-        "replan": "Replanifier le reste",
-        "save": "Enregistrer",
-        "days": "Jours",
-        "filters": "Filtres",
-        "track": "Thème",
-        "speaker": "Personne",
-        "room": "Salle",
-        "slot": "Plage",
-        "all": "tous",
-        "search": "Chercher",
-        "grid": "Grille horaire",
-        "unscheduled": "Non placées",
-        "unscheduled_hint": "(déposez une séance ici pour la retirer de la grille)",
-        "unscheduled_sessions": "Séances non placées",
-        "news": "Ce que le dernier changement a fait",
-        "replan_title": "Replanification",
-        "accept": "Accepter",
-        "discard": "Abandonner",
-        "stop_discard": "Arrêter et abandonner",
-        "hard_list": "Règles strictes enfreintes",
-        "rules": "Règles",
-        "rules_hint": "(enregistrées dans le constraints.yaml des données à l’enregistrement)",
-        "rule": "règle",
-        "mode": "mode",
-        "weight": "poids",
-        "found": "relevés",
-        "penalty": "pénalité",
-        "move": "Déplacer",
-        "move_here": "Déplacer ici",
-        "unschedule": "Retirer de la grille",
-        "pin": "Épingler",
-        "unpin": "Désépingler",
-        "cancel": "Annuler",
-        "mode_off": "désactivée",
-        "mode_soft": "souple",
-        "mode_hard": "stricte",
-        "unscheduled_place": "non placée",
-        "seats": "{n} places",
-        "expected": "{n} attendues",
-        "card_label": "{title}, {where}. Entrée : déplacer ; P : épingler",
-        "pinned_title": "Épinglée : la replanification la garde ici (cliquer pour désépingler)",
-        "pin_title": "Épingler ici",
-        "pin_short": "épingler",
-        "pinned_short": "épinglée",
-        "pinned_now": "{id} épinglée.",
-        "unpinned_now": "{id} désépinglée.",
-        "breaks": "enfreint {rules}",
-        "closed": "fermée ce jour-là (unavailability.csv)",
-        "closed_short": "fermée",
-        "moved": "{id} déplacée : {where}",
-        "swapped": "{a} et {b} échangées",
-        "delta": "score {d} (maintenant {total}), règles strictes enfreintes {h} (maintenant {hard})",
-        "resolved": "résolu : ",
-        "no_change": "Le verdict d’aucune règle n’a changé.",
-        "undo_title": "Annuler : {step} (Ctrl+Z)",
-        "redo_title": "Rétablir : {step} (Ctrl+Y)",
-        "nothing_undo": "Rien à annuler",
-        "nothing_redo": "Rien à rétablir",
-        "hard_count": "Règles strictes enfreintes ({n})",
-        "all_hard_met": "Toutes les règles strictes sont respectées",
-        "rule_mode": "mode de {rule}",
-        "rule_weight": "poids de {rule}",
-        "rule_set": "{rule} : {mode}, poids {weight} ; score {delta}.",
-        "show_sentences": "voir les {n} phrase(s) de {rule}",
-        "more_sentences": "… et {n} de plus (report.md les a toutes après l’enregistrement)",
-        "replanning": "Replanification ({phase}, {placed}/{sessions} placées, {s} s)",
-        "best": "meilleur",
-        "bound": "borne",
-        "score_after": "score après",
-        "kept": "déplacées à la main : {moved} · épinglées : {pinned}",
-        "make_soft": "rendre {rule} souple",
-        "switch_off": "désactiver {rule}",
-        "rule_now": "{rule} est maintenant {mode} : replanifiez.",
-        "let_move": "laisser bouger {id}",
-        "let_moved": "{id} peut de nouveau bouger : replanifiez.",
-        "move_title": "Déplacer {id}",
-        "move_what": "{title} — maintenant {where}",
-        "room_option": "{name} ({n} places)",
-        "would_break": "Ici, elle enfreindrait : {rules}",
-        "no_hard_here": "Aucune règle stricte n’est enfreinte ici.",
-        "undid": "Annulé : {step}.",
-        "redid": "Rétabli : {step}.",
-        "accepted": "Replanification acceptée (Annuler la reprend).",
-        "step_move": "déplacement",
-        "step_swap": "échange",
-        "step_re-plan": "replanification",
-        "step_draft": "brouillon restauré",
-        "no_message": "la table a répondu HTTP {status} sans message (le serveur tourne-t-il encore ?)",
-        "unreachable": "impossible de joindre salle serve (arrêté ?) : relancez-le, puis rechargez la page",
-        "leave": "Des changements ne sont pas enregistrés.",
-        "draft_found": "Des changements non enregistrés du {when} ont été retrouvés "
-                       "({n} séance(s) déplacée(s){extra}).",
-        "draft_other": ", faits sur une autre version",
-        "restore": "Restaurer",
-        "draft_restored": "Brouillon restauré : {n} séance(s) remise(s) où vous les aviez mises (Annuler le reprend).",
-        "draft_discarded": "Brouillon abandonné.",
-        "refused_moves": "Vos changements refusés, à refaire après rechargement (le brouillon les garde) :",
-        "other_save": "Ce qui a changé sur le disque : {what}",
-        "other_moved": "séances déplacées : {ids}",
-        "other_none": "aucune séance déplacée",
-        "swap_refused": "{id} est épinglée : désépinglez-la d’abord pour l’échanger.",
-        # server sentences
-        "replan_moves": "{n} séance(s) bougerai(en)t.",
-        "replan_none": "Aucun horaire ne garde en place les séances épinglées ou déplacées à la main tout en "
-                       "respectant chaque règle stricte.",
-        "replan_timeout": "La durée maximale ({limit} s) s’est écoulée avant qu’un horaire soit trouvé.",
-        "replan_stopped": "Arrêtée avant qu’un horaire soit trouvé.",
-        "saved": "Version {version} enregistrée : {path} et {n} autre(s) fichier(s).",
-        "conflict_tab": "Cet horaire a été enregistré depuis un autre onglet à {at} (version {version}) après "
-                        "l’ouverture de la version {base} ici. Rien n’a été écrit : rechargez la page pour voir "
-                        "cette version, puis refaites vos changements.",
-        "conflict_disk": "{path} a été modifié hors de cette page depuis la lecture de la version {base}. Rien "
-                         "n’a été écrit : rechargez la page pour repartir du fichier tel qu’il est.",
-    },
-    "en": {
-        "desk": "organizers' desk",
-        "score": "Score",
-        "hard_violations": "hard violations",
-        "version": "version",
-        "undo": "Undo",
-        "redo": "Redo",
-        "time_limit": "time limit",
-        "others_stay_title": "Checked: the other sessions move only where they must (salle solve --previous). "
-                             "Unchecked: they may move for a better score.",
-        "others_stay": "others stay put",
-        "replan": "Re-plan the rest",
-        "save": "Save",
-        "days": "Days",
-        "filters": "Filters",
-        "track": "Track",
-        "speaker": "Speaker",
-        "room": "Room",
-        "slot": "Slot",
-        "all": "all",
-        "search": "Search",
-        "grid": "Schedule grid",
-        "unscheduled": "Unscheduled",
-        "unscheduled_hint": "(drop a session here to take it out)",
-        "unscheduled_sessions": "Unscheduled sessions",
-        "news": "What the last change did",
-        "replan_title": "Re-plan",
-        "accept": "Accept",
-        "discard": "Discard",
-        "stop_discard": "Stop and discard",
-        "hard_list": "Hard violations",
-        "rules": "Rules",
-        "rules_hint": "(saved into the inputs' constraints.yaml on Save)",
-        "rule": "rule",
-        "mode": "mode",
-        "weight": "weight",
-        "found": "found",
-        "penalty": "penalty",
-        "move": "Move",
-        "move_here": "Move here",
-        "unschedule": "Unschedule",
-        "pin": "Pin",
-        "unpin": "Unpin",
-        "cancel": "Cancel",
-        "mode_off": "off",
-        "mode_soft": "soft",
-        "mode_hard": "hard",
-        "unscheduled_place": "unscheduled",
-        "seats": "{n} seats",
-        "expected": "{n} expected",
-        "card_label": "{title}, {where}. Enter: move; P: pin",
-        "pinned_title": "Pinned: re-plan keeps it here (click to unpin)",
-        "pin_title": "Pin here",
-        "pin_short": "pin",
-        "pinned_short": "pinned",
-        "pinned_now": "Pinned {id}.",
-        "unpinned_now": "Unpinned {id}.",
-        "breaks": "breaks {rules}",
-        "closed": "closed that day (unavailability.csv)",
-        "closed_short": "closed",
-        "moved": "Moved {id} to {where}",
-        "swapped": "Swapped {a} and {b}",
-        "delta": "score {d} (now {total}), hard violations {h} (now {hard})",
-        "resolved": "resolved: ",
-        "no_change": "No rule's verdict changed.",
-        "undo_title": "Undo {step} (Ctrl+Z)",
-        "redo_title": "Redo {step} (Ctrl+Y)",
-        "nothing_undo": "Nothing to undo",
-        "nothing_redo": "Nothing to redo",
-        "hard_count": "Hard violations ({n})",
-        "all_hard_met": "Every hard rule is met",
-        "rule_mode": "{rule} mode",
-        "rule_weight": "{rule} weight",
-        "rule_set": "{rule}: {mode}, weight {weight}; score {delta}.",
-        "show_sentences": "show {rule}'s {n} sentence(s)",
-        "more_sentences": "… and {n} more (report.md has them all after Save)",
-        "replanning": "Re-planning ({phase}, {placed}/{sessions} placed, {s} s)",
-        "best": "best",
-        "bound": "bound",
-        "score_after": "score after",
-        "kept": "moved by hand: {moved} · pinned: {pinned}",
-        "make_soft": "make {rule} soft",
-        "switch_off": "switch off {rule}",
-        "rule_now": "{rule} is now {mode}: re-plan again.",
-        "let_move": "let {id} move",
-        "let_moved": "{id} may move again: re-plan again.",
-        "move_title": "Move {id}",
-        "move_what": "{title} — now {where}",
-        "room_option": "{name} ({n} seats)",
-        "would_break": "Here it would break: {rules}",
-        "no_hard_here": "No hard rule is broken here.",
-        "undid": "Undid {step}.",
-        "redid": "Redid {step}.",
-        "accepted": "Re-plan accepted (Undo takes it back).",
-        "step_move": "move",
-        "step_swap": "swap",
-        "step_re-plan": "re-plan",
-        "step_draft": "restored draft",
-        "no_message": "the desk answered HTTP {status} without a message (is the server still running?)",
-        "unreachable": "cannot reach salle serve (stopped?): start it again, then reload this page",
-        "leave": "Some changes are not saved.",
-        "draft_found": "Unsaved changes from {when} were found ({n} session(s) moved{extra}).",
-        "draft_other": ", made on another version",
-        "restore": "Restore",
-        "draft_restored": "Draft restored: {n} session(s) back where you had put them (Undo takes it back).",
-        "draft_discarded": "Draft discarded.",
-        "refused_moves": "Your refused changes, to redo after reloading (the draft keeps them):",
-        "other_save": "What changed on disk: {what}",
-        "other_moved": "sessions moved: {ids}",
-        "other_none": "no session moved",
-        "swap_refused": "{id} is pinned: unpin it first to swap it.",
-        "replan_moves": "{n} session(s) would move.",
-        "replan_none": "No schedule keeps the pinned and moved-by-hand sessions in place and meets every hard rule.",
-        "replan_timeout": "The time limit ({limit} s) ran out before any schedule was found.",
-        "replan_stopped": "Stopped before any schedule was found.",
-        "saved": "Saved version {version}: {path} and {n} other file(s).",
-        "conflict_tab": "This schedule was saved from another tab at {at} (version {version}) after this page "
-                        "opened version {base}. Nothing was written: reload the page to see that version, then "
-                        "redo your changes.",
-        "conflict_disk": "{path} was changed outside this page since version {base} was read. Nothing was written: "
-                         "reload the page to start from the file as it is now.",
-    },
-}
+from collections.abc import Iterator, Mapping
+
+from solver import language as lang
 
 
-def desk_text(language: str, key: str, **values: object) -> str:
-    """The desk's text `key` in `language` (`fr` or `en`; English for any other), filled with `values`."""
-    catalogue = DESK.get(language, DESK["en"])
-    return catalogue[key].format(**values) if values else catalogue[key]
+def desk_texts(locale: str) -> dict[str, str]:
+    """Every desk text in `locale` (`fr_CA`, `fr`, `en`…; English where its catalogue has none): the page's
+    script's `Desk.t` table."""
+    return {key: lang.keyed(locale, lang.DESK, key) for key in lang.keys(lang.DESK)}
+
+
+def desk_text(locale: str, key: str, **values: object) -> str:
+    """The desk's text `key` in `locale` (English where its catalogue has none), filled with `values`."""
+    text = lang.keyed(locale, lang.DESK, key)
+    return text.format(**values) if values else text
+
+
+class _Desk(Mapping[str, dict[str, str]]):
+    """`DESK["fr"]`: the desk's texts in each language that has a catalogue."""
+
+    def __getitem__(self, language: str) -> dict[str, str]:
+        if language not in lang.languages():
+            raise KeyError(language)
+        return desk_texts(language)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(lang.languages())
+
+    def __len__(self) -> int:
+        return len(lang.languages())
+
+
+DESK: Mapping[str, dict[str, str]] = _Desk()

@@ -19,6 +19,7 @@ from solver.config import Config, RuleConfig
 from solver.errors import shown
 from solver.inputs import Problem, Slot
 from solver.judge import STRUCTURE, Judgement, occupied_slots
+from solver.language import chosen, conference_locale, day, say, speaking
 from solver.rules.base import JudgeView, Placed, Placement, Violation
 from solver.schedule import Assignment, Schedule
 
@@ -47,6 +48,13 @@ class LiveJudge:
     def __init__(self, problem: Problem, config: Config, places: dict[str, Place]) -> None:
         self.problem = problem
         self.config = config
+        # the language of its sentences: the request's (the desk's), else the conference's, as the judge's
+        self.locale = chosen() or conference_locale(problem)
+        with speaking(self.locale):
+            self._start(places)
+
+    def _start(self, places: dict[str, Place]) -> None:
+        config = self.config
         self._runs: dict[tuple[str, int], tuple[Slot, ...] | None] = {}
         self.places: dict[str, Place] = {}
         self.placed: dict[str, Placed] = {}
@@ -73,6 +81,7 @@ class LiveJudge:
         """An independent copy (a new tab starts from the saved schedule's verdict without judging it again)."""
         other = LiveJudge.__new__(LiveJudge)
         other.problem, other.config, other._runs = self.problem, self.config, self._runs  # the run cache is shared
+        other.locale = self.locale
         other.places, other.placed, other.structure = dict(self.places), dict(self.placed), list(self.structure)
         other._rank, other._next = dict(self._rank), self._next
         other.found = {k: list(v) for k, v in self.found.items()}
@@ -94,7 +103,7 @@ class LiveJudge:
 
     def judgement(self) -> Judgement:
         """The same figures as `solver.judge.judge` on the current placements."""
-        verdict = Judgement(hard=list(self.structure))
+        verdict = Judgement(hard=list(self.structure), locale=self.locale)
         penalties: dict[str, int] = defaultdict(int)
         for rc in self.config.enabled:
             found = self.found.get(rc.name, [])
@@ -130,22 +139,27 @@ class LiveJudge:
         only change how they count)."""
         before = {rc.name for rc in self.config.enabled}
         self.config = config
-        for rc in config.enabled:
-            if rc.name not in before or rc.name not in self.found:
-                self._judge_rule(rc)
+        with speaking(self.locale):
+            for rc in config.enabled:
+                if rc.name not in before or rc.name not in self.found:
+                    self._judge_rule(rc)
 
     def move(self, session_id: str, place: Place | None) -> Change:
         """Put a session in (room, first slot), or unschedule it (None); return what changed."""
+        with speaking(self.locale):
+            return self._move(session_id, place)
+
+    def _move(self, session_id: str, place: Place | None) -> Change:
         problem = self.problem
         if session_id not in problem.session:
-            raise MoveRefused(f"unknown session {shown(session_id)}")
+            raise MoveRefused(say("unknown session {id}", id=shown(session_id)))
         new_placed: Placed | None = None
         if place is not None:
             room, slot = place
             if room not in problem.room:
-                raise MoveRefused(f"unknown room {shown(room)}")
+                raise MoveRefused(say("unknown room {id}", id=shown(room)))
             if slot not in problem.slot:
-                raise MoveRefused(f"unknown slot {shown(slot)}")
+                raise MoveRefused(say("unknown slot {id}", id=shown(slot)))
             new_placed = self._placed(session_id, room, slot)
             if new_placed is None:
                 raise MoveRefused(str(self._past_end(session_id, slot).message))
@@ -198,8 +212,8 @@ class LiveJudge:
 
     def _past_end(self, sid: str, slot: str) -> Violation:
         session, first = self.problem.session[sid], self.problem.slot[slot]
-        return Violation(STRUCTURE, 1, f"{sid} lasts {session.length} slots but starting at {slot} the day "
-                                       f"{first.day.isoformat()} ends first", (sid,))
+        return Violation(STRUCTURE, 1, say("{id} lasts {n} slots but starting at {slot} the day ends first ({day})",
+                                           id=sid, n=session.length, slot=slot, day=day(first.day)), (sid,))
 
     def _judge_rule(self, rc: RuleConfig) -> None:
         view = JudgeView(self.problem, tuple(self.placed[s] for s in self._ordered(self.placed)))

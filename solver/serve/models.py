@@ -9,6 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from solver.inputs.values import MAX_WEIGHT
+from solver.language import say
 
 MAX_ID = csv.field_size_limit()  # an id is a CSV cell: as long as the input files allow, no shorter
 Id = Field(min_length=1, max_length=MAX_ID)
@@ -28,7 +29,7 @@ class MoveBody(Body):
     @model_validator(mode="after")
     def _both_or_neither(self) -> MoveBody:
         if (self.room is None) != (self.slot is None):
-            raise ValueError("give both room and slot, or neither (to unschedule the session)")
+            raise ValueError(say("give both room and slot, or neither (to unschedule the session)"))
         return self
 
 

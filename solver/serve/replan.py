@@ -19,6 +19,7 @@ from solver.errors import SalleError
 from solver.explain import explain
 from solver.inputs import Problem
 from solver.judge import judge
+from solver.language import say, say_n, speaking
 from solver.publish.tables import assignments_csv
 from solver.schedule import Assignment, Schedule
 from solver.serve.incremental import Place
@@ -46,6 +47,7 @@ class Replan:
     score: int | None = None  # the proposal's soft penalty total, judged with the tab's rules
     hard: int = 0
     findings: list[tuple[str, str, tuple[str, ...]]] = field(default_factory=list)  # (sentence, rule, sessions)
+    locale: str = "en"  # the language of its sentences (the desk's)
 
     def changes(self) -> list[tuple[str, Place | None, Place | None]]:
         if self.proposal is None:
@@ -74,11 +76,13 @@ class Replan:
 
     def _run(self, problem: Problem, config: Config) -> None:
         try:
-            self._solve(problem, config)
+            with speaking(self.locale):
+                self._solve(problem, config)
         except SalleError as exc:
             self.status, self.message = "error", str(exc)
         except Exception as exc:  # a bug: say it in the page rather than leave the run spinning
-            self.status, self.message = "error", f"internal error while re-planning: {exc!r}"
+            with speaking(self.locale):
+                self.status, self.message = "error", say("internal error while re-planning: {error}", error=repr(exc))
         finally:
             self.done = True
 
@@ -98,13 +102,14 @@ class Replan:
             if result.status == Status.INFEASIBLE and not self.stop.is_set():  # (an explanation cannot be stopped)
                 why = explain(frozen_problem, config, min(10.0, self.time_limit))
                 self.findings = [(f.sentence, f.rule, tuple(f.sessions)) for f in why.findings]
-                self.message = "No schedule keeps the frozen sessions in place and meets every hard rule."
+                self.message = say("No schedule keeps the frozen sessions in place and meets every hard rule.")
                 self.reason = "none"
             elif result.status == Status.TIMEOUT:
-                self.message = f"The time limit ({self.time_limit:g} s) ran out before any schedule was found."
+                self.message = say("The time limit ({limit} s) ran out before any schedule was found.",
+                                   limit=format(self.time_limit, "g"))
                 self.reason = "timeout"
             else:
-                self.message = "Stopped before any schedule was found."
+                self.message = say("Stopped before any schedule was found.")
                 self.reason = "stopped"
             self.phase = "no schedule"
             return
@@ -112,7 +117,7 @@ class Replan:
         verdict = judge(problem, result.schedule, config)
         self.score, self.hard = verdict.total, len(verdict.hard)
         self.phase = "done"
-        self.message = f"{len(self.changes())} session(s) would move."
+        self.message = say_n("{n} session would move.", "{n} sessions would move.", len(self.changes()))
         self.reason = "moves"
 
     def payload(self) -> dict:

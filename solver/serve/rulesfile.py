@@ -15,6 +15,8 @@ import json
 
 import yaml
 
+from solver.language import say
+
 HEADER = "# Written by `salle serve` (the rules panel); layered last, after the other constraint files.\n"
 
 
@@ -44,8 +46,11 @@ def _compose(text: str) -> yaml.Node | None:
         return yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f" (line {mark.line + 1})" if mark is not None else ""
-        raise RulesFileError(f"is not valid YAML{where}: {getattr(exc, 'problem', None) or exc}") from None
+        problem = getattr(exc, "problem", None) or exc
+        if mark is not None:
+            raise RulesFileError(say("is not valid YAML (line {line}): {problem}", line=mark.line + 1,
+                                     problem=problem)) from None
+        raise RulesFileError(say("is not valid YAML: {problem}", problem=problem)) from None
 
 
 def _named(mapping: yaml.MappingNode, name: str) -> list[tuple[yaml.Node, yaml.Node]]:
@@ -58,12 +63,12 @@ def _set_rule(text: str, rule: str, settings: dict[str, object]) -> str:
     if root is None:  # empty, or comments only: they stay, the rule follows
         return _append(text if text.strip() else HEADER.replace("\n", nl), rule, settings, nl)
     if not isinstance(root, yaml.MappingNode):
-        raise RulesFileError("is not a mapping of rule names to settings")
+        raise RulesFileError(say("is not a mapping of rule names to settings"))
     if root.flow_style:
         return _rewritten(text, rule, settings)
     found = _named(root, rule)
     if len(found) > 1:
-        raise RulesFileError(f"names the rule {rule} twice")
+        raise RulesFileError(say("names the rule {rule} twice", rule=rule))
     if not found:
         return _append(text, rule, settings, nl)
     key, value = found[0]
@@ -97,7 +102,7 @@ def _set_in_block(text: str, mapping: yaml.MappingNode, settings: dict[str, obje
             continue
         node = found[-1][1]
         if not isinstance(node, yaml.ScalarNode):
-            raise RulesFileError(f"gives {key} a value that is not a number or true/false")
+            raise RulesFileError(say("gives {key} a value that is not a number or true/false", key=key))
         start, end = node.start_mark.index, node.end_mark.index
         gap = " " if start == end or text[start - 1:start] == ":" else ""  # `weight:` with no value yet
         edits.append((start, end, gap + _scalar(value)))
@@ -121,7 +126,7 @@ def _as_block(text: str, key: yaml.Node, value: yaml.Node, rule: str, settings: 
     elif isinstance(before, dict):
         kept.update({str(k): v for k, v in before.items()})
     elif before is not None:
-        raise RulesFileError(f"gives the rule {rule} a value that is not a mapping or true/false")
+        raise RulesFileError(say("gives the rule {rule} a value that is not a mapping or true/false", rule=rule))
     kept.update(settings)
     start, end = value.start_mark.index, value.end_mark.index
     line_end = text.find("\n", end)

@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from solver.config import Config
 from solver.inputs import Problem
+from solver.language import say
 from solver.serve.guards import Refused
 from solver.serve.replan import Replan
 
@@ -46,16 +47,16 @@ class Replans:
         another tab's run is under way, (503) when the server is stopping."""
         with self.lock:
             if self.closing:
-                raise Refused(503, "salle serve is stopping: no new re-plan")
+                raise Refused(503, say("salle serve is stopping: no new re-plan"))
             self.runs = {who: r for who, r in self.runs.items() if not r.done}
             for who, other in self.runs.items():
                 if who != owner and not other.stop.is_set():
-                    raise Refused(429, "another tab is re-planning (one re-plan runs at a time): wait until it "
-                                       "ends, or stop it in that tab, then try again")
+                    raise Refused(429, say("another tab is re-planning (one re-plan runs at a time): wait until it "
+                                           "ends, or stop it in that tab, then try again"))
             for other in self.runs.values():  # this tab's older run, or runs already told to stop
                 other.stop.set()
                 if not other.join(STOP_WAIT):
-                    raise Refused(429, "the previous re-plan is still stopping: try again in a few seconds")
+                    raise Refused(429, say("the previous re-plan is still stopping: try again in a few seconds"))
             run.stop = Leash(lambda: self.clock() - last_seen() > ABANDONED)
             self.runs = {owner: run}
             run.start(problem, config)

@@ -21,6 +21,7 @@ from solver.inputs import Problem, load_problem_with_warnings
 from solver.inputs.assignments import read_schedule
 from solver.inputs.conference import ConferenceFile
 from solver.judge import Judgement
+from solver.language import say
 from solver.publish import RunFacts, finish, prepare
 from solver.publish.atomic import check_out_folder, write_atomically
 from solver.publish.locale import DEFAULT_ENGLISH, Texts, resolve_locale, texts
@@ -104,9 +105,11 @@ class Shared:
         changed = self.fingerprint.changed()
         if not changed:
             return None
-        names = ", ".join(changed[:5]) + (f" and {len(changed) - 5} more" if len(changed) > 5 else "")
-        return (f"The input files changed since this page loaded them ({names}): reload the page to load them "
-                "(this page's unsaved changes are then lost); saving from this page is refused.")
+        names = ", ".join(changed[:5])
+        if len(changed) > 5:
+            names = say("{names} and {n} more", names=names, n=len(changed) - 5)
+        return say("The input files changed since this page loaded them ({names}): reload the page to load them "
+                   "(this page's unsaved changes are then lost); saving from this page is refused.", names=names)
 
     def start(self, ordered: Callable[[dict[str, Place]], dict[str, Place]]) -> LiveJudge:
         """The saved schedule's live verdict under the files' rules, for a new tab (a copy of its own)."""
@@ -130,7 +133,7 @@ class Shared:
                            {"by": "disk", "at": _mtime(path), "version": None, "moved": self._moved_on_disk(path)})
         stale = self.stale()
         if stale:
-            raise Conflict(f"Nothing was written. {stale}")
+            raise Conflict(say("Nothing was written. {why}", why=stale))
 
     def save(self, base: int, schedule: Schedule, config: Config, verdict: Judgement, objective: int,
              changed_rules: dict[str, dict[str, object]]) -> tuple[int, list[Path]]:
@@ -162,7 +165,7 @@ class Shared:
 
     def t(self, key: str, **values: object) -> str:
         """The desk's text `key` in the conference's language."""
-        return desk_text(self.texts.language, key, **values)
+        return desk_text(self.texts.name, key, **values)
 
     def _moved_on_disk(self, path: Path) -> list[str]:
         """The sessions OUT/assignments.csv now places elsewhere than the version last read ([] when unreadable)."""
@@ -178,8 +181,9 @@ class Shared:
             return updated_constraints(text, changed_rules)
         except (OSError, UnicodeDecodeError, RulesFileError) as exc:
             reason = exc.strerror if isinstance(exc, OSError) else str(exc)
-            raise InputError([Issue(str(self.rules_file), f"{reason}; nothing was written: fix the file by hand "
-                                                          "(or move it aside), then save again")]) from None
+            raise InputError([Issue(str(self.rules_file), say("{reason}; nothing was written: fix the file by hand "
+                                                              "(or move it aside), then save again",
+                                                              reason=reason))]) from None
 
     def _validated(self, text: str, changed_rules: dict[str, dict[str, object]], config: Config) -> list[Path]:
         """The constraint files a run will apply once `text` is the rules file, after checking with
@@ -197,13 +201,15 @@ class Shared:
             except InputError as exc:
                 issues = [Issue(self.rules_file.as_posix() if i.file == str(trial) else i.file,
                                 i.message, i.row, i.column) for i in exc.issues]
-                raise InputError([*issues, Issue(str(self.rules_file), "the rules panel's change would make it "
-                                                 "unreadable, so nothing was written")]) from None
+                raise InputError([*issues, Issue(str(self.rules_file), say("the rules panel's change would make it "
+                                                                           "unreadable, so nothing was written"))]
+                                 ) from None
         for rule in changed_rules:
             if check[rule].settings != config[rule].settings:
-                raise InputError([Issue(str(self.rules_file), f"is not the last constraint file applied: the rules "
-                                        f"panel's {rule} would be overridden by a later one, so nothing was "
-                                        "written; change that file instead")])
+                raise InputError([Issue(str(self.rules_file), say("is not the last constraint file applied: the "
+                                                                  "rules panel's {rule} would be overridden by a later "
+                                                                  "one, so nothing was written; change that file "
+                                                                  "instead", rule=rule))])
         return applied
 
 

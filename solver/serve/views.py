@@ -8,11 +8,12 @@ from collections import defaultdict
 
 from solver.config import RuleConfig
 from solver.inputs import Problem, Slot
+from solver.language import say, speaking, unit
 from solver.publish.locale import Texts
 from solver.publish.locale import texts as locale_texts
 from solver.rules.base import Placement, Violation
 from solver.serve.desk import Desk
-from solver.serve.i18n import DESK
+from solver.serve.i18n import desk_texts
 from solver.serve.incremental import Change, Place
 
 MAX_SENTENCES = 200  # per rule in the page's list (the counts and penalties are always complete)
@@ -44,7 +45,7 @@ def conference(problem: Problem, title: str, texts: Texts | None = None) -> dict
     tracks = sorted({s.track for s in problem.sessions if s.track})
     return {
         "title": title, "lang": texts.lang,
-        "texts": DESK.get(texts.language, DESK["en"]),
+        "texts": desk_texts(texts.name),
         "days": [d.isoformat() for d in problem.days],
         "day_labels": {d.isoformat(): texts.day(d) for d in problem.days},
         "closed": closed_rooms(problem),
@@ -79,7 +80,7 @@ def state(desk: Desk) -> dict:
         amount = sum(v.amount for v in found)
         per_rule.append({
             "rule": rc.name, "summary": rc.rule.summary, "modes": ["off", *rc.rule.modes], "mode": rc.mode,
-            "weight": rc.settings.weight, "count": len(found), "amount": amount, "unit": rc.rule.unit,
+            "weight": rc.settings.weight, "count": len(found), "amount": amount, "unit": unit(rc.rule.unit),
             "penalty": rc.settings.weight * amount if rc.mode == "soft" else 0,
             "sentences": [sentence(v, rc.mode == "hard") for v in found[:MAX_SENTENCES]],
         })
@@ -114,9 +115,11 @@ def replan(desk: Desk) -> dict | None:
     if run.reason:  # in the desk's language
         payload["message"] = desk.shared.t("replan_" + run.reason, n=len(payload["changes"]),
                                            limit=f"{run.time_limit:g}")
+    with speaking(run.locale):  # the explanation's words for a pin (solver.rules.pins), said of a hand move
+        swaps = [(say("{id} is pinned to", id=sid), say("{id} was moved by hand to", id=sid)) for sid in by_hand]
     for finding in payload["findings"]:
-        for sid in by_hand:
-            finding["sentence"] = finding["sentence"].replace(f"{sid} is pinned to", f"{sid} was moved by hand to")
+        for pinned, moved in swaps:
+            finding["sentence"] = finding["sentence"].replace(pinned, moved)
     return payload
 
 
@@ -182,7 +185,7 @@ def blocked(desk: Desk, session_id: str, day: str, only: tuple[str, str] | None 
         run = live.run(slot.slot_id, length)
         for room in rooms:
             if run is None:
-                out.append([room.room_id, slot.slot_id, ["the day ends first"]])
+                out.append([room.room_id, slot.slot_id, [say("the day ends first")]])
                 continue
             placement = Placement(session, room, run)
             rules = [rc.name for rc in unary if breaks(rc, placement)]

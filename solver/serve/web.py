@@ -27,7 +27,8 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from solver.errors import InputError, SalleError
+from solver.errors import InputError, SalleError, shown
+from solver.language import say, say_n, speaking
 from solver.serve import draft, models, views
 from solver.serve.desk import Desk
 from solver.serve.guards import MAX_BODY, Guard, Refused, error, read_body
@@ -42,6 +43,11 @@ SAVE_WAIT = 120.0  # seconds a stopping server waits for a save under way to fin
 CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; "
        "frame-ancestors 'none'; base-uri 'none'; form-action 'none'")
 STOPPING = "salle serve is stopping (Ctrl-C): nothing was saved; start it again and save from a new page"
+
+
+def stopping() -> str:
+    """`STOPPING` in the desk's language."""
+    return say("salle serve is stopping (Ctrl-C): nothing was saved; start it again and save from a new page")
 B = TypeVar("B", bound=BaseModel)
 
 
@@ -65,11 +71,11 @@ class DeskApp:
     def _desk(self, request: Request) -> Desk:
         desk = self.desks.get(request.headers.get("x-salle-desk", ""))
         if desk is None:
-            raise Refused(410, "this page's editing session is gone (the server restarted or the tab was idle "
-                               "too long): reload the page; changes not saved are lost")
+            raise Refused(410, say("this page's editing session is gone (the server restarted or the tab was idle "
+                                   "too long): reload the page; changes not saved are lost"))
         if request.method == "POST" and not hmac.compare_digest(
                 request.headers.get("x-csrf-token", "").encode(), desk.csrf.encode()):
-            raise Refused(403, "missing or wrong CSRF token: reload the page")
+            raise Refused(403, say("missing or wrong CSRF token: reload the page"))
         desk.touched, desk.claimed = self.clock(), True
         return desk
 
@@ -77,8 +83,8 @@ class DeskApp:
         if len(self.desks) >= MAX_DESKS:
             victim = min(self.desks.values(), key=lambda d: (d.claimed, d.unsaved(), d.touched))
             if victim.claimed and victim.unsaved():
-                raise Refused(503, f"{MAX_DESKS} tabs hold unsaved changes: save or close one of them, then "
-                                   "reload this page")
+                raise Refused(503, say("{n} tabs hold unsaved changes: save or close one of them, then reload "
+                                       "this page", n=MAX_DESKS))
             self.desks.pop(victim.id, None)
             self.replans.forget(victim.id)
         desk.touched = self.clock()
@@ -88,8 +94,8 @@ class DeskApp:
         """The banner's sentence when the inputs changed since this tab loaded them."""
         stale = desk.shared.stale()
         if stale and desk.shared is self.shared and self.reload_error:
-            return (f"The input files changed but cannot be loaded again: {self.reload_error[:300]} Fix them, then "
-                    "reload the page; saving is refused until then.")
+            return say("The input files changed but cannot be loaded again: {error} Fix them, then reload the page; "
+                       "saving is refused until then.", error=self.reload_error[:300])
         return stale
 
     # ---- the wrapper of every route
@@ -105,6 +111,10 @@ class DeskApp:
         page = not desk
 
         async def run(request: Request) -> Response:
+            with speaking(self.shared.texts.name):  # every sentence of the answer in the desk's language
+                return await answer(request)
+
+        async def answer(request: Request) -> Response:
             args: list[Any] = [request]
             try:
                 self.guard.check(request, page=page)
@@ -113,7 +123,7 @@ class DeskApp:
                 if body is not None:
                     args.append(await self._body(request, body, limit))
                 started = time.perf_counter()
-                response = await run_in_threadpool(handler, *args)
+                response = await run_in_threadpool(_speaking, self.shared.texts.name, handler, *args)
                 if isinstance(response, dict):
                     if desk and isinstance(response.get("state"), dict):
                         response["state"]["inputs"] = self.notice(args[1])
@@ -122,7 +132,7 @@ class DeskApp:
             except asyncio.CancelledError:  # the server stops at once (a second Ctrl-C): answer, no traceback
                 if not self.closing:
                     raise
-                response = error(503, "salle serve stopped while answering; a save under way is finished first")
+                response = error(503, say("salle serve stopped while answering; a save under way is finished first"))
             except Refused as exc:
                 response = error(exc.status, exc.message)
             except MoveRefused as exc:
@@ -136,8 +146,8 @@ class DeskApp:
                 response = error(500, str(exc))
             except Exception as exc:  # a bug in salle: one line to the page, the details to the server's log
                 logging.getLogger("salle").exception("salle serve: %s %s failed", request.method, request.url.path)
-                response = error(500, f"internal error in salle ({type(exc).__name__}); the server's terminal "
-                                      "has the details")
+                response = error(500, say("internal error in salle ({error}); the server's terminal has the details",
+                                          error=type(exc).__name__))
             if self.token is not None and request.query_params.get("token") == self.token:
                 response.set_cookie(self.guard.cookie, self.token, httponly=True, samesite="strict")
             response.headers["Content-Security-Policy"] = CSP
@@ -159,7 +169,7 @@ class DeskApp:
         title = self.shared.conference.title or "Programme"
         texts = self.shared.texts
         html = self.templates.get_template("desk.html.j2").render(
-            desk=desk, title=title, lang=texts.lang, t=lambda key, **v: desk_text(texts.language, key, **v))
+            desk=desk, title=title, lang=texts.lang, t=lambda key, **v: desk_text(texts.name, key, **v))
         return HTMLResponse(html)
 
     def conference(self, request: Request, desk: Desk) -> dict:
@@ -178,17 +188,17 @@ class DeskApp:
     def _blocked(self, desk: Desk, sid: str, day: str, room: str | None, slot: str | None) -> dict:
         problem = desk.shared.problem
         if sid not in problem.session:
-            raise MoveRefused(f"unknown session '{sid[:80]}'")
+            raise MoveRefused(say("unknown session {id}", id=shown(sid)))
         if room is not None or slot is not None:  # one placement (the keyboard dialog)
             if room not in problem.room or slot not in problem.slot:
-                raise MoveRefused("give a known room and slot")
+                raise MoveRefused(say("give a known room and slot"))
             day = problem.slot[slot].day.isoformat()
             return {"session": sid, "day": day, "cells": views.blocked(desk, sid, day, (room, slot))}
         try:
             if dt.date.fromisoformat(day) not in problem.days:
                 raise ValueError
         except ValueError:
-            raise MoveRefused(f"no day '{day[:20]}' in this conference") from None
+            raise MoveRefused(say("no day {day} in this conference", day=shown(day[:20]))) from None
         return {"session": sid, "day": day, "cells": views.blocked(desk, sid, day)}
 
     def move(self, request: Request, desk: Desk, body: models.MoveBody) -> dict:
@@ -231,7 +241,7 @@ class DeskApp:
 
     def rules(self, request: Request, desk: Desk, body: models.RuleBody) -> dict:
         if body.rule not in {rc.name for rc in desk.config.rules}:
-            raise MoveRefused(f"unknown rule '{body.rule[:80]}'")
+            raise MoveRefused(say("unknown rule {rule}", rule=shown(body.rule)))
         before = desk.live.totals()[0]
         desk.set_rule(body.rule, body.mode, body.weight)
         draft.write(desk)
@@ -240,7 +250,7 @@ class DeskApp:
     def replan(self, request: Request, desk: Desk, body: models.ReplanBody) -> dict:
         """Start a re-plan (replacing this tab's running one); one runs at a time in the whole server."""
         limit = min(body.time_limit, self.replan_limit) if self.replan_limit else body.time_limit
-        run = Replan(dict(desk.live.places), tuple(sorted(desk.frozen())), limit)
+        run = Replan(dict(desk.live.places), tuple(sorted(desk.frozen())), limit, locale=desk.shared.texts.name)
         config = desk.config
         if not body.stability and config["keep_previous"].settings.enabled:  # let the rest trade stability
             config = config.with_settings("keep_previous", level=0)
@@ -254,9 +264,9 @@ class DeskApp:
     def accept(self, request: Request, desk: Desk, body: models.Empty) -> dict:
         run = desk.replan
         if run is None or not run.done or run.proposal is None:
-            raise MoveRefused("there is no finished re-plan to accept")
+            raise MoveRefused(say("there is no finished re-plan to accept"))
         if run.working != desk.live.places:
-            raise MoveRefused("the schedule changed since this re-plan started: discard it and re-plan again")
+            raise MoveRefused(say("the schedule changed since this re-plan started: discard it and re-plan again"))
         desk.apply([(sid, after) for sid, _, after in run.changes()], "re-plan")
         desk.replan = None
         draft.write(desk)
@@ -271,13 +281,15 @@ class DeskApp:
 
     def save(self, request: Request, desk: Desk, body: models.SaveBody) -> dict:
         if body.version != desk.base_version:
-            raise MoveRefused(f"this page holds version {desk.base_version}, not {body.version}: reload the page")
+            raise MoveRefused(say("this page holds version {version}, not {given}: reload the page",
+                                  version=desk.base_version, given=body.version))
         hard = desk.live.totals()[1]
         if hard and not body.force:
-            raise Refused(412, f"this schedule breaks {hard} hard rule(s); save anyway?")
+            raise Refused(412, say_n("this schedule breaks {n} hard rule; save anyway?",
+                                     "this schedule breaks {n} hard rules; save anyway?", hard))
         with self._idle:
             if self.closing:
-                raise Refused(503, STOPPING)
+                raise Refused(503, stopping())
             self._saves += 1
         try:
             written = desk.save()
@@ -338,3 +350,9 @@ class DeskApp:
         app = Starlette(routes=routes)
         app.state.desk = self  # for benchmarks and tests that look inside a tab
         return app
+
+
+def _speaking(locale: str, handler: Callable[..., Any], *args: Any) -> Any:
+    """`handler(*args)` in a worker thread, its sentences in `locale`."""
+    with speaking(locale):
+        return handler(*args)
