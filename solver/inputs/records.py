@@ -115,6 +115,11 @@ class Session(Record):
     def slots_needed(self) -> int:
         return self.length or 1
 
+    @property
+    def attendance_estimated(self) -> bool:
+        """The attendance was estimated from attendees' wishes (conference.yaml `attendees`), not typed."""
+        return self.extra.get("attendance_estimated") == "yes"
+
     def ends(self, start: int, end: int) -> int:
         """When the session ends if it holds slots from `start` to `end` (minutes): `start + duration` when it
         gives a duration that fits (a 25-minute talk on a 10-minute grid ends at :25), else `end`."""

@@ -56,7 +56,7 @@ def conference(problem: Problem, title: str, texts: Texts | None = None) -> dict
                    "label": texts.hours(s.start, s.end), "kind": s.kind or ""}
                   for s in sorted(problem.slots, key=lambda s: (s.day, s.start, s.end, s.slot_id))],
         "sessions": [{"id": s.session_id, "title": s.title, "track": s.track or "", "attendance": s.attendance,
-                      "length": s.length or 1, "kind": s.kind or "",
+                      "estimated": s.attendance_estimated, "length": s.length or 1, "kind": s.kind or "",
                       "speakers": [speakers[p].name if p in speakers else p for p in s.speakers]}
                      for s in problem.sessions],
     }
@@ -124,13 +124,26 @@ def replan(desk: Desk) -> dict | None:
 
 
 def change(ch: Change, desk: Desk) -> dict:
-    soft = {rc.name for rc in desk.config.enabled if not rc.settings.hard}  # the rest (structure too) is hard
+    soft = {rc.name: rc for rc in desk.config.enabled if not rc.settings.hard}  # the rest (structure too) is hard
     return {
         "new": [sentence(v, v.rule not in soft) for v in ch.new],
         "resolved": [sentence(v, v.rule not in soft) for v in ch.resolved],
         "delta": ch.total_after - ch.total_before, "hard_delta": ch.hard_after - ch.hard_before,
-        "total": ch.total_after, "hard": ch.hard_after,
+        "total": ch.total_after, "hard": ch.hard_after, "by_rule": by_rule(ch, soft),
     }
+
+
+def by_rule(ch: Change, soft: dict[str, RuleConfig]) -> list[dict]:
+    """How the move changed each soft rule, in the rule's own unit and in score (missed attendance, room
+    changes…), in the request's language: the rules whose count changed, the largest change first."""
+    amounts: dict[str, int] = defaultdict(int)
+    for found, sign in ((ch.new, 1), (ch.resolved, -1)):
+        for v in found:
+            if v.rule in soft:
+                amounts[v.rule] += sign * v.amount
+    weight = {rule: rc.settings.weight for rule, rc in soft.items()}
+    return [{"rule": rule, "amount": n, "unit": unit(soft[rule].rule.unit), "delta": n * weight[rule]}
+            for rule, n in sorted(amounts.items(), key=lambda kv: (-abs(kv[1] * weight[kv[0]]), kv[0])) if n]
 
 
 def picked_slots(problem: Problem, session_id: str, place: Place | None, day: str) -> list[Slot]:

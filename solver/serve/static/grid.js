@@ -41,7 +41,9 @@
     if (session.speakers.length) { c.appendChild(Desk.el("span", {"class": "who"}, session.speakers.join(", "))); }
     var room = place ? Desk.room[place[0]] : null;
     c.appendChild(Desk.el("span", {"class": "meta"}, (session.track ? session.track + " · " : "") +
+      (session.estimated ? "≈ " : "") +
       (room ? session.attendance + " / " + Desk.t("seats", {n: room.capacity}) : Desk.t("expected", {n: session.attendance}))));
+    if (session.estimated) { c.title = Desk.t("estimated_title"); }
     c.addEventListener("dragstart", function (e) { startDrag(e, session.id); });
     c.addEventListener("dragend", endDrag);
     c.addEventListener("keydown", function (e) {

@@ -21,6 +21,14 @@
       Desk.t("moved", {id: id, where: Desk.where(Desk.state.places[id])})));
     news.appendChild(Desk.el("p", {"class": "delta"}, Desk.t("delta", {d: (d > 0 ? "+" : "") + d, total: change.total,
       h: (h > 0 ? "+" : "") + h, hard: change.hard})));
+    if (change.by_rule && change.by_rule.length) {
+      var rules = Desk.el("ul", {"class": "by-rule", "aria-label": Desk.t("by_rule")});
+      change.by_rule.forEach(function (r) {
+        rules.appendChild(Desk.el("li", {}, Desk.t("rule_change", {rule: r.rule, n: (r.amount > 0 ? "+" : "") + r.amount,
+          unit: r.unit, d: (r.delta > 0 ? "+" : "") + r.delta})));
+      });
+      news.appendChild(rules);
+    }
     var list = Desk.el("ul", {"class": "sentences"});
     change["new"].forEach(function (v) { list.appendChild(sentenceItem(v, "new")); });
     change.resolved.forEach(function (v) {
