@@ -22,7 +22,7 @@ from solver.config import Config, RuleConfig
 from solver.engine.candidates import candidate_runs
 from solver.engine.model import build_model
 from solver.inputs import Problem
-from solver.language import for_conference, say
+from solver.language import for_conference, say, summary
 from solver.rules import places_every_session
 from solver.rules.base import Guards
 from solver.rules.findings import Finding, ProblemCheck, SessionCheck
@@ -80,7 +80,7 @@ def _say(rc: RuleConfig, problem: Problem, entity: str) -> Finding:
         if found is not None:
             return found if found.rule == rc.name else replace(found, rule=rc.name)
     return Finding(say("{rule} ({entity}): {summary}", rule=rc.name, entity=entity,
-                       summary=rc.rule.summary.split(":", 1)[-1].strip()), (entity,), rc.name)
+                       summary=summary(rc.rule.summary).split(":", 1)[-1].strip()), (entity,), rc.name)
 
 
 def core(problem: Problem, config: Config, time_limit: float = 10.0) -> Explanation:

@@ -19,6 +19,7 @@ from solver.judge import judge
 from solver.language import (
     DESK,
     PAGE,
+    SUMMARY,
     UNIT,
     chosen,
     clock,
@@ -27,11 +28,13 @@ from solver.language import (
     say,
     say_n,
     speaking,
+    summary,
     template_text,
     when,
 )
 from solver.publish.locale import texts
 from solver.publish.report import report_markdown
+from solver.rules import REGISTRY
 from solver.schedule import Assignment, Schedule
 from tests.conftest import ROOT, make_conference
 
@@ -51,8 +54,8 @@ def messages(path: Path, name: str) -> dict[tuple[str | None, str], object]:
 def test_every_sentence_of_the_code_is_translated_into_french_with_the_same_fields() -> None:
     template = language.extract()
     french = messages(language.LOCALES / "fr.po", "fr")
-    sentences = [m for m in template if m.id and m.context in (None, UNIT)]
-    assert len(sentences) > 200  # the judge's, the explanations', report.md's, the desk's, the rules' units
+    sentences = [m for m in template if m.id and m.context in (None, UNIT, SUMMARY)]
+    assert len(sentences) > 200  # the judge's, the explanations', report.md's, the desk's, the rules' texts
     for m in sentences:
         key = m.id[0] if isinstance(m.id, tuple | list) else m.id
         found = french.get((m.context, key))
@@ -92,6 +95,50 @@ def test_the_extract_command_writes_the_template(tmp_path: Path, monkeypatch: py
     monkeypatch.setattr(language, "LOCALES", folder)
     assert language.main(["extract"]) == 0
     assert (folder / language.TEMPLATE).read_text(encoding="utf-8") == template_text()
+
+
+def test_every_rules_summary_is_in_the_template_and_translated_into_french() -> None:
+    """A rule's summary (the first line of its docstring) is a message of its own (msgctxt `summary`): the French
+    says the default mode first, « Stricte : » or « Souple : », as the English says `Hard:` or `Soft:`."""
+    template = messages(language.LOCALES / language.TEMPLATE, "en")
+    french = messages(language.LOCALES / "fr.po", "fr")
+    assert len(REGISTRY) >= 47
+    for name, rule in REGISTRY.items():
+        assert (SUMMARY, rule.summary) in template, name
+        found = french.get((SUMMARY, rule.summary))
+        assert found is not None and found.string and not found.fuzzy, f"fr.po lacks the summary of {name}"
+        head = "Stricte\u00a0: " if rule.summary.startswith("Hard:") else "Souple\u00a0: "
+        assert found.string.startswith(head), name
+        with speaking("fr_CA"):
+            assert summary(rule.summary) == found.string
+        assert summary(rule.summary) == rule.summary  # English outside any speaking block
+
+
+def test_a_french_desk_and_explanation_give_the_rules_summaries_in_french(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from solver.explain import _say
+    from tests.test_serve_api import PLACES, Tab, client_for
+
+    shutil.copytree(ROOT / "inputs", tmp_path / "inputs")
+    rows = "".join(f"{sid},{room},{slot}\n" for sid, (room, slot) in PLACES.items())
+    (tmp_path / "start.csv").write_text("session_id,room_id,slot_id\n" + rows, encoding="utf-8")
+    panel = {r["rule"]: r for r in Tab(client_for(tmp_path, locale="fr_CA")).get("/api/state")["state"]["rules"]}
+    assert panel["room_capacity"]["summary"] == ("Stricte\u00a0: le public attendu d’une séance tient dans sa salle "
+                                                 "(en mode souple, chaque place manquante coûte le poids).")
+    assert panel["capacity_fit"]["summary"].startswith("Souple\u00a0: peu de places vides\u00a0:")
+    english = {r["rule"]: r for r in Tab(client_for(tmp_path, locale="en")).get("/api/state")["state"]["rules"]}
+    assert english["room_capacity"]["summary"] == REGISTRY["room_capacity"].summary
+
+    problem = load_problem(ROOT / "inputs")
+    rc = load_config([])["room_closures"]
+    bare = replace(rc, rule=replace(rc.rule, core_sentence=None))  # a core's guard the rule does not say itself
+    with speaking("fr_CA"):
+        french = _say(bare, problem, "AUD").sentence
+    assert french == ("room_closures (AUD)\u00a0: aucune séance n’occupe une salle pendant qu’elle est fermée "
+                      "(un room_id dans unavailability.csv).")
+    assert _say(bare, problem, "AUD").sentence == ("room_closures (AUD): no session uses a room while it is closed "
+                                                  "(a room_id in unavailability.csv).")
 
 
 # -- (b) sentences follow the conference's language ------------------------------------------------------------

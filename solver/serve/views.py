@@ -8,7 +8,7 @@ from collections import defaultdict
 
 from solver.config import RuleConfig
 from solver.inputs import Problem, Slot
-from solver.language import say, speaking, unit
+from solver.language import say, speaking, summary, unit
 from solver.publish.locale import Texts
 from solver.publish.locale import texts as locale_texts
 from solver.rules.base import Placement, Violation
@@ -79,7 +79,7 @@ def state(desk: Desk) -> dict:
         found = live.found.get(rc.name, []) if rc.settings.enabled else []
         amount = sum(v.amount for v in found)
         per_rule.append({
-            "rule": rc.name, "summary": rc.rule.summary, "modes": ["off", *rc.rule.modes], "mode": rc.mode,
+            "rule": rc.name, "summary": summary(rc.rule.summary), "modes": ["off", *rc.rule.modes], "mode": rc.mode,
             "weight": rc.settings.weight, "count": len(found), "amount": amount, "unit": unit(rc.rule.unit),
             "penalty": rc.settings.weight * amount if rc.mode == "soft" else 0,
             "sentences": [sentence(v, rc.mode == "hard") for v in found[:MAX_SENTENCES]],
