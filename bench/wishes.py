@@ -113,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "WISHES.md")
     args = ap.parse_args(argv)
     records = best_known.load()
-    lines = []
+    done: list[tuple[str, str, float, dict]] = []
     for size in args.sizes.split(","):
         folder = with_wishes(size)
         fp, name = fingerprint(folder), folder.name
@@ -122,13 +122,16 @@ def main(argv: list[str] | None = None) -> int:
             run = solve(folder, args.work / f"{name}-{limit:g}", limit, args.workers, args.seed)
             kept = offer(records, name, run, limit, fp)
             print(name, limit, run, "new best known" if kept else "", flush=True)
-            best = best_known.best(records, OBJECTIVE_SET, name, fp)
-            gap = best_known.distance(run["objective"], best["objective"] if best else None)
-            lines.append(f"| {name} | {limit:g} | {run['objective']:,} | "
-                         + ", ".join(f"{k} {v:,}" for k, v in sorted(run["per_rule"].items()))
-                         + f" | {run['neighbourhoods']} / {run['local_search_runs']} | "
-                         + (f"{gap:+.2%}" if gap is not None else "—") + f" | {run['seconds']:.1f} |")
+            done.append((name, fp, limit, run))
         best_known.save(records)
+    lines = []
+    for name, fp, limit, run in done:  # the distance to the best known once every run is in
+        best = best_known.best(records, OBJECTIVE_SET, name, fp)
+        gap = best_known.distance(run["objective"], best["objective"] if best else None)
+        lines.append(f"| {name} | {limit:g} | {run['objective']:,} | "
+                     + ", ".join(f"{k} {v:,}" for k, v in sorted(run["per_rule"].items()))
+                     + f" | {run['neighbourhoods']} / {run['local_search_runs']} | "
+                     + (f"{gap:+.2%}" if gap is not None else "—") + f" | {run['seconds']:.1f} |")
     best_lines = [f"- {k}: {v['objective']:,} ({v['tool']}, {v['time_limit']:g} s, {v['date']}, {v['commit']})"
                   for k, v in sorted(records.get(OBJECTIVE_SET, {}).items())]
     text = "\n".join([
