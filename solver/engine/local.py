@@ -15,6 +15,7 @@ import random
 import time
 from collections.abc import Callable
 
+from solver.engine.blockswap import RoomBlockSwaps
 from solver.engine.board import Board
 from solver.engine.candidates import Candidates, Key, SessionOptions
 from solver.engine.tally import Recorded, Tally
@@ -29,6 +30,7 @@ SAME_DAY = 0.5
 # 49,032 at 0.8; 49,157 and 49,088 at 0.5; 49,287 and 49,252 drawing among the cheapest rooms only)
 AIMED = 0.8
 MOVE_SECONDS = 2e-4  # about what one move costs (measured on L-1): the effort the search is told it took
+TRADES = 0.05  # in a conference with blocks, the share of moves that trade two room-blocks (solver.engine.blockswap)
 
 
 class LocalSearch:
@@ -42,6 +44,7 @@ class LocalSearch:
         self.synced: dict[str, Key] = {}
         self._by_day: dict[str, dict] = {}
         self._runs: dict[str, list[str]] = {}
+        self.trades = RoomBlockSwaps(problem, candidates)
 
     def options(self, sid: str) -> SessionOptions:
         return self.candidates.of(self.problem.session[sid])
@@ -86,10 +89,17 @@ class LocalSearch:
         problem = self.problem
         tally = self._synced(board)
         movable = self._movable(board)
+        trading = self.trades.useful
         d_objective = d_score = 0
         for i in range(moves if movable else 0):
             if i % 500 == 0 and (stop() or time.perf_counter() > deadline):
                 break
+            if trading and rng.random() < TRADES:
+                traded = self.trades.try_one(board, tally, rng)
+                if traded is not None:
+                    d_objective += traded[0]
+                    d_score += traded[1]
+                continue
             sid = rng.choice(movable)
             old = board.chosen[sid]
             old_p = board.placement[sid]
