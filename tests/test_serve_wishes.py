@@ -58,3 +58,21 @@ def test_the_organizers_page_marks_an_estimated_audience(folder: Path) -> None: 
                                                                   "85 expected")):
         page = str(render_publications(problem, schedule, locale=locale)["timetable-organizers.html"])
         assert estimated in page and typed in page
+
+
+def test_assignments_and_door_lists_mark_an_estimated_audience(folder: Path) -> None:  # noqa: F811
+    from solver.inputs import load_problem
+    from solver.publish import render_publications
+    from solver.publish.tables import assignments_csv
+    from solver.schedule import Assignment, Schedule
+    from tests.test_serve_api import PLACES
+
+    _with_wishes(folder)
+    problem = load_problem(folder / "inputs")
+    schedule = Schedule(tuple(Assignment(sid, room, slot) for sid, (room, slot) in PLACES.items()))
+    rows = {r["session_id"]: r for r in csv.DictReader(assignments_csv(problem, schedule).splitlines())}
+    assert rows["EC-MIS"]["attendance"] == "100" and rows["EC-MIS"]["attendance_estimated"] == "yes"
+    assert rows["EC-CNR"]["attendance_estimated"] == ""
+    files = render_publications(problem, schedule, locale="en")
+    door = next(str(text) for name, text in files.items() if str(name).startswith("rooms/") and "EC-MIS" in str(text))
+    assert "attendance_estimated" in door.splitlines()[0] and ",yes" in door

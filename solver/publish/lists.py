@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from solver.inputs import Problem
 from solver.inputs.values import format_time
-from solver.publish.tables import to_csv
+from solver.publish.tables import ESTIMATED, columns_for, to_csv
 from solver.publish.view import Entry, by_room_id, by_speaker_id
 
 DOOR_COLUMNS = ("day", "start", "end", "session_id", "title", "speakers", "track", "attendance", "capacity")
@@ -22,7 +22,7 @@ def door_rows(items: list[Entry]) -> list[dict[str, str]]:
             "day": e.day.isoformat(), "start": format_time(e.start), "end": format_time(e.end),
             "session_id": e.session.session_id, "title": e.session.title, "speakers": e.speaker_names,
             "track": e.session.track or "", "attendance": str(e.session.attendance),
-            "capacity": str(e.room.capacity),
+            "capacity": str(e.room.capacity), ESTIMATED: "yes" if e.session.attendance_estimated else "",
         }
         for e in items
     ]
@@ -31,7 +31,8 @@ def door_rows(items: list[Entry]) -> list[dict[str, str]]:
 def door_lists(problem: Problem, items: list[Entry], names: dict[str, str]) -> dict[str, str]:
     """`rooms/<room>.csv` for every room (an unused room gets a header-only list)."""
     by_room = by_room_id(items)
-    return {f"rooms/{names[r.room_id]}.csv": to_csv(door_rows(by_room.get(r.room_id, [])), DOOR_COLUMNS)
+    columns = columns_for(problem, DOOR_COLUMNS)
+    return {f"rooms/{names[r.room_id]}.csv": to_csv(door_rows(by_room.get(r.room_id, [])), columns)
             for r in problem.rooms}
 
 

@@ -14,7 +14,9 @@ ASSIGNMENT_COLUMNS = (
     "session_id", "title", "kind", "speakers", "day", "start", "end", "slot_id", "slots",
     "room_id", "room_name", "capacity", "attendance",
 )
-__all__ = ["ASSIGNMENT_COLUMNS", "assignment_rows", "assignments_csv", "neutralize", "to_csv"]
+ESTIMATED = "attendance_estimated"  # "yes" where the attendance was estimated from wishes (a column only then)
+__all__ = ["ASSIGNMENT_COLUMNS", "ESTIMATED", "assignment_rows", "assignments_csv", "columns_for", "neutralize",
+           "to_csv"]
 
 
 def assignment_rows(problem: Problem, schedule: Schedule) -> list[dict[str, str]]:
@@ -37,6 +39,7 @@ def assignment_rows(problem: Problem, schedule: Schedule) -> list[dict[str, str]
             "room_name": room.name,
             "capacity": str(room.capacity),
             "attendance": str(session.attendance),
+            ESTIMATED: "yes" if session.attendance_estimated else "",
         })
     rows.sort(key=lambda r: (r["day"], r["start"], r["room_id"], r["session_id"]))
     return rows
@@ -53,5 +56,10 @@ def to_csv(rows: list[dict[str, str]], columns: tuple[str, ...]) -> str:
     return out.getvalue()
 
 
+def columns_for(problem: Problem, columns: tuple[str, ...]) -> tuple[str, ...]:
+    """`columns`, and `attendance_estimated` after them where some attendance was estimated from wishes."""
+    return (*columns, ESTIMATED) if any(s.attendance_estimated for s in problem.sessions) else columns
+
+
 def assignments_csv(problem: Problem, schedule: Schedule) -> str:
-    return to_csv(assignment_rows(problem, schedule), ASSIGNMENT_COLUMNS)
+    return to_csv(assignment_rows(problem, schedule), columns_for(problem, ASSIGNMENT_COLUMNS))
