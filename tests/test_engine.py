@@ -198,5 +198,5 @@ def test_a_hard_rule_every_schedule_breaks_is_reported_at_once(tmp_path: Path) -
     (tmp_path / "hard.yaml").write_text("track_parallel:\n  hard: true\n", encoding="utf-8")
     result = solve(load_problem(folder), load_config([DEFAULT, tmp_path / "hard.yaml"]), SolveOptions(time_limit=5))
     assert result.status is Status.INFEASIBLE
-    assert result.reasons == ["track_parallel is hard, but every schedule breaks it at least 3 time(s) (sessions of "
+    assert result.reasons == ["track_parallel is hard, but every schedule breaks it at least 3 times (sessions of "
                               "one track never overlap in time): make it soft, or give the conference more time slots"]

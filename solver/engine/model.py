@@ -17,6 +17,7 @@ from ortools.sat.python import cp_model
 from solver.config import Config, RuleConfig
 from solver.engine.candidates import Candidates, Key, candidate_runs
 from solver.inputs import Problem, Session
+from solver.language import say
 from solver.rules import places_every_session
 from solver.rules.base import BuildContext, Guards, JudgeView, ModelIndex, Penalty, Placed, Placement
 
@@ -42,11 +43,16 @@ class Unplaceable:
     reasons: list[str]
 
     def sentence(self) -> str:
+        """In the current language (solver.language)."""
         s = self.session
-        head = f"Session {s.session_id} « {s.title} » has no room and slot that meets every hard rule"
         if not self.reasons:
-            return head + " (its length does not fit in any day)." if self.session.slots_needed > 1 else head + "."
-        return head + ": " + "; ".join(self.reasons) + "."
+            if s.slots_needed > 1:
+                return say("Session {id} « {title} » has no room and slot that meets every hard rule (its length "
+                           "does not fit in any day).", id=s.session_id, title=s.title)
+            return say("Session {id} « {title} » has no room and slot that meets every hard rule.", id=s.session_id,
+                       title=s.title)
+        return say("Session {id} « {title} » has no room and slot that meets every hard rule: {reasons}.",
+                   id=s.session_id, title=s.title, reasons="; ".join(self.reasons))
 
 
 @dataclass
@@ -80,7 +86,7 @@ def why_not(problem: Problem, session: Session, hard: list[RuleConfig], max_reas
                     reasons.setdefault(f"{rc.name}: {v.message}")
     listed = list(reasons)
     more = len(listed) - max_reasons
-    return listed[:max_reasons] + ([f"and {more} more"] if more > 0 else [])
+    return listed[:max_reasons] + ([say("and {n} more", n=more)] if more > 0 else [])
 
 
 def build_model(problem: Problem, config: Config, guards: Guards | None = None,

@@ -27,6 +27,7 @@ from solver.engine.model import BuiltModel, Unplaceable, build_model, levelled, 
 from solver.engine.price import price
 from solver.engine.result import EXACT, Result, SolveOptions, Status
 from solver.inputs import Problem
+from solver.language import say, say_n, summary
 from solver.rules import places_every_session
 
 LARGE = 50_000  # candidate placements (session, room, first slot) above which the search is by neighbourhoods
@@ -166,7 +167,8 @@ def _exact(problem: Problem, config: Config, candidates: Candidates, board: Boar
             return Result(Status.FEASIBLE, objective=objective, bound=None, schedule=schedule_of(board.chosen),
                           penalties=penalties, first_solution_seconds=clock.elapsed(), **common)  # type: ignore[arg-type]
         status = Status.INTERRUPTED if clock.stopped() else Status.TIMEOUT
-        reasons = [] if code in (cp_model.UNKNOWN,) else [f"CP-SAT stopped with status {solver.status_name(code)}"]
+        reasons = [] if code in (cp_model.UNKNOWN,) else [say("CP-SAT stopped with status {status}",
+                                                                   status=solver.status_name(code))]
         return Result(status, reasons=reasons, **common)  # type: ignore[arg-type]
     chosen = built.chosen(solver)
     priced = price(problem, config, candidates, chosen)
@@ -192,9 +194,11 @@ def _unavoidable(problem: Problem, config: Config) -> list[str]:
         if rc.settings.hard and rc.rule.bound is not None:
             n = rc.rule.bound(problem, rc.params)
             if n > 0:
-                what = rc.rule.summary.split(": ", 1)[-1].split(" (")[0].rstrip(".")
-                out.append(f"{rc.name} is hard, but every schedule breaks it at least {n} time(s) ({what}): "
-                           "make it soft, or give the conference more time slots")
+                what = summary(rc.rule.summary).split(":", 1)[-1].strip().split(" (")[0].rstrip(".")
+                out.append(say_n("{rule} is hard, but every schedule breaks it at least {n} time ({what}): make it "
+                                 "soft, or give the conference more time slots",
+                                 "{rule} is hard, but every schedule breaks it at least {n} times ({what}): make it "
+                                 "soft, or give the conference more time slots", n, rule=rc.name, what=what))
     return out
 
 
