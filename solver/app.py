@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import shlex
+import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -16,6 +18,7 @@ from solver.inputs.conference import DEFAULT_TIMEZONE, ConferenceFile, load_conf
 from solver.judge import Judgement, judge
 from solver.publish import REPORT_FILES, RunFacts, check_conference_url, publish, render_report
 from solver.publish.atomic import check_out_folder, write_atomically
+from solver.publish.files import ASSIGNMENTS, publish_seconds, slowness
 from solver.rules import EVERY_SESSION
 from solver.schedule import Assignment, Schedule
 
@@ -66,6 +69,10 @@ class SolveRun:
     unscheduled: dict[str, list[str]] = field(default_factory=dict)  # session_id -> reasons
     moved: dict[str, str] = field(default_factory=dict)  # with --previous: session_id -> why it had to move
     conference: ConferenceFile = field(default_factory=ConferenceFile)  # INPUTS/conference.yaml, options applied
+    # publications a run interrupted by Ctrl-C had no time for (solver.publish.publications.GROUPS): their earlier
+    # files were removed; `refresh` is the command that writes them
+    not_refreshed: list[str] = field(default_factory=list)
+    refresh: str = ""
 
 
 def check_timezone(name: str) -> None:
@@ -137,6 +144,20 @@ def with_previous(problem: Problem, previous_file: Path, freeze: Freeze) -> tupl
     return replace(problem, sessions=tuple(sessions), previous=previous), notes
 
 
+# `run_solve`'s time limit covers the whole run: the search stops early enough to judge and write the files.
+# What that takes is estimated from the conference's size (solver.publish.files.publish_seconds) with a margin,
+# plus the search's own end (its last step, its partners ended, its schedule priced).
+WRITE_MARGIN = 1.25
+AFTER_SEARCH_SECONDS = 0.4
+
+
+def reserve_seconds(problem: Problem) -> float:
+    """The seconds `run_solve` keeps, of its time limit, for what follows the search (`SolveOptions.reserve`):
+    more when other processes want the cores now (solver.publish.files.slowness)."""
+    after = AFTER_SEARCH_SECONDS + 6e-5 * len(problem.sessions) + WRITE_MARGIN * publish_seconds(problem)
+    return after * slowness()
+
+
 def run_solve(inputs: Path, constraints: list[Path] | None, out: Path, options: SolveOptions,
               allow_unscheduled: bool = False, previous: Path | None = None, freeze: Freeze | None = None,
               timezone: str | None = None, locale: str | None = None,
@@ -148,7 +169,15 @@ def run_solve(inputs: Path, constraints: list[Path] | None, out: Path, options: 
     all_scheduled off (or makes it soft at weight 0), rather than placing nothing. With `previous`, the
     schedule stays close to that one (rule keep_previous, and CP-SAT starts from it); `freeze` pins some
     sessions where they were. INPUTS/conference.yaml gives the time zone, locale, title… that `timezone`,
-    `locale` and `conference` (its non-empty fields) do not."""
+    `locale` and `conference` (its non-empty fields) do not.
+
+    `options.time_limit` covers the whole run, from `options.started` (default: now): unless `options.reserve`
+    says otherwise, the search keeps `reserve_seconds` of it for judging and writing. `options.stop` (Ctrl-C)
+    stops the search and hurries the writing (solver.publish.files.publish): the run's own files are written
+    within moments; publications with no time left are left out (`SolveRun.not_refreshed`, with the command
+    that writes them)."""
+    if options.started is None:
+        options = replace(options, started=time.perf_counter())
     conf = with_conference(inputs, conference, timezone=timezone, locale=locale)
     check_timezone(conf.timezone or DEFAULT_TIMEZONE)
     check_locale(conf.locale)
@@ -167,13 +196,19 @@ def run_solve(inputs: Path, constraints: list[Path] | None, out: Path, options: 
         config = _every_session(config, enabled=True, hard=False, weight=_EVERY_SESSION_WEIGHT)
         warnings.append(Issue(", ".join(map(str, config.files)) or "constraints", "all_scheduled is off: every "
                               "session that fits is still placed, and only those that cannot are left out"))
+    if not options.reserve:
+        options = replace(options, reserve=reserve_seconds(problem))
     result = solve(problem, config, options)
     run = SolveRun(problem, config, result, warnings=warnings, conference=conf)
     if result.schedule is None:
         return run
+    stopped = result.interrupted or (options.stop is not None and options.stop.is_set())
     placed = {a.session_id for a in result.schedule.assignments}
     missing = [s.session_id for s in problem.sessions if s.session_id not in placed]
-    if missing:
+    if missing and stopped:  # interrupted: no time to look for reasons
+        run.unscheduled = {sid: ["not looked for: the run was interrupted (salle explain says why)"]
+                           for sid in missing}
+    elif missing:
         why = explain(problem, _every_session(strict, enabled=True, hard=True), options.explain_time_limit)
         run.unscheduled = {
             sid: why.for_session(sid) or ["every room and slot it could use is taken by sessions with more "
@@ -190,11 +225,35 @@ def run_solve(inputs: Path, constraints: list[Path] | None, out: Path, options: 
                                   penalties={k: v for k, v in run.judgement.penalties.items() if v})
     assert result.schedule is not None
     failures: list[str] = []
-    facts = RunFacts("solve", result.objective, result.bound, result, tuple(run.unscheduled), tuple(run.moved))
+    run.refresh = export_command(inputs, out, constraints, conference,
+                                 timezone=timezone, locale=locale, force=bool(run.unscheduled))
+    facts = RunFacts("solve", result.objective, result.bound, result, tuple(run.unscheduled), tuple(run.moved),
+                     refresh=run.refresh)
     run.written = publish(problem, result.schedule, config, run.judgement, out, facts, conference=conf,
-                          failures=failures)
+                          failures=failures, stop=options.stop, left_out=run.not_refreshed)
     run.warnings += [Issue(str(out), sentence) for sentence in failures]
     return run
+
+
+def export_command(inputs: Path, out: Path, constraints: list[Path] | None, conference: ConferenceFile | None,
+                   *, timezone: str | None = None, locale: str | None = None, force: bool = False) -> str:
+    """The `salle export` command that publishes OUT/assignments.csv as this run would have (the publications an
+    interrupted run left out): the same inputs, constraint files and conference options."""
+    words = ["salle", "export", str(inputs), "--schedule", str(out / ASSIGNMENTS), "--out", str(out)]
+    for file in constraints or []:
+        words += ["--constraints", str(file)]
+    given = {"timezone": timezone, "locale": locale}
+    if conference is not None:
+        for key in ("title", "acronym", "base_url"):
+            value = getattr(conference, key, None)
+            if value:
+                given[key] = value
+    for key, value in given.items():
+        if value:
+            words += [f"--{key.replace('_', '-')}", str(value)]
+    if force:  # sessions left out: the strict rules would refuse the schedule
+        words.append("--force")
+    return shlex.join(words)
 
 
 _EVERY_SESSION_WEIGHT = 1000  # all_scheduled's default weight: what leaving a session out costs when it is off

@@ -1,7 +1,10 @@
 """`salle solve`: schedule every session, show the run as it goes and in a few lines, write every file.
 
-A live progress line while it works; Ctrl-C or SIGTERM once stops the search and keeps the best schedule,
-twice stops at once (nothing written); then the summary, the assignments table and what was written.
+A live progress line while it works; Ctrl-C or SIGTERM once stops the search and writes the best schedule
+within moments (assignments.csv, the report, summary.json, and the publications there is time for: those left
+out are named, with the `salle export` command that writes them, and their earlier files are removed), twice
+stops at once (nothing written, the previous outputs whole); then the summary, the assignments table and what
+was written. `--time-limit` covers the whole run, from the command's start to the last file written.
 """
 
 from __future__ import annotations
@@ -33,8 +36,9 @@ from solver.cli.console import (
     interrupted,
     out,
 )
-from solver.engine import SolveOptions, Status
+from solver.engine import SolveOptions, Status, Stop
 from solver.errors import InputError, Issue, SalleError
+from solver.publish.atomic import committed
 from solver.publish.summary import constraint_files_line
 from solver.publish.tables import assignment_rows
 from solver.rules import REGISTRY
@@ -46,7 +50,8 @@ def solve(
     inputs: InputsArg = Path("inputs"),
     constraints: ConstraintsOpt = None,
     out_dir: Annotated[Path, typer.Option("--out", "-o", help="Folder for the results.")] = Path("outputs"),
-    time_limit: Annotated[float, typer.Option(help="Seconds for the whole solve (construction included).",
+    time_limit: Annotated[float, typer.Option(help="Seconds for the whole run: reading, the search and writing "
+                                                   "the files (the search stops in time to write them).",
                                               min=0.001)] = 30.0,
     seed: Annotated[int, typer.Option(help="Random seed (same inputs and seed, same schedule).", min=0,
                                       max=2**31 - 1)] = 0,
@@ -77,11 +82,14 @@ def solve(
                                                     "titles).")] = None,
 ) -> None:
     """Schedule every session into a room and a slot; write assignments.csv, programme.md and the report."""
+    from solver import entry
+
+    started = entry.STARTED if entry.STARTED is not None else time.perf_counter()
     progress = LiveProgress(enabled=not quiet and not log)
-    stop = threading.Event()
+    stop = Stop()
     options = SolveOptions(time_limit=time_limit, seed=seed, workers=workers, log=log,
                            explain_time_limit=explain_time_limit, rooms_per_session=rooms_per_session,
-                           on_progress=progress.update, on_phase=progress.phase, stop=stop)
+                           on_progress=progress.update, on_phase=progress.phase, stop=stop, started=started)
     try:
         from solver.api import check_options
 
@@ -107,8 +115,13 @@ def solve(
         except SalleError as exc:
             err.print(str(exc), markup=False)
             raise typer.Exit(EXIT_INPUT) from None
-        except KeyboardInterrupt:  # a second Ctrl-C: stop at once, write nothing
-            err.print("Interrupted twice: stopped at once. Nothing was written; the previous outputs are untouched.")
+        except KeyboardInterrupt as exc:  # a second Ctrl-C: stop at once, write nothing
+            if committed(exc):  # it came while the files were renamed into place: held until the last one
+                err.print("Interrupted twice: stopped at once, just after every file was written (the new outputs "
+                          "are whole).")
+            else:
+                err.print("Interrupted twice: stopped at once. Nothing was written; the previous outputs are "
+                          "untouched.")
             raise typer.Exit(EXIT_INTERRUPTED) from None
         for w in run.warnings:
             err.print(f"warning: {w}", markup=False)
@@ -145,6 +158,11 @@ def solve(
             shown = [p for p in run.written if p.parent == out_dir][:6]
             out.print(f"wrote {len(run.written)} files to {out_dir}: " + ", ".join(p.name for p in shown)
                       + (", …" if len(run.written) > len(shown) else ""), markup=False)
+        if run.not_refreshed:
+            out.print(f"[bold yellow]Not refreshed[/bold yellow] (no time left after the interrupt): "
+                      f"{', '.join(run.not_refreshed)}; their earlier files were removed, so that none shows "
+                      "another schedule. To write them:")
+            out.print(f"  {run.refresh}", markup=False, soft_wrap=True)
         if run.moved:
             forced = sum(1 for why in run.moved.values() if not why.startswith("moved to make room"))
             out.print(f"[bold]{len(run.moved)} session(s) moved[/bold] from the previous schedule ({forced} because "
@@ -241,8 +259,9 @@ def summary_lines(run: service.SolveRun) -> list[str]:
 
 @contextmanager
 def interrupts(stop: threading.Event) -> Iterator[None]:
-    """Ctrl-C or SIGTERM once: set `stop` (the solver keeps its best schedule and the run writes it). Twice:
-    KeyboardInterrupt, and nothing is written. OR-Tools' own handler is never involved."""
+    """Ctrl-C or SIGTERM once: set `stop` (the solver keeps its best schedule, its partner processes end at once,
+    and the run writes it in a hurry). Twice: KeyboardInterrupt, and nothing is written. OR-Tools' own handler is
+    never involved."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return

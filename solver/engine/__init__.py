@@ -12,7 +12,7 @@ solve.py       chooses and runs them (clock.py: time, stop, progress); cpsat.py 
                always stops it
 """
 
-from solver.engine.result import EXACT, LNS, Progress, Result, SolveOptions, Status
+from solver.engine.result import EXACT, LNS, Progress, Result, SolveOptions, Status, Stop
 from solver.engine.solve import LARGE, solve
 
-__all__ = ["EXACT", "LARGE", "LNS", "Progress", "Result", "SolveOptions", "Status", "solve"]
+__all__ = ["EXACT", "LARGE", "LNS", "Progress", "Result", "SolveOptions", "Status", "Stop", "solve"]

@@ -14,8 +14,10 @@ Rules that link sessions (tracks, speakers' days, …) are not covered: their sh
 
 from __future__ import annotations
 
+import threading
 import time
 from collections import defaultdict
+from collections.abc import Callable
 
 from ortools.linear_solver import pywraplp
 
@@ -30,10 +32,12 @@ SECONDS_PER_VARIABLE = 2e-5
 
 
 def lower_bound(problem: Problem, config: Config, candidates: Candidates, deadline: float | None = None,
-                suggested: dict[str, list[str]] | None = None) -> tuple[float, tuple[str, ...]]:
+                suggested: dict[str, list[str]] | None = None,
+                stop: Callable[[], bool] = lambda: False) -> tuple[float, tuple[str, ...]]:
     """(bound, the rules it covers). With a `suggested` dict, the room relaxation's choice of rooms for each
-    session (most first) is put there, when it was solved."""
-    relaxation = room_relaxation(problem, config, candidates, deadline)
+    session (most first) is put there, when it was solved. `stop()` (a Ctrl-C) abandons the relaxation within a
+    few hundredths of a second (the bound then falls back to each session's cheapest room)."""
+    relaxation = room_relaxation(problem, config, candidates, deadline, stop)
     rooms_share = None if relaxation is None else relaxation[0]
     if relaxation is not None and suggested is not None:
         suggested.update(relaxation[1])
@@ -74,10 +78,10 @@ def _classes(problem: Problem, candidates: Candidates) -> tuple[dict[str, str], 
     return ({t: root(t) for t in parent}, {sid: root(t) for sid, t in used.items()})
 
 
-def room_relaxation(problem: Problem, config: Config, candidates: Candidates,
-                    deadline: float | None = None) -> tuple[float, dict[str, list[str]]] | None:
+def room_relaxation(problem: Problem, config: Config, candidates: Candidates, deadline: float | None = None,
+                    stop: Callable[[], bool] = lambda: False) -> tuple[float, dict[str, list[str]]] | None:
     """The relaxation's optimum and the rooms it gives each session (most first); None when it would not be
-    valid (sessions may stay unscheduled, rooms may clash) or was not solved in the time left."""
+    valid (sessions may stay unscheduled, rooms may clash), was not solved in the time left, or `stop()`."""
     hard = [rc for rc in config.enabled if rc.settings.hard]
     rooms_exclusive = bool(problem.sessions and problem.rooms and problem.slots) and any(
         rc.rule.owners is not None and problem.rooms[0].room_id in rc.rule.owners(
@@ -114,7 +118,7 @@ def room_relaxation(problem: Problem, config: Config, candidates: Candidates,
             objective.SetCoefficient(z, float(option.cost))
             row.SetCoefficient(z, 1.0)
             usage[(room_id, session_class.get(s.session_id))].append((z, s.slots_needed))
-        if deadline is not None and time.perf_counter() > deadline:
+        if (deadline is not None and time.perf_counter() > deadline) or stop():
             return None
     for (room_id, cls), terms in usage.items():
         open_slots = sum(1 for t in problem.slots if slot_class[t.slot_id] == cls
@@ -128,8 +132,33 @@ def room_relaxation(problem: Problem, config: Config, candidates: Candidates,
         if left <= 0.5:
             return None
         lp.SetTimeLimit(int(1000 * left))
-    if lp.Solve() != pywraplp.Solver.OPTIMAL:
+    if _solved(lp, stop) != pywraplp.Solver.OPTIMAL:
         return None
     rooms_of = {sid: [r for r, z in sorted(mine, key=lambda m: -m[1].solution_value()) if z.solution_value() > 1e-6]
                 for sid, mine in chosen.items()}
     return float(objective.Value()), rooms_of
+
+
+def _solved(lp: pywraplp.Solver, stop: Callable[[], bool]) -> int:
+    """`lp.Solve()` in a worker thread (GLOP lets go of the GIL), interrupted as soon as `stop()`: the calling
+    thread stays free to run the Ctrl-C handler. Returns the status (NOT_SOLVED when interrupted)."""
+    outcome: list[int] = []
+    failure: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            outcome.append(lp.Solve())
+        except BaseException as exc:  # re-raised in the calling thread
+            failure.append(exc)
+
+    worker = threading.Thread(target=work, name="glop", daemon=True)
+    worker.start()
+    asked = False
+    while worker.is_alive():
+        worker.join(0.05)
+        if not asked and stop():
+            lp.InterruptSolve()
+            asked = True
+    if failure:
+        raise failure[0]
+    return outcome[0] if outcome and not asked else pywraplp.Solver.NOT_SOLVED

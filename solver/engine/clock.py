@@ -8,12 +8,19 @@ from solver.engine.candidates import Key
 from solver.engine.result import SolveOptions
 from solver.schedule import Assignment, Schedule
 
+SEARCH_SHARE = 0.5  # of the time left when the solve starts, the least the search keeps whatever the reserve
+
 
 class Clock:
+    """The search's deadline: `options.time_limit` from `options.started` (default: now), less `options.reserve`
+    (the time kept for writing the files), but never less than `SEARCH_SHARE` of the time left now."""
+
     def __init__(self, options: SolveOptions) -> None:
         self.options = options
         self.started = time.perf_counter()
-        self.deadline = self.started + options.time_limit
+        origin = self.started if options.started is None else min(options.started, self.started)
+        end = origin + options.time_limit
+        self.deadline = max(end - max(0.0, options.reserve), self.started + SEARCH_SHARE * (end - self.started))
 
     def elapsed(self) -> float:
         return time.perf_counter() - self.started

@@ -27,7 +27,8 @@ def construct(problem: Problem, candidates: Candidates, config: Config, seconds:
               start: dict[str, Key] | None = None, seed: int = 0,
               stop: Callable[[], bool] = lambda: False, prefer: dict[str, list[str]] | None = None) -> Board:
     """A board holding every session it could place (`start`'s placements first, where still allowed); with
-    `prefer`, each session tries those rooms first (e.g. the room relaxation's), then its cheapest."""
+    `prefer`, each session tries those rooms first (e.g. the room relaxation's), then its cheapest. `stop()`
+    ends it early, with the sessions placed so far."""
     started = time.perf_counter()
     board = Board(problem, config)
     rng = random.Random(seed)
@@ -45,8 +46,12 @@ def construct(problem: Problem, candidates: Candidates, config: Config, seconds:
         return (not pinned, -o.session.slots_needed, len(o.rooms) * len(o.runs), -o.session.attendance, sid)
 
     order = sorted((sid for sid in options if sid not in board.chosen and options[sid].rooms), key=difficulty)
-    left = [sid for sid in order if not _place_cheapest(problem, board, options[sid],
-                                                        first=(prefer or {}).get(sid, ()))]
+    left = []
+    for i, sid in enumerate(order):
+        if i % 64 == 0 and stop():  # a Ctrl-C: the board as it is (incomplete: the caller has no schedule yet)
+            return board
+        if not _place_cheapest(problem, board, options[sid], first=(prefer or {}).get(sid, ())):
+            left.append(sid)
     for depth in (1, 2):
         while left and time.perf_counter() - started < seconds and not stop():
             rng.shuffle(left)

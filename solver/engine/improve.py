@@ -70,9 +70,10 @@ def improve(problem: Problem, config: Config, candidates: Candidates, board: Boa
     partners = _partners(search, board, incumbent, clock)
     # the room relaxation may take a while on the biggest conferences: a sixth of the time limit at most, else
     # the bound falls back to each session's cheapest room
-    budget = time.perf_counter() + max(2.0, min(clock.left(), options.time_limit) / 6)
+    budget = min(clock.deadline, time.perf_counter() + max(2.0, min(clock.left(), options.time_limit) / 6))
     suggested: dict[str, list[str]] = {}
-    bound, covers = lower_bound(problem, config, candidates, deadline=budget, suggested=suggested)
+    bound, covers = lower_bound(problem, config, candidates, deadline=budget, suggested=suggested,
+                                stop=clock.stopped)
     if prior is not None and prior.bound is not None and prior.bound > bound:  # CP-SAT's bound covers every rule
         bound, covers = prior.bound, ()
     if suggested and not clock.stopped():  # a second construction, in the relaxation's rooms first
@@ -130,7 +131,7 @@ def _partners(search: LargeNeighbourhoodSearch, board: Board, incumbent: Incumbe
             lns.hoods.days = days[i::count + 1]
         return lns
 
-    return Partners(search, make, board, incumbent, count, clock.deadline, clock.stopped)
+    return Partners(search, make, board, incumbent, count, clock.deadline, clock.stopped, event=options.stop)
 
 
 def _cores() -> int:

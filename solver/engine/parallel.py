@@ -17,7 +17,10 @@ proposal:
 Every schedule the main process keeps (its own steps' and the partners') is sent to the partners as a new
 version; a partner goes on from the newest one it has. The main process stays the only one that reports,
 writes and decides; partners ignore Ctrl-C and stop when told, when the main process is gone, or at the deadline.
-A run with one worker uses no partner and stays deterministic.
+Once the last proposals are taken (or at once on a stop request: from the Ctrl-C handler itself when the stop is
+a `solver.engine.result.Stop`), the main process ends them (SIGKILL): nothing they could still send is waited
+for, and the cores are free at once for what follows (writing the files). A run with one worker uses no partner
+and stays deterministic.
 
 No send ever blocks: messages go through queues whose feeder threads write the pipes, so a main process telling
 partners a new version while they propose (each 100 KB or more on a large conference, more than a pipe holds)
@@ -27,6 +30,7 @@ never waits on a partner that is itself waiting to be read: both sides go on and
 from __future__ import annotations
 
 import contextlib
+import gc
 import multiprocessing
 import os
 import queue
@@ -42,6 +46,7 @@ from typing import Any
 from solver.engine.board import Board
 from solver.engine.candidates import Key
 from solver.engine.lns import DEBUG, Incumbent, LargeNeighbourhoodSearch
+from solver.engine.result import Stop
 from solver.engine.search import changes, next_size
 
 Diff = dict[str, Key | None]  # session_id -> its new placement (None: taken out)
@@ -67,7 +72,10 @@ class Partners:
     """The main process's side: start the partners, take their proposals, tell them what is kept."""
 
     def __init__(self, search: LargeNeighbourhoodSearch, make: Callable[[int], LargeNeighbourhoodSearch],
-                 board: Board, incumbent: Incumbent, count: int, deadline: float, stop: Callable[[], bool]) -> None:
+                 board: Board, incumbent: Incumbent, count: int, deadline: float, stop: Callable[[], bool],
+                 event: object = None) -> None:
+        """`count` partners, searching until `deadline` (time.perf_counter()) or `stop()`; with `event` a
+        solver.engine.result.Stop, they are ended from its `set` (a Ctrl-C) without waiting for the search loop."""
         self.search = search
         self.version = 0
         self.accepted = self.checked = self.refused = self.adopted = 0
@@ -75,18 +83,27 @@ class Partners:
         self.history: dict[int, Incumbent] = {0: incumbent}
         self._links: list[tuple[Any, Link]] = []
         context = multiprocessing.get_context("fork")
-        self._quit = context.Event()
+        # what exists now is left out of the garbage collector's passes while the partners run: a full pass in
+        # a partner would touch (and so copy) every page of the search's state it shares with this process
+        self._frozen = count > 0
+        if self._frozen:
+            gc.freeze()
         for i in range(count):
             link = Link(context.Queue(), context.Queue())
             process = context.Process(target=_partner, name=f"salle-lns-{i + 1}", daemon=True,
                                       args=(link.reversed(), make(i + 1), board, incumbent,
-                                            deadline - time.perf_counter(), self._quit))
-            with warnings.catch_warnings():  # Python 3.12+ warns about fork in a process with threads: the partner
-                warnings.simplefilter("ignore", DeprecationWarning)  # touches none of their locks
-                process.start()
+                                            deadline - time.perf_counter()))
+            held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+            try:  # born with Ctrl-C held (the partner ignores it before letting it through: never this handler)
+                with warnings.catch_warnings():  # Python 3.12+ warns about fork in a process with threads: the
+                    warnings.simplefilter("ignore", DeprecationWarning)  # partner touches none of their locks
+                    process.start()
+            finally:
+                signal.pthread_sigmask(signal.SIG_SETMASK, held)
             self._links.append((process, link))
         self.stop = stop
         self.deadline = deadline
+        self._forget = event.on_set(self.halt) if isinstance(event, Stop) else None
 
     def __len__(self) -> int:
         return len(self._links)
@@ -180,23 +197,33 @@ class Partners:
         return None
 
     def close(self, incumbent: Incumbent, board: Board) -> Incumbent:
-        """Take the last proposals, then stop the partners (they get half a second before being killed)."""
+        """Take the last proposals (unless stopped: then none is waited for), then end the partners at once: what
+        they could still propose is not worth the time, and the main process needs the cores for what follows."""
         if not self.stop():
             incumbent = self.exchange(incumbent, board, final=True)
-        self._quit.set()
-        for _, link in self._links:
-            link.send(None)
+        if self._forget is not None:
+            self._forget()
+        self.halt()
+        if self._frozen:
+            gc.unfreeze()
+            self._frozen = False
         if DEBUG:
             print(f"partners: {self.accepted} proposals kept ({self.checked} checked again, {self.refused} refused), "
                   f"{self.adopted} whole schedules adopted")
-        end = time.perf_counter() + 0.5
+        end = time.perf_counter() + 2.0  # SIGKILL ends a process within milliseconds; the bound is a guard only
         for process, link in self._links:
-            process.join(max(0.0, end - time.perf_counter()))
-            if process.is_alive():
-                process.kill()
-                process.join(1.0)
+            with contextlib.suppress(Exception):
+                process.join(max(0.0, end - time.perf_counter()))
             link.close()
         return incumbent
+
+    def halt(self) -> None:
+        """End every partner now (SIGKILL; safe from a signal handler: it only sends signals). Idempotent. No lock
+        is shared with a partner (a partner killed while holding one would leave it taken for good)."""
+        for process, _ in self._links:
+            with contextlib.suppress(Exception):  # already ended, or not started
+                if process.pid is not None and process.exitcode is None:
+                    os.kill(process.pid, signal.SIGKILL)
 
 
 class Link:
@@ -261,15 +288,19 @@ def _applied(incumbent: Incumbent, change: Diff, d_objective: int, d_score: int)
 
 
 def _partner(link: Link, search: LargeNeighbourhoodSearch, board: Board, incumbent: Incumbent,
-             seconds: float, quit_: Any) -> None:
+             seconds: float) -> None:
     """A partner process: improve from the newest version, propose every improvement, until told to stop."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
     deadline = time.perf_counter() + seconds
     parent = os.getppid()
     version, synced = 0, incumbent
     size = search.first_size()
-    stop = quit_.is_set
+
+    def stop() -> bool:  # told by a None message (read between two steps), killed by the main process, or deadline
+        return time.perf_counter() > deadline
+
     try:
         while time.perf_counter() < deadline - 0.05 and not stop() and os.getppid() == parent:
             told = forced = False

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -24,9 +26,41 @@ class Status(StrEnum):
     INTERRUPTED = "interrupted"  # stopped (Ctrl-C) before any schedule was found
 
 
+class Stop(threading.Event):
+    """A stop request (Ctrl-C) that remembers when it came (`at`, time.perf_counter()) and runs at once what was
+    registered with `on_set`: the search's partner processes are stopped there, from the signal handler itself,
+    so that the main process gets the cores back to finish and write. A plain threading.Event works as well; the
+    partners then stop when the search loop notices."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.at: float | None = None
+        self._hooks: list[Callable[[], None]] = []
+
+    def set(self) -> None:
+        if self.at is None:
+            self.at = time.perf_counter()
+        super().set()
+        for hook in list(self._hooks):
+            with contextlib.suppress(Exception):  # a hook failing must not stop the others (nor the caller)
+                hook()
+
+    def on_set(self, hook: Callable[[], None]) -> Callable[[], None]:
+        """Run `hook` when the stop is asked (at once if it already was); returns a function that unregisters it."""
+        self._hooks.append(hook)
+        if self.is_set():
+            hook()
+
+        def forget() -> None:
+            with contextlib.suppress(ValueError):
+                self._hooks.remove(hook)
+
+        return forget
+
+
 @dataclass(frozen=True)
 class SolveOptions:
-    time_limit: float = 30.0  # seconds for the whole solve, model building included
+    time_limit: float = 30.0  # seconds for the whole solve, model building included (see `started`, `reserve`)
     seed: int = 0
     workers: int | None = None  # None: 1 on the exact path, one per core (up to 4) on the neighbourhood search
     linearization_level: int = 2
@@ -38,6 +72,12 @@ class SolveOptions:
     stop: threading.Event | None = None  # set it (e.g. on Ctrl-C) to stop and keep the best schedule so far
     engine: str | None = None  # None: automatic; "exact" or "lns" to force one
     iterations: int | None = None  # neighbourhood steps (for reproducible runs); None: until the time limit
+    # the moment (time.perf_counter()) the time limit counts from: `salle solve` gives its own start, so that the
+    # limit covers reading the inputs too; None: when `solve` is called
+    started: float | None = None
+    # seconds of the time limit kept for what follows the search (checking and writing the files: `salle solve`
+    # estimates them from the conference's size); the search always keeps half of the time it is given, at least
+    reserve: float = 0.0
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
@@ -89,7 +90,13 @@ class PublishedCalendar:
 
 def read_calendar(data: bytes) -> PublishedCalendar:
     """What `moves` and `uid_stem` need of a calendar.ics salle wrote; ValueError when `data` is not a
-    calendar."""
+    calendar. A calendar as salle writes it is read line by line (`_read_plainly`: a 5,000-event calendar in
+    0.1 s, against 2 s for icalendar's parser); any other (edited by hand, another tool's) by icalendar."""
+    plain = _read_plainly(data)
+    return plain if plain is not None else _read_parsed(data)
+
+
+def _read_parsed(data: bytes) -> PublishedCalendar:
     found: dict[str, PublishedEvent] = {}
     domains: set[str] = set()
     for ev in Calendar.from_ical(data).walk("VEVENT"):
@@ -102,6 +109,97 @@ def read_calendar(data: bytes) -> PublishedCalendar:
                                     str(ev.get("location", "")))
     shared = domains.pop() if len(domains) == 1 else ""
     return PublishedCalendar(shared if shared.endswith(".salle") else None, found)
+
+
+_PLAIN_PROPERTIES = frozenset({"UID", "SEQUENCE", "DTSTART", "DTEND", "LOCATION"})
+_UNESCAPED = {"\\\\": "\\", "\\,": ",", "\\;": ";", "\\n": "\n", "\\N": "\n"}
+
+
+def _read_plainly(data: bytes) -> PublishedCalendar | None:
+    """`read_calendar` for a calendar written as salle writes them (CRLF lines folded by a space, events without
+    sub-components, times in UTC, floating, or with an IANA TZID); None for anything else (then icalendar
+    reads it)."""
+    if not data.startswith(b"BEGIN:VCALENDAR\r\n") or b"\r\n" not in data:
+        return None
+    try:
+        lines = data.replace(b"\r\n ", b"").replace(b"\r\n\t", b"").decode("utf-8").split("\r\n")
+    except UnicodeDecodeError:
+        return None
+    if any("\n" in line or "\r" in line for line in lines):
+        return None  # a bare line break: not salle's writing
+    found: dict[str, PublishedEvent] = {}
+    domains: set[str] = set()
+    event: dict[str, tuple[list[str], str]] | None = None
+    for line in lines:
+        if line == "BEGIN:VEVENT":
+            event = {}
+        elif line == "END:VEVENT":
+            if event is None:
+                return None
+            read = _plain_event(event)
+            if read is None:
+                return None
+            if read[0]:
+                key, domain = read[0].rsplit("@", 1)
+                domains.add(domain)
+                found[key] = read[1]
+            event = None
+        elif event is not None:
+            if line.startswith(("BEGIN:", "END:")):
+                return None  # an alarm or another sub-component
+            head, colon, value = line.partition(":")
+            if not colon or '"' in head:
+                return None
+            name, *params = head.split(";")
+            if name.upper() in _PLAIN_PROPERTIES:
+                if name.upper() in event:
+                    return None
+                event[name.upper()] = (params, value)
+    if event is not None:
+        return None
+    shared = domains.pop() if len(domains) == 1 else ""
+    return PublishedCalendar(shared if shared.endswith(".salle") else None, found)
+
+
+class _NotPlain(Exception):
+    """A property `_read_plainly` leaves to icalendar."""
+
+
+def _plain_event(event: dict[str, tuple[list[str], str]]) -> tuple[str, PublishedEvent] | None:
+    """(uid when it has an `@`, else "", the event) from its raw properties; None when one is not plain."""
+    uid = event.get("UID", ([], ""))[1]
+    try:
+        sequence = int(event["SEQUENCE"][1]) if "SEQUENCE" in event else 0
+        start, end = (_plain_time(*event[key]) if key in event else None for key in ("DTSTART", "DTEND"))
+    except (ValueError, _NotPlain):
+        return None
+    where = event.get("LOCATION", ([], ""))[1]
+    if "\\" in where:
+        where = re.sub(r"\\[\\,;nN]", lambda m: _UNESCAPED[m.group()], where)
+    return (uid if "@" in uid else "", PublishedEvent(sequence, start, end, where))
+
+
+def _plain_time(params: list[str], value: str) -> dt.datetime | None:
+    """A DTSTART or DTEND as icalendar decodes it (a date gives None); _NotPlain when it is not plain."""
+    zone: dt.tzinfo | None = None
+    for param in params:
+        key, _, given = param.partition("=")
+        if key.upper() == "VALUE" and given.upper() == "DATE":
+            return None
+        if key.upper() == "TZID":
+            try:
+                zone = ZoneInfo(given)
+            except (ValueError, KeyError, OSError):
+                raise _NotPlain(given) from None
+        elif key.upper() != "VALUE":
+            raise _NotPlain(param)
+    try:
+        moment = dt.datetime.strptime(value.removesuffix("Z"), "%Y%m%dT%H%M%S")
+    except ValueError:
+        raise _NotPlain(value) from None
+    if value.endswith("Z"):
+        return moment.replace(tzinfo=dt.UTC)
+    return moment.replace(tzinfo=zone) if zone is not None else moment
 
 
 def _when(ev: Component, key: str) -> dt.datetime | None:

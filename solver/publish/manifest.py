@@ -7,9 +7,9 @@ calendars of a room that is gone, the page of a day that is gone) only when the 
 wrote: a file the user put there (`rooms/floorplan.csv`), or one salle wrote and the user has since edited, is
 never removed. A folder without a manifest (written by an older salle) has nothing removed.
 
-Links: salle never writes or removes through a symbolic link that leads out of the output folder; a `rooms` or
-`speakers` folder that is a link, or a file whose path resolves outside the folder, is refused (OutputError)
-before anything is written.
+Links: salle never writes or removes through a symbolic link that leads out of the output folder; a `rooms`,
+`speakers`, `talks` or `now` folder that is a link, or a file whose path resolves outside the folder, is refused
+(OutputError) before anything is written.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from solver.errors import Issue, OutputError
 
 MANIFEST = ".salle-manifest.json"
 FORMAT = "salle-manifest/1"
-LINKED = ("rooms", "speakers")  # folders salle writes into: refused when they are links
+LINKED = ("rooms", "speakers", "talks", "now")  # folders salle writes into: refused when they are links
 
 
 def digest(content: str | bytes) -> str:
@@ -33,30 +33,56 @@ def digest(content: str | bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
-def manifest_text(out: Path, files: Mapping[Path, str | bytes], kept: Iterable[Path] = ()) -> str:
+def manifest_text(out: Path, files: Mapping[Path, object], kept: Iterable[Path] = ()) -> str:
     """The manifest of a run writing `files` under `out` (and leaving `kept` as they are, e.g. the
-    assignments.csv `salle export` reads), as JSON."""
-    entries = {_relative(out, path): digest(content) for path, content in files.items()}
+    assignments.csv `salle export` reads), as JSON. A content is text, bytes, or a file already staged with its
+    `digest` (solver.publish.atomic.Prestaged), and then its `stamp` (size, modification time in ns), kept
+    under "stamps": a later run knows the file unchanged since when both still match, without reading it."""
+    entries = {_relative(out, path): _digest_of(content)
+               for path, content in files.items()}
+    stamps = {_relative(out, path): list(stamp) for path, content in files.items()
+              if isinstance(stamp := getattr(content, "stamp", None), tuple)}
     for path in kept:
         with contextlib.suppress(OSError):
             entries[_relative(out, path)] = digest(path.read_bytes())
-    return json.dumps({"format": FORMAT, "files": dict(sorted(entries.items()))}, indent=1) + "\n"
+    doc: dict[str, object] = {"format": FORMAT, "files": dict(sorted(entries.items()))}
+    if stamps:
+        doc["stamps"] = dict(sorted(stamps.items()))
+    return json.dumps(doc, indent=1) + "\n"
+
+
+def _digest_of(content: object) -> str:
+    if isinstance(content, str | bytes):
+        return digest(content)
+    found = getattr(content, "digest", None)
+    if not isinstance(found, str):
+        raise TypeError(f"no content nor digest: {type(content).__name__}")
+    return found
 
 
 def read_manifest(out: Path) -> dict[str, str]:
     """relative path -> digest of what the previous run wrote; empty when there is no manifest (an older salle)
     or it cannot be read (then nothing is removed: only what salle is sure it wrote ever is)."""
+    return read_manifest_stamps(out)[0]
+
+
+def read_manifest_stamps(out: Path) -> tuple[dict[str, str], dict[str, tuple[int, int]]]:
+    """`read_manifest`, and the stamps (size, modification time in ns) it kept of the files it has them for."""
     path = out / MANIFEST
     try:
         if path.is_symlink():
-            return {}
+            return {}, {}
         doc = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return {}
+        return {}, {}
     files = doc.get("files") if isinstance(doc, dict) and doc.get("format") == FORMAT else None
     if not isinstance(files, dict):
-        return {}
-    return {k: v for k, v in files.items() if isinstance(k, str) and isinstance(v, str) and _safe(k)}
+        return {}, {}
+    found = {k: v for k, v in files.items() if isinstance(k, str) and isinstance(v, str) and _safe(k)}
+    given = doc.get("stamps")
+    stamps = {k: (v[0], v[1]) for k, v in (given.items() if isinstance(given, dict) else ())
+              if k in found and isinstance(v, list) and len(v) == 2 and all(type(x) is int for x in v)}
+    return found, stamps
 
 
 def prune(out: Path, before: Mapping[str, str], written: Iterable[Path]) -> list[str]:
@@ -78,7 +104,8 @@ def prune(out: Path, before: Mapping[str, str], written: Iterable[Path]) -> list
 
 
 def check_links(out: Path) -> None:
-    """OutputError when OUT/rooms or OUT/speakers is a symbolic link: salle would write (and remove) through it."""
+    """OutputError when OUT/rooms, OUT/speakers, OUT/talks or OUT/now is a symbolic link: salle would write (and
+    remove) through it."""
     for name in LINKED:
         folder = out / name
         if folder.is_symlink():
@@ -113,8 +140,18 @@ def _inside(path: Path, out: Path) -> bool:
     return _within(path.parent.resolve(), out.resolve())
 
 
-def _relative(out: Path, path: Path) -> str:
+def relative(out: Path, path: Path) -> str:
+    """`path` relative to `out`, as the manifest writes it (`rooms/R1.ics`)."""
+    given, root = str(path), str(out)
+    if os.path.isabs(given) != os.path.isabs(root):
+        return PurePosixPath(*Path(os.path.relpath(path, out)).parts).as_posix()
+    prefix = root.rstrip(os.sep) + os.sep
+    if given.startswith(prefix) and "/." not in given[len(prefix) - 1:] and "\\" not in given:
+        return given[len(prefix):].replace(os.sep, "/")  # the common case, without relpath's cost
     return PurePosixPath(*Path(os.path.relpath(path, out)).parts).as_posix()
+
+
+_relative = relative
 
 
 def _safe(rel: str) -> bool:

@@ -12,7 +12,10 @@
 `objective` is the judge's (per enabled soft rule, zeros included); `bound_covers` lists the rules the bound
 accounts for ("every rule": CP-SAT's own bound). `constraint_files` are relative to the current folder when
 inside it; salle's own copy of the defaults is "constraints/default.yaml (shipped with salle)". `files` are
-relative to the output folder, summary.json included.
+relative to the output folder, summary.json included. `not_refreshed` is null, or (a run interrupted by Ctrl-C
+that had no time for every publication) the publications left out, each with its files, and the command that
+writes them: `{"publications": {"schedule.xlsx": ["schedule.xlsx"]}, "command": "salle export …"}`; their
+earlier files were removed (a timetable never shows another schedule than assignments.csv's).
 """
 
 from __future__ import annotations
@@ -77,8 +80,14 @@ def _relative(paths: Iterable[Path], out: Path) -> list[str]:
 def summary_json(*, command: str, problem: Problem, schedule: Schedule, config: Config, verdict: Judgement,
                  out: Path, files: Iterable[Path], result: Result | None = None,
                  unscheduled: Iterable[str] = (), moved: Iterable[str] = (), status: str | None = None,
-                 conference: ConferenceFile | None = None) -> str:
-    """summary.json's text for one run; `files` are the other files written in the same atomic write."""
+                 conference: ConferenceFile | None = None, not_refreshed: Iterable[str] = (),
+                 refresh: str | None = None) -> str:
+    """summary.json's text for one run; `files` are the other files written in the same atomic write;
+    `not_refreshed` the publications (solver.publish.publications.GROUPS) left out, `refresh` the command that
+    writes them."""
+    from solver.publish.publications import GROUPS
+
+    stale = list(not_refreshed)
     placed = {a.session_id for a in schedule.assignments}
     left_out = sorted(set(unscheduled) | {s.session_id for s in problem.sessions if s.session_id not in placed})
     per_rule = {rc.name: verdict.penalties.get(rc.name, 0) for rc in config.enabled if rc.mode == "soft"}
@@ -109,6 +118,8 @@ def summary_json(*, command: str, problem: Problem, schedule: Schedule, config: 
         "inputs": str(problem.source) if problem.source is not None else None,
         "out": str(out),
         "files": _relative([*files, out / SUMMARY], out),
+        "not_refreshed": {"publications": {g: list(GROUPS.get(g, (g,))) for g in stale},
+                          "command": refresh} if stale else None,
     }
     if result is not None:
         data.update({
