@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import shlex
 import time
+from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from solver.inputs import Problem, load_problem_with_warnings
 from solver.inputs.assignments import read_previous, read_schedule
 from solver.inputs.conference import DEFAULT_TIMEZONE, ConferenceFile, load_conference
 from solver.judge import Judgement, judge
+from solver.language import for_conference, speaking
 from solver.publish import REPORT_FILES, RunFacts, check_conference_url, publish, render_report
 from solver.publish.atomic import check_out_folder, write_atomically
 from solver.publish.files import ASSIGNMENTS, publish_seconds, slowness
@@ -198,7 +200,8 @@ def run_solve(inputs: Path, constraints: list[Path] | None, out: Path, options: 
                               "session that fits is still placed, and only those that cannot are left out"))
     if not options.reserve:
         options = replace(options, reserve=reserve_seconds(problem))
-    result = solve(problem, config, options)
+    with for_conference(problem):  # the engine's sentences (why a session has no place…) as the judge's
+        result = solve(problem, config, options)
     run = SolveRun(problem, config, result, warnings=warnings, conference=conf)
     if result.schedule is None:
         return run
@@ -362,7 +365,8 @@ def run_export(inputs: Path, schedule_file: Path, out: Path, constraints: list[P
     check_locale(conf.locale)
     check_conference_url(conf.base_url, inputs, options.get("base_url"))
     check_out_folder(out, [inputs], writes=[])  # a file, or the inputs folder: refused before any work
-    problem, schedule, verdict = _judged(inputs, schedule_file, config, force)
+    with speaking(options["locale"]) if options.get("locale") else nullcontext():  # --locale: the sentences too
+        problem, schedule, verdict = _judged(inputs, schedule_file, config, force)
     run = ExportRun(problem, config, verdict)
     run.written = publish(problem, schedule, config, verdict, out, RunFacts("export"), conference=conf,
                           schedule_file=schedule_file, failures=run.failures)

@@ -304,3 +304,23 @@ def test_the_report_of_an_english_conference_stays_english(tmp_path: Path) -> No
     assert report.startswith("# Score report\n\nTotal penalty: **0**")
     assert "**1 hard rule violation: this schedule is not valid.**" in report
     assert "## room_capacity: hard, 1 violation" in report
+
+
+def test_export_with_locale_writes_the_judges_sentences_in_that_language(tmp_path: Path) -> None:
+    """`salle export --locale en` of the French seed: report.md's sentences are English; without --locale, French."""
+    from typer.testing import CliRunner
+
+    from solver.cli import cli
+
+    _, schedule = _seed_with_violations()
+    rows = "".join(f"{a.session_id},{a.room_id},{a.slot_id}\n" for a in schedule.assignments)
+    (tmp_path / "s.csv").write_text("session_id,room_id,slot_id\n" + rows, encoding="utf-8")
+    inputs = Path(__file__).resolve().parents[1] / "inputs"
+    for locale, heading in (("en", "# Score report"), (None, "# Rapport de score")):
+        out = tmp_path / f"out-{locale}"
+        args = ["export", str(inputs), "--schedule", str(tmp_path / "s.csv"), "--out", str(out), "--force"]
+        result = CliRunner().invoke(cli, args + (["--locale", locale] if locale else []))
+        assert result.exit_code == 0, result.output
+        report = (out / "report.md").read_text(encoding="utf-8")
+        assert report.startswith(heading)
+        assert ("EC-CNR expects 85" in report) if locale else ("EC-CNR attend 85 personnes" in report)

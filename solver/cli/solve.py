@@ -14,7 +14,7 @@ import signal
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -38,6 +38,7 @@ from solver.cli.console import (
 )
 from solver.engine import SolveOptions, Status, Stop
 from solver.errors import InputError, Issue, SalleError
+from solver.language import speaking
 from solver.publish.atomic import committed
 from solver.publish.summary import constraint_files_line
 from solver.publish.tables import assignment_rows
@@ -107,7 +108,7 @@ def solve(
         try:
             if (frozen.sessions or frozen.before) and previous is None:
                 raise InputError([Issue("--freeze", "needs --previous (the schedule to keep)")])
-            with progress:
+            with progress, speaking(locale) if locale else nullcontext():  # --locale: the sentences too
                 run = service.run_solve(inputs, constraints, out_dir, options, allow_unscheduled, previous, frozen,
                                         timezone, locale)
         except InputError as exc:
