@@ -155,7 +155,8 @@ def test_per_day_pages_say_what_search_covers_and_share_stars(browser: Browser, 
 def test_stars_and_my_schedule_survive_a_reload_and_travel_by_link(browser: Browser, site: Any,
                                                                     tmp_path: Path) -> None:
     problem, schedule = english(tmp_path)
-    base = site(publish(problem, schedule))
+    files = publish(problem, schedule)
+    base = site(files)
     context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
     page = context.new_page()
     problems = watch(page)
@@ -174,6 +175,10 @@ def test_stars_and_my_schedule_survive_a_reload_and_travel_by_link(browser: Brow
     assert [str(e["summary"]) for e in events] == ["The long workshop", "Winter is coming"]
     assert events[0].decoded("dtstart").isoformat() == "2027-05-13T13:00:00+00:00"
     assert str(events[1]["url"]).endswith("/talks/S4.html")
+    # the published calendars' UID and SEQUENCE: a calendar app takes both files' events for one
+    talk = Calendar.from_ical(files["talks/S4.ics"])
+    published = next(iter(talk.walk("VEVENT")))
+    assert str(events[1]["uid"]) == str(published["uid"]) and int(events[1]["sequence"]) == int(published["sequence"])
     link = page.input_value("#mine-link")
     assert link.endswith("?mine=S1&mine=S4#mine")
     # the talk page's star is the same star

@@ -76,3 +76,25 @@ def test_assignments_and_door_lists_mark_an_estimated_audience(folder: Path) -> 
     files = render_publications(problem, schedule, locale="en")
     door = next(str(text) for name, text in files.items() if str(name).startswith("rooms/") and "EC-MIS" in str(text))
     assert "attendance_estimated" in door.splitlines()[0] and ",yes" in door
+
+
+def test_the_workbook_marks_an_estimated_audience(folder: Path) -> None:  # noqa: F811
+    import io
+
+    from openpyxl import load_workbook
+
+    from solver.inputs import load_problem
+    from solver.publish import render_publications
+    from solver.schedule import Assignment, Schedule
+    from tests.test_serve_api import PLACES
+
+    _with_wishes(folder)
+    problem = load_problem(folder / "inputs")
+    schedule = Schedule(tuple(Assignment(sid, room, slot) for sid, (room, slot) in PLACES.items()))
+    book = load_workbook(io.BytesIO(render_publications(problem, schedule, locale="fr")["schedule.xlsx"]))
+    rows = [[c.value for c in row] for row in book.worksheets[0].iter_rows()]
+    header = rows[0]
+    assert "affluence estimée d’après les souhaits" in header
+    col, sid = header.index("affluence estimée d’après les souhaits"), header.index(rows[0][0])
+    marked = {r[sid]: r[col] for r in rows[1:]}
+    assert marked["EC-MIS"] == "yes" and not marked["EC-CNR"]

@@ -34,6 +34,7 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "room_name": ("nom de la salle", "room name"),
     "capacity": ("places", "seats"),
     "attendance": ("affluence attendue", "expected attendance"),
+    "attendance_estimated": ("affluence estimée d’après les souhaits", "attendance estimated from wishes"),
     "track": ("thème", "track"),
     "length": ("créneaux occupés", "length (slots)"),
     "speaker_id": ("personne", "speaker"),

@@ -49,6 +49,16 @@ def calendar_domain(acronym: str, days: list[dt.date]) -> str:
     return f"conference-{first}.salle"
 
 
+def sequence_of(e: Entry, previous: Mapping[str, tuple[str, str]], sequences: Mapping[str, int]) -> int:
+    """An event's SEQUENCE: as published (`sequences`), plus one when it moved relative to `previous`."""
+    key = e.session.session_id
+    seq = sequences.get(key, 0)
+    before = previous.get(key)
+    if before is not None and tuple(before) != (e.room.room_id, e.slots[0].slot_id):
+        seq += 1
+    return seq
+
+
 def run_time() -> dt.datetime:
     """Now in UTC to the second, or SOURCE_DATE_EPOCH when it is set (reproducible builds)."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
@@ -280,12 +290,7 @@ class Calendars:
 
     def sequence(self, e: Entry) -> int:
         """The SEQUENCE of `e`: as published, plus one when it moved relative to `previous`."""
-        key = e.session.session_id
-        seq = self.sequences.get(key, 0)
-        before = self.previous.get(key)
-        if before is not None and tuple(before) != (e.room.room_id, e.slots[0].slot_id):
-            seq += 1
-        return seq
+        return sequence_of(e, self.previous, self.sequences)
 
     def calendar(self, items: list[Entry], name: str) -> bytes:
         """One VCALENDAR holding `items` as VEVENTs, named `name` for the calendar app."""

@@ -61,10 +61,11 @@ def render_pages(problem: Problem, items: list[Entry], conf: Conference, *, loca
     files: dict[str, str | bytes] = {}
     stems = talk_stems(problem)
     if "timetable" in wanted:
-        files.update(timetable_pages(problem, items, conf, texts, pending=waiting, paged=paged, talks=stems))
+        files.update(timetable_pages(problem, items, conf, texts, pending=waiting, paged=paged, talks=stems,
+                                     previous=previous, sequences=sequences))
     if "organizers" in wanted:
         files.update(timetable_pages(problem, items, conf, texts, pending=waiting, paged=paged, organizers=True,
-                                     talks=stems))
+                                     talks=stems, previous=previous, sequences=sequences))
     if "talks" in wanted:
         files.update(talk_pages(problem, items, conf, texts, pending=waiting, paged=paged, stems=stems))
     if "doors" in wanted:

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from urllib.parse import quote
 
 from solver.inputs import Problem, Room
+from solver.publish.ical import calendar_domain, sequence_of
 from solver.publish.locale import Texts
 from solver.publish.programme import Pending
 from solver.publish.render import render
@@ -56,6 +57,7 @@ class Shown:
     talk: str = ""
     utc_start: str = ""
     utc_end: str = ""
+    sequence: int = 0  # its events' SEQUENCE in the published calendars (the browser's .ics says the same)
 
 
 @dataclass
@@ -184,11 +186,15 @@ def page_name(stem: str, days: list[dt.date], day: dt.date, paged: bool) -> str:
 
 def timetable_pages(problem: Problem, items: list[Entry], conf: Conference, texts: Texts, *,
                     pending: list[Pending] | None = None, organizers: bool = False,
-                    paged: bool | None = None, talks: Mapping[str, str] | None = None) -> dict[str, str]:
+                    paged: bool | None = None, talks: Mapping[str, str] | None = None,
+                    previous: Mapping[str, tuple[str, str]] | None = None,
+                    sequences: Mapping[str, int] | None = None) -> dict[str, str]:
     """The timetable pages: `timetable.html` (and one per later day when paged), or with `organizers` the
     `timetable-organizers*.html` variant showing seats. `paged` defaults to more than PAGED_ABOVE sessions.
     `talks` (session_id -> stem, solver.publish.talks.talk_stems) links each session to its page and its
-    one-event calendar; without it, "add to calendar" links the room's calendar."""
+    one-event calendar; without it, "add to calendar" links the room's calendar. `previous` and `sequences` (as
+    the calendars get them, solver.publish.ical) give each session's SEQUENCE, which the page's own .ics export
+    writes with the calendars' UID, so that a calendar app takes both for one event."""
     stem = "timetable-organizers" if organizers else "timetable"
     hues = track_hues(problem)
     calendars = file_names([r.room_id for r in problem.rooms])
@@ -201,7 +207,8 @@ def timetable_pages(problem: Problem, items: list[Entry], conf: Conference, text
               texts.names([p.name for p in e.speakers]), hues.get(e.session.track or "", 210),
               talk(e.session.session_id, "ics") or f"rooms/{calendars[e.room.room_id]}.ics",
               texts.other(e.session.language), e.session.attendance > e.room.capacity, talk(e.session.session_id),
-              utc_stamp(e.starts_at(conf.tz)), utc_stamp(e.ends_at(conf.tz)))
+              utc_stamp(e.starts_at(conf.tz)), utc_stamp(e.ends_at(conf.tz)),
+              sequence_of(e, previous or {}, sequences or {}))
         for e in items
     ]
     days = sorted({*problem.days, *(e.day for e in items)})
@@ -213,7 +220,8 @@ def timetable_pages(problem: Problem, items: list[Entry], conf: Conference, text
     tracks = [t for t in hues if any(s.entry.session.track == t for s in shown)]
     common = dict(conf=conf, t=texts, fold=fold, tables=tables, tracks=tracks, px=ROW_PX_PER_MINUTE, count=len(items),
                   pending=pending, organizers=organizers, paged=paged, home=f"{stem}.html",
-                  talk=talk, star_key="salle-stars:" + (conf.acronym or conf.title))
+                  talk=talk, star_key="salle-stars:" + (conf.acronym or conf.title),
+                  uid_domain=calendar_domain(conf.acronym, list(problem.days)))
 
     def page(shown_tables: list[DayTable], show_pending: bool) -> str:
         used = {r.room_id for g in shown_tables for r in g.rooms}

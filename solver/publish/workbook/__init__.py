@@ -30,7 +30,7 @@ from solver.inputs.records import Record, Room, Session, Slot, Speaker, Unavaila
 from solver.inputs.values import parse_time
 from solver.publish.locale import Texts, resolve_locale
 from solver.publish.programme import unscheduled
-from solver.publish.tables import ASSIGNMENT_COLUMNS, assignment_rows
+from solver.publish.tables import ASSIGNMENT_COLUMNS, assignment_rows, columns_for
 from solver.publish.view import Conference, Entry
 from solver.publish.workbook.cells import ENGLISH, FRENCH, Sheets, _cell, clock, record_row, reproducible, score_cell
 from solver.publish.workbook.grid import faults, write_grid
@@ -104,7 +104,7 @@ def schedule_xlsx(problem: Problem, schedule: Schedule, items: list[Entry], repo
     conf = conf or Conference()
     book = _Book(texts, conf.title)
     found = faults(report)
-    book.table("assignments", ASSIGNMENT_COLUMNS, _typed_assignments(problem, schedule))
+    book.table("assignments", columns_for(problem, ASSIGNMENT_COLUMNS), _typed_assignments(problem, schedule))
     for day in problem.days:
         ws = book.sheet(texts.day(day))
         write_grid(book.sheets, ws, problem, day, [e for e in items if e.day == day], found,

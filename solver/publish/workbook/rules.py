@@ -14,6 +14,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from solver.config import Config, default_config
 from solver.importers.labels import COLUMNS, label
 from solver.inputs.values import MAX_WEIGHT
+from solver.language import speaking, summary, unit
 from solver.publish.workbook.cells import Sheets
 
 RULE_COLUMNS = ("rule", "mode", "weight", "level", "parameters", "modes", "default", "unit", "meaning")
@@ -31,16 +32,18 @@ def rule_rows(config: Config | None) -> list[dict[str, object]]:
         rule = rc.rule
         default = "soft" if not rule.defaults.hard or "hard" not in rule.modes else "hard"
         default = default if rule.defaults.enabled else "off"
-        meaning = rule.summary.split(":", 1)[1].strip() if ":" in rule.summary else rule.summary
+        said = summary(rule.summary)
+        meaning = said.split(":", 1)[1].strip() if ":" in said else said
         rows.append({"rule": rc.name, "mode": rc.mode, "weight": rc.settings.weight, "level": rc.settings.level,
                      "parameters": params_text(rc.params.model_dump()), "modes": " / ".join(("off", *rule.modes)),
-                     "default": default, "unit": rule.unit, "meaning": meaning})
+                     "default": default, "unit": unit(rule.unit), "meaning": meaning})
     return rows
 
 
 def write_rules(sheets: Sheets, ws: Worksheet, config: Config | None, language: str) -> int:
     """The rules sheet, with drop-down modes and checked weights; returns its number of rows."""
-    rows = rule_rows(config)
+    with speaking(language):  # the meanings and units in the workbook's language
+        rows = rule_rows(config)
     sheets.write(ws, RULE_COLUMNS, rows, headers=[label(COLUMNS, c, language) for c in RULE_COLUMNS])
     last = len(rows) + 1
     modes = DataValidation(type="list", formula1='"off,soft,hard"', allow_blank=False, showErrorMessage=True,
