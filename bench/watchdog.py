@@ -204,7 +204,7 @@ def main(argv: list[str] | None = None) -> int:
                     f"| {name} | {workers} | {len(results)} | {hung} | "
                     f"{'—' if search is None else f'{search:.1f}'} | "
                     f"{'—' if wall is None else f'{wall:.1f} ({wall - limit:+.1f})'} | "
-                    f"{max((r['after_signal'] for r in cut), default=0):.1f} s | "
+                    f"{max((r['after_signal'] for r in cut if r['after_signal'] is not None), default=0):.1f} s | "
                     f"{sum(r['written'] for r in cut)} / {sum(r['code'] == 130 for r in cut)} | "
                     f"{sum(r['left_out'] for r in cut)} | {broken} | "
                     f"{sum(r['traceback'] for r in done)} | {sum(r['left'] for r in done)} |")

@@ -55,7 +55,8 @@ def construct(problem: Problem, candidates: Candidates, config: Config, seconds:
     for depth in (1, 2):
         while left and time.perf_counter() - started < seconds and not stop():
             rng.shuffle(left)
-            still = [sid for sid in left if not _eject(problem, board, options, sid, depth, started, seconds)]
+            still = [sid for sid in left if not _eject(problem, board, options, sid, depth, started, seconds,
+                                                       stop=stop)]
             if len(still) == len(left):
                 break
             left = still
@@ -86,11 +87,12 @@ def _place_cheapest(problem: Problem, board: Board, opts: SessionOptions, avoid:
 
 
 def _eject(problem: Problem, board: Board, options: dict[str, SessionOptions], sid: str, depth: int,
-           started: float, seconds: float, banned: frozenset[str] = frozenset()) -> bool:
+           started: float, seconds: float, banned: frozenset[str] = frozenset(),
+           stop: Callable[[], bool] = lambda: False) -> bool:
     """Place `sid` where the sessions in the way can all be moved elsewhere (recursively up to `depth`)."""
     opts = options[sid]
     for room_id in list(opts.rooms)[:MAX_ROOMS_TRIED]:
-        if time.perf_counter() - started > seconds:
+        if time.perf_counter() - started > seconds or stop():
             return False
         for slot_id in opts.runs:
             p, against, _ = opts.pair(problem, room_id, slot_id)
@@ -109,7 +111,7 @@ def _eject(problem: Problem, board: Board, options: dict[str, SessionOptions], s
             board.place((sid, room_id, slot_id), p)
             if _place_cheapest(problem, board, options[other], avoid=old) or (
                     depth > 1 and _eject(problem, board, options, other, depth - 1, started, seconds,
-                                         banned | {sid})):
+                                         banned | {sid}, stop)):
                 return True
             board.remove(sid)
             board.place(old, options[other].pair(problem, old[1], old[2])[0])

@@ -97,7 +97,8 @@ HURRY_SECONDS = 1.4  # after a Ctrl-C: how long the publications may go on befor
 PROCESSES = 4  # processes rendering the publications side by side, at most (one per core)
 ABANDON_SECONDS = 0.5  # given up (a failure, a second Ctrl-C): how long its temp files are deleted, at most
 SWEEP_SECONDS = 1.0  # what an interrupted run left to delete: removed for this long at most by the next one
-CLEANUP_SECONDS = 0.3  # hurried: what the switch moved aside is deleted for this long after it, at least
+CLEANUP_SECONDS = 0.3  # hurried: what the switch moved aside is deleted for this long after it, at least (in
+# time: out of time already, a moment only)
 
 
 @dataclass(frozen=True)
@@ -242,7 +243,8 @@ def _publish(problem: Problem, schedule: Schedule, config: Config, verdict: Judg
         problems: list[str] = []
         render.handing_over()
         written = write_atomically(files, remove=stale, problems=problems, until=render.cleanup_until(),
-                                   also=render.leftovers, grace=CLEANUP_SECONDS)
+                                   also=render.leftovers, grace=CLEANUP_SECONDS if render.until is None
+                                   or render.until > time.perf_counter() else 0.05)
     except BaseException:
         render.abandon()
         _remove_new_folders(folders, existed)
@@ -381,8 +383,9 @@ class _Rendering:
         return job.seconds * self.slow / max(1, parallel) < self.until - time.perf_counter()
 
     def cleanup_until(self) -> float | None:
-        """How long deleting the previous files moved aside may go on: a hurried run stops at its end."""
-        return None if not self._hurry() else max(self.until or 0.0, time.perf_counter() + 0.2)
+        """How long deleting the previous files moved aside may go on: a hurried run stops at its end (what is
+        left goes with the next run into the folder)."""
+        return self.until if self._hurry() else None
 
     # -- processes -----------------------------------------------------------------------------------------------
     def _start(self, count: int) -> None:
