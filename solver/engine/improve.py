@@ -76,7 +76,9 @@ def improve(problem: Problem, config: Config, candidates: Candidates, board: Boa
                                 stop=clock.stopped)
     if prior is not None and prior.bound is not None and prior.bound > bound:  # CP-SAT's bound covers every rule
         bound, covers = prior.bound, ()
-    if suggested and not clock.stopped():  # a second construction, in the relaxation's rooms first
+    # a second construction, in the relaxation's rooms first, when there is time for it (its greedy pass is not
+    # cut short: on the largest conferences it takes seconds)
+    if suggested and not clock.stopped() and clock.left() > first_seconds:
         second = construct(problem, candidates, config, seconds=max(0.5, clock.left() / 8),
                            start=start_placements(problem, config), seed=options.seed, stop=clock.stopped,
                            prefer=suggested)

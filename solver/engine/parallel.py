@@ -89,6 +89,8 @@ class Partners:
         if self._frozen:
             gc.freeze()
         for i in range(count):
+            if stop():  # a Ctrl-C while forking (a fraction of a second each, for a large search): no more
+                break
             link = Link(context.Queue(), context.Queue())
             process = context.Process(target=_partner, name=f"salle-lns-{i + 1}", daemon=True,
                                       args=(link.reversed(), make(i + 1), board, incumbent,

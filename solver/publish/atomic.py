@@ -379,6 +379,8 @@ def discard(paths: Iterable[Path], until: float | None = None) -> list[Path]:
     """Delete `paths` (files or folders moved aside), several at a time (each deletion may wait on the file
     system's journal); with `until` (time.perf_counter()), stop then: what is left (returned) stays as hidden
     `.salle-old` files for a later `sweep`."""
+    if until is not None and time.perf_counter() >= until:
+        return list(paths)  # no time: all of it for a later sweep
     batch, folders = [], []
     for path in paths:  # a folder moved aside whole: its files one by one (the time bound holds), then itself
         if path.is_dir() and not path.is_symlink():

@@ -94,6 +94,7 @@ ASSIGNMENTS = "assignments.csv"
 REPORT_FILES = ("report.md", "report.csv", SUMMARY)  # what `render_report` renders
 CARRIED_CALENDAR = ".salle-calendar.ics"  # calendar.ics as published before, kept while the calendars are left out
 HURRY_SECONDS = 1.4  # after a Ctrl-C: how long the publications may go on before what is not done is left out
+LATE_SECONDS = 0.5  # hurried, with less time than this left: no publication is even begun
 PROCESSES = 4  # processes rendering the publications side by side, at most (one per core)
 ABANDON_SECONDS = 0.5  # given up (a failure, a second Ctrl-C): how long its temp files are deleted, at most
 SWEEP_SECONDS = 1.0  # what an interrupted run left to delete: removed for this long at most by the next one
@@ -218,17 +219,18 @@ def _publish(problem: Problem, schedule: Schedule, config: Config, verdict: Judg
     sweep([f for f in folders if f in existed], until=time.perf_counter() + SWEEP_SECONDS)
     before, stamps = read_manifest_stamps(out)
     calendar = previous_calendar(out)
-    jobs = publication_jobs(problem, schedule, timezone=conf.timezone or DEFAULT_TIMEZONE,
-                            report=report_rows(config, verdict), locale=conf.locale, previous=problem.previous or None,
-                            title=conf.title or "Programme", acronym=conf.acronym or "", base_url=conf.base_url,
-                            config=config, calendar=calendar)
+    late = stop is not None and stop.is_set() and _hurried_until(stop) - time.perf_counter() < LATE_SECONDS
+    jobs = [] if late else publication_jobs(  # out of time already (a Ctrl-C long ago): the run's own files only
+        problem, schedule, timezone=conf.timezone or DEFAULT_TIMEZONE, report=report_rows(config, verdict),
+        locale=conf.locale, previous=problem.previous or None, title=conf.title or "Programme",
+        acronym=conf.acronym or "", base_url=conf.base_url, config=config, calendar=calendar)
     render = _Rendering(jobs, out, stop)
     try:
         core: dict[Path, str | bytes | Prestaged] = {out / ASSIGNMENTS: assignments_csv(problem, schedule)}
         core.update(_report(problem, schedule, config, verdict, out, facts))
         salles = _still_salles(out, before, stamps)  # while the publications render
         done = render.wait()
-        skipped = [g for g in dict.fromkeys(j.group for j in jobs) if g not in done]
+        skipped = [g for g in GROUPS if g not in done]
         files: dict[Path, str | bytes | Prestaged] = {p: c for p, c in core.items() if p != kept}
         for group in done.values():
             files.update(group)
@@ -369,8 +371,7 @@ class _Rendering:
     def _hurry(self) -> bool:
         """Whether publishing is hurried (a stop was asked); the first time, fix when it must end."""
         if self.until is None and self.stop is not None and self.stop.is_set():
-            at = getattr(self.stop, "at", None)
-            self.until = (at if isinstance(at, float) else time.perf_counter()) + HURRY_SECONDS
+            self.until = _hurried_until(self.stop)
             self.slow = _slowness()
         return self.until is not None
 
@@ -556,6 +557,13 @@ class _Rendering:
         for folder in sorted(set(self.created), key=lambda p: len(p.parts), reverse=True):
             with contextlib.suppress(OSError):
                 folder.rmdir()
+
+
+def _hurried_until(stop: threading.Event) -> float:
+    """When a publication hurried by `stop` (set) must be done: HURRY_SECONDS after the stop was asked (when a
+    solver.engine.Stop says when; else from now)."""
+    at = getattr(stop, "at", None)
+    return (at if isinstance(at, float) else time.perf_counter()) + HURRY_SECONDS
 
 
 def _slowness() -> float:
