@@ -16,6 +16,7 @@ from solver.config import load_config
 from solver.inputs import load_problem
 from solver.inputs.assignments import read_schedule
 from solver.judge import judge
+from tests.test_publish_hurry import _consistent, _tree
 
 ROOT = Path(__file__).resolve().parents[1]
 SALLE = [sys.executable, "-m", "solver"]
@@ -137,34 +138,10 @@ def _hooked(where: str, nth: int, times: int, *args: str, hurry: float | None = 
                           capture_output=True, text=True, env=env, timeout=600)
 
 
-def _tree(out: Path, pending: bool = True) -> dict[str, bytes]:
-    """Every file under `out`; without `pending`, not the files a hurried or interrupted run had no time to delete
-    (hidden `.salle-old` and `.salle-tmp` files, removed by the next run into the folder)."""
-    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
-            if p.is_file() and (pending or not any(part.endswith((".salle-old", ".salle-tmp"))
-                                                   for part in p.relative_to(out).parts))}
-
-
 def _whole(out: Path, folder: Path, mine: frozenset[str] = frozenset()) -> dict:
-    """`out` holds one run whole (see tests/test_publish_hurry.py) with a valid schedule placing every session;
-    returns its summary.json."""
-    import json
-
-    from solver.publish.manifest import MANIFEST, digest
-    from solver.publish.publications import group_of
-
-    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
-    present = set(_tree(out, pending=False)) - set(mine)
-    assert set(summary["files"]) == present
-    manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))["files"]
-    assert set(manifest) == present - {MANIFEST}
-    assert all(digest((out / rel).read_bytes()) == wrote for rel, wrote in manifest.items())
-    # what is left to delete is hidden and names the process that wrote it (`atomic.sweep` removes it later)
-    assert all(p.name.startswith(".") and p.name.split(".")[-3].isdigit()
-               for p in out.rglob("*") if p.name.endswith((".salle-tmp", ".salle-old"))
-               and not p.parent.name.endswith(".salle-old"))
-    left_out = (summary["not_refreshed"] or {}).get("publications", {})
-    assert not [rel for rel in present if group_of(rel) in left_out]
+    """`out` holds one run whole (tests/test_publish_hurry.py's `_consistent`) with a valid schedule placing
+    every session; returns its summary.json."""
+    summary = _consistent(out, set(mine))
     problem = load_problem(folder)
     schedule = read_schedule(out / "assignments.csv", problem)
     assert judge(problem, schedule, load_config([ROOT / "constraints" / "default.yaml"])).ok

@@ -40,10 +40,17 @@ class RoomBlockSwaps:
         return bool(self.alike)
 
     def _content(self, board: Board, cell: Cell) -> list[tuple[str, int]]:
-        """The sessions whose first slot is in the room-block, with that slot's position in the block."""
+        """The sessions whose first slot is in the room-block, with that slot's position in the block: read from
+        the board's room cells at the block's slot starts when rooms are exclusive, else from every placement."""
         block, room = cell
+        if board.room_rule:
+            here = {sid for s in self.problem.block_slots[block]
+                    if (sid := board.at.get((board.room_rule, room, s.day, s.start))) is not None}
+            candidates = [(sid, board.chosen[sid]) for sid in sorted(here)]
+        else:
+            candidates = list(board.chosen.items())
         out = []
-        for sid, key in board.chosen.items():
+        for sid, key in candidates:
             if key[1] == room:
                 where = self.position.get(key[2])
                 if where is not None and where[0] == block:

@@ -14,7 +14,6 @@ Rules that link sessions (tracks, speakers' days, …) are not covered: their sh
 
 from __future__ import annotations
 
-import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable
@@ -23,6 +22,7 @@ from ortools.linear_solver import pywraplp
 
 from solver.config import Config
 from solver.engine.candidates import Candidates
+from solver.engine.cpsat import in_worker
 from solver.inputs import Problem
 from solver.rules import places_every_session
 from solver.rules.base import Placement
@@ -142,23 +142,5 @@ def room_relaxation(problem: Problem, config: Config, candidates: Candidates, de
 def _solved(lp: pywraplp.Solver, stop: Callable[[], bool]) -> int:
     """`lp.Solve()` in a worker thread (GLOP lets go of the GIL), interrupted as soon as `stop()`: the calling
     thread stays free to run the Ctrl-C handler. Returns the status (NOT_SOLVED when interrupted)."""
-    outcome: list[int] = []
-    failure: list[BaseException] = []
-
-    def work() -> None:
-        try:
-            outcome.append(lp.Solve())
-        except BaseException as exc:  # re-raised in the calling thread
-            failure.append(exc)
-
-    worker = threading.Thread(target=work, name="glop", daemon=True)
-    worker.start()
-    asked = False
-    while worker.is_alive():
-        worker.join(0.05)
-        if not asked and stop():
-            lp.InterruptSolve()
-            asked = True
-    if failure:
-        raise failure[0]
-    return outcome[0] if outcome and not asked else pywraplp.Solver.NOT_SOLVED
+    status, asked = in_worker(lp.Solve, lp.InterruptSolve, stop, "glop")
+    return status if status is not None and not asked else pywraplp.Solver.NOT_SOLVED

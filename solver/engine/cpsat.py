@@ -9,8 +9,39 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from typing import TypeVar
 
 from ortools.sat.python import cp_model
+
+T = TypeVar("T")
+
+
+def in_worker(call: Callable[[], T], interrupt: Callable[[], None], stop: Callable[[], bool],
+              name: str) -> tuple[T | None, bool]:
+    """`call()` in a worker thread while the calling thread waits in short steps (free to run Python's signal
+    handlers) and calls `interrupt()` once as soon as `stop()`: (its result, None when it raised nothing and gave
+    none; whether it was interrupted). An exception in the worker is raised here. For CP-SAT and GLOP, which let
+    go of the GIL while they solve."""
+    outcome: list[T] = []
+    failure: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            outcome.append(call())
+        except BaseException as exc:  # re-raised in the calling thread
+            failure.append(exc)
+
+    worker = threading.Thread(target=work, name=name, daemon=True)
+    worker.start()
+    asked = False
+    while worker.is_alive():
+        worker.join(0.05)
+        if not asked and stop():
+            interrupt()
+            asked = True
+    if failure:
+        raise failure[0]
+    return (outcome[0] if outcome else None), asked
 
 
 def run_cpsat(solver: cp_model.CpSolver, model: cp_model.CpModel,
@@ -20,26 +51,8 @@ def run_cpsat(solver: cp_model.CpSolver, model: cp_model.CpModel,
     solver.parameters.catch_sigint_signal = False
     if stop():
         return int(cp_model.UNKNOWN)
-    outcome: list[int] = []
-    failure: list[BaseException] = []
-
-    def work() -> None:
-        try:
-            outcome.append(int(solver.solve(model, callback)))
-        except BaseException as exc:  # re-raised in the calling thread
-            failure.append(exc)
-
-    worker = threading.Thread(target=work, name="cp-sat", daemon=True)
-    worker.start()
-    asked = False
-    while worker.is_alive():
-        worker.join(0.05)
-        if not asked and stop():
-            solver.stop_search()
-            asked = True
-    if failure:
-        raise failure[0]
-    return outcome[0]
+    code, _ = in_worker(lambda: int(solver.solve(model, callback)), solver.stop_search, stop, "cp-sat")
+    return code if code is not None else int(cp_model.UNKNOWN)  # a solve asked to stop still gives its status
 
 
 def thinker(seconds: float, seed: int, workers: int | None,

@@ -9,14 +9,13 @@ overlap costs the smaller of the attendee's two interest weights (1 when the `we
 
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import Literal
 
 from pydantic import Field
 
 from solver.inputs import Problem
 from solver.language import say, say_n
-from solver.rules.base import BuildContext, Counting, JudgeView, Placement, RuleSettings, Violation
+from solver.rules.base import BuildContext, Counting, JudgeView, Placement, RuleSettings, Violation, pair_owners
 from solver.rules.base import Params as BaseParams
 from solver.rules.clock import describe, double_bookings, overlaps
 from solver.rules.findings import Finding
@@ -93,10 +92,6 @@ def tally(ctx: Counting) -> None:
     pairs = wanted_pairs(ctx.problem)
     if not pairs:
         return
-    keys: dict[str, list[str]] = defaultdict(list)
-    for a, b in pairs:
-        keys[a].append(f"{a}|{b}")
-        keys[b].append(f"{a}|{b}")
 
     def clash(pa: Placement, pb: Placement) -> int:
         sa, sb = pa.slots, pb.slots
@@ -105,7 +100,7 @@ def tally(ctx: Counting) -> None:
         weight = pairs.get((pa.session.session_id, pb.session.session_id), 0)
         return weight if weight and any(overlaps((x.start, x.end), (y.start, y.end)) for x in sa for y in sb) else 0
 
-    ctx.pairwise(lambda s: keys.get(s.session_id, ()), clash)
+    ctx.pairwise(pair_owners(pairs), clash)
 
 
 def judge(view: JudgeView, params: Params) -> list[Violation]:  # type: ignore[override]

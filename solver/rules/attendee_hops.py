@@ -22,7 +22,6 @@ talks of one room follow each other; the literature's hop count, Σ over attende
 from __future__ import annotations
 
 from collections import defaultdict
-from functools import lru_cache
 from typing import Any, Literal
 
 from pydantic import Field
@@ -30,9 +29,10 @@ from pydantic import Field
 from solver.inputs import Problem
 from solver.language import day as on
 from solver.language import say, say_n
-from solver.rules.base import BuildContext, Counting, JudgeView, Placed, Placement, RuleSettings, Violation
+from solver.rules.base import BuildContext, Counting, JudgeView, Placed, Placement, RuleSettings, Violation, pair_owners
 from solver.rules.base import Params as BaseParams
 from solver.rules.clock import describe
+from solver.rules.hop_paths import changes, day_block, held_cells, rooms_used, with_changes
 from solver.rules.wishes import wishes
 
 NAME = "attendee_hops"
@@ -81,11 +81,6 @@ def _in_a_row(problem: Problem, first: Placement, then: Placement) -> bool:
     return a.day == b.day and a.end == b.start and (a.block or None) == (b.block or None)
 
 
-def _block(slot: Any) -> tuple | None:
-    """A slot's block on its day (None: the slot has no block)."""
-    return (slot.day, slot.block) if slot.block else None
-
-
 def _hop(ctx: BuildContext, one: dict[str, list], other: dict[str, list], attendees: int, name: str) -> None:
     """A hop costing `attendees` when one session is placed in `one` (room -> literals) and the other in
     `other`, in different rooms: a same-room literal per room both may use takes it back."""
@@ -114,7 +109,7 @@ def _add_blocks(ctx: BuildContext) -> None:
             found: dict[tuple, dict[str, list]] = defaultdict(lambda: defaultdict(list))
             for key in here[sid]:
                 p = ctx.placements[key]
-                if (block := _block(p.slots[0])) is not None:
+                if (block := day_block(p.slots[0])) is not None:
                     found[block][p.room.room_id].append(ctx.literals[key])
             inside[sid] = found
         return inside[sid]
@@ -126,126 +121,6 @@ def _add_blocks(ctx: BuildContext) -> None:
             _hop(ctx, in_a[block], in_b[block], count[(a, b)], f"{a}_{b}_{block[1]}")
 
 
-def _rooms_used(problem: Problem) -> Any:
-    """`within: rooms`: a placement's (attendee on a block, room) pairs, for `spread` (each attendee's block
-    uses one room; each more costs one)."""
-    attendees = wishes(problem).attendees
-
-    def owner_values(p: Placement) -> list[tuple[str, str]]:
-        block = _block(p.slots[0])
-        if block is None:
-            return []
-        at = f"{block[0].isoformat()}|{block[1]}"
-        return [(f"{who}|{at}", p.room.room_id) for who in attendees.get(p.session.session_id, ())]
-
-    return owner_values
-
-
-_POSITIONS: dict[int, tuple[tuple, dict[str, int]]] = {}
-
-
-def positions(problem: Problem) -> dict[str, int]:
-    """Each slot's rank among the slot starts of its block (slots without a block are left out)."""
-    found = _POSITIONS.get(id(problem.slots))
-    if found is None or found[0] is not problem.slots:
-        starts: dict[tuple, set[int]] = defaultdict(set)
-        for s in problem.slots:
-            if s.block:
-                starts[(s.day, s.block)].add(s.start)
-        rank = {k: {t: i for i, t in enumerate(sorted(v))} for k, v in starts.items()}
-        found = (problem.slots, {s.slot_id: rank[(s.day, s.block)][s.start] for s in problem.slots if s.block})
-        _POSITIONS.clear()
-        _POSITIONS[id(problem.slots)] = found
-    return found[1]
-
-
-def _held(problem: Problem) -> Any:
-    """`within: changes`: a placement's (attendee on its block, (position, room)) pairs, one per slot it holds."""
-    attendees, rank = wishes(problem).attendees, positions(problem)
-
-    def owner_values(p: Placement) -> list[tuple[str, tuple[int, str]]]:
-        head = p.slots[0]
-        if not head.block:
-            return []
-        at = f"{head.day.isoformat()}|{head.block}"
-        cells = [(rank[s.slot_id], p.room.room_id) for s in p.slots if s.block == head.block and s.day == head.day]
-        return [(f"{who}|{at}", cell) for who in attendees.get(p.session.session_id, ()) for cell in cells]
-
-    return owner_values
-
-
-@lru_cache(maxsize=65536)
-def _changes(cells: frozenset[tuple[int, str]]) -> int:
-    """The fewest room changes to go through the positions in order, in one of the rooms given at each."""
-    by_position: dict[int, set[str]] = defaultdict(set)
-    for position, room in cells:
-        by_position[position].add(room)
-    best: dict[str, int] = {}
-    for position in sorted(by_position):
-        here = by_position[position]
-        best = {r: 0 for r in here} if not best else {
-            r: min(n + (q != r) for q, n in best.items()) for r in here}
-    return min(best.values(), default=0)
-
-
-def changes(held: dict) -> int:
-    """An attendee's room changes in one block, from how many wanted sessions hold each (position, room)."""
-    return _changes(frozenset(held))
-
-
-def _add_changes(ctx: BuildContext) -> None:
-    """`within: changes`, per attendee and block: at each position where a wanted session may run, `want` per
-    room (one holds it there), `seen` (any room does) and `pick` (the room followed, one of those wanted);
-    `at` is the room the attendee is in after each position (the picked one, else the previous one; before the
-    first, any), and each position where `at` changes room costs one."""
-    m = ctx.model
-    owner_values = _held(ctx.problem)
-    cells: dict[str, dict[tuple[int, str], list]] = defaultdict(lambda: defaultdict(list))
-    fixed = ctx.index.fixed
-    free: set[str] = set()
-    for key, placement in ctx.placements.items():
-        for owner, cell in owner_values(placement):
-            cells[owner][cell].append(ctx.literals[key])
-            if key not in fixed:
-                free.add(owner)
-    for owner, where in sorted(cells.items()):
-        if len({position for position, _ in where}) < 2:
-            continue
-        if owner not in free:  # every session there is fixed: the count is a constant
-            held = {cell: 1 for cell in where}
-            if (n := changes(held)):
-                ctx.penalize(n)
-            continue
-        rooms = sorted({room for _, room in where})
-        at_before = [m.new_bool_var(f"{NAME}_{owner}_start_{r}") for r in rooms]
-        m.add_exactly_one(at_before)
-        for position in sorted({position for position, _ in where}):
-            picks, at_now = [], []
-            seen = m.new_bool_var(f"{NAME}_{owner}_{position}_seen")
-            for i, room in enumerate(rooms):
-                lits = where.get((position, room))
-                at = m.new_bool_var(f"{NAME}_{owner}_{position}_{room}")
-                at_now.append(at)
-                if lits:
-                    want = m.new_bool_var(f"{NAME}_{owner}_{position}_{room}_want")
-                    m.add_max_equality(want, lits)
-                    m.add_implication(want, seen)
-                    pick = m.new_bool_var(f"{NAME}_{owner}_{position}_{room}_pick")
-                    m.add_implication(pick, want)
-                    picks.append(pick)
-                    m.add(at == pick).only_enforce_if(seen)
-                else:
-                    m.add(at == 0).only_enforce_if(seen)
-                m.add(at == at_before[i]).only_enforce_if(~seen)
-            m.add(sum(picks) == seen)
-            m.add_exactly_one(at_now)
-            hop = m.new_bool_var(f"{NAME}_{owner}_{position}_hop")
-            for before, now in zip(at_before, at_now, strict=True):
-                m.add(now - before <= hop)
-            ctx.penalize(hop)
-            at_before = at_now
-
-
 def add(ctx: BuildContext) -> None:
     """Per pair wanted together and per moment one may end as the other starts: a hop when both are placed so
     and in different rooms (a same-room literal per room takes the hop back)."""
@@ -253,10 +128,10 @@ def add(ctx: BuildContext) -> None:
         _add_blocks(ctx)
         return
     if ctx.params.within == "rooms":  # type: ignore[attr-defined]
-        ctx.spread(_rooms_used(ctx.problem))
+        ctx.spread(rooms_used(ctx.problem))
         return
     if ctx.params.within == "changes":  # type: ignore[attr-defined]
-        _add_changes(ctx)
+        with_changes(ctx)
         return
     moments = rows(ctx.problem)
     count, partners = _together(ctx.problem)
@@ -292,10 +167,10 @@ def tally(ctx: Counting) -> None:
     """Each pair wanted together is a pairwise clash costing its attendees when in a row in two rooms."""
     problem = ctx.problem
     if ctx.params.within == "rooms":  # type: ignore[attr-defined]
-        ctx.spread(_rooms_used(problem))
+        ctx.spread(rooms_used(problem))
         return
     if ctx.params.within == "changes":  # type: ignore[attr-defined]
-        ctx.grouped(_held(problem), changes)
+        ctx.grouped(held_cells(problem), changes)
         return
     count, _ = _together(problem)
     blocks = ctx.params.within == "block"  # type: ignore[attr-defined]
@@ -306,18 +181,14 @@ def tally(ctx: Counting) -> None:
         if pa.room.room_id == pb.room.room_id:
             return 0
         if blocks:
-            block = _block(pa.slots[0])
-            if block is None or block != _block(pb.slots[0]):
+            block = day_block(pa.slots[0])
+            if block is None or block != day_block(pb.slots[0]):
                 return 0
         elif not (_in_a_row(problem, pa, pb) or _in_a_row(problem, pb, pa)):
             return 0
         return count.get((pa.session.session_id, pb.session.session_id), 0)
 
-    keys: dict[str, list[str]] = defaultdict(list)
-    for a, b in count:
-        keys[a].append(f"{a}|{b}")
-        keys[b].append(f"{a}|{b}")
-    ctx.pairwise(lambda s: keys.get(s.session_id, ()), clash)
+    ctx.pairwise(pair_owners(count), clash)
 
 
 def judge(view: JudgeView, params: Params) -> list[Violation]:  # type: ignore[override]
@@ -385,6 +256,10 @@ def _judge_rooms(wants: dict[str, list[Placed]]) -> list[Violation]:
 def _judge_changes(problem: Problem, wants: dict[str, list[Placed]]) -> list[Violation]:
     """`within: changes`: per attendee and block, walk the block's slot starts in order; at each start where
     wanted sessions run, the attendee may be in any of their rooms; count the fewest room changes."""
+    starts_of: dict[tuple, set[int]] = defaultdict(set)  # each block's slot starts, read once
+    for s in problem.slots:
+        if s.block:
+            starts_of[(s.day, s.block)].add(s.start)
     out = []
     for who, placed in sorted(wants.items()):
         by_block: dict[tuple, list[Placed]] = defaultdict(list)
@@ -392,7 +267,7 @@ def _judge_changes(problem: Problem, wants: dict[str, list[Placed]]) -> list[Vio
             if p.slots[0].block:
                 by_block[(p.slots[0].day, p.slots[0].block)].append(p)
         for (day, block), here in sorted(by_block.items()):
-            starts = sorted({s.start for s in problem.slots if s.day == day and s.block == block})
+            starts = sorted(starts_of[(day, block)])
             # the room the attendee is in -> the fewest changes so far (None: not yet anywhere)
             cost: dict[str | None, int] = {None: 0}
             for t in starts:

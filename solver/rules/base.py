@@ -186,6 +186,15 @@ class Counting(Protocol):
         (an attendee on a block: their wanted sessions' (position, room)); for a rule whose model is its own."""
 
 
+def pair_owners(pairs: Iterable[tuple[str, str]]) -> Callable[[Any], list[str]]:
+    """For `pairwise`: each session's pairs of `pairs`, as owner names (`a|b`), so that each pair is judged once."""
+    mine: dict[str, list[str]] = defaultdict(list)
+    for a, b in pairs:
+        mine[a].append(f"{a}|{b}")
+        mine[b].append(f"{a}|{b}")
+    return lambda s: mine.get(s.session_id, [])
+
+
 class Guards:
     """Assumption literals for explaining infeasibility: one per (rule, entity) a hard rule applies to.
 

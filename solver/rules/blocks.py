@@ -19,7 +19,7 @@ from pydantic import Field, field_validator
 from solver.inputs import Problem
 from solver.inputs.values import MAX_WEIGHT, parse_time
 from solver.language import say, say_n
-from solver.rules.base import BuildContext, JudgeView, Params, Placed, Placement, Violation
+from solver.rules.base import BuildContext, JudgeView, Params, Placed, Placement, Violation, pair_owners
 
 Use = tuple[str, str, str]  # (track, block, room_id)
 
@@ -335,15 +335,6 @@ def uses_in_block(problem: Problem) -> Callable[[Placement], list[tuple[str, tup
     return lambda p: [(block_of(problem, p), (p.session.track, p.room.room_id))] if p.session.track else []
 
 
-def pairs_owners(pairs: set[tuple[str, str]]) -> Callable[[Any], list[str]]:
-    """For `pairwise`: each session's pairs, as owner names (`a|b`)."""
-    mine: dict[str, list[str]] = defaultdict(list)
-    for a, b in pairs:
-        mine[a].append(f"{a}|{b}")
-        mine[b].append(f"{a}|{b}")
-    return lambda s: mine.get(s.session_id, [])
-
-
 def pair_conflict_tally(pairs_of: Callable[[Problem], set[tuple[str, str]]], per: str) -> Callable[[Any], None]:
     """The `tally` of a `pair_conflict_rule`: each pair a pairwise clash costing what the judge counts."""
 
@@ -356,6 +347,6 @@ def pair_conflict_tally(pairs_of: Callable[[Problem], set[tuple[str, str]]], per
             return multiplier * int(block_of(problem, pa) == block_of(problem, pb)
                                     and pa.room.room_id != pb.room.room_id)
 
-        ctx.pairwise(pairs_owners(pairs_of(problem)), clash)
+        ctx.pairwise(pair_owners(pairs_of(problem)), clash)
 
     return tally
